@@ -1,0 +1,37 @@
+// Shared flat config: typescript-eslint's type-checked rules for every package.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+/**
+ * @param {string} tsconfigRootDir the package folder (pass `import.meta.dirname`)
+ * @returns {import("typescript-eslint").ConfigArray}
+ */
+export function baseConfig(tsconfigRootDir) {
+  return tseslint.config(
+    { ignores: ["dist/**", "coverage/**", "**/*.js", "**/*.mjs", "test-output/**"] },
+    js.configs.recommended,
+    ...tseslint.configs.strictTypeChecked,
+    {
+      languageOptions: {
+        parserOptions: { projectService: true, tsconfigRootDir },
+      },
+      rules: {
+        "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+        "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+        "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+        "@typescript-eslint/no-non-null-assertion": "off",
+        "@typescript-eslint/no-unnecessary-condition": "off",
+      },
+    },
+    {
+      files: ["**/*.test.ts", "**/test/**/*.ts", "**/bench/**/*.ts"],
+      rules: {
+        "@typescript-eslint/no-unsafe-assignment": "off",
+        "@typescript-eslint/no-unsafe-member-access": "off",
+        "@typescript-eslint/no-unsafe-call": "off",
+        "@typescript-eslint/no-unsafe-argument": "off",
+        "@typescript-eslint/no-explicit-any": "off",
+      },
+    },
+  );
+}
