@@ -1,0 +1,145 @@
+/**
+ * The simulated cluster behind the kube-sandbox API server: kube-controller-manager's Deployment, ReplicaSet,
+ * endpoints, garbage-collector and HPA controllers, a cloud load balancer, and the scheduler, kubelet and
+ * metrics-server of one node called `sandbox-node`. They react to store changes on the next turn of the event loop and
+ * to unref'd timers; nothing runs in between and `stop()` cancels everything.
+ *
+ * ## Rules
+ * - **Timing.** Everything scales with `readyDelayMs` (default 1000). A new pod is bound at once and `Pending`
+ *   (`ContainerCreating`) for readyDelayMs/2, then `Running` but not ready for readyDelayMs/2, then Ready (and
+ *   available: `minReadySeconds` is not simulated). `0` still goes through the event loop.
+ * - **Images that cannot be pulled.** Any image from the registry host `invalid.example` (any port, e.g.
+ *   `invalid.example/app:1`) does not exist. Its container waits with reason `ErrImagePull`, then `ImagePullBackOff`,
+ *   alternating like the kubelet with a back-off doubling from max(readyDelayMs, 100 ms) up to 16× that; the pod stays
+ *   `Pending` and the kubelet records Warning Events (`Failed`: `Failed to pull image "…": … not found`,
+ *   `Error: ErrImagePull`, `Error: ImagePullBackOff`) and Normal `BackOff` Events. Every other image pulls.
+ * - **Progress deadline.** Sandbox seconds are 20× faster than real ones at the default readyDelayMs: a deadline is
+ *   `progressDeadlineSeconds × readyDelayMs / 20` ms (default 600 s → 30 s), never less than 3 × readyDelayMs nor
+ *   100 ms. A rollout with no progress for that long gets `Progressing=False`, reason `ProgressDeadlineExceeded`, and
+ *   `kubectl rollout status` fails with "exceeded its progress deadline".
+ * - **Deployments.** ReplicaSets are named `<deployment>-<pod-template-hash>` (10 characters, stable per template);
+ *   RollingUpdate honours maxSurge/maxUnavailable (without proportional scaling of several old ReplicaSets),
+ *   Recreate scales old ReplicaSets to zero before the new one scales up, a paused Deployment only scales, a
+ *   template seen before reuses its ReplicaSet (rollback, `kubectl rollout undo`) and old ReplicaSets are kept up to
+ *   revisionHistoryLimit (default 10).
+ * - **HorizontalPodAutoscalers** report current metrics from the synthetic usage and keep the target's replicas within
+ *   [minReplicas, maxReplicas], but never scale on load: desiredReplicas is the current count clamped to the bounds.
+ *   Utilization needs requests on every container, as on a real cluster. Metrics are re-read every 15 s.
+ * - **Metrics** (`kubectl top pod`) exist for Running pods only: per container, a stable level from the pod's uid
+ *   (10–40 % of the CPU request and 30–60 % of the memory request, or a few millicores and 24–120 MiB without
+ *   requests) with a slow ±15 % wave over 10 minutes; values change once per 15 s scrape.
+ * - **Logs** are synthetic: nginx images print the nginx entrypoint banner and access-log lines, other images a
+ *   small web app's request log; start-up lines, then one line per second since the container started (the last 1000
+ *   are kept), identical on every read for a given pod name. A container that has not started answers like the API
+ *   server (400: `container "web" in pod "x" is waiting to start: trying and failing to pull image`).
+ * - **Services** of type LoadBalancer get `status.loadBalancer.ingress: [{ ip: "127.0.0.1" }]` after readyDelayMs;
+ *   every Service with a selector gets an Endpoints object and EndpointSlices (discovery.k8s.io/v1) with the matching
+ *   pods' IPs (10.244.x.y), ready or not.
+ * - **Garbage collection** is background cascading deletion through ownerReferences: deleting a Deployment removes
+ *   its ReplicaSets, then their pods (orphaned ReplicaSets are not adopted again). Controllers create nothing in a
+ *   namespace that is being deleted. Events expire after an hour.
+ */
+import type { ObjectStore, PodMetrics, Simulation, StartSimulation, StoreEvent } from "../contract.js";
+import { findResource } from "../resources.js";
+import { type Controller, type ControllerContext, Timing } from "./context.js";
+import { DeploymentController } from "./deployment-controller.js";
+import { EndpointsController } from "./endpoints-controller.js";
+import { EventRecorder } from "./events.js";
+import { GarbageCollector } from "./garbage-collector.js";
+import { HpaController } from "./hpa-controller.js";
+import { OwnerIndex } from "./indexes.js";
+import { Kubelet, NODE_IP, NODE_NAME } from "./kubelet.js";
+import { podLog } from "./logs.js";
+import { podMetrics } from "./metrics.js";
+import { ReplicaSetController } from "./replicaset-controller.js";
+import { Timers, WorkQueue } from "./runtime.js";
+import { ServiceController } from "./service-controller.js";
+import { copyFreeView } from "./store-view.js";
+
+const DEFAULT_READY_DELAY_MS = 1000;
+
+/** Registers the simulated node (when the server serves Nodes) so `kubectl get nodes` has something to show. */
+function registerNode(store: ObjectStore): void {
+  if (!findResource("", "v1", "nodes") || store.get("nodes", undefined, NODE_NAME)) return;
+  store.create("nodes", {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name: NODE_NAME,
+      labels: {
+        "kubernetes.io/hostname": NODE_NAME,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+      },
+    },
+    spec: {},
+    status: {
+      capacity: { cpu: "4", memory: "16384Mi", pods: "110", "ephemeral-storage": "100Gi" },
+      allocatable: { cpu: "4", memory: "16384Mi", pods: "110", "ephemeral-storage": "100Gi" },
+      conditions: [
+        { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
+      ],
+      addresses: [
+        { type: "InternalIP", address: NODE_IP },
+        { type: "Hostname", address: NODE_NAME },
+      ],
+      nodeInfo: {
+        kubeletVersion: "v1.32.0",
+        containerRuntimeVersion: "containerd://1.7.0",
+        osImage: "kube-sandbox (simulated)",
+        kernelVersion: "none",
+        operatingSystem: "linux",
+        architecture: "amd64",
+      },
+    },
+  });
+}
+
+export const startSimulation: StartSimulation = (sharedStore, options): Simulation => {
+  const store = copyFreeView(sharedStore);
+  const timers = new Timers();
+  const queue = new WorkQueue(timers);
+  const owners = new OwnerIndex();
+  const context: ControllerContext = {
+    store,
+    owners,
+    timing: new Timing(Math.max(0, options.readyDelayMs ?? DEFAULT_READY_DELAY_MS)),
+    timers,
+    events: new EventRecorder(store, timers),
+    enqueue: (key, work) => {
+      queue.add(key, work);
+    },
+  };
+  const controllers: Controller[] = [
+    new GarbageCollector(context),
+    new DeploymentController(context),
+    new ReplicaSetController(context),
+    new Kubelet(context),
+    new EndpointsController(context),
+    new ServiceController(context),
+    new HpaController(context),
+  ];
+  const unsubscribe = store.subscribe((event: StoreEvent) => {
+    // Events are the controllers' own output; nothing reacts to them.
+    if (event.resource === "events") return;
+    owners.observe(event);
+    for (const controller of controllers) controller.observe(event);
+  });
+  registerNode(store);
+  owners.resync(store, ["replicasets", "pods"]);
+  for (const controller of controllers) controller.resync();
+  const stopped = new AbortController();
+
+  return {
+    podLog: (namespace, pod, logOptions, signal) =>
+      podLog(sharedStore, namespace, pod, logOptions, AbortSignal.any([signal, stopped.signal])),
+    podMetrics: (namespace, name, labelSelector): PodMetrics[] =>
+      podMetrics(sharedStore, namespace, name, labelSelector),
+    stop: () => {
+      unsubscribe();
+      stopped.abort();
+      queue.stop();
+      timers.stop();
+    },
+  };
+};

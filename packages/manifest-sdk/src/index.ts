@@ -1,0 +1,36 @@
+export type {
+  KubernetesObject,
+  ObjectMeta,
+  PackDefinition,
+  PackTarget,
+  PackTargetDefinition,
+  TemplateContext,
+} from "./types.js";
+export {
+  type InputIssue,
+  ManifestInputError,
+  PackDefinitionError,
+  PackError,
+  PackNotFoundError,
+  formatIssue,
+} from "./errors.js";
+export { definePack, type Pack } from "./pack.js";
+export { loadTemplates } from "./templates.js";
+export {
+  DEFAULT_PACK_REF,
+  createRenderer,
+  isPack,
+  type PackSummary,
+  type RenderOptions,
+  type Renderer,
+  type RendererOptions,
+} from "./renderer.js";
+export { parseManifests, toYaml } from "./yaml.js";
+export { diffManifests, formatDiff, type FieldChange, type ObjectChange } from "./diff.js";
+export {
+  validateManifests,
+  validateObject,
+  type IssueRule,
+  type ManifestIssue,
+  type ValidateOptions,
+} from "./validate/index.js";
