@@ -46,6 +46,16 @@ export type NewObject = Omit<StoredObject, "metadata"> & {
   metadata: Partial<StoredObject["metadata"]> & { name: string };
 };
 
+export interface WriteOptions {
+  /** The caller hands the object over and never changes it (nor the returned one) again: saves two copies. */
+  adopt?: boolean;
+  /**
+   * The caller only reads what the write returns: it may be the stored object itself, deeply frozen, rather than a
+   * copy (the simulated controllers, which write a lot and rarely look at the result).
+   */
+  readOnlyResult?: boolean;
+}
+
 /**
  * In-memory object storage with Kubernetes bookkeeping. Methods are synchronous; they throw nothing for
  * "not found" (they return undefined) and never validate: the HTTP layer validates user requests, controllers
@@ -55,11 +65,17 @@ export interface ObjectStore {
   get(resource: ResourceName, namespace: string | undefined, name: string): StoredObject | undefined;
   list(resource: ResourceName, namespace?: string): StoredObject[];
   /** Fills uid, resourceVersion, creationTimestamp, generation (1 for resources with a spec). Throws if it exists. */
-  create(resource: ResourceName, object: NewObject): StoredObject;
+  create(resource: ResourceName, object: NewObject, options?: WriteOptions): StoredObject;
   /** Replaces the object (matched by namespace/name), bumps resourceVersion, bumps generation when spec changed. */
-  update(resource: ResourceName, object: StoredObject): StoredObject;
+  update(resource: ResourceName, object: StoredObject, options?: WriteOptions): StoredObject;
   /** Replaces only `.status` (the /status subresource), bumps resourceVersion, never generation. */
-  updateStatus(resource: ResourceName, namespace: string | undefined, name: string, status: unknown): StoredObject | undefined;
+  updateStatus(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+    status: unknown,
+    options?: Pick<WriteOptions, "readOnlyResult">,
+  ): StoredObject | undefined;
   /** Removes the object now and emits DELETED. */
   delete(resource: ResourceName, namespace: string | undefined, name: string): StoredObject | undefined;
   /** Every change, in order, after it happened. Returns an unsubscribe function. */
@@ -68,7 +84,11 @@ export interface ObjectStore {
    * Like get and list, without the copy: the stored objects themselves, deeply frozen (changing one throws).
    * For hot read paths of controllers; MemoryObjectStore has them.
    */
-  peek?(resource: ResourceName, namespace: string | undefined, name: string): Readonly<StoredObject> | undefined;
+  peek?(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+  ): Readonly<StoredObject> | undefined;
   peekList?(resource: ResourceName, namespace?: string): readonly Readonly<StoredObject>[];
   /** Like subscribe, without the copy per event: `event.object` is the stored, frozen object. */
   observe?(listener: (event: StoreEvent) => void): () => void;
@@ -115,7 +135,12 @@ export interface Simulation {
    * new lines as they are produced until `signal` aborts or the pod goes away. undefined when the pod does not exist.
    * Each yielded string is one line including its trailing "\n". Throws PodLogError for the API server's 400 cases.
    */
-  podLog(namespace: string, pod: string, options: PodLogOptions, signal: AbortSignal): AsyncIterable<string> | undefined;
+  podLog(
+    namespace: string,
+    pod: string,
+    options: PodLogOptions,
+    signal: AbortSignal,
+  ): AsyncIterable<string> | undefined;
   /** Synthetic usage for running pods: plausible and stable per pod. */
   podMetrics(namespace: string | undefined, name?: string, labelSelector?: string): PodMetrics[];
   stop(): void;

@@ -246,7 +246,11 @@ describe("server-side apply", () => {
     expect(relabelled.headers.get("warning")).toBeNull();
 
     // An apply that does not repeat anything works on the object holding duplicates, as on a real cluster.
-    const labelOnly = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", labels: { team: "a" } } };
+    const labelOnly = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", labels: { team: "a" } },
+    };
     const applied = await apply(namespace, "web", labelOnly, "fieldManager=labeller");
     expect(applied.status).toBe(200);
     expect(applied.body.metadata.labels).toMatchObject({ team: "a" });

@@ -136,7 +136,10 @@ describe("client-node typed APIs", () => {
     await apps.createNamespacedDeployment({ namespace, body: deployment("web", { replicas: 2 }) });
     await core.createNamespacedService({
       namespace,
-      body: { metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80, targetPort: 80 }] } },
+      body: {
+        metadata: { name: "web" },
+        spec: { selector: { app: "web" }, ports: [{ port: 80, targetPort: 80 }] },
+      },
     });
     const discovery = kc.makeApiClient(DiscoveryV1Api);
     const slices = await waitFor(async () => {
@@ -144,7 +147,9 @@ describe("client-node typed APIs", () => {
         namespace,
         labelSelector: "kubernetes.io/service-name=web",
       });
-      const ready = list.items.flatMap((slice) => slice.endpoints).filter((endpoint) => endpoint.conditions?.ready);
+      const ready = list.items
+        .flatMap((slice) => slice.endpoints)
+        .filter((endpoint) => endpoint.conditions?.ready);
       return ready.length === 2 ? list.items : undefined;
     });
     expect(slices).toHaveLength(1);

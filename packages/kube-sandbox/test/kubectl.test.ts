@@ -181,7 +181,14 @@ describe.skipIf(!hasKubectl)(`kubectl ${KUBECTL} against the sandbox`, { timeout
     expect(header?.split(/\s+/)).toEqual(["NAME", "STATUS", "ROLES", "AGE", "VERSION"]);
     expect(row?.split(/\s+/)).toEqual(["sandbox-node", "Ready", "<none>", expect.any(String), "v1.32.0"]);
 
-    const slices = await kubectl("-n", "shop", "get", "endpointslices", "-l", "kubernetes.io/service-name=web");
+    const slices = await kubectl(
+      "-n",
+      "shop",
+      "get",
+      "endpointslices",
+      "-l",
+      "kubernetes.io/service-name=web",
+    );
     expect(slices).toMatchObject({ code: 0, stderr: "" });
     expect(slices.stdout).toMatch(/^web-\w{5}\s+IPv4\s+80\s+10\.244\.\d+\.\d+,10\.244\.\d+\.\d+\s/m);
     // kubectl 1.32 describes a service's endpoints from its slices.

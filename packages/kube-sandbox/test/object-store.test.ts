@@ -85,6 +85,25 @@ describe("MemoryObjectStore", () => {
     expect(store.list("pods")).toEqual([]);
   });
 
+  it("keeps lists sorted as objects come and go, and cluster-scoped objects out of namespaced lists", () => {
+    const store = new MemoryObjectStore();
+    for (const name of ["m", "c", "x"]) store.create("deployments", deployment(name));
+    const names = () => store.peekList("deployments", "default").map((d) => d.metadata.name);
+    expect(names()).toEqual(["c", "m", "x"]);
+    store.delete("deployments", "default", "m");
+    store.create("deployments", deployment("a"));
+    store.update("deployments", { ...store.get("deployments", "default", "x")!, spec: { replicas: 3 } });
+    expect(names()).toEqual(["a", "c", "x"]);
+    expect(store.peek("deployments", "default", "x")?.spec).toEqual({ replicas: 3 });
+    store.create("namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } });
+    expect(store.list("namespaces").map((n) => n.metadata.name)).toEqual(["shop"]);
+    expect(store.list("namespaces", "")).toEqual([]);
+    expect(store.count("namespaces")).toBe(1);
+    for (const name of ["a", "c", "x"]) store.delete("deployments", "default", name);
+    expect(store.count("deployments", "default")).toBe(0);
+    expect(store.list("deployments")).toEqual([]);
+  });
+
   it("emits every change in order with a fresh resourceVersion on delete", () => {
     const store = new MemoryObjectStore();
     const events: StoreEvent[] = [];

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { NewObject } from "../src/contract.js";
+import { startSimulation } from "../src/simulation/index.js";
+import { MemoryObjectStore } from "../src/store/object-store.js";
 import {
+  READY_DELAY_MS,
   condition,
   conditionSummary,
   deployment,
@@ -199,6 +202,42 @@ describe("HorizontalPodAutoscaler", () => {
         message: `the HPA controller was unable to get the target's current scale: deployments.apps "ghost" not found`,
       },
     );
+  });
+});
+
+describe("after a restart from a snapshot", () => {
+  it("a HorizontalPodAutoscaler and a Service still follow their targets' changes at once", async () => {
+    const first = startHarness();
+    first.store.create("deployments", deployment("web", { replicas: 2 }));
+    first.store.create("horizontalpodautoscalers", hpa("web", { minReplicas: 2, maxReplicas: 5 }));
+    first.store.create("services", service("web", { selector: { app: "web" }, ports: [{ port: 80 }] }));
+    await waitFor("rollout", () => rolledOut(first.store, "web"));
+    first.simulation.stop();
+
+    const restored = new MemoryObjectStore(first.store.snapshot());
+    const simulation = startSimulation(restored, { readyDelayMs: READY_DELAY_MS });
+    try {
+      // Past the start-up reconciles; the HPA's next periodic one is 15 s away, so only its index of targets, rebuilt
+      // at start, can bring the Deployment back to minReplicas this soon.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      updateSpec(restored, "deployments", "web", (spec) => {
+        spec.replicas = 1;
+      });
+      await waitFor("the HPA raising the Deployment to minReplicas", () => {
+        const found = rolledOut(restored, "web");
+        return (found?.spec as any)?.replicas === 2 && found;
+      });
+      const endpoints = await waitFor("two ready addresses", () => {
+        const found = restored.get("endpoints", "default", "web") as any;
+        return found?.subsets?.[0]?.addresses?.length === 2 && found;
+      });
+      const pods = restored.list("pods", "default").map((pod) => pod.metadata.name);
+      expect(endpoints.subsets[0].addresses.map((address: any) => address.targetRef.name).sort()).toEqual(
+        pods.sort(),
+      );
+    } finally {
+      simulation.stop();
+    }
   });
 });
 

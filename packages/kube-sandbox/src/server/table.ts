@@ -75,7 +75,13 @@ function pairs(map: unknown): string[] {
 }
 
 const nodeAddress = (node: unknown, type: string): string =>
-  text(at(items(at(node, "status", "addresses")).find((address) => at(address, "type") === type), "address"), "<none>");
+  text(
+    at(
+      items(at(node, "status", "addresses")).find((address) => at(address, "type") === type),
+      "address",
+    ),
+    "<none>",
+  );
 
 const containers = (o: unknown): unknown[] => items(at(o, "spec", "template", "spec", "containers"));
 

@@ -7,12 +7,7 @@ import { getCondition, setCondition } from "./conditions.js";
 import type { Controller, ControllerContext } from "./context.js";
 import type { EventSource } from "./events.js";
 import { ReadFields } from "./indexes.js";
-import {
-  acceptsNewObjects,
-  controllerOf,
-  controllerReference,
-  isTerminating,
-} from "./objects.js";
+import { acceptsNewObjects, controllerOf, controllerReference, isTerminating } from "./objects.js";
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, sameTemplate } from "./pod-template-hash.js";
 import type { Condition, DeploymentObject, IntOrPercent, ReplicaSetObject } from "./types.js";
 

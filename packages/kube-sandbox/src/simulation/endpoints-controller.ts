@@ -48,10 +48,18 @@ function selects(service: ServiceObject, pod: PodObject): boolean {
 const serviceFields = (service: StoredObject): string =>
   JSON.stringify([service.metadata.generation, service.metadata.labels]);
 
+interface TrackedService {
+  service: ServiceObject;
+  listed: Set<string>;
+}
+
 export class EndpointsController implements Controller {
   private readonly read = new ReadFields(serviceFields);
-  /** `namespace/service` → the pods (by uid) its last reconcile listed: they matter even once they stop matching. */
-  private readonly listed = new Map<string, Set<string>>();
+  /**
+   * Per namespace, each Service (as last seen) with the pods (by uid) its last reconcile listed, which matter even
+   * once they stop matching: so a pod's change reconciles only the Services it concerns.
+   */
+  private readonly services = new Map<string, Map<string, TrackedService>>();
 
   constructor(private readonly context: ControllerContext) {}
 
@@ -59,9 +67,9 @@ export class EndpointsController implements Controller {
     const { object } = event;
     const namespace = object.metadata.namespace ?? "default";
     if (event.resource === "services") {
+      this.track(event.type, object as ServiceObject);
       if (!this.read.changed(event)) return;
       if (event.type === "DELETED") {
-        this.listed.delete(`${namespace}/${object.metadata.name}`);
         this.context.enqueue(`endpoints/${namespace}/${object.metadata.name}`, () => {
           this.context.store.delete("endpoints", namespace, object.metadata.name);
         });
@@ -69,17 +77,30 @@ export class EndpointsController implements Controller {
     }
     if (event.resource === "pods") {
       const pod = object as PodObject;
-      for (const service of this.context.store.list("services", namespace)) {
-        const { name } = service.metadata;
-        if (selects(service as ServiceObject, pod) || this.listed.get(`${namespace}/${name}`)?.has(pod.metadata.uid))
-          this.queue(namespace, name);
+      for (const [name, { service, listed }] of this.services.get(namespace) ?? []) {
+        if (selects(service, pod) || listed.has(pod.metadata.uid)) this.queue(namespace, name);
       }
     }
   }
 
+  private track(type: StoreEvent["type"], service: ServiceObject): void {
+    const namespace = service.metadata.namespace ?? "default";
+    let services = this.services.get(namespace);
+    if (type === "DELETED") {
+      services?.delete(service.metadata.name);
+      if (services?.size === 0) this.services.delete(namespace);
+      return;
+    }
+    if (!services) this.services.set(namespace, (services = new Map<string, TrackedService>()));
+    const listed = services.get(service.metadata.name)?.listed ?? new Set<string>();
+    services.set(service.metadata.name, { service, listed });
+  }
+
   resync(): void {
-    for (const service of this.context.store.list("services"))
+    for (const service of this.context.store.list("services")) {
+      this.track("ADDED", service as ServiceObject);
       this.queue(service.metadata.namespace ?? "default", service.metadata.name);
+    }
   }
 
   private queue(namespace: string, name: string): void {
@@ -96,7 +117,8 @@ export class EndpointsController implements Controller {
     const pods = (store.list("pods", namespace) as PodObject[]).filter(
       (pod) => selects(service, pod) && !isTerminating(pod) && pod.status?.podIP !== undefined,
     );
-    this.listed.set(`${namespace}/${name}`, new Set(pods.map((pod) => pod.metadata.uid)));
+    const tracked = this.services.get(namespace)?.get(name);
+    if (tracked) tracked.listed = new Set(pods.map((pod) => pod.metadata.uid));
     // Pods whose resolved ports are the same share a subset (and a slice), as the real controllers pack them.
     const groups = new Map<string, PortGroup>();
     for (const pod of pods) {

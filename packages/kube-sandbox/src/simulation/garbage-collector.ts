@@ -15,6 +15,8 @@ interface Dependent {
 export class GarbageCollector implements Controller {
   /** Every object that has ownerReferences, by uid. */
   private readonly dependents = new Map<string, Dependent>();
+  /** Owner uid → uids of its dependents, so a deletion looks at its own dependents only. */
+  private readonly byOwner = new Map<string, Set<string>>();
   /** Every uid known to exist, so "are all owners gone" needs no lookups by kind. */
   private readonly alive = new Set<string>();
 
@@ -22,22 +24,35 @@ export class GarbageCollector implements Controller {
 
   observe(event: StoreEvent): void {
     const { metadata } = event.object;
+    this.forget(metadata.uid);
     if (event.type === "DELETED") {
       this.alive.delete(metadata.uid);
-      this.dependents.delete(metadata.uid);
       this.collectOrphansOf(metadata.uid);
       return;
     }
     this.alive.add(metadata.uid);
     const owners = (metadata.ownerReferences ?? []).map((reference) => reference.uid);
-    if (owners.length === 0) this.dependents.delete(metadata.uid);
-    else
-      this.dependents.set(metadata.uid, {
-        resource: event.resource,
-        namespace: metadata.namespace,
-        name: metadata.name,
-        owners,
-      });
+    if (owners.length === 0) return;
+    this.dependents.set(metadata.uid, {
+      resource: event.resource,
+      namespace: metadata.namespace,
+      name: metadata.name,
+      owners,
+    });
+    for (const owner of owners) {
+      let uids = this.byOwner.get(owner);
+      if (!uids) this.byOwner.set(owner, (uids = new Set<string>()));
+      uids.add(metadata.uid);
+    }
+  }
+
+  private forget(uid: string): void {
+    for (const owner of this.dependents.get(uid)?.owners ?? []) {
+      const uids = this.byOwner.get(owner);
+      uids?.delete(uid);
+      if (uids?.size === 0) this.byOwner.delete(owner);
+    }
+    this.dependents.delete(uid);
   }
 
   resync(): void {
@@ -48,9 +63,9 @@ export class GarbageCollector implements Controller {
   }
 
   private collectOrphansOf(ownerUid: string): void {
-    for (const [uid, dependent] of this.dependents) {
-      if (!dependent.owners.includes(ownerUid)) continue;
-      if (dependent.owners.some((owner) => this.alive.has(owner))) continue;
+    for (const uid of this.byOwner.get(ownerUid) ?? []) {
+      const dependent = this.dependents.get(uid);
+      if (!dependent || dependent.owners.some((owner) => this.alive.has(owner))) continue;
       // Deleted on the next turn, like the real collector working from its own queue after the owner is gone.
       this.context.enqueue(`gc/${uid}`, () => {
         const current = this.context.store.get(dependent.resource, dependent.namespace, dependent.name);

@@ -84,7 +84,9 @@ function scaleTargetResource(hpa: HpaObject): string | undefined {
   return info?.subresources.includes("scale") ? info.plural : undefined;
 }
 
-const SCALABLE = new Set(RESOURCES.filter((info) => info.subresources.includes("scale")).map((info) => info.plural));
+const SCALABLE = new Set(
+  RESOURCES.filter((info) => info.subresources.includes("scale")).map((info) => info.plural),
+);
 
 export class HpaController implements Controller {
   /** Per namespace, each HPA by name: so a change to a pod or a target reconciles only the HPAs it concerns. */
@@ -145,13 +147,18 @@ export class HpaController implements Controller {
   private selects(namespace: string, autoscaler: Autoscaler, pod: PodObject): boolean {
     const target =
       autoscaler.resource &&
-      (this.context.store.get(autoscaler.resource, namespace, autoscaler.target) as DeploymentObject | undefined);
-    return target !== undefined && target !== "" && selectorMatches(target.spec.selector, pod.metadata.labels);
+      (this.context.store.get(autoscaler.resource, namespace, autoscaler.target) as
+        DeploymentObject | undefined);
+    return (
+      target !== undefined && target !== "" && selectorMatches(target.spec.selector, pod.metadata.labels)
+    );
   }
 
   resync(): void {
-    for (const hpa of this.context.store.list("horizontalpodautoscalers"))
+    for (const hpa of this.context.store.list("horizontalpodautoscalers")) {
+      this.track({ type: "ADDED", resource: "horizontalpodautoscalers", object: hpa });
       this.queue(hpa.metadata.namespace ?? "default", hpa.metadata.name);
+    }
   }
 
   private queue(namespace: string, name: string): void {

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { NewObject, ObjectStore, ResourceName, StoreEvent, StoredObject } from "../contract.js";
+import type {
+  NewObject,
+  ObjectStore,
+  ResourceName,
+  StoreEvent,
+  StoredObject,
+  WriteOptions,
+} from "../contract.js";
 import { cloneJson, jsonEqual } from "./clone.js";
 
 /** What a store persists and restores: every object plus the resourceVersion counter, so versions stay monotonic. */
@@ -9,11 +16,6 @@ export interface StoreSnapshot {
 }
 
 type Listener = (event: StoreEvent) => void;
-
-export interface WriteOptions {
-  /** The caller hands the object over and never changes it (nor the returned one) again: saves two copies. */
-  adopt?: boolean;
-}
 
 /**
  * A stored object with its JSON text: every read hands out a fresh copy, and parsing the cached text is about
@@ -176,6 +178,7 @@ export class MemoryObjectStore implements ObjectStore {
     namespace: string | undefined,
     name: string,
     status: unknown,
+    options: Pick<WriteOptions, "readOnlyResult"> = {},
   ): StoredObject | undefined {
     const bucket = this.resources.get(resource)?.get(bucketKey(namespace));
     const previous = bucket?.entries.get(name)?.object;
@@ -186,7 +189,7 @@ export class MemoryObjectStore implements ObjectStore {
       status: cloneJson(status),
     };
     stored.metadata.resourceVersion = this.nextVersion();
-    return this.write(bucket, "MODIFIED", resource, stored);
+    return this.write(bucket, "MODIFIED", resource, stored, options);
   }
 
   delete(resource: ResourceName, namespace: string | undefined, name: string): StoredObject | undefined {
@@ -260,8 +263,9 @@ export class MemoryObjectStore implements ObjectStore {
     const entry = entryOf(object);
     bucket.entries.set(object.metadata.name, entry);
     this.emit(type, resource, entry);
-    // An adopting caller promised to leave the object alone: it may have the stored one back.
-    return options.adopt ? object : copyOf(entry);
+    // An adopting caller promised to leave the object alone, a read-only one not to change the result: either may
+    // have the stored one back.
+    return options.adopt || options.readOnlyResult ? entry.object : copyOf(entry);
   }
 
   private emit(type: StoreEvent["type"], resource: ResourceName, entry: Entry): void {
