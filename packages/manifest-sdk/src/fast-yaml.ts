@@ -11,164 +11,199 @@ import { parse as parseYaml } from "yaml";
  * was the largest cost.
  */
 export function parseSimpleYaml(text: string): unknown[] | undefined {
-  if (UNSUPPORTED_CHARACTERS.test(text)) return undefined;
-  const lines = scanLines(text);
-  if (lines === undefined) return undefined;
-  const values: unknown[] = [];
   try {
-    for (let document = 0; document + 1 < lines.documentStarts.length; document++) {
-      const first = lines.documentStarts[document]!;
-      const end = lines.documentStarts[document + 1]!;
-      if (first < end) values.push(new DocumentReader(text, lines, first, end).read());
-    }
+    return new StreamReader(text).read();
   } catch (error) {
     if (error === UNSUPPORTED) return undefined;
     throw error;
   }
-  return values;
 }
 
 // Tabs and carriage returns change indentation rules; control characters, NEL, the line/paragraph separators and
 // the BOM are treated specially by YAML readers. None of them is in JSON.stringify output except NEL/U+2028/U+2029
-// and C1, which the full parser then handles.
+// and C1, which the full parser then handles. A text with any of them is never read here. Rather than searching the
+// whole text up front (a tenth of the reading time), only what no stricter rule covers is searched: JSON tokens,
+// other scalars and comments. Indentation must be spaces, and keys and plain words must be printable ASCII.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const UNSUPPORTED_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+function rejectUnsupportedCharacters(token: string): void {
+  if (UNSUPPORTED_CHARACTERS.test(token)) throw UNSUPPORTED;
+}
 
 /** Thrown (never escapes) when the text leaves the supported subset; one instance, as no stack is needed. */
 const UNSUPPORTED = new Error("YAML outside the fast subset");
 
-/** The content lines of a text (comments and blank lines dropped), as offsets. */
-interface Lines {
-  /** Offset of the first character after the indentation. */
-  start: number[];
-  /** Offset after the last non-space character. */
-  end: number[];
-  indent: number[];
-  /** Index of each document's first line, then the line count. */
-  documentStarts: number[];
-}
-
 const SPACE = 32;
-const HASH = 35;
 const QUOTE = 34;
+const HASH = 35;
+const PERCENT = 37;
 const DASH = 45;
+const DOT = 46;
+const SLASH = 47;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
 const COLON = 58;
 const BACKSLASH = 92;
 
-function scanLines(text: string): Lines | undefined {
-  const lines: Lines = { start: [], end: [], indent: [], documentStarts: [0] };
-  let lineStart = 0;
-  while (lineStart <= text.length) {
-    let lineEnd = text.indexOf("\n", lineStart);
-    if (lineEnd === -1) lineEnd = text.length;
-    let contentStart = lineStart;
-    while (contentStart < lineEnd && text.charCodeAt(contentStart) === SPACE) contentStart++;
-    if (contentStart < lineEnd && text.charCodeAt(contentStart) !== HASH) {
-      let contentEnd = lineEnd;
-      while (text.charCodeAt(contentEnd - 1) === SPACE) contentEnd--;
-      const first = text.charCodeAt(lineStart);
-      if (
-        contentStart === lineStart &&
-        (first === DASH || first === 46 /* . */ || first === 37) /* % */ &&
-        isMarker(text, lineStart)
-      ) {
-        if (contentEnd - lineStart !== 3 || !text.startsWith("---", lineStart)) return undefined;
-        lines.documentStarts.push(lines.start.length);
-      } else {
-        lines.start.push(contentStart);
-        lines.end.push(contentEnd);
-        lines.indent.push(contentStart - lineStart);
-      }
-    }
-    lineStart = lineEnd + 1;
-  }
-  lines.documentStarts.push(lines.start.length);
-  return lines;
-}
+/** `StreamReader.indent` when there is no current line: a "---" was reached, or the end of the text. */
+const NO_LINE = -1;
 
-/** A column-0 "---", "..." or "%" line: document markers and directives, of which only a bare "---" is handled. */
-function isMarker(text: string, offset: number): boolean {
-  return text.startsWith("---", offset) || text.startsWith("...", offset) || text.charCodeAt(offset) === 37;
-}
-
-class DocumentReader {
-  private index: number;
+/**
+ * Reads a stream in one pass, one content line at a time (comments and blank lines skipped). The current line is held
+ * in fields rather than in per-line arrays or strings: rendering is a hot path, and allocation (then GC) and
+ * megamorphic property access were its largest costs.
+ */
+class StreamReader {
+  /** Indentation of the current line, or NO_LINE. */
+  private indent = NO_LINE;
+  /** Offset of the current line's first character after the indentation. */
+  private start = 0;
+  /** Offset after the current line's last non-space character. */
+  private end = 0;
+  /** Where the next line begins. */
+  private next = 0;
+  /** Whether NO_LINE was reached at the end of the text rather than at a "---" line. */
+  private atEnd = false;
   /** Where the value after the last key read starts (set by readKey, to avoid returning a pair per line). */
   private valueStart = 0;
+  /** The first backslash at or after the last string read (Infinity: none), so that each is searched for once. */
+  private nextBackslash = -1;
+  /**
+   * The keys of the mappings being read, innermost last, up to `keyCount`: a duplicate is found by comparing with the
+   * few keys of the same mapping (usually the very strings of the key cache) instead of a megamorphic Object.hasOwn.
+   */
+  private readonly keys: string[] = [];
+  private keyCount = 0;
 
-  constructor(
-    private readonly text: string,
-    private readonly lines: Lines,
-    first: number,
-    private readonly end: number,
-  ) {
-    this.index = first;
+  constructor(private readonly text: string) {}
+
+  read(): unknown[] {
+    const values: unknown[] = [];
+    this.advance();
+    for (;;) {
+      if (this.indent !== NO_LINE) values.push(this.readDocument());
+      if (this.atEnd) return values;
+      this.advance();
+    }
   }
 
-  read(): unknown {
-    if (this.lines.indent[this.index] !== 0) throw UNSUPPORTED;
+  private readDocument(): unknown {
+    if (this.indent !== 0) throw UNSUPPORTED;
     const value = this.readBlock(0);
-    if (this.index < this.end) throw UNSUPPORTED;
+    // Whatever follows a complete top-level block in the same document is outside the subset.
+    if (!this.atDocumentEnd()) throw UNSUPPORTED;
     return value;
   }
 
-  private readBlock(indent: number): unknown {
-    return this.isSequenceItem(this.index) ? this.readSequence(indent) : this.readMapping(indent);
+  private atDocumentEnd(): boolean {
+    return this.indent === NO_LINE;
   }
 
-  private isSequenceItem(line: number): boolean {
-    const start = this.lines.start[line]!;
+  /** Moves to the next content line; at a "---" line or the end of the text, `indent` becomes NO_LINE. */
+  private advance(): void {
+    const text = this.text;
+    const length = text.length;
+    let lineStart = this.next;
+    while (lineStart <= length) {
+      let lineEnd = text.indexOf("\n", lineStart);
+      if (lineEnd === -1) lineEnd = length;
+      let contentStart = lineStart;
+      while (contentStart < lineEnd && text.charCodeAt(contentStart) === SPACE) contentStart++;
+      if (contentStart < lineEnd && text.charCodeAt(contentStart) === HASH) {
+        // Skipped, but a line break YAML sees inside it (a carriage return) would end it early.
+        rejectUnsupportedCharacters(text.slice(contentStart, lineEnd));
+      } else if (contentStart < lineEnd) {
+        let contentEnd = lineEnd;
+        while (text.charCodeAt(contentEnd - 1) === SPACE) contentEnd--;
+        this.next = lineEnd + 1;
+        const first = text.charCodeAt(lineStart);
+        // A column-0 "---", "..." or "%" line: document markers and directives, of which only a bare "---" is handled.
+        if (
+          contentStart === lineStart &&
+          (first === DASH || first === DOT || first === PERCENT) &&
+          (first === PERCENT || text.startsWith("---", lineStart) || text.startsWith("...", lineStart))
+        ) {
+          if (contentEnd - lineStart !== 3 || first !== DASH) throw UNSUPPORTED;
+          this.indent = NO_LINE;
+          return;
+        }
+        this.indent = contentStart - lineStart;
+        this.start = contentStart;
+        this.end = contentEnd;
+        return;
+      }
+      lineStart = lineEnd + 1;
+    }
+    this.next = lineStart;
+    this.indent = NO_LINE;
+    this.atEnd = true;
+  }
+
+  private readBlock(indent: number): unknown {
+    return this.isSequenceItem() ? this.readSequence(indent) : this.readMapping(indent);
+  }
+
+  private isSequenceItem(): boolean {
+    const start = this.start;
     return (
       this.text.charCodeAt(start) === DASH &&
-      (start + 1 === this.lines.end[line] || this.text.charCodeAt(start + 1) === SPACE)
+      (start + 1 === this.end || this.text.charCodeAt(start + 1) === SPACE)
     );
   }
 
   private readMapping(indent: number): Record<string, unknown> {
     const mapping: Record<string, unknown> = {};
-    const { indent: indents, end: ends } = this.lines;
-    while (this.index < this.end) {
-      const line = this.index;
-      if (indents[line] !== indent || this.isSequenceItem(line)) break;
-      const key = this.readKey(line);
+    const keys = this.keys;
+    const firstKey = this.keyCount;
+    while (this.indent === indent && !this.isSequenceItem()) {
+      const key = this.readKey();
       const valueStart = this.valueStart;
-      this.index++;
-      const value =
-        valueStart === ends[line]
-          ? this.readNested(indent, true)
-          : readInlineValue(this.text, valueStart, ends[line]!);
-      if (Object.hasOwn(mapping, key)) throw UNSUPPORTED;
+      const valueEnd = this.end;
+      let value: unknown;
+      if (valueStart === valueEnd) {
+        this.advance();
+        value = this.readNested(indent, true);
+      } else {
+        value = this.readInlineValue(valueStart, valueEnd);
+        this.advance();
+      }
+      // Nested mappings have dropped their keys by now, so keys[firstKey, keyCount) are this mapping's.
+      const keyCount = this.keyCount;
+      if (keyCount - firstKey < 16) {
+        for (let index = firstKey; index < keyCount; index++) if (keys[index] === key) throw UNSUPPORTED;
+      } else if (Object.hasOwn(mapping, key)) throw UNSUPPORTED;
+      keys[keyCount] = key;
+      this.keyCount = keyCount + 1;
       if (key === "__proto__")
         Object.defineProperty(mapping, key, { value, enumerable: true, writable: true, configurable: true });
       else mapping[key] = value;
       this.rejectDeeperLine(indent);
     }
+    this.keyCount = firstKey;
     return mapping;
   }
 
   private readSequence(indent: number): unknown[] {
     const sequence: unknown[] = [];
-    const { start: starts, end: ends, indent: indents } = this.lines;
     const text = this.text;
-    while (this.index < this.end) {
-      const line = this.index;
-      if (indents[line] !== indent || !this.isSequenceItem(line)) break;
-      const start = starts[line]!;
-      if (start + 1 === ends[line]) {
-        this.index++;
+    while (this.indent === indent && this.isSequenceItem()) {
+      const start = this.start;
+      if (start + 1 === this.end) {
+        this.advance();
         sequence.push(this.readNested(indent, false));
       } else {
         let itemStart = start + 2;
         while (text.charCodeAt(itemStart) === SPACE) itemStart++;
-        starts[line] = itemStart;
-        if (this.isSequenceItem(line)) throw UNSUPPORTED;
-        if (startsWithKey(text, itemStart, ends[line]!)) {
+        this.start = itemStart;
+        if (this.isSequenceItem()) throw UNSUPPORTED;
+        if (this.startsWithKey(itemStart)) {
           // A compact mapping ("- name: web"): its keys sit at the column of the first one.
-          indents[line] = indent + (itemStart - start);
-          sequence.push(this.readMapping(indents[line]));
+          this.indent = indent + (itemStart - start);
+          sequence.push(this.readMapping(this.indent));
         } else {
-          this.index++;
-          sequence.push(readInlineValue(text, itemStart, ends[line]!));
+          sequence.push(this.readInlineValue(itemStart, this.end));
+          this.advance();
         }
       }
       this.rejectDeeperLine(indent);
@@ -178,10 +213,10 @@ class DocumentReader {
 
   /** The value of "key:" or "-" with nothing after it: a deeper block, a same-column sequence, or null. */
   private readNested(parentIndent: number, allowSameColumnSequence: boolean): unknown {
-    if (this.index >= this.end) return null;
-    const indent = this.lines.indent[this.index]!;
+    const indent = this.indent;
+    if (indent === NO_LINE) return null;
     if (indent > parentIndent) return this.readBlock(indent);
-    if (allowSameColumnSequence && indent === parentIndent && this.isSequenceItem(this.index)) {
+    if (allowSameColumnSequence && indent === parentIndent && this.isSequenceItem()) {
       return this.readSequence(parentIndent);
     }
     return null;
@@ -189,48 +224,127 @@ class DocumentReader {
 
   /** A line indented deeper than its block after a complete entry is a continuation or an error in YAML. */
   private rejectDeeperLine(indent: number): void {
-    if (this.index < this.end && this.lines.indent[this.index]! > indent) throw UNSUPPORTED;
+    if (this.indent > indent) throw UNSUPPORTED;
   }
 
-  private readKey(line: number): string {
+  private readKey(): string {
     const text = this.text;
-    const start = this.lines.start[line]!;
-    const end = this.lines.end[line]!;
+    const start = this.start;
+    const end = this.end;
     let key: string;
     let colon: number;
     if (text.charCodeAt(start) === QUOTE) {
       colon = quotedKeyEnd(text, start, end);
       if (colon === -1) throw UNSUPPORTED;
-      key = readJsonString(text, start, colon);
+      key = this.readJsonString(start, colon);
     } else {
-      colon = plainKeyEnd(text, start, end);
-      if (colon === -1) throw UNSUPPORTED;
-      key = internKey(text, start, colon);
-      // Keys such as `1`, `true` or `null` resolve to other types in YAML, and their JS key would depend on conversion
-      // rules. With the key characters allowed here, only a leading digit or a core schema word can do that.
-      if (mayResolveToNonString(key) && typeof resolvePlainScalar(key) !== "string") throw UNSUPPORTED;
+      // A key seen before is known to be valid: finding its end with indexOf and comparing it with the cache scans it
+      // once, where checking its characters and then looking it up would scan it twice.
+      colon = text.indexOf(":", start);
+      const known =
+        colon > start && colon < end && (colon + 1 === end || text.charCodeAt(colon + 1) === SPACE)
+          ? cachedKey(text, start, colon)
+          : undefined;
+      if (known === undefined) {
+        colon = plainKeyEnd(text, start, end);
+        if (colon === -1) throw UNSUPPORTED;
+        key = internKey(text, start, colon);
+      } else key = known;
     }
     let valueStart = colon + 1;
     while (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
     this.valueStart = valueStart;
     return key;
   }
+
+  private startsWithKey(start: number): boolean {
+    const end = this.end;
+    return (
+      (this.text.charCodeAt(start) === QUOTE
+        ? quotedKeyEnd(this.text, start, end)
+        : plainKeyEnd(this.text, start, end)) !== -1
+    );
+  }
+
+  /** A JSON string token; without escapes it is its own content, once checked for characters YAML treats apart. */
+  private readJsonString(start: number, end: number): string {
+    const text = this.text;
+    const close = text.indexOf('"', start + 1);
+    if (close === end - 1) {
+      // Strings are read in text order, so the next backslash only needs searching for again once it is passed.
+      if (this.nextBackslash < start) {
+        const backslash = text.indexOf("\\", start);
+        this.nextBackslash = backslash === -1 ? Infinity : backslash;
+      }
+      if (this.nextBackslash > close) {
+        const content = text.slice(start + 1, close);
+        rejectUnsupportedCharacters(content);
+        return content;
+      }
+    }
+    return readJson(text.slice(start, end)) as string;
+  }
+
+  /** An inline value: a JSON string, or what readPlainOrFlowValue reads. */
+  private readInlineValue(start: number, end: number): unknown {
+    const text = this.text;
+    const first = text.charCodeAt(start);
+    if (first === QUOTE) return this.readJsonString(start, end);
+    return readPlainOrFlowValue(text, start, end);
+  }
 }
 
 // Keys repeat across lines and renders ("name", "metadata"…). A fresh slice must be looked up in V8's string table
 // on every property access, which profiling showed to be the single most expensive step of a render; reusing the
-// string seen last time in the same slot makes the lookups cheap. Collisions only cost a slice.
-const KEY_CACHE_SIZE = 1024;
+// string seen last time in the same slot makes the lookups cheap. Only keys that passed plainKeyEnd and read as
+// strings are stored, so a hit is a valid key. Collisions cost a slice and a string table lookup on every render,
+// hence a hash that tells minReplicas from maxReplicas (first, last and length alone do not) and room to spare.
+const KEY_CACHE_SIZE = 4096;
 const keyCache: (string | undefined)[] = new Array<string | undefined>(KEY_CACHE_SIZE);
 
-function internKey(text: string, start: number, end: number): string {
+/** A hash of a few characters and the length: reading every character would cost as much as the comparison. */
+function keySlot(text: string, start: number, end: number): number {
   const length = end - start;
-  const slot = (length * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1)) & (KEY_CACHE_SIZE - 1);
-  const cached = keyCache[slot];
-  if (cached !== undefined && cached.length === length && text.startsWith(cached, start)) return cached;
-  const key = text.slice(start, end);
-  keyCache[slot] = key;
+  const hash =
+    length * 31 +
+    text.charCodeAt(start) * 7 +
+    text.charCodeAt(length > 1 ? start + 1 : start) * 131 +
+    text.charCodeAt(start + (length >> 1)) * 17 +
+    text.charCodeAt(end - 1) * 1031;
+  return (hash ^ (hash >>> 7)) & (KEY_CACHE_SIZE - 1);
+}
+
+/** The cached key equal to text[start, end), if any; compared by char codes, which beats startsWith for keys. */
+function cachedKey(text: string, start: number, end: number): string | undefined {
+  const cached = keyCache[keySlot(text, start, end)];
+  const length = end - start;
+  if (cached === undefined || cached.length !== length) return undefined;
+  for (let index = 0; index < length; index++) {
+    if (cached.charCodeAt(index) !== text.charCodeAt(start + index)) return undefined;
+  }
+  return cached;
+}
+
+/** The plain key text[start, end) that plainKeyEnd found, from the cache or checked and added to it. */
+function internKey(text: string, start: number, end: number): string {
+  const known = cachedKey(text, start, end);
+  if (known !== undefined) return known;
+  const fresh = text.slice(start, end);
+  // Keys such as `1`, `true` or `null` resolve to other types in YAML, and their JS key would depend on conversion
+  // rules. With the key characters allowed here, only a leading digit or a core schema word can do that.
+  if (mayResolveToNonString(fresh) && typeof resolvePlainScalar(fresh) !== "string") throw UNSUPPORTED;
+  const key = internalized(fresh);
+  keyCache[keySlot(text, start, end)] = key;
   return key;
+}
+
+/**
+ * The string table's own copy of a string. Using a fresh string as a property key turns it into a forwarding
+ * ("thin") string, on which every later charCodeAt and property store pays an indirection; a property name read back
+ * from an object is the table's string itself.
+ */
+function internalized(key: string): string {
+  return Object.keys({ [key]: 0 })[0]!;
 }
 
 /**
@@ -267,7 +381,7 @@ for (const character of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 /** Offset of the ":" ending a plain key that starts at `start`, or -1. */
 function plainKeyEnd(text: string, start: number, end: number): number {
   const first = text.charCodeAt(start);
-  if (first === DASH || first === 46 /* . */ || first === 47 /* / */) return -1;
+  if (first === DASH || first === DOT || first === SLASH) return -1;
   for (let offset = start; offset < end; offset++) {
     const code = text.charCodeAt(offset);
     if (code === COLON) {
@@ -293,54 +407,44 @@ function quotedKeyEnd(text: string, start: number, end: number): number {
   return -1;
 }
 
-function startsWithKey(text: string, start: number, end: number): boolean {
-  return (
-    (text.charCodeAt(start) === QUOTE ? quotedKeyEnd(text, start, end) : plainKeyEnd(text, start, end)) !== -1
-  );
-}
-
-/** A JSON string token; without escapes it is its own content (control characters were ruled out up front). */
-function readJsonString(text: string, start: number, end: number): string {
-  const close = text.indexOf('"', start + 1);
-  if (close === end - 1) {
-    const backslash = text.indexOf("\\", start + 1);
-    if (backslash === -1 || backslash > close) return text.slice(start + 1, close);
-  }
-  return readJson(text.slice(start, end)) as string;
-}
-
-function readInlineValue(text: string, start: number, end: number): unknown {
-  const first = text.charCodeAt(start);
-  if (first === QUOTE) return readJsonString(text, start, end);
-  const token = text.slice(start, end);
-  if (first === 91 /* [ */ || first === 123 /* { */) return readJson(token);
-  return resolveWord(text, start, end, token) ?? resolvePlainScalar(token);
-}
-
 /**
- * The two kinds of plain scalar templates write most, resolved without a cache lookup: a word of key characters that
- * starts with a letter or "_" (a string, unless it is a core schema word), and a small decimal integer.
+ * An inline value that is not a JSON string. The two kinds of plain scalar templates write most are resolved without
+ * a cache lookup or a slice that is thrown away: a small decimal integer, and a word of key characters that starts
+ * with a letter or "_" (a string, unless it is a core schema word).
  */
-function resolveWord(text: string, start: number, end: number, token: string): string | number | undefined {
+function readPlainOrFlowValue(text: string, start: number, end: number): unknown {
   const first = text.charCodeAt(start);
-  if (first >= 48 && first <= 57) {
-    if (end - start > 15 || (first === 48 && end - start > 1)) return undefined;
-    for (let offset = start + 1; offset < end; offset++) {
-      const code = text.charCodeAt(offset);
-      if (code < 48 || code > 57) return undefined;
+  if (first === 91 /* [ */ || first === 123 /* { */) return readJson(text.slice(start, end));
+  if (first >= DIGIT_0 && first <= DIGIT_9) {
+    // Up to 15 digits is exact in a double; a leading 0 is octal in YAML 1.1 terms and left to the general path.
+    if (end - start <= 15 && (first !== DIGIT_0 || end - start === 1)) {
+      let number = 0;
+      let offset = start;
+      for (; offset < end; offset++) {
+        const code = text.charCodeAt(offset);
+        if (code < DIGIT_0 || code > DIGIT_9) break;
+        number = number * 10 + (code - DIGIT_0);
+      }
+      if (offset === end) return number;
     }
-    return Number(token);
+  } else if (first !== DASH && first !== DOT && first !== SLASH) {
+    let offset = start;
+    for (; offset < end; offset++) {
+      const code = text.charCodeAt(offset);
+      if (code >= 128 || PLAIN_KEY_CHARACTER[code] === 0) break;
+    }
+    if (offset === end) {
+      const word = text.slice(start, end);
+      if (!mayResolveToNonString(word)) return word;
+      return resolvePlainScalar(word);
+    }
   }
-  if (first === DASH || first === 46 /* . */ || first === 47 /* / */) return undefined;
-  for (let offset = start; offset < end; offset++) {
-    const code = text.charCodeAt(offset);
-    if (code >= 128 || PLAIN_KEY_CHARACTER[code] === 0) return undefined;
-  }
-  return mayResolveToNonString(token) ? undefined : token;
+  return resolvePlainScalar(text.slice(start, end));
 }
 
 /** JSON is YAML's flow style, except that JSON.parse keeps the last of duplicate keys where YAML rejects them. */
 function readJson(token: string): unknown {
+  rejectUnsupportedCharacters(token);
   let value: unknown;
   try {
     value = JSON.parse(token);
@@ -385,6 +489,7 @@ const PLAIN_SCALAR_CACHE_LIMIT = 4096;
 function resolvePlainScalar(token: string): unknown {
   const cached = plainScalarCache.get(token);
   if (cached !== undefined || plainScalarCache.has(token)) return cached;
+  rejectUnsupportedCharacters(token);
   if (!PLAIN_SCALAR.test(token) || token.includes(": ") || token.endsWith(":") || /^-(?: |$)/.test(token)) {
     throw UNSUPPORTED;
   }

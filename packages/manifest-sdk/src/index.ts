@@ -32,5 +32,6 @@ export {
   validateObject,
   type IssueRule,
   type ManifestIssue,
+  type ValidateManifestsOptions,
   type ValidateOptions,
 } from "./validate/index.js";

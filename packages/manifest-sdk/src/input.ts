@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { type InputIssue, ManifestInputError, PackError } from "./errors.js";
 import { appendPath, formatPath } from "./paths.js";
 
@@ -17,7 +17,55 @@ export function snapshotInput(input: unknown, issues: InputIssue[]): unknown {
     issues.push({ path: "", message: `expected an object, received ${describeValue(input)}` });
     return undefined;
   }
+  try {
+    const copy = new PlainCopy().copy(input, 0);
+    if (copy !== NOT_PLAIN) return copy;
+  } catch {
+    // A getter or proxy trap threw: the careful copy below reports where.
+  }
   return new Snapshot(issues).copy(input);
+}
+
+/** The fast copy met something that is an input issue (or may be one): the careful copy then finds and names it. */
+const NOT_PLAIN = Symbol("not plain data");
+
+/**
+ * The copy of a valid input, in one pass without the bookkeeping that naming an issue needs (the path, the set of
+ * ancestors, a try per field): almost every input is valid, so renders pay for that bookkeeping only when something
+ * is wrong. A cycle is caught by the depth limit. Anything unusual gives up, so Snapshot alone decides what is an
+ * issue (a getter then runs twice, as it may on any read).
+ */
+class PlainCopy {
+  private values = 0;
+
+  copy(value: unknown, depth: number): unknown {
+    if (++this.values > MAX_INPUT_VALUES) return NOT_PLAIN;
+    if (value === null || typeof value !== "object") {
+      const type = typeof value;
+      return type === "bigint" || type === "symbol" || type === "function" ? NOT_PLAIN : value;
+    }
+    if (depth >= MAX_INPUT_DEPTH) return NOT_PLAIN;
+    if (Array.isArray(value)) {
+      const length = value.length;
+      if (length > MAX_INPUT_VALUES) return NOT_PLAIN;
+      const copy = new Array<unknown>(length);
+      for (let index = 0; index < length; index++) {
+        const item = this.copy(value[index], depth + 1);
+        if (item === NOT_PLAIN) return NOT_PLAIN;
+        copy[index] = item;
+      }
+      return copy;
+    }
+    if (!isPlainObject(value)) return NOT_PLAIN;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      if (key === "__proto__") return NOT_PLAIN;
+      const field = this.copy(value[key], depth + 1);
+      if (field === NOT_PLAIN) return NOT_PLAIN;
+      copy[key] = field;
+    }
+    return copy;
+  }
 }
 
 class Snapshot {
@@ -136,7 +184,10 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Zod's issues as ours: one entry per unknown key, unions summarised, paths in `a[0].b` form. */
+/**
+ * Zod's issues as ours: one entry per unknown key, unions summarised unless they have their own message, paths in
+ * `a[0].b` form.
+ */
 export function fromZodIssues(zodIssues: readonly z.core.$ZodIssue[]): InputIssue[] {
   const issues: InputIssue[] = [];
   for (const issue of zodIssues) {
@@ -144,12 +195,28 @@ export function fromZodIssues(zodIssues: readonly z.core.$ZodIssue[]): InputIssu
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) issues.push({ path: appendPath(path, key), message: "unknown field" });
     } else if (issue.code === "invalid_union") {
-      issues.push({ path, message: summariseUnion(issue) });
+      issues.push({ path, message: hasDefaultMessage(issue) ? summariseUnion(issue) : issue.message });
     } else {
       issues.push({ path, message: trimZodPrefix(issue.message) });
     }
   }
   return issues;
+}
+
+/**
+ * Whether an issue's message is the one zod writes when the schema gives none (z.union(members, { error }) gives
+ * one, and a pack's own words say more than any summary of the branches). Zod keeps no trace of where a message came
+ * from, so the default is worked out again the way zod does: the global error maps, then "Invalid input".
+ */
+function hasDefaultMessage(issue: z.core.$ZodIssue): boolean {
+  const { customError, localeError } = z.config();
+  const raw = issue as unknown as z.core.$ZodRawIssue;
+  const fallback = messageOf(customError?.(raw)) ?? messageOf(localeError?.(raw)) ?? "Invalid input";
+  return issue.message === fallback;
+}
+
+function messageOf(result: ReturnType<z.core.$ZodErrorMap>): string | undefined {
+  return typeof result === "string" ? result : (result?.message ?? undefined);
 }
 
 function summariseUnion(issue: z.core.$ZodIssueInvalidUnion): string {

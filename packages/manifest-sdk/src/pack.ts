@@ -31,8 +31,27 @@ const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // One engine for every pack: compiled templates are plain functions, so sharing it costs nothing.
 const eta = new Eta({ autoEscape: false, autoTrim: false, cache: false });
 
-// `undefined` has no JSON form; "null" keeps the YAML valid and says what the value is.
-const json = (value: unknown): string => JSON.stringify(value) ?? "null";
+/**
+ * `it.json`: the value as JSON. `undefined` has no JSON form; "null" keeps the YAML valid and says what the value is.
+ * Strings and numbers, nearly every value a template writes, are written without JSON.stringify, which profiling
+ * put at a tenth of a render; the text is the same.
+ */
+export function templateJson(value: unknown): string {
+  if (typeof value === "string") return isVerbatimJsonString(value) ? `"${value}"` : JSON.stringify(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
+  return JSON.stringify(value) ?? "null";
+}
+
+/** Whether JSON.stringify writes the string as it is between quotes: no quote, backslash, control or surrogate. */
+function isVerbatimJsonString(value: string): boolean {
+  // On long text JSON.stringify's native scan is the faster one.
+  if (value.length > 256) return false;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return false;
+  }
+  return true;
+}
 
 interface CompiledTemplate {
   render: TemplateFunction;
@@ -104,7 +123,7 @@ export function definePack<AppSchema extends z.ZodType, ProjectSchema extends z.
     render(target: PackTarget, input: unknown): KubernetesObject[] {
       const compiled = targetOf(target);
       const values: unknown = parseInput(compiled.schema, input, { pack: ref, target });
-      const it: TemplateContext<unknown> = { values, pack: context, json };
+      const it: TemplateContext<unknown> = { values, pack: context, json: templateJson };
       const objects: KubernetesObject[] = [];
       for (const template of compiled.templates) {
         for (const document of renderTemplate(template, it, ref)) {

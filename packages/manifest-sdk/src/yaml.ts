@@ -168,10 +168,15 @@ const STRINGIFY_OPTIONS: DocumentOptions & CreateNodeOptions & ToStringOptions =
 
 // Plain words YAML 1.1 readers (kubectl's go-yaml among them) would turn into booleans, numbers, nulls or dates.
 const YAML_11_CANDIDATE = /^[-+.~0-9A-Za-z_: ]{1,40}$/;
+// A block scalar's indentation is taken from its first non-empty line, and the yaml package writes no indentation
+// indicator when the lines before it hold only spaces or tabs, so those would read back as part of the indentation
+// (" \n" and "\n \n" lost their spaces). Text that starts with such a line is written double-quoted instead.
+const LEADING_BLANK_LINE_WITH_SPACES = /^[ \t\n]*[ \t]\n/;
 
 /**
  * Multi-document YAML of the objects, keys in the given order, no folding. Strings that a YAML 1.1 or 1.2 reader
- * would not read back as the same string (`yes`, `0x10`, `1:20`, `2001-12-14`) are double-quoted.
+ * would not read back as the same string (`yes`, `0x10`, `1:20`, `2001-12-14`, leading lines of only spaces) are
+ * double-quoted.
  */
 export function toYaml(objects: readonly unknown[]): string {
   return objects
@@ -179,7 +184,12 @@ export function toYaml(objects: readonly unknown[]): string {
       const document = new Document(object, STRINGIFY_OPTIONS);
       visit(document, {
         Scalar(_key, node) {
-          if (typeof node.value === "string" && needsQuotesForYaml11(node.value)) node.type = "QUOTE_DOUBLE";
+          if (
+            typeof node.value === "string" &&
+            (LEADING_BLANK_LINE_WITH_SPACES.test(node.value) || needsQuotesForYaml11(node.value))
+          ) {
+            node.type = "QUOTE_DOUBLE";
+          }
         },
       });
       return document.toString(STRINGIFY_OPTIONS);

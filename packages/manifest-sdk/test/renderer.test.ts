@@ -10,6 +10,7 @@ import {
   PackError,
   PackNotFoundError,
 } from "../src/index.js";
+import { templateJson } from "../src/pack.js";
 import { packs, testPackV1 } from "./fixtures/test-pack.js";
 
 const renderer = createRenderer({ packs, defaultPack: "testpack@1" });
@@ -386,6 +387,62 @@ describe("pack bugs are PackErrors, not input errors", () => {
     expect(() => pack.render("application", { name: "x" })).toThrow(
       /schema threw while validating input: refine bug/,
     );
+  });
+});
+
+describe("it.json", () => {
+  it("writes exactly what JSON.stringify writes, and null for undefined", () => {
+    const awkward = fc.constantFrom(
+      -0,
+      NaN,
+      Infinity,
+      -Infinity,
+      1e21,
+      5e-7,
+      undefined,
+      "\ud800",
+      "😀",
+      '"',
+      "\\",
+      "\u2028",
+      "\u007f",
+      "x".repeat(300),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.string({ unit: "binary" }), fc.double(), awkward), (value) => {
+        expect(templateJson(value)).toBe(JSON.stringify(value) ?? "null");
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("union issues", () => {
+  function unionPack(port: z.ZodType) {
+    const target = { schema: z.object({ port }), kinds: ["ConfigMap"], templates: { main: "" } };
+    return definePack({ name: "u", version: "1.0.0", description: "", application: target, project: target });
+  }
+
+  it("summarise a union without a message of its own by the types it expects", () => {
+    const pack = unionPack(z.union([z.number(), z.string()]));
+    expect(inputError(() => pack.render("application", { port: true })).issues).toEqual([
+      { path: "port", message: "expected number or string" },
+    ]);
+  });
+
+  it("keep the message a pack gives its union, fixed or computed", () => {
+    const fixed = unionPack(z.union([z.number(), z.string()], { error: "port must be a number or digits" }));
+    expect(inputError(() => fixed.render("application", { port: true })).issues).toEqual([
+      { path: "port", message: "port must be a number or digits" },
+    ]);
+    const computed = unionPack(
+      z.union([z.number(), z.string()], {
+        error: (issue) => (issue.input === undefined ? "port is required" : "port must be a number"),
+      }),
+    );
+    expect(inputError(() => computed.render("application", {})).issues).toEqual([
+      { path: "port", message: "port is required" },
+    ]);
   });
 });
 

@@ -30,6 +30,13 @@ const awkwardStrings = fc.constantFrom(
   "a\nb",
   "a\nb\n",
   "\n",
+  " \n",
+  " \n\n",
+  "  \nx",
+  "\t\n",
+  " \t\n  y\n",
+  "x\n \n",
+  "\n \n",
   "a: b",
   "# c",
   "a #b",
@@ -91,6 +98,26 @@ describe("toYaml / parseManifests", () => {
       }),
       { numRuns: 700 },
     );
+  });
+
+  it("round-trips text made of spaces, tabs and line breaks, which block scalars get wrong most easily", () => {
+    const layout = fc.string({ unit: fc.constantFrom(" ", "  ", "\t", "\n", "x", "- ", "#"), maxLength: 12 });
+    fc.assert(
+      fc.property(layout, (text) => {
+        const objects = [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" }, data: { text } }];
+        expect(parseManifests(toYaml(objects))).toStrictEqual(objects);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("double-quotes a text that starts with lines of only spaces", () => {
+    // Written as a block scalar, " \n" read back as "\n": the first line's spaces became indentation.
+    for (const text of [" \n", " \n\n", "  \nx", "\t\n", "\n \n", "\n\n  \nx"]) {
+      const yaml = toYaml([{ apiVersion: "v1", kind: "A", text }]);
+      expect(yaml).toMatch(/^text: "/m);
+      expect(parseManifests(yaml)).toStrictEqual([{ apiVersion: "v1", kind: "A", text }]);
+    }
   });
 
   it("round-trips through the parser used for rendering too", () => {

@@ -2,8 +2,10 @@
  * What a validation issue is, and the sink that collects issues while one object is walked.
  *
  * Paths are kept as a stack of segments and only turned into text when an issue is reported, so a
- * valid object costs no string building at all.
+ * valid object costs no string building at all. The text form is the SDK's one (`a.b[0]["x/y"]`, see
+ * ../paths.ts), so validation issues and input issues name fields alike.
  */
+import { appendPath, formatPath } from "../paths.js";
 
 /**
  * The closed set of reasons an object can be refused.
@@ -61,19 +63,6 @@ export interface ManifestIssue {
 /** A field name or an array index. */
 export type PathSegment = string | number;
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** Formats path segments the way the rest of the SDK names fields: `a.b[0]["x/y"]`. */
-export function formatPath(segments: readonly PathSegment[]): string {
-  let text = "";
-  for (const segment of segments) {
-    if (typeof segment === "number") text += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) text += text === "" ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
-  }
-  return text;
-}
-
 /** Renders a value for a message the way the API server's `Invalid value: ...` does, kept short. */
 export function describeValue(value: unknown): string {
   if (typeof value === "string")
@@ -118,12 +107,13 @@ export class IssueSink {
 
   /** Reports at the current position, or at its `child` when given. */
   here(rule: IssueRule, message: string, child?: PathSegment): void {
-    this.at(child === undefined ? this.path : [...this.path, child], rule, message);
+    const path = formatPath(this.path);
+    this.report(child === undefined ? path : appendPath(path, child), rule, message);
   }
 
   /** Reports an undeclared field `key` under the current position, worded like strict decoding. */
   unknownField(key: string): void {
-    const path = formatPath([...this.path, key]);
+    const path = appendPath(formatPath(this.path), key);
     this.issues.push({
       object: this.object,
       path,
@@ -134,6 +124,10 @@ export class IssueSink {
 
   /** Reports at an explicit path, for rules that look at an object from the top. */
   at(path: readonly PathSegment[], rule: IssueRule, message: string): void {
-    this.issues.push({ object: this.object, path: formatPath(path), message, rule });
+    this.report(formatPath(path), rule, message);
+  }
+
+  private report(path: string, rule: IssueRule, message: string): void {
+    this.issues.push({ object: this.object, path, message, rule });
   }
 }

@@ -116,7 +116,8 @@ function compileObject(node: SchemaNode, definition: string | undefined): Check 
   const enums = definition === undefined ? undefined : FIELD_ENUMS[definition];
   const properties = new Map<string, Check>();
   for (const [key, property] of Object.entries(node.properties ?? {})) {
-    const uniqueness = definition !== undefined && APPLY_ONLY_UNIQUE[definition]?.has(key) ? "apply-only" : "always";
+    const uniqueness =
+      definition !== undefined && APPLY_ONLY_UNIQUE[definition]?.has(key) ? "apply-only" : "always";
     properties.set(key, compileNode(property, undefined, enums?.[key], uniqueness));
   }
   const required = node.required ?? [];
