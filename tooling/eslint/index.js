@@ -18,7 +18,10 @@ export function baseConfig(tsconfigRootDir) {
       rules: {
         "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
         "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-        "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+        "@typescript-eslint/restrict-template-expressions": [
+          "error",
+          { allowNumber: true, allowBoolean: true },
+        ],
         "@typescript-eslint/no-non-null-assertion": "off",
         "@typescript-eslint/no-unnecessary-condition": "off",
       },
