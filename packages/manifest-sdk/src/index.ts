@@ -28,6 +28,7 @@ export {
 export { parseManifests, toYaml } from "./yaml.js";
 export { diffManifests, formatDiff, type FieldChange, type ObjectChange } from "./diff.js";
 export {
+  quantityValue,
   validateManifests,
   validateObject,
   type IssueRule,

@@ -2,6 +2,7 @@
 // synthetic usage as the metrics API and keeps the target within [minReplicas, maxReplicas] (scaling it up to the
 // minimum or down to the maximum, like a real HPA would), but never scales on the synthetic load itself, so a sandbox
 // never flaps. desiredReplicas is therefore the current replica count clamped to the bounds.
+import { quantityValue } from "@babyhelm/manifest-sdk";
 import type { StoreEvent, StoredObject } from "../contract.js";
 import { jsonEqual } from "../store/clone.js";
 import { now } from "../store/object-store.js";
@@ -9,7 +10,7 @@ import { setCondition } from "./conditions.js";
 import type { Controller, ControllerContext } from "./context.js";
 import type { EventSource } from "./events.js";
 import { ReadFields } from "./indexes.js";
-import { containerUsage, isMeasurable, parseQuantity, scrapeTime } from "./metrics.js";
+import { containerUsage, isMeasurable, scrapeTime } from "./metrics.js";
 import { selectorMatches } from "./objects.js";
 import { RESOURCES, findResourceByKind, qualifiedResource } from "../resources.js";
 import type { Condition, DeploymentObject, HpaObject, MetricTarget, PodObject } from "./types.js";
@@ -44,7 +45,7 @@ function resourceMetric(name: string, target: MetricTarget, pods: PodObject[]): 
     for (const container of pod.spec.containers) {
       const value = containerUsage(pod, container, scrapeTime());
       usage += name === "cpu" ? value.cpu : value.memory;
-      const request = parseQuantity(container.resources?.requests?.[name]);
+      const request = quantityValue(container.resources?.requests?.[name]);
       if (utilization && request === undefined) {
         return {
           description,

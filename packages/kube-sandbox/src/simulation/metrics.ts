@@ -1,6 +1,7 @@
 // Synthetic resource usage, as metrics-server would report it: a stable level per container (derived from the pod's
 // uid and the container's requests), a slow ±15 % wave over ten minutes, and values that only change once per
 // 15-second scrape, so two reads in a row agree. The HPA controller reads the same numbers.
+import { quantityValue } from "@babyhelm/manifest-sdk";
 import type { ObjectStore, PodMetrics } from "../contract.js";
 import { now } from "../store/object-store.js";
 import { sha256Hex } from "./images.js";
@@ -11,33 +12,6 @@ const SCRAPE_INTERVAL_MS = 15_000;
 const WAVE_PERIOD_MS = 10 * 60 * 1000;
 const MIB = 1024 * 1024;
 
-const SUFFIXES: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** A resource.Quantity in base units (cores, bytes); undefined when absent or unreadable. */
-export function parseQuantity(quantity: string | number | undefined): number | undefined {
-  if (quantity === undefined) return undefined;
-  if (typeof quantity === "number") return quantity;
-  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)([a-zA-Z]*)$/.exec(quantity.trim());
-  if (!match) return undefined;
-  const factor = match[2] === "" ? 1 : SUFFIXES[match[2]!];
-  return factor === undefined ? undefined : Number(match[1]) * factor;
-}
 
 export interface ContainerUsage {
   name: string;
@@ -62,8 +36,8 @@ function seeds(pod: PodObject, container: ContainerSpec): [number, number, numbe
 export function containerUsage(pod: PodObject, container: ContainerSpec, atMs = Date.now()): ContainerUsage {
   const [level, memoryLevel, phase] = seeds(pod, container);
   const wave = Math.sin((2 * Math.PI * scrapeTime(atMs)) / WAVE_PERIOD_MS + 2 * Math.PI * phase);
-  const cpuRequest = parseQuantity(container.resources?.requests?.cpu ?? container.resources?.limits?.cpu);
-  const memoryRequest = parseQuantity(
+  const cpuRequest = quantityValue(container.resources?.requests?.cpu ?? container.resources?.limits?.cpu);
+  const memoryRequest = quantityValue(
     container.resources?.requests?.memory ?? container.resources?.limits?.memory,
   );
   // With requests, a quiet service at 10–40 % of its CPU and 30–60 % of its memory; without, a few millicores and tens of MiB.

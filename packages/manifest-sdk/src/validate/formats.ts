@@ -44,8 +44,9 @@ export function checkQuantity(value: string): string | undefined {
 }
 
 /**
- * The value of a quantity as a double, for comparisons (a request against its limit); undefined when
- * it does not parse. Doubles are exact enough to order quantities a person writes.
+ * The value of a resource quantity (`100m`, `128Mi`, `1e3`, or a number) in base units (cores, bytes) as a
+ * double, for comparisons and arithmetic; undefined when it does not parse. Doubles are exact enough to order
+ * quantities a person writes.
  */
 export function quantityValue(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;

@@ -23,6 +23,7 @@ import { findDefinition, knownApiVersions, preloadSchema } from "./schema-index.
 
 export { DECODE_RULES, type IssueRule, type ManifestIssue } from "./issues.js";
 export { findDefinition, knownApiVersions, preloadSchema, type KindDefinition } from "./schema-index.js";
+export { quantityValue } from "./formats.js";
 
 /** Options of {@link validateObject}. */
 export interface ValidateOptions {
