@@ -12,7 +12,6 @@ const SCRAPE_INTERVAL_MS = 15_000;
 const WAVE_PERIOD_MS = 10 * 60 * 1000;
 const MIB = 1024 * 1024;
 
-
 export interface ContainerUsage {
   name: string;
   /** Cores. */

@@ -12,7 +12,9 @@ export function quantitySchema(field: string, example: string) {
     .string({ error: fieldError(field, expectation) })
     .max(64, { error: `${field} must be ${expectation}`, abort: true })
     .regex(QUANTITY, { error: `${field} must be ${expectation}`, abort: true })
-    .refine((quantity) => (quantityValue(quantity) ?? 0) > 0, { error: `${field} must be greater than zero` });
+    .refine((quantity) => (quantityValue(quantity) ?? 0) > 0, {
+      error: `${field} must be greater than zero`,
+    });
 }
 
 /** Adds an issue at `path` when `lower` exceeds `upper`; both optional, so callers pass whatever the spec set. */
