@@ -10,6 +10,17 @@
  * An empty string is accepted everywhere: the server treats it as unset and applies the default.
  * For array properties the set applies to each item.
  */
+/** ResourceQuota scopes: what a quota's `scopes` and its scope selector's `scopeName` may name. */
+const QUOTA_SCOPES = [
+  "Terminating",
+  "NotTerminating",
+  "BestEffort",
+  "NotBestEffort",
+  "PriorityClass",
+  "CrossNamespacePodAffinity",
+  "VolumeAttributesClass",
+];
+
 export const FIELD_ENUMS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   "io.k8s.api.core.v1.Container": {
     imagePullPolicy: ["Always", "IfNotPresent", "Never"],
@@ -57,27 +68,11 @@ export const FIELD_ENUMS: Readonly<Record<string, Readonly<Record<string, readon
   },
   "io.k8s.api.core.v1.LimitRangeItem": { type: ["Pod", "Container", "PersistentVolumeClaim"] },
   "io.k8s.api.core.v1.ResourceQuotaSpec": {
-    scopes: [
-      "Terminating",
-      "NotTerminating",
-      "BestEffort",
-      "NotBestEffort",
-      "PriorityClass",
-      "CrossNamespacePodAffinity",
-      "VolumeAttributesClass",
-    ],
+    scopes: QUOTA_SCOPES,
   },
   "io.k8s.api.core.v1.ScopedResourceSelectorRequirement": {
     operator: ["In", "NotIn", "Exists", "DoesNotExist"],
-    scopeName: [
-      "Terminating",
-      "NotTerminating",
-      "BestEffort",
-      "NotBestEffort",
-      "PriorityClass",
-      "CrossNamespacePodAffinity",
-      "VolumeAttributesClass",
-    ],
+    scopeName: QUOTA_SCOPES,
   },
   "io.k8s.api.apps.v1.DeploymentStrategy": { type: ["Recreate", "RollingUpdate"] },
   "io.k8s.api.apps.v1.StatefulSetSpec": { podManagementPolicy: ["OrderedReady", "Parallel"] },
