@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
+import { projectProcedure, router } from "../trpc.js";
+import { listAuditEvents } from "./audit.repository.js";
+
+export const auditRouter = router({
+  /** Newest first. Creators and editors of the project may read it. */
+  list: projectProcedure("editor")
+    .input(z.object(pageInput))
+    .query(async ({ ctx, input }) => {
+      const before = decodeCursor(input.cursor, z.number().int());
+      const rows = await listAuditEvents(ctx.services.db.kysely, ctx.project.id, before, input.limit);
+      return toPage(
+        rows,
+        input.limit,
+        (row) => ({
+          id: row.id,
+          actor: row.actor_email,
+          action: row.action,
+          app: row.app_name,
+          details: row.details,
+          at: row.created_at.toISOString(),
+        }),
+        (row) => row.id,
+      );
+    }),
+});

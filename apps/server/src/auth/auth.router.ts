@@ -1,0 +1,168 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { recordAudit } from "../audit/audit.repository.js";
+import { FieldError } from "../shared/errors.js";
+import { emailSchema } from "../shared/names.js";
+import { RetryAfter, authedProcedure, publicProcedure, router } from "../trpc.js";
+import { createApiToken, listApiTokens, revokeApiToken } from "./api-token.repository.js";
+import { PASSWORD_MAX_LENGTH, passwordWeakness } from "./password.js";
+import {
+  createSession,
+  invalidateSession,
+  invalidateUserSessions,
+  listUserSessions,
+} from "./session.repository.js";
+import { findUserByEmail, insertUser } from "./user.repository.js";
+
+const credentials = z.object({
+  email: emailSchema,
+  password: z.string().max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+});
+
+const loginMode = z.enum(["cookie", "token"]).default("cookie");
+
+const sessionsRouter = router({
+  list: authedProcedure.query(async ({ ctx }) => {
+    const rows = await listUserSessions(ctx.services.db.kysely, ctx.user.id, ctx.services.now());
+    const current = "sessionId" in ctx.auth ? ctx.auth.sessionId : undefined;
+    return rows.map((row) => ({
+      // The id is the token's hash: revealing it to its owner grants nothing.
+      id: row.id,
+      current: row.id === current,
+      createdAt: row.created_at.toISOString(),
+      lastSeenAt: row.last_seen_at.toISOString(),
+      expiresAt: row.expires_at.toISOString(),
+      userAgent: row.user_agent,
+    }));
+  }),
+  revoke: authedProcedure.input(z.object({ id: z.string().min(1).max(128) })).mutation(async ({ ctx, input }) => {
+    const result = await ctx.services.db.kysely
+      .deleteFrom("sessions")
+      .where("id", "=", input.id)
+      .where("user_id", "=", ctx.user.id)
+      .executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new TRPCError({ code: "NOT_FOUND", message: "No such session of yours." });
+    if ("sessionId" in ctx.auth && ctx.auth.sessionId === input.id && ctx.auth.method === "cookie") {
+      ctx.clearSessionCookie();
+    }
+    return { revoked: true };
+  }),
+});
+
+const tokensRouter = router({
+  create: authedProcedure
+    .input(
+      z.object({
+        name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+        expiresInDays: z.number().int().min(1).max(3650).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const now = ctx.services.now();
+      const expiresAt =
+        input.expiresInDays === undefined ? null : new Date(now.getTime() + input.expiresInDays * 86_400_000);
+      const created = await createApiToken(ctx.services.db.kysely, ctx.user.id, input.name, expiresAt);
+      await recordAudit(ctx.services.db.kysely, {
+        actor: ctx.user,
+        action: "token.create",
+        details: { name: input.name, prefix: created.prefix },
+      });
+      return {
+        id: created.id,
+        name: created.name,
+        prefix: created.prefix,
+        expiresAt: created.expires_at?.toISOString() ?? null,
+        /** Shown once: only its hash is kept. */
+        token: created.token,
+      };
+    }),
+  list: authedProcedure.query(async ({ ctx }) =>
+    (await listApiTokens(ctx.services.db.kysely, ctx.user.id)).map((row) => ({
+      id: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      createdAt: row.created_at.toISOString(),
+      expiresAt: row.expires_at?.toISOString() ?? null,
+      lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    })),
+  ),
+  revoke: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    if (!(await revokeApiToken(ctx.services.db.kysely, ctx.user.id, input.id))) {
+      throw new TRPCError({ code: "NOT_FOUND", message: "No such API token of yours." });
+    }
+    return { revoked: true };
+  }),
+});
+
+export const authRouter = router({
+  register: publicProcedure
+    .input(credentials.extend({ mode: loginMode }))
+    .mutation(async ({ ctx, input }) => {
+      const weakness = passwordWeakness(input.password, input.email);
+      if (weakness !== undefined) throw new FieldError([{ path: "password", message: weakness }]);
+      const { db, passwords, now } = ctx.services;
+      const user = await insertUser(db.kysely, input.email, await passwords.hash(input.password));
+      if (user === undefined) {
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: "An account with this email already exists: sign in instead.",
+        });
+      }
+      await recordAudit(db.kysely, { actor: { id: user.id, email: user.email }, action: "user.register" });
+      const session = await createSession(db.kysely, user.id, ctx.userAgent, now());
+      if (input.mode === "cookie") ctx.setSessionCookie(session.token, session.expiresAt);
+      return {
+        user: { id: user.id, email: user.email },
+        token: input.mode === "token" ? session.token : undefined,
+      };
+    }),
+
+  login: publicProcedure.input(credentials.extend({ mode: loginMode })).mutation(async ({ ctx, input }) => {
+    const { db, passwords, loginLimits, now } = ctx.services;
+    const emailKey = input.email.toLowerCase();
+    const wait = loginLimits.byIp.hit(ctx.clientIp) ?? loginLimits.byEmail.hit(emailKey);
+    if (wait !== undefined) {
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `Too many sign-in attempts. Try again in ${wait} s.`,
+        cause: new RetryAfter(wait),
+      });
+    }
+    const user = await findUserByEmail(db.kysely, input.email);
+    const valid =
+      user === undefined
+        ? await passwords.verifyNothing(input.password)
+        : await passwords.verify(user.password_hash, input.password);
+    if (user === undefined || !valid) {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password." });
+    }
+    loginLimits.byEmail.reset(emailKey);
+    const session = await createSession(db.kysely, user.id, ctx.userAgent, now());
+    if (input.mode === "cookie") ctx.setSessionCookie(session.token, session.expiresAt);
+    return {
+      user: { id: user.id, email: user.email },
+      expiresAt: session.expiresAt.toISOString(),
+      token: input.mode === "token" ? session.token : undefined,
+    };
+  }),
+
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    if ("sessionId" in ctx.auth) await invalidateSession(ctx.services.db.kysely, ctx.auth.sessionId);
+    ctx.clearSessionCookie();
+    return { signedOut: true };
+  }),
+
+  logoutAll: authedProcedure.mutation(async ({ ctx }) => {
+    const count = await invalidateUserSessions(ctx.services.db.kysely, ctx.user.id);
+    ctx.clearSessionCookie();
+    return { signedOut: count };
+  }),
+
+  me: publicProcedure.query(async ({ ctx }) => {
+    const auth = await ctx.authenticate();
+    return auth === null ? null : { id: auth.user.id, email: auth.user.email, via: auth.method };
+  }),
+
+  sessions: sessionsRouter,
+  tokens: tokensRouter,
+});

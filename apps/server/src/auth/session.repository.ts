@@ -1,0 +1,96 @@
+import type { Database } from "@babyhelm/db";
+import type { Kysely } from "kysely";
+import { generateSecret, hashToken } from "./tokens.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY_MS;
+/** Sliding expiry: a session used when less than this remains is extended to the full lifetime. */
+export const SESSION_RENEW_WHEN_LEFT_MS = 15 * DAY_MS;
+/** last_seen_at is informational: written at most this often per session, not on every request. */
+const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
+
+export interface AuthenticatedUser {
+  id: string;
+  email: string;
+}
+
+export interface SessionValidation {
+  user: AuthenticatedUser;
+  sessionId: string;
+  expiresAt: Date;
+  /** The expiry moved: a cookie must be sent again with the new date. */
+  renewed: boolean;
+}
+
+export async function createSession(
+  db: Kysely<Database>,
+  userId: string,
+  userAgent: string | undefined,
+  now: Date,
+): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
+  const token = generateSecret();
+  const sessionId = hashToken(token);
+  const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+  await db
+    .insertInto("sessions")
+    .values({
+      id: sessionId,
+      user_id: userId,
+      expires_at: expiresAt,
+      created_at: now,
+      last_seen_at: now,
+      user_agent: userAgent?.slice(0, 512) ?? null,
+    })
+    .execute();
+  return { token, sessionId, expiresAt };
+}
+
+export async function validateSessionToken(
+  db: Kysely<Database>,
+  token: string,
+  now: Date,
+): Promise<SessionValidation | undefined> {
+  const sessionId = hashToken(token);
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["sessions.expires_at", "sessions.last_seen_at", "users.id as user_id", "users.email"])
+    .where("sessions.id", "=", sessionId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  if (row.expires_at.getTime() <= now.getTime()) {
+    await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+    return undefined;
+  }
+  let expiresAt = row.expires_at;
+  const renewed = expiresAt.getTime() - now.getTime() < SESSION_RENEW_WHEN_LEFT_MS;
+  if (renewed) expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+  if (renewed || now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
+    await db
+      .updateTable("sessions")
+      .set({ expires_at: expiresAt, last_seen_at: now })
+      .where("id", "=", sessionId)
+      .execute();
+  }
+  return { user: { id: row.user_id, email: row.email }, sessionId, expiresAt, renewed };
+}
+
+export async function invalidateSession(db: Kysely<Database>, sessionId: string): Promise<void> {
+  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+export async function invalidateUserSessions(db: Kysely<Database>, userId: string): Promise<number> {
+  const result = await db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export function listUserSessions(db: Kysely<Database>, userId: string, now: Date) {
+  return db
+    .selectFrom("sessions")
+    .select(["id", "created_at", "last_seen_at", "expires_at", "user_agent"])
+    .where("user_id", "=", userId)
+    .where("expires_at", ">", now)
+    .orderBy("last_seen_at", "desc")
+    .orderBy("id")
+    .execute();
+}

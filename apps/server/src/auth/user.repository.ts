@@ -1,0 +1,24 @@
+import type { Database, User } from "@babyhelm/db";
+import { type Kysely, sql } from "kysely";
+
+export function findUserByEmail(db: Kysely<Database>, email: string): Promise<User | undefined> {
+  return db
+    .selectFrom("users")
+    .selectAll()
+    .where(sql<string>`lower(email)`, "=", email.toLowerCase())
+    .executeTakeFirst();
+}
+
+/** undefined when the email is taken (whatever its case). */
+export async function insertUser(
+  db: Kysely<Database>,
+  email: string,
+  passwordHash: string,
+): Promise<User | undefined> {
+  return db
+    .insertInto("users")
+    .values({ email, password_hash: passwordHash })
+    .onConflict((conflict) => conflict.expression(sql`lower(email)`).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}

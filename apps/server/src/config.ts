@@ -1,0 +1,128 @@
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+const clusterModes = ["sandbox", "kubeconfig", "in-cluster"] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const envSchema = z.object({
+  PORT: z.coerce
+    .number({ error: "must be a port number" })
+    .int("must be a whole number")
+    .min(0, "must be 0-65535")
+    .max(65535, "must be 0-65535")
+    .default(8080),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  PUBLIC_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL such as https://babyhelm.example.com" })
+      .optional(),
+  ),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL such as postgres://user@host:5432/babyhelm" })
+      .optional(),
+  ),
+  BABYHELM_DATA_DIR: z.string().trim().min(1, "must not be empty").default("./.data"),
+  BABYHELM_CLUSTER: optionalText.pipe(
+    z.enum(clusterModes, { error: `must be one of ${clusterModes.join(", ")}` }).optional(),
+  ),
+  KUBECONFIG: optionalText,
+  KUBE_CONTEXT: optionalText,
+  BABYHELM_NAMESPACE: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label such as babyhelm")
+    .default("babyhelm"),
+  BABYHELM_DEFAULT_PACK: z.string().trim().min(1).default("default@2"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
+  GRAFANA_DASHBOARD_URL: optionalText,
+  DRIFT_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+});
+
+export type ClusterSelection =
+  | { mode: "sandbox" }
+  | { mode: "kubeconfig"; kubeconfigPath: string | undefined; context: string | undefined }
+  | { mode: "in-cluster" };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: URL | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  cluster: ClusterSelection;
+  platformNamespace: string;
+  defaultPack: string;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  trustProxy: boolean;
+  grafanaDashboardUrl: string | undefined;
+  driftCheckIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+}
+
+/** Reads the configuration from environment variables; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? "environment");
+        const value = env[variable];
+        return `${variable}=${JSON.stringify(value ?? "")}: ${issue.message}`;
+      }),
+    );
+  }
+  const values = parsed.data;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    publicUrl: values.PUBLIC_URL === undefined ? undefined : new URL(values.PUBLIC_URL),
+    databaseUrl: values.DATABASE_URL,
+    dataDir: resolve(values.BABYHELM_DATA_DIR),
+    cluster: selectCluster(values.BABYHELM_CLUSTER, values.KUBECONFIG, values.KUBE_CONTEXT, env),
+    platformNamespace: values.BABYHELM_NAMESPACE,
+    defaultPack: values.BABYHELM_DEFAULT_PACK,
+    logLevel: values.LOG_LEVEL,
+    trustProxy: values.TRUST_PROXY,
+    grafanaDashboardUrl: values.GRAFANA_DASHBOARD_URL,
+    driftCheckIntervalMs: values.DRIFT_CHECK_INTERVAL_SECONDS * 1000,
+  };
+}
+
+function selectCluster(
+  mode: (typeof clusterModes)[number] | undefined,
+  kubeconfig: string | undefined,
+  context: string | undefined,
+  env: NodeJS.ProcessEnv,
+): ClusterSelection {
+  if (mode === "sandbox") return { mode };
+  if (mode === "in-cluster") return { mode };
+  const defaultPath = join(env.HOME ?? homedir(), ".kube", "config");
+  const found = kubeconfig ?? (existsSync(defaultPath) ? defaultPath : undefined);
+  if (mode === "kubeconfig") {
+    if (found === undefined) {
+      throw new ConfigError([
+        `BABYHELM_CLUSTER=kubeconfig: no kubeconfig found (set KUBECONFIG, or create ${defaultPath})`,
+      ]);
+    }
+    return { mode, kubeconfigPath: found, context };
+  }
+  return found === undefined ? { mode: "sandbox" } : { mode: "kubeconfig", kubeconfigPath: found, context };
+}

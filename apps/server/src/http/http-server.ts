@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { appRouter } from "../root.js";
+import type { Services } from "../services.js";
+import { createContextFactory, tagRequest } from "../trpc.js";
+
+export interface HttpServerOptions {
+  /** Extra request handling after /trpc, /healthz and /readyz (the web app's files); false = not handled. */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+}
+
+const READY_CHECK_TIMEOUT_MS = 3_000;
+
+export function createHttpServer(services: Services, options: HttpServerOptions = {}): Server {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: createContextFactory(services),
+    // Errors are logged once, with the request id, by the procedure middleware in trpc.ts.
+    onError: () => undefined,
+  });
+
+  const server = createServer((req, res) => {
+    const headerId = req.headers["x-request-id"];
+    const requestId = typeof headerId === "string" && /^[\w.-]{1,64}$/.test(headerId) ? headerId : randomUUID();
+    tagRequest(req, requestId);
+    res.setHeader("X-Request-Id", requestId);
+    const path = (req.url ?? "/").split("?", 1)[0]!;
+    if (path.startsWith("/trpc/")) {
+      trpc(req, res);
+      return;
+    }
+    if (path === "/healthz") {
+      json(res, 200, { status: "ok" });
+      return;
+    }
+    if (path === "/readyz") {
+      void readiness(services).then(({ ready, checks }) => json(res, ready ? 200 : 503, { ready, checks }));
+      return;
+    }
+    void Promise.resolve(options.fallback?.(req, res) ?? false).then(
+      (handled) => {
+        if (!handled) json(res, 404, { error: `Nothing at ${path}. The API is at /trpc.` });
+      },
+      (error: unknown) => {
+        services.logger.error({ err: error, requestId, path }, "request failed");
+        if (!res.headersSent) json(res, 500, { error: `Internal error (request ${requestId})` });
+      },
+    );
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+async function readiness(services: Services) {
+  const [database, cluster] = await Promise.all([
+    check(() => services.db.ping()),
+    check(() => services.cluster.ping()),
+  ]);
+  return {
+    ready: database.ok && cluster.ok,
+    checks: {
+      database: { ...database, backend: services.db.description },
+      cluster: { ...cluster, mode: services.cluster.mode, server: services.cluster.server },
+    },
+  };
+}
+
+async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)), READY_CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

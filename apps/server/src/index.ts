@@ -1,0 +1,5 @@
+export type { AppRouter } from "./root.js";
+export { appRouter } from "./root.js";
+export { ConfigError, loadConfig, type Config } from "./config.js";
+export { createLogger, type Logger } from "./logger.js";
+export { startServer, type RunningServer, type StartOptions } from "./server.js";

@@ -1,0 +1,152 @@
+import { PROJECT_ROLES } from "@babyhelm/db";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { recordAudit } from "../audit/audit.repository.js";
+import { findUserByEmail } from "../auth/user.repository.js";
+import { isUniqueViolation } from "../shared/db-errors.js";
+import { emailSchema } from "../shared/names.js";
+import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
+import { projectProcedure, router } from "../trpc.js";
+import { countCreatorsForUpdate, findMemberByEmail, listMembers, setRole } from "./member.repository.js";
+
+const role = z.enum(PROJECT_ROLES, { error: `must be one of ${PROJECT_ROLES.join(", ")}` });
+
+function notMember(email: string, project: string): TRPCError {
+  return new TRPCError({ code: "NOT_FOUND", message: `${email} is not a member of "${project}".` });
+}
+
+const lastCreator = (project: string) =>
+  new TRPCError({
+    code: "PRECONDITION_FAILED",
+    message: `That would leave "${project}" without a creator: make someone else creator first (or transfer ownership).`,
+  });
+
+export const memberRouter = router({
+  list: projectProcedure("viewer")
+    .input(z.object(pageInput))
+    .query(async ({ ctx, input }) => {
+      const after = decodeCursor(input.cursor, z.string());
+      const rows = await listMembers(ctx.services.db.kysely, ctx.project.id, after, input.limit);
+      return toPage(
+        rows,
+        input.limit,
+        (row) => ({
+          email: row.email,
+          role: row.role,
+          you: row.user_id === ctx.user.id,
+          since: row.created_at.toISOString(),
+        }),
+        (row) => row.email.toLowerCase(),
+      );
+    }),
+
+  add: projectProcedure("creator")
+    .input(z.object({ email: emailSchema, role: role.default("viewer") }))
+    .mutation(async ({ ctx, input }) => {
+      const { db } = ctx.services;
+      const user = await findUserByEmail(db.kysely, input.email);
+      if (user === undefined) {
+        throw new TRPCError({
+          code: "NOT_FOUND",
+          message: `Nobody has registered with ${input.email}: ask them to create an account first.`,
+        });
+      }
+      try {
+        await db.kysely.transaction().execute(async (trx) => {
+          await trx
+            .insertInto("project_members")
+            .values({ project_id: ctx.project.id, user_id: user.id, role: input.role })
+            .execute();
+          await recordAudit(trx, {
+            actor: ctx.user,
+            action: "member.add",
+            project: ctx.project,
+            details: { email: user.email, role: input.role },
+          });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new TRPCError({
+            code: "CONFLICT",
+            message: `${user.email} is already a member of "${ctx.project.name}": change their role instead.`,
+          });
+        }
+        throw error;
+      }
+      return { email: user.email, role: input.role };
+    }),
+
+  updateRole: projectProcedure("creator")
+    .input(z.object({ email: emailSchema, role }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.db.kysely.transaction().execute(async (trx) => {
+        const member = await findMemberByEmail(trx, ctx.project.id, input.email);
+        if (member === undefined) throw notMember(input.email, ctx.project.name);
+        if (member.role === "creator" && input.role !== "creator") {
+          if ((await countCreatorsForUpdate(trx, ctx.project.id)) <= 1) throw lastCreator(ctx.project.name);
+        }
+        await setRole(trx, ctx.project.id, member.user_id, input.role);
+        await recordAudit(trx, {
+          actor: ctx.user,
+          action: "member.updateRole",
+          project: ctx.project,
+          details: { email: member.email, from: member.role, to: input.role },
+        });
+      });
+      return { email: input.email, role: input.role };
+    }),
+
+  /** Creators remove anyone; any member may remove themselves (leave). Never the last creator. */
+  remove: projectProcedure("viewer")
+    .input(z.object({ email: emailSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const self = input.email.toLowerCase() === ctx.user.email.toLowerCase();
+      if (!self && ctx.role !== "creator") {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: `Your role in "${ctx.project.name}" is ${ctx.role}: only creators remove other members.`,
+        });
+      }
+      await ctx.services.db.kysely.transaction().execute(async (trx) => {
+        const member = await findMemberByEmail(trx, ctx.project.id, input.email);
+        if (member === undefined) throw notMember(input.email, ctx.project.name);
+        if (member.role === "creator" && (await countCreatorsForUpdate(trx, ctx.project.id)) <= 1) {
+          throw lastCreator(ctx.project.name);
+        }
+        await trx
+          .deleteFrom("project_members")
+          .where("project_id", "=", ctx.project.id)
+          .where("user_id", "=", member.user_id)
+          .execute();
+        await recordAudit(trx, {
+          actor: ctx.user,
+          action: "member.remove",
+          project: ctx.project,
+          details: { email: member.email, role: member.role },
+        });
+      });
+      return { removed: input.email };
+    }),
+
+  /** Makes another member creator and the caller an editor. */
+  transferOwnership: projectProcedure("creator")
+    .input(z.object({ email: emailSchema }))
+    .mutation(async ({ ctx, input }) => {
+      if (input.email.toLowerCase() === ctx.user.email.toLowerCase()) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "email: you already own this project; name another member" });
+      }
+      await ctx.services.db.kysely.transaction().execute(async (trx) => {
+        const member = await findMemberByEmail(trx, ctx.project.id, input.email);
+        if (member === undefined) throw notMember(input.email, ctx.project.name);
+        await setRole(trx, ctx.project.id, member.user_id, "creator");
+        await setRole(trx, ctx.project.id, ctx.user.id, "editor");
+        await recordAudit(trx, {
+          actor: ctx.user,
+          action: "member.transferOwnership",
+          project: ctx.project,
+          details: { to: member.email },
+        });
+      });
+      return { creator: input.email, you: "editor" as const };
+    }),
+});

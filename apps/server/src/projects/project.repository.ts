@@ -1,0 +1,64 @@
+import type { Database, Project, ProjectRole } from "@babyhelm/db";
+import { type Kysely, sql } from "kysely";
+
+export async function findMembership(
+  db: Kysely<Database>,
+  projectName: string,
+  userId: string,
+): Promise<{ project: Project; role: ProjectRole } | undefined> {
+  const row = await db
+    .selectFrom("projects")
+    .innerJoin("project_members", "project_members.project_id", "projects.id")
+    .selectAll("projects")
+    .select("project_members.role")
+    .where("projects.name", "=", projectName)
+    .where("project_members.user_id", "=", userId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const { role, ...project } = row;
+  return { project, role };
+}
+
+export function projectNameTaken(db: Kysely<Database>, name: string): Promise<boolean> {
+  return db
+    .selectFrom("projects")
+    .select("id")
+    .where("name", "=", name)
+    .executeTakeFirst()
+    .then((row) => row !== undefined);
+}
+
+/** The caller's projects by name, with role and app count; `after` is the last name of the previous page. */
+export function listProjectsOfUser(db: Kysely<Database>, userId: string, after: string | undefined, limit: number) {
+  let query = db
+    .selectFrom("project_members")
+    .innerJoin("projects", "projects.id", "project_members.project_id")
+    .select([
+      "projects.id",
+      "projects.name",
+      "projects.namespace",
+      "projects.pack_ref",
+      "projects.created_at",
+      "project_members.role",
+      (eb) =>
+        eb
+          .selectFrom("applications")
+          .select(sql<number>`count(*)::int`.as("count"))
+          .whereRef("applications.project_id", "=", "projects.id")
+          .as("app_count"),
+    ])
+    .where("project_members.user_id", "=", userId)
+    .orderBy("projects.name")
+    .limit(limit + 1);
+  if (after !== undefined) query = query.where("projects.name", ">", after);
+  return query.execute();
+}
+
+export function countApps(db: Kysely<Database>, projectId: string): Promise<number> {
+  return db
+    .selectFrom("applications")
+    .select(sql<number>`count(*)::int`.as("count"))
+    .where("project_id", "=", projectId)
+    .executeTakeFirstOrThrow()
+    .then((row) => row.count);
+}

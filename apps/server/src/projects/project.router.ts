@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
+import { projectNameSchema } from "../shared/names.js";
+import { authedProcedure, namedProjectProcedure, router } from "../trpc.js";
+import { countApps, listProjectsOfUser } from "./project.repository.js";
+import { createProject, deleteProject } from "./project.service.js";
+
+export const projectRouter = router({
+  create: authedProcedure.input(z.object({ name: projectNameSchema })).mutation(async ({ ctx, input }) => {
+      const project = await createProject(ctx.services, ctx.user, input.name);
+      return { name: project.name, namespace: project.namespace, pack: project.pack_ref, role: "creator" as const };
+  }),
+
+  list: authedProcedure.input(z.object(pageInput).default({ limit: 20 })).query(async ({ ctx, input }) => {
+    const after = decodeCursor(input.cursor, z.string());
+    const rows = await listProjectsOfUser(ctx.services.db.kysely, ctx.user.id, after, input.limit);
+    return toPage(
+      rows,
+      input.limit,
+      (row) => ({
+        name: row.name,
+        namespace: row.namespace,
+        role: row.role,
+        pack: row.pack_ref,
+        appCount: row.app_count ?? 0,
+        createdAt: row.created_at.toISOString(),
+      }),
+      (row) => row.name,
+    );
+  }),
+
+  get: namedProjectProcedure("viewer").query(async ({ ctx }) => ({
+      name: ctx.project.name,
+      namespace: ctx.project.namespace,
+      role: ctx.role,
+      pack: ctx.project.pack_ref,
+      appCount: await countApps(ctx.services.db.kysely, ctx.project.id),
+      createdAt: ctx.project.created_at.toISOString(),
+    })),
+
+  delete: namedProjectProcedure("creator").mutation(async ({ ctx }) => {
+    const result = await deleteProject(ctx.services, ctx.user, ctx.project);
+    return { deleted: ctx.project.name, ...result };
+  }),
+});

@@ -1,0 +1,103 @@
+import type { Project } from "@babyhelm/db";
+import { TRPCError } from "@trpc/server";
+import { recordAudit } from "../audit/audit.repository.js";
+import type { AuthenticatedUser } from "../auth/session.repository.js";
+import { PROJECT_LABEL } from "../cluster/owned-labels.js";
+import type { Services } from "../services.js";
+import { isUniqueViolation } from "../shared/db-errors.js";
+import { FieldError } from "../shared/errors.js";
+import { renderProjectObjects } from "./project-objects.js";
+import { countApps, projectNameTaken } from "./project.repository.js";
+
+const NAMESPACE_GONE_WAIT_MS = 5_000;
+
+function namespaceRef(name: string) {
+  return { apiVersion: "v1", kind: "Namespace", name };
+}
+
+function nameTaken(name: string): TRPCError {
+  return new TRPCError({ code: "CONFLICT", message: `A project named "${name}" already exists: choose another name.` });
+}
+
+/**
+ * The rows (project, creator membership, audit event) and the cluster objects (the pack's Namespace and guards) as
+ * one step: the rows are written in a transaction that commits only after the cluster accepted every object, and
+ * a refused apply removes the namespace again (which takes its content with it).
+ */
+export async function createProject(services: Services, actor: AuthenticatedUser, name: string): Promise<Project> {
+  const { db, cluster, logger } = services;
+  if (name === services.config.platformNamespace) {
+    throw new FieldError([{ path: "name", message: `"${name}" is the namespace BabyHelm itself runs in` }]);
+  }
+  const { objects, packRef } = renderProjectObjects(services, name, services.config.defaultPack);
+  if (await projectNameTaken(db.kysely, name)) throw nameTaken(name);
+
+  const existing = await cluster.get(namespaceRef(name));
+  if (existing !== undefined) {
+    if (existing.metadata.labels?.[PROJECT_LABEL] !== name) {
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `A namespace named "${name}" already exists in the cluster and BabyHelm does not manage it: choose another name.`,
+      });
+    }
+    if (existing.metadata.deletionTimestamp !== undefined) {
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `The namespace "${name}" of a deleted project is still being removed: try again in a few seconds.`,
+      });
+    }
+    // Labelled as ours but without a row: left over by a create whose clean-up could not reach the cluster.
+  }
+
+  let applied = false;
+  try {
+    return await db.kysely.transaction().execute(async (trx) => {
+      const project = await trx
+        .insertInto("projects")
+        .values({ name, namespace: name, pack_ref: packRef, created_by: actor.id })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("project_members")
+        .values({ project_id: project.id, user_id: actor.id, role: "creator" })
+        .execute();
+      await recordAudit(trx, { actor, action: "project.create", project, details: { pack: packRef } });
+      applied = true;
+      await cluster.apply(objects);
+      return project;
+    });
+  } catch (error) {
+    if (applied) {
+      await cluster.delete(namespaceRef(name)).catch((cleanupError: unknown) => {
+        logger.error(
+          { err: cleanupError, namespace: name },
+          "could not remove the namespace of a project whose creation failed; the next create of this name adopts it",
+        );
+      });
+    }
+    if (isUniqueViolation(error)) throw nameTaken(name);
+    throw error;
+  }
+}
+
+export async function deleteProject(
+  services: Services,
+  actor: AuthenticatedUser,
+  project: Project,
+): Promise<{ namespaceRemoved: boolean }> {
+  const { db, cluster } = services;
+  const apps = await countApps(db.kysely, project.id);
+  if (apps > 0) {
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: `Project "${project.name}" still has ${apps} application${apps === 1 ? "" : "s"}: delete ${apps === 1 ? "it" : "them"} first.`,
+    });
+  }
+  await cluster.delete(namespaceRef(project.namespace));
+  const namespaceRemoved = await cluster.waitUntilGone(namespaceRef(project.namespace), NAMESPACE_GONE_WAIT_MS);
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx.deleteFrom("projects").where("id", "=", project.id).execute();
+    await recordAudit(trx, { actor, action: "project.delete", project });
+  });
+  return { namespaceRemoved };
+}

@@ -1,0 +1,14 @@
+import { auditRouter } from "./audit/audit.router.js";
+import { authRouter } from "./auth/auth.router.js";
+import { memberRouter } from "./members/member.router.js";
+import { projectRouter } from "./projects/project.router.js";
+import { router } from "./trpc.js";
+
+export const appRouter = router({
+  auth: authRouter,
+  projects: projectRouter,
+  members: memberRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,143 @@
+// Starts the product: database (migrated), cluster (the in-process sandbox unless configured otherwise), HTTP.
+import { writeFileSync, mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { type Db, createDb } from "@babyhelm/db";
+import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
+import { createRenderer } from "@babyhelm/manifest-sdk";
+import { packs } from "@babyhelm/template-pack-default";
+import { type PasswordCost, createPasswordHasher } from "./auth/password.js";
+import { RateLimiter } from "./auth/rate-limiter.js";
+import { type Cluster, createCluster } from "./cluster/cluster.js";
+import type { Config } from "./config.js";
+import { type HttpServerOptions, createHttpServer } from "./http/http-server.js";
+import { type Logger, createLogger } from "./logger.js";
+import type { Services } from "./services.js";
+
+export interface StartOptions {
+  config: Config;
+  /** A database to use instead of the configured one; the caller closes it. */
+  db?: Db;
+  /** A cluster to use instead of the configured one (tests pass a sandbox of their own). */
+  cluster?: Cluster;
+  logger?: Logger;
+  passwordCost?: PasswordCost;
+  /** How long sandbox pods take to become Ready, when the server starts the sandbox. */
+  sandboxReadyDelayMs?: number;
+  now?: () => Date;
+  http?: HttpServerOptions;
+}
+
+export interface RunningServer {
+  url: string;
+  services: Services;
+  /** The in-process sandbox, when the server started one. */
+  sandbox: Sandbox | undefined;
+  /** Where the sandbox's kubeconfig was written, for kubectl. */
+  sandboxKubeconfigPath: string | undefined;
+  stop(): Promise<void>;
+}
+
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const db = options.db ?? (await openDatabase(config));
+    if (options.db === undefined) cleanups.push(() => db.close());
+    const migrated = await db.migrate();
+    logger.info({ database: db.description, migrated }, "database ready");
+
+    let sandbox: Sandbox | undefined;
+    let sandboxKubeconfigPath: string | undefined;
+    let cluster = options.cluster;
+    if (cluster === undefined && config.cluster.mode === "sandbox") {
+      sandbox = await startSandbox({
+        dataDir: join(config.dataDir, "sandbox"),
+        tls: true,
+        ...(options.sandboxReadyDelayMs === undefined ? {} : { readyDelayMs: options.sandboxReadyDelayMs }),
+      });
+      const started = sandbox;
+      cleanups.push(() => started.stop());
+      mkdirSync(config.dataDir, { recursive: true });
+      sandboxKubeconfigPath = join(config.dataDir, "sandbox-kubeconfig.yaml");
+      writeFileSync(sandboxKubeconfigPath, sandbox.kubeconfigYaml, { mode: 0o600 });
+      cluster = createCluster({ mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml });
+      logger.info(
+        { cluster: sandbox.url, kubeconfig: sandboxKubeconfigPath },
+        `sandbox cluster started (nothing really runs); kubectl: export KUBECONFIG=${sandboxKubeconfigPath}`,
+      );
+    }
+    cluster ??= createCluster(
+      config.cluster.mode === "kubeconfig"
+        ? { mode: "kubeconfig", kubeconfigPath: config.cluster.kubeconfigPath, context: config.cluster.context }
+        : { mode: "in-cluster" },
+    );
+
+    const services: Services = {
+      config,
+      logger,
+      db,
+      cluster,
+      renderer: createRenderer({ packs, defaultPack: config.defaultPack }),
+      passwords: createPasswordHasher(options.passwordCost),
+      loginLimits: {
+        byIp: new RateLimiter(50, LOGIN_WINDOW_MS),
+        byEmail: new RateLimiter(10, LOGIN_WINDOW_MS),
+      },
+      now: options.now ?? (() => new Date()),
+    };
+
+    const server = createHttpServer(services, options.http);
+    await listen(server, config.port, config.host);
+    cleanups.push(() => close(server));
+    const { port } = server.address() as AddressInfo;
+    const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+    const url = `http://${host}:${port}`;
+    logger.info({ url, publicUrl: config.publicUrl?.href, cluster: cluster.mode }, `BabyHelm is listening: open ${config.publicUrl?.href ?? url}`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      services,
+      sandbox,
+      sandboxKubeconfigPath,
+      stop: () => (stopping ??= runCleanups(cleanups)),
+    };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
+
+function openDatabase(config: Config): Promise<Db> {
+  return config.databaseUrl === undefined
+    ? createDb({ dataDir: config.dataDir })
+    : createDb({ databaseUrl: config.databaseUrl, poolSize: 20 });
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+/** Stops taking connections, lets requests in flight finish, then closes idle keep-alive sockets. */
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  });
+}
+
+async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+}

@@ -1,0 +1,206 @@
+// The tRPC bootstrap: the request context, the error shape, and the procedures every router builds on.
+import { randomUUID } from "node:crypto";
+import type { ProjectRole } from "@babyhelm/db";
+import { TRPCError, initTRPC } from "@trpc/server";
+import type { CreateHTTPContextOptions } from "@trpc/server/adapters/standalone";
+import { z } from "zod";
+import { type Authentication, authenticate } from "./auth/authenticate.js";
+import { clearSessionCookie, setSessionCookie } from "./auth/session-cookie.js";
+import type { Logger } from "./logger.js";
+import { findMembership } from "./projects/project.repository.js";
+import type { Services } from "./services.js";
+import { FieldError, toTRPCError } from "./shared/errors.js";
+import { projectRef } from "./shared/names.js";
+
+export interface Context {
+  services: Services;
+  requestId: string;
+  log: Logger;
+  clientIp: string;
+  userAgent: string | undefined;
+  /** The caller, resolved on first use and then remembered for the request (a batch shares it). */
+  authenticate(): Promise<Authentication | null>;
+  setSessionCookie(token: string, expiresAt: Date): void;
+  clearSessionCookie(): void;
+  /** The Origin header when it names a site other than this server's: a cross-site request. */
+  foreignOrigin: string | undefined;
+}
+
+const requestIds = new WeakMap<object, string>();
+
+/** The HTTP layer names each request first, so that its log lines and the tRPC ones share the id. */
+export function tagRequest(req: object, requestId: string): void {
+  requestIds.set(req, requestId);
+}
+
+export function createContextFactory(services: Services) {
+  const secure = services.config.publicUrl?.protocol === "https:";
+  return ({ req, res }: CreateHTTPContextOptions): Context => {
+    const requestId = requestIds.get(req) ?? randomUUID();
+    let auth: Promise<Authentication | null> | undefined;
+    return {
+      services,
+      requestId,
+      log: services.logger.child({ requestId }),
+      clientIp: clientIp(req, services.config.trustProxy),
+      userAgent: req.headers["user-agent"],
+      authenticate: () => {
+        auth ??= authenticate(services, req).then((result) => {
+          if (result?.method === "cookie" && result.renewedUntil !== undefined) {
+            setSessionCookie(res, readCookieToken(req) ?? "", result.renewedUntil, secure);
+          }
+          return result;
+        });
+        return auth;
+      },
+      setSessionCookie: (token, expiresAt) => setSessionCookie(res, token, expiresAt, secure),
+      clearSessionCookie: () => clearSessionCookie(res, secure),
+      foreignOrigin: foreignOrigin(req.headers.origin, req.headers.host, services.config.publicUrl, secure),
+    };
+  };
+}
+
+function readCookieToken(req: CreateHTTPContextOptions["req"]): string | undefined {
+  return /(?:^|;\s*)babyhelm_session=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
+}
+
+function clientIp(req: CreateHTTPContextOptions["req"], trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+function foreignOrigin(
+  origin: string | undefined,
+  host: string | undefined,
+  publicUrl: URL | undefined,
+  secure: boolean,
+): string | undefined {
+  if (origin === undefined) return undefined;
+  if (publicUrl !== undefined && origin === publicUrl.origin) return undefined;
+  if (host !== undefined && (origin === `http://${host}` || (secure && origin === `https://${host}`))) return undefined;
+  return origin;
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        issues: error instanceof FieldError ? error.issues : zodIssues(error.cause),
+        retryAfterSeconds: error.cause instanceof RetryAfter ? error.cause.seconds : undefined,
+      },
+    };
+  },
+});
+
+/** Attached as a TOO_MANY_REQUESTS error's cause: clients read `data.retryAfterSeconds`. */
+export class RetryAfter extends Error {
+  constructor(readonly seconds: number) {
+    super(`retry after ${seconds} s`);
+  }
+}
+
+function zodIssues(cause: unknown): { path: string; message: string }[] | undefined {
+  if (!(cause instanceof z.ZodError)) return undefined;
+  return cause.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const key of path) text += typeof key === "number" ? `[${key}]` : text === "" ? String(key) : `.${String(key)}`;
+  return text;
+}
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Logs each call and turns library errors (bad specs, cluster refusals) into errors a client can act on. */
+const observed = t.procedure.use(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const durationMs = Math.round((performance.now() - started) * 10) / 10;
+  if (result.ok) {
+    ctx.log.debug({ procedure: path, type, durationMs }, "procedure ok");
+    return result;
+  }
+  // tRPC wraps anything a procedure throws that is not a TRPCError as an INTERNAL_SERVER_ERROR with it as cause.
+  const thrown = result.error.code === "INTERNAL_SERVER_ERROR" ? (result.error.cause ?? result.error) : result.error;
+  const error = toTRPCError(thrown);
+  const trpcError =
+    error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "", cause: error });
+  if (trpcError.code === "INTERNAL_SERVER_ERROR") {
+    ctx.log.error({ procedure: path, type, durationMs, err: trpcError.cause ?? trpcError }, "procedure failed");
+    trpcError.message = `Internal error (request ${ctx.requestId}); the server log has the details.`;
+  } else {
+    ctx.log.info({ procedure: path, type, durationMs, code: trpcError.code, reason: trpcError.message }, "procedure refused");
+  }
+  return { ...result, error: trpcError };
+});
+
+/** Refuses mutations sent by another site's pages (CSRF): browsers always name the page's origin on them. */
+const sameSite = observed.use(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.foreignOrigin !== undefined) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `Cross-site request refused: origin ${ctx.foreignOrigin} is not this server's`,
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = sameSite;
+
+export const authedProcedure = sameSite.use(async ({ ctx, next }) => {
+  const auth = await ctx.authenticate();
+  if (auth === null) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first (your session may have expired)." });
+  }
+  return next({ ctx: { auth, user: auth.user } });
+});
+
+const roleRank: Record<ProjectRole, number> = { viewer: 0, editor: 1, creator: 2 };
+
+const whatRoleAllows: Record<ProjectRole, string> = {
+  viewer: "viewers can only look",
+  editor: "editors can manage applications but not the project or its members",
+  creator: "",
+};
+
+async function requireMembership(ctx: { services: Services; user: { id: string } }, name: string, minimum: ProjectRole) {
+  const membership = await findMembership(ctx.services.db.kysely, name, ctx.user.id);
+  if (membership === undefined) {
+    throw new TRPCError({ code: "NOT_FOUND", message: `No project named "${name}" (or you are not a member of it).` });
+  }
+  if (roleRank[membership.role] < roleRank[minimum]) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `Your role in "${name}" is ${membership.role}: ${whatRoleAllows[membership.role]}. Ask a creator of the project for the ${minimum} role.`,
+    });
+  }
+  return membership;
+}
+
+/**
+ * A procedure on one project (input `{ project }`), for members with at least `minimum` role. Non-members get
+ * NOT_FOUND, exactly as for a project that does not exist, so that names of others' projects do not leak.
+ */
+export function projectProcedure(minimum: ProjectRole) {
+  return authedProcedure.input(z.object({ project: projectRef })).use(async ({ ctx, input, next }) => {
+    const { project, role } = await requireMembership(ctx, input.project, minimum);
+    return next({ ctx: { project, role } });
+  });
+}
+
+/** The same for the `projects.*` procedures, which name the project `{ name }`. */
+export function namedProjectProcedure(minimum: ProjectRole) {
+  return authedProcedure.input(z.object({ name: projectRef })).use(async ({ ctx, input, next }) => {
+    const { project, role } = await requireMembership(ctx, input.name, minimum);
+    return next({ ctx: { project, role } });
+  });
+}

@@ -1,0 +1,135 @@
+// One running server per test file: a database backend, a sandbox cluster, and clients that speak to it as users do.
+import type { Db } from "@babyhelm/db";
+import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
+import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
+import { createCluster } from "../../src/cluster/cluster.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import type { AppRouter } from "../../src/root.js";
+import { type RunningServer, startServer } from "../../src/server.js";
+
+export interface Harness {
+  server: RunningServer;
+  sandbox: Sandbox;
+  db: Db;
+  url: string;
+  /** A client without credentials. */
+  anonymous(): ApiClient;
+  /** Registers a new user (unique email) and returns a client signed in with its session cookie. */
+  newUser(prefix?: string): Promise<SignedInClient>;
+  /** A client sending this bearer token. */
+  withToken(token: string): ApiClient;
+  stop(): Promise<void>;
+}
+
+export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
+export interface SignedInClient {
+  client: ApiClient;
+  email: string;
+  password: string;
+  cookies: CookieJar;
+}
+
+/** Cheap argon2 parameters for tests: the algorithm is the same, the cost is what makes it slow. */
+export const TEST_PASSWORD_COST = { memoryCost: 1024, timeCost: 1 };
+export const TEST_PASSWORD = "correct horse battery staple";
+
+let counter = 0;
+export function uniqueName(prefix: string): string {
+  counter++;
+  return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36).slice(-4)}${counter}`;
+}
+
+export class CookieJar {
+  readonly values = new Map<string, string>();
+
+  header(): string | undefined {
+    if (this.values.size === 0) return undefined;
+    return [...this.values].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+
+  store(response: Response): void {
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ""] = cookie.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (value === "" || /max-age=0/i.test(cookie)) this.values.delete(name);
+      else this.values.set(name, value);
+    }
+  }
+}
+
+export function makeClient(
+  url: string,
+  options: { cookies?: CookieJar; token?: string; headers?: Record<string, string> } = {},
+): ApiClient {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        headers: () => {
+          const headers: Record<string, string> = { ...options.headers };
+          const cookie = options.cookies?.header();
+          if (cookie !== undefined) headers.cookie = cookie;
+          if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+          return headers;
+        },
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          options.cookies?.store(response);
+          return response;
+        },
+      }),
+    ],
+  });
+}
+
+export async function startHarness(
+  db: Db,
+  options: { readyDelayMs?: number; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const sandbox = await startSandbox({ readyDelayMs: options.readyDelayMs ?? 20 });
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", BABYHELM_CLUSTER: "sandbox", ...options.env });
+  const server = await startServer({
+    config,
+    db,
+    cluster: createCluster({ mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml }, { requestTimeoutMs: 3_000 }),
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    passwordCost: TEST_PASSWORD_COST,
+  });
+  const url = server.url;
+  return {
+    server,
+    sandbox,
+    db,
+    url,
+    anonymous: () => makeClient(url),
+    withToken: (token) => makeClient(url, { token }),
+    newUser: async (prefix = "user") => {
+      const email = `${uniqueName(prefix)}@example.com`;
+      const cookies = new CookieJar();
+      const client = makeClient(url, { cookies });
+      await client.auth.register.mutate({ email, password: TEST_PASSWORD });
+      return { client, email, password: TEST_PASSWORD, cookies };
+    },
+    stop: async () => {
+      await server.stop();
+      await sandbox.stop();
+    },
+  };
+}
+
+/** The tRPC error code of a rejected call (fails the test if it resolved). */
+export async function errorOf(call: Promise<unknown>): Promise<{ code: string; message: string; data: any }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) {
+      const data = error.data as { code?: string } | undefined;
+      return { code: data?.code ?? "UNKNOWN", message: error.message, data };
+    }
+    throw error;
+  }
+  throw new Error("expected the call to fail, and it succeeded");
+}

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDb, type Db } from "@babyhelm/db";
+import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBabyhelmClient, errorCode } from "../src/index.js";
+
+let dataDir: string;
+let db: Db;
+let server: RunningServer;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "babyhelm-client-"));
+  db = await createDb({});
+  server = await startServer({
+    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", BABYHELM_CLUSTER: "sandbox", BABYHELM_DATA_DIR: dataDir }),
+    db,
+    logger: createLogger("silent"),
+    passwordCost: { memoryCost: 1024, timeCost: 1 },
+    sandboxReadyDelayMs: 20,
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("createBabyhelmClient", () => {
+  it("logs in, creates an API token, and with a client built from it creates a project", async () => {
+    const anonymous = createBabyhelmClient({ url: server.url });
+    const email = "script@example.com";
+    const password = "a long and unusual passphrase";
+    await anonymous.auth.register.mutate({ email, password, mode: "token" });
+    const login = await anonymous.auth.login.mutate({ email, password, mode: "token" });
+    expect(login.token).toMatch(/^[a-z2-7]{32}$/);
+
+    const session = createBabyhelmClient({ url: `${server.url}/`, token: login.token! });
+    const { token } = await session.auth.tokens.create.mutate({ name: "ci", expiresInDays: 7 });
+
+    const ci = createBabyhelmClient({ url: server.url, token });
+    expect(await ci.auth.me.query()).toMatchObject({ email, via: "api-token" });
+    const project = await ci.projects.create.mutate({ name: "from-ci" });
+    expect(project).toMatchObject({ name: "from-ci", role: "creator" });
+    const [listed, fetched] = await Promise.all([ci.projects.list.query({}), ci.projects.get.query({ name: "from-ci" })]);
+    expect(listed.items.map((item) => item.name)).toEqual(["from-ci"]);
+    expect(fetched.namespace).toBe("from-ci");
+    expect(server.sandbox?.store.get("namespaces", undefined, "from-ci")).toBeDefined();
+  });
+
+  it("reports errors with their tRPC code", async () => {
+    const anonymous = createBabyhelmClient({ url: server.url });
+    const error = await anonymous.projects.list.query({}).catch((caught: unknown) => caught);
+    expect(errorCode(error)).toBe("UNAUTHORIZED");
+    expect(errorCode(new Error("plain"))).toBeUndefined();
+  });
+
+  it("the server wrote the sandbox's kubeconfig into its data folder", () => {
+    const kubeconfig = readFileSync(join(dataDir, "sandbox-kubeconfig.yaml"), "utf8");
+    expect(kubeconfig).toContain(server.sandbox!.url);
+  });
+});

@@ -1,0 +1,17 @@
+import type { ApiTokenTable } from "./tables/api-token.table.js";
+import type { AppRevisionTable, ApplicationTable } from "./tables/app.table.js";
+import type { AuditEventTable } from "./tables/audit-event.table.js";
+import type { ProjectMemberTable, ProjectTable } from "./tables/project.table.js";
+import type { SessionTable } from "./tables/session.table.js";
+import type { UserTable } from "./tables/user.table.js";
+
+export interface Database {
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  projects: ProjectTable;
+  project_members: ProjectMemberTable;
+  applications: ApplicationTable;
+  app_revisions: AppRevisionTable;
+  audit_events: AuditEventTable;
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from "kysely/migration";
+import * as initial from "./0001-initial.js";
+
+/**
+ * Every migration, by name in the order they run. A static list rather than a folder scan, so the migrations
+ * travel with the bundle and cannot be picked up half-written.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  "0001-initial": initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...migrations }),
+};

@@ -1,0 +1,35 @@
+import type { ColumnType, Generated, Selectable } from "kysely";
+import type { CreatedAt } from "./user.table.js";
+
+/** jsonb: written as a JSON string (pg would turn a JS array into a PostgreSQL array), read back parsed. */
+export type Json<T> = ColumnType<T, string, string>;
+
+export interface ApplicationTable {
+  id: Generated<string>;
+  project_id: string;
+  name: string;
+  /** The exact pack version the current revision renders with; pinned until the owner upgrades. */
+  pack_ref: string;
+  current_revision: number;
+  /** Set by restarts (`kubectl.kubernetes.io/restartedAt`), kept so that re-applies do not undo them. */
+  restarted_at: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AppRevisionTable {
+  id: Generated<string>;
+  app_id: string;
+  revision: number;
+  spec: Json<unknown>;
+  manifests: Json<unknown[]>;
+  pack_ref: string;
+  author_id: string | null;
+  /** What made the revision: create, update, rollback (to N), upgradePack. */
+  reason: string;
+  created_at: CreatedAt;
+}
+
+export type Application = Selectable<ApplicationTable>;
+export type AppRevision = Selectable<AppRevisionTable>;

@@ -1,0 +1,104 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Db, migrations } from "../src/index.js";
+import { testBackends } from "./backends.js";
+
+for (const backend of testBackends()) {
+  describe.skipIf(backend.skipReason !== undefined)(`migrations on ${backend.name}`, () => {
+    let db: Db;
+    beforeAll(async () => {
+      db = await backend.open();
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    async function tables(): Promise<string[]> {
+      const { rows } = await sql<{ table_name: string }>`
+        select table_name from information_schema.tables
+        where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db.kysely);
+      return rows.map((row) => row.table_name);
+    }
+
+    it("creates every table, and each migration's down undoes it", async () => {
+      expect(await tables()).toEqual([
+        "api_tokens",
+        "app_revisions",
+        "applications",
+        "audit_events",
+        "project_members",
+        "projects",
+        "sessions",
+        "users",
+      ]);
+      for (const _ of Object.keys(migrations)) await db.migrateDown();
+      expect(await tables()).toEqual([]);
+      expect(await db.migrate()).toEqual(Object.keys(migrations));
+      expect(await db.migrate()).toEqual([]);
+      expect(await tables()).toHaveLength(8);
+    });
+
+    it("keeps emails unique whatever their case", async () => {
+      await db.kysely.insertInto("users").values({ email: "Ada@Example.com", password_hash: "x" }).execute();
+      await expect(
+        db.kysely.insertInto("users").values({ email: "ada@example.COM", password_hash: "y" }).execute(),
+      ).rejects.toThrow(/users_email_lower_key/);
+    });
+
+    it("refuses an unknown role and a second membership of the same pair", async () => {
+      const user = await db.kysely
+        .insertInto("users")
+        .values({ email: "role@example.com", password_hash: "x" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const project = await db.kysely
+        .insertInto("projects")
+        .values({ name: "shop", namespace: "shop", pack_ref: "default@2.0.0", created_by: user.id })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await expect(
+        db.kysely
+          .insertInto("project_members")
+          .values({ project_id: project.id, user_id: user.id, role: "owner" as never })
+          .execute(),
+      ).rejects.toThrow(/check/i);
+      await db.kysely
+        .insertInto("project_members")
+        .values({ project_id: project.id, user_id: user.id, role: "creator" })
+        .execute();
+      await expect(
+        db.kysely
+          .insertInto("project_members")
+          .values({ project_id: project.id, user_id: user.id, role: "viewer" })
+          .execute(),
+      ).rejects.toThrow(/project_members_pkey/);
+    });
+
+    it("stores JSON and reads numbers for int8", async () => {
+      const event = await db.kysely
+        .insertInto("audit_events")
+        .values({ action: "test", details: JSON.stringify({ list: [1, 2], text: "a\"b" }) })
+        .returning(["id", "details"])
+        .executeTakeFirstOrThrow();
+      expect(typeof event.id).toBe("number");
+      expect(event.details).toEqual({ list: [1, 2], text: 'a"b' });
+      const { count } = await db.kysely
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.countAll().as("count"))
+        .executeTakeFirstOrThrow();
+      expect(count).toBe(1);
+    });
+
+    it("runs exclusive work once at a time per key", async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const first = db.tryExclusive("drift-check", () => gate.then(() => "done"));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await db.tryExclusive("drift-check", () => Promise.resolve("second"))).toEqual({ ran: false });
+      expect(await db.tryExclusive("other", () => Promise.resolve("other"))).toEqual({ ran: true, value: "other" });
+      release();
+      expect(await first).toEqual({ ran: true, value: "done" });
+      expect(await db.tryExclusive("drift-check", () => Promise.resolve(1))).toEqual({ ran: true, value: 1 });
+    });
+  });
+}
