@@ -21,12 +21,18 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default("0.0.0.0"),
   PUBLIC_URL: optionalText.pipe(
     z
-      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL such as https://babyhelm.example.com" })
+      .url({
+        protocol: /^https?$/,
+        error: "must be an http:// or https:// URL such as https://babyhelm.example.com",
+      })
       .optional(),
   ),
   DATABASE_URL: optionalText.pipe(
     z
-      .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL such as postgres://user@host:5432/babyhelm" })
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error: "must be a postgres:// URL such as postgres://user@host:5432/babyhelm",
+      })
       .optional(),
   ),
   BABYHELM_DATA_DIR: z.string().trim().min(1, "must not be empty").default("./.data"),

@@ -1,3 +1,4 @@
+import { applicationRouter } from "./applications/app.router.js";
 import { auditRouter } from "./audit/audit.router.js";
 import { authRouter } from "./auth/auth.router.js";
 import { memberRouter } from "./members/member.router.js";
@@ -9,6 +10,7 @@ export const appRouter = router({
   projects: projectRouter,
   members: memberRouter,
   audit: auditRouter,
+  apps: applicationRouter,
 });
 
 export type AppRouter = typeof appRouter;

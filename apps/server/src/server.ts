@@ -5,9 +5,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Db, createDb } from "@babyhelm/db";
 import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
-import { createRenderer } from "@babyhelm/manifest-sdk";
+import { type Pack, createRenderer } from "@babyhelm/manifest-sdk";
 import { packs } from "@babyhelm/template-pack-default";
 import { type PasswordCost, createPasswordHasher } from "./auth/password.js";
+import { startDriftChecker } from "./applications/drift-checker.js";
 import { RateLimiter } from "./auth/rate-limiter.js";
 import { type Cluster, createCluster } from "./cluster/cluster.js";
 import type { Config } from "./config.js";
@@ -27,6 +28,8 @@ export interface StartOptions {
   sandboxReadyDelayMs?: number;
   now?: () => Date;
   http?: HttpServerOptions;
+  /** The template packs to offer (default: every pack of @babyhelm/template-pack-default). */
+  packs?: readonly Pack[];
 }
 
 export interface RunningServer {
@@ -73,7 +76,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
     cluster ??= createCluster(
       config.cluster.mode === "kubeconfig"
-        ? { mode: "kubeconfig", kubeconfigPath: config.cluster.kubeconfigPath, context: config.cluster.context }
+        ? {
+            mode: "kubeconfig",
+            kubeconfigPath: config.cluster.kubeconfigPath,
+            context: config.cluster.context,
+          }
         : { mode: "in-cluster" },
     );
 
@@ -82,7 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger,
       db,
       cluster,
-      renderer: createRenderer({ packs, defaultPack: config.defaultPack }),
+      renderer: createRenderer({ packs: options.packs ?? packs, defaultPack: config.defaultPack }),
       passwords: createPasswordHasher(options.passwordCost),
       loginLimits: {
         byIp: new RateLimiter(50, LOGIN_WINDOW_MS),
@@ -91,13 +98,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       now: options.now ?? (() => new Date()),
     };
 
+    if (config.driftCheckIntervalMs > 0) {
+      const driftChecker = startDriftChecker(services, config.driftCheckIntervalMs);
+      cleanups.push(() => driftChecker.stop());
+    }
+
     const server = createHttpServer(services, options.http);
     await listen(server, config.port, config.host);
     cleanups.push(() => close(server));
     const { port } = server.address() as AddressInfo;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     const url = `http://${host}:${port}`;
-    logger.info({ url, publicUrl: config.publicUrl?.href, cluster: cluster.mode }, `BabyHelm is listening: open ${config.publicUrl?.href ?? url}`);
+    logger.info(
+      { url, publicUrl: config.publicUrl?.href, cluster: cluster.mode },
+      `BabyHelm is listening: open ${config.publicUrl?.href ?? url}`,
+    );
 
     let stopping: Promise<void> | undefined;
     return {
@@ -132,9 +147,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 /** Stops taking connections, lets requests in flight finish, then closes idle keep-alive sockets. */
 function close(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    server.close(() => { resolve(); });
     server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    setTimeout(() => { server.closeAllConnections(); }, 10_000).unref();
   });
 }
 

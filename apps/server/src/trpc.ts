@@ -53,8 +53,8 @@ export function createContextFactory(services: Services) {
         });
         return auth;
       },
-      setSessionCookie: (token, expiresAt) => setSessionCookie(res, token, expiresAt, secure),
-      clearSessionCookie: () => clearSessionCookie(res, secure),
+      setSessionCookie: (token, expiresAt) => { setSessionCookie(res, token, expiresAt, secure); },
+      clearSessionCookie: () => { clearSessionCookie(res, secure); },
       foreignOrigin: foreignOrigin(req.headers.origin, req.headers.host, services.config.publicUrl, secure),
     };
   };
@@ -81,7 +81,8 @@ function foreignOrigin(
 ): string | undefined {
   if (origin === undefined) return undefined;
   if (publicUrl !== undefined && origin === publicUrl.origin) return undefined;
-  if (host !== undefined && (origin === `http://${host}` || (secure && origin === `https://${host}`))) return undefined;
+  if (host !== undefined && (origin === `http://${host}` || (secure && origin === `https://${host}`)))
+    return undefined;
   return origin;
 }
 
@@ -113,7 +114,8 @@ function zodIssues(cause: unknown): { path: string; message: string }[] | undefi
 
 function formatPath(path: readonly PropertyKey[]): string {
   let text = "";
-  for (const key of path) text += typeof key === "number" ? `[${key}]` : text === "" ? String(key) : `.${String(key)}`;
+  for (const key of path)
+    text += typeof key === "number" ? `[${key}]` : text === "" ? String(key) : `.${String(key)}`;
   return text;
 }
 
@@ -130,15 +132,24 @@ const observed = t.procedure.use(async ({ ctx, path, type, next }) => {
     return result;
   }
   // tRPC wraps anything a procedure throws that is not a TRPCError as an INTERNAL_SERVER_ERROR with it as cause.
-  const thrown = result.error.code === "INTERNAL_SERVER_ERROR" ? (result.error.cause ?? result.error) : result.error;
+  const thrown =
+    result.error.code === "INTERNAL_SERVER_ERROR" ? (result.error.cause ?? result.error) : result.error;
   const error = toTRPCError(thrown);
   const trpcError =
-    error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "", cause: error });
+    error instanceof TRPCError
+      ? error
+      : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "", cause: error });
   if (trpcError.code === "INTERNAL_SERVER_ERROR") {
-    ctx.log.error({ procedure: path, type, durationMs, err: trpcError.cause ?? trpcError }, "procedure failed");
+    ctx.log.error(
+      { procedure: path, type, durationMs, err: trpcError.cause ?? trpcError },
+      "procedure failed",
+    );
     trpcError.message = `Internal error (request ${ctx.requestId}); the server log has the details.`;
   } else {
-    ctx.log.info({ procedure: path, type, durationMs, code: trpcError.code, reason: trpcError.message }, "procedure refused");
+    ctx.log.info(
+      { procedure: path, type, durationMs, code: trpcError.code, reason: trpcError.message },
+      "procedure refused",
+    );
   }
   return { ...result, error: trpcError };
 });
@@ -172,10 +183,17 @@ const whatRoleAllows: Record<ProjectRole, string> = {
   creator: "",
 };
 
-async function requireMembership(ctx: { services: Services; user: { id: string } }, name: string, minimum: ProjectRole) {
+async function requireMembership(
+  ctx: { services: Services; user: { id: string } },
+  name: string,
+  minimum: ProjectRole,
+) {
   const membership = await findMembership(ctx.services.db.kysely, name, ctx.user.id);
   if (membership === undefined) {
-    throw new TRPCError({ code: "NOT_FOUND", message: `No project named "${name}" (or you are not a member of it).` });
+    throw new TRPCError({
+      code: "NOT_FOUND",
+      message: `No project named "${name}" (or you are not a member of it).`,
+    });
   }
   if (roleRank[membership.role] < roleRank[minimum]) {
     throw new TRPCError({

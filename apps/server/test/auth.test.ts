@@ -58,11 +58,21 @@ for (const backend of testBackends()) {
         .anonymous()
         .auth.register.mutate({ email, password: TEST_PASSWORD, mode: "token" });
       const token = result.token!;
-      const user = await db.kysely.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
+      const user = await db.kysely
+        .selectFrom("users")
+        .selectAll()
+        .where("email", "=", email)
+        .executeTakeFirstOrThrow();
       expect(user.password_hash).toMatch(/^\$argon2id\$/);
       expect(user.password_hash).not.toContain(TEST_PASSWORD);
-      const sessions = await db.kysely.selectFrom("sessions").select("id").where("user_id", "=", user.id).execute();
-      expect(sessions.map((session) => session.id)).toEqual([createHash("sha256").update(token).digest("hex")]);
+      const sessions = await db.kysely
+        .selectFrom("sessions")
+        .select("id")
+        .where("user_id", "=", user.id)
+        .execute();
+      expect(sessions.map((session) => session.id)).toEqual([
+        createHash("sha256").update(token).digest("hex"),
+      ]);
     });
 
     it("refuses weak passwords, naming the field", async () => {
@@ -75,9 +85,13 @@ for (const backend of testBackends()) {
       }
       expect(passwordWeakness("ada.lovelace-2026", "ada.lovelace@example.com")).toMatch(/email/);
       expect(passwordWeakness(TEST_PASSWORD, "ada@example.com")).toBeUndefined();
-      const badEmail = await errorOf(harness.anonymous().auth.register.mutate({ email: "nope", password: TEST_PASSWORD }));
+      const badEmail = await errorOf(
+        harness.anonymous().auth.register.mutate({ email: "nope", password: TEST_PASSWORD }),
+      );
       expect(badEmail.code).toBe("BAD_REQUEST");
-      expect(badEmail.data.issues).toEqual([{ path: "email", message: expect.stringContaining("email address") }]);
+      expect(badEmail.data.issues).toEqual([
+        { path: "email", message: expect.stringContaining("email address") },
+      ]);
     });
 
     it("refuses a second account for the same email in any case", async () => {
@@ -90,7 +104,9 @@ for (const backend of testBackends()) {
 
     it("answers an unknown email and a wrong password alike", async () => {
       const { email } = await harness.newUser("login");
-      const wrong = await errorOf(harness.anonymous().auth.login.mutate({ email, password: "not the password" }));
+      const wrong = await errorOf(
+        harness.anonymous().auth.login.mutate({ email, password: "not the password" }),
+      );
       const unknown = await errorOf(
         harness.anonymous().auth.login.mutate({ email: `nobody-${email}`, password: TEST_PASSWORD }),
       );
@@ -136,7 +152,11 @@ for (const backend of testBackends()) {
 
     it("extends a session used in its second half and ends an expired one", async () => {
       const { email } = await harness.newUser("slide");
-      const user = await db.kysely.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+      const user = await db.kysely
+        .selectFrom("users")
+        .select("id")
+        .where("email", "=", email)
+        .executeTakeFirstOrThrow();
       const start = new Date("2026-01-01T00:00:00Z");
       const { token, expiresAt } = await createSession(db.kysely, user.id, "test", start);
       expect(expiresAt.getTime() - start.getTime()).toBe(30 * DAY);
@@ -148,21 +168,35 @@ for (const backend of testBackends()) {
       expect(renewed?.renewed).toBe(true);
       expect(renewed?.expiresAt.getTime()).toBe(later.getTime() + 30 * DAY);
 
-      expect(await validateSessionToken(db.kysely, token, new Date(later.getTime() + 31 * DAY))).toBeUndefined();
-      const left = await db.kysely.selectFrom("sessions").select("id").where("user_id", "=", user.id).execute();
+      expect(
+        await validateSessionToken(db.kysely, token, new Date(later.getTime() + 31 * DAY)),
+      ).toBeUndefined();
+      const left = await db.kysely
+        .selectFrom("sessions")
+        .select("id")
+        .where("user_id", "=", user.id)
+        .execute();
       expect(left.map((row) => row.id)).not.toContain(createHash("sha256").update(token).digest("hex"));
     });
 
     it("refuses cookie-authenticated mutations from another origin", async () => {
       const user = await harness.newUser("csrf");
-      const foreign = makeClient(harness.url, { cookies: user.cookies, headers: { origin: "https://evil.example" } });
+      const foreign = makeClient(harness.url, {
+        cookies: user.cookies,
+        headers: { origin: "https://evil.example" },
+      });
       const refused = await errorOf(foreign.projects.create.mutate({ name: uniqueName("csrf") }));
       expect(refused.code).toBe("FORBIDDEN");
       expect(refused.message).toContain("https://evil.example");
       // Reads are not state-changing, and a same-origin page may mutate.
       expect(await foreign.auth.me.query()).toMatchObject({ email: user.email });
-      const own = makeClient(harness.url, { cookies: user.cookies, headers: { origin: harness.url.replace("localhost", "127.0.0.1") } });
-      await expect(own.auth.tokens.create.mutate({ name: "same-origin" })).resolves.toMatchObject({ name: "same-origin" });
+      const own = makeClient(harness.url, {
+        cookies: user.cookies,
+        headers: { origin: harness.url.replace("localhost", "127.0.0.1") },
+      });
+      await expect(own.auth.tokens.create.mutate({ name: "same-origin" })).resolves.toMatchObject({
+        name: "same-origin",
+      });
     });
 
     it("creates API tokens shown once, lists them without the secret, and revokes them", async () => {
@@ -171,7 +205,9 @@ for (const backend of testBackends()) {
       expect(created.token).toMatch(/^bhp_[a-z2-7]{32}$/);
       expect(created.prefix).toBe(created.token.slice(0, 10));
       const listed = await user.client.auth.tokens.list.query();
-      expect(listed).toEqual([expect.objectContaining({ id: created.id, name: "ci", prefix: created.prefix, lastUsedAt: null })]);
+      expect(listed).toEqual([
+        expect.objectContaining({ id: created.id, name: "ci", prefix: created.prefix, lastUsedAt: null }),
+      ]);
       expect(JSON.stringify(listed)).not.toContain(created.token);
 
       const script = harness.withToken(created.token);
@@ -199,7 +235,9 @@ for (const backend of testBackends()) {
       for (let attempt = 0; attempt < 10; attempt++) {
         await errorOf(harness.anonymous().auth.login.mutate({ email, password: "wrong password!" }));
       }
-      const limited = await errorOf(harness.anonymous().auth.login.mutate({ email, password: TEST_PASSWORD }));
+      const limited = await errorOf(
+        harness.anonymous().auth.login.mutate({ email, password: TEST_PASSWORD }),
+      );
       expect(limited.code).toBe("TOO_MANY_REQUESTS");
       expect(limited.data.retryAfterSeconds).toBeGreaterThan(0);
       expect(limited.message).toMatch(/try again in \d+ s/i);
@@ -209,7 +247,12 @@ for (const backend of testBackends()) {
       const lines: string[] = [];
       const { createLogger } = await import("../src/logger.js");
       const secure = await startServer({
-        config: loadConfig({ PORT: "0", HOST: "127.0.0.1", PUBLIC_URL: "https://babyhelm.example.com", BABYHELM_CLUSTER: "sandbox" }),
+        config: loadConfig({
+          PORT: "0",
+          HOST: "127.0.0.1",
+          PUBLIC_URL: "https://babyhelm.example.com",
+          BABYHELM_CLUSTER: "sandbox",
+        }),
         db,
         cluster: harness.server.services.cluster,
         logger: createLogger("trace", { write: (line: string) => lines.push(line) }),

@@ -37,7 +37,10 @@ for (const backend of testBackends()) {
       }
       expect(await client.projects.get.query({ name })).toMatchObject({ name, role: "creator", appCount: 0 });
       const members = await client.members.list.query({ project: name });
-      expect(members).toEqual({ items: [expect.objectContaining({ email, role: "creator", you: true })], nextCursor: null });
+      expect(members).toEqual({
+        items: [expect.objectContaining({ email, role: "creator", you: true })],
+        nextCursor: null,
+      });
       const audit = await client.audit.list.query({ project: name });
       expect(audit.items.map((event) => event.action)).toEqual(["project.create"]);
       expect(audit.items[0]).toMatchObject({ actor: email, details: { pack: "default@2.0.0" } });
@@ -67,7 +70,11 @@ for (const backend of testBackends()) {
       expect((await errorOf(other.client.projects.create.mutate({ name }))).code).toBe("CONFLICT");
 
       const foreign = uniqueName("foreign");
-      harness.sandbox.store.create("namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: foreign } });
+      harness.sandbox.store.create("namespaces", {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: foreign },
+      });
       const error = await errorOf(client.projects.create.mutate({ name: foreign }));
       expect(error.code).toBe("CONFLICT");
       expect(error.message).toMatch(/already exists in the cluster and BabyHelm does not manage it/);
@@ -76,12 +83,18 @@ for (const backend of testBackends()) {
     it("leaves no row and no object when the cluster refuses part of the project", async () => {
       const { client } = await harness.newUser("refused");
       const name = uniqueName("half");
-      harness.sandbox.faults.fail({ match: { resource: "networkpolicies", namespace: name }, code: 500, message: "etcd is sad" });
+      harness.sandbox.faults.fail({
+        match: { resource: "networkpolicies", namespace: name },
+        code: 500,
+        message: "etcd is sad",
+      });
       const error = await errorOf(client.projects.create.mutate({ name }));
       harness.sandbox.faults.clear();
       expect(error.code).toBe("BAD_GATEWAY");
       expect(error.message).toContain("etcd is sad");
-      expect(await db.kysely.selectFrom("projects").select("id").where("name", "=", name).execute()).toEqual([]);
+      expect(await db.kysely.selectFrom("projects").select("id").where("name", "=", name).execute()).toEqual(
+        [],
+      );
       expect(
         await db.kysely.selectFrom("audit_events").select("id").where("project_name", "=", name).execute(),
       ).toEqual([]);
@@ -102,7 +115,9 @@ for (const backend of testBackends()) {
       } finally {
         await harness.sandbox.faults.up();
       }
-      expect(await db.kysely.selectFrom("projects").select("id").where("name", "=", name).execute()).toEqual([]);
+      expect(await db.kysely.selectFrom("projects").select("id").where("name", "=", name).execute()).toEqual(
+        [],
+      );
     });
 
     it("lists the caller's projects by name, paginated, with role and app count", async () => {
@@ -114,7 +129,11 @@ for (const backend of testBackends()) {
       await owner.client.projects.create.mutate({ name: shared });
       const { email } = (await client.auth.me.query())!;
       await owner.client.members.add.mutate({ project: shared, email, role: "viewer" });
-      const project = await db.kysely.selectFrom("projects").select("id").where("name", "=", shared).executeTakeFirstOrThrow();
+      const project = await db.kysely
+        .selectFrom("projects")
+        .select("id")
+        .where("name", "=", shared)
+        .executeTakeFirstOrThrow();
       await db.kysely
         .insertInto("applications")
         .values({ project_id: project.id, name: "web", pack_ref: "default@2.0.0", current_revision: 1 })
@@ -153,7 +172,11 @@ for (const backend of testBackends()) {
       const { client } = await harness.newUser("deleter");
       const name = uniqueName("gone");
       await client.projects.create.mutate({ name });
-      const project = await db.kysely.selectFrom("projects").select("id").where("name", "=", name).executeTakeFirstOrThrow();
+      const project = await db.kysely
+        .selectFrom("projects")
+        .select("id")
+        .where("name", "=", name)
+        .executeTakeFirstOrThrow();
       await db.kysely
         .insertInto("applications")
         .values({ project_id: project.id, name: "web", pack_ref: "default@2.0.0", current_revision: 1 })
@@ -163,10 +186,18 @@ for (const backend of testBackends()) {
       expect(blocked.message).toMatch(/still has 1 application: delete it first/);
       await db.kysely.deleteFrom("applications").where("project_id", "=", project.id).execute();
 
-      expect(await client.projects.delete.mutate({ name })).toEqual({ deleted: name, namespaceRemoved: true });
+      expect(await client.projects.delete.mutate({ name })).toEqual({
+        deleted: name,
+        namespaceRemoved: true,
+      });
       expect(harness.sandbox.store.get("namespaces", undefined, name)).toBeUndefined();
       expect((await errorOf(client.projects.get.query({ name }))).code).toBe("NOT_FOUND");
-      const trail = await db.kysely.selectFrom("audit_events").select("action").where("project_name", "=", name).orderBy("id").execute();
+      const trail = await db.kysely
+        .selectFrom("audit_events")
+        .select("action")
+        .where("project_name", "=", name)
+        .orderBy("id")
+        .execute();
       expect(trail.map((row) => row.action)).toEqual(["project.create", "project.delete"]);
     });
 
@@ -181,11 +212,15 @@ for (const backend of testBackends()) {
       expect(unknown.code).toBe("NOT_FOUND");
       expect(unknown.message).toMatch(/create an account first/);
       await owner.client.members.add.mutate({ project, email: alice.email.toUpperCase(), role: "editor" });
-      expect((await errorOf(owner.client.members.add.mutate({ project, email: alice.email }))).code).toBe("CONFLICT");
+      expect((await errorOf(owner.client.members.add.mutate({ project, email: alice.email }))).code).toBe(
+        "CONFLICT",
+      );
       await owner.client.members.add.mutate({ project, email: bob.email });
       expect(await bob.client.projects.get.query({ name: project })).toMatchObject({ role: "viewer" });
 
-      const demoteSelf = await errorOf(owner.client.members.updateRole.mutate({ project, email: owner.email, role: "editor" }));
+      const demoteSelf = await errorOf(
+        owner.client.members.updateRole.mutate({ project, email: owner.email, role: "editor" }),
+      );
       expect(demoteSelf.code).toBe("PRECONDITION_FAILED");
       const removeSelf = await errorOf(owner.client.members.remove.mutate({ project, email: owner.email }));
       expect(removeSelf.code).toBe("PRECONDITION_FAILED");
@@ -198,7 +233,9 @@ for (const backend of testBackends()) {
       await owner.client.members.transferOwnership.mutate({ project, email: alice.email });
       expect(await alice.client.projects.get.query({ name: project })).toMatchObject({ role: "creator" });
       expect(await owner.client.projects.get.query({ name: project })).toMatchObject({ role: "editor" });
-      expect((await errorOf(owner.client.members.add.mutate({ project, email: bob.email }))).code).toBe("FORBIDDEN");
+      expect((await errorOf(owner.client.members.add.mutate({ project, email: bob.email }))).code).toBe(
+        "FORBIDDEN",
+      );
 
       const page1 = await alice.client.audit.list.query({ project, limit: 3 });
       const page2 = await alice.client.audit.list.query({ project, limit: 3, cursor: page1.nextCursor });

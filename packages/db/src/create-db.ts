@@ -65,31 +65,42 @@ async function createPglite(dataDir: string | undefined): Promise<Db> {
   });
 }
 
-async function createPostgres(config: { databaseUrl: string; poolSize?: number }): Promise<Db> {
+function createPostgres(config: { databaseUrl: string; poolSize?: number }): Promise<Db> {
   const url = new URL(config.databaseUrl);
   const typeParsers = {
-    getTypeParser: ((oid: number, format?: string) =>
-      oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+    getTypeParser: ((oid: number, format?: "text" | "binary") =>
+      oid === INT8_OID
+        ? parseInt8
+        : (pg.types.getTypeParser as (oid: number, format?: "text" | "binary") => unknown)(
+            oid,
+            format,
+          )) as typeof pg.types.getTypeParser,
   };
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize ?? 10, types: typeParsers });
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: config.poolSize ?? 10,
+    types: typeParsers,
+  });
   // An idle client's error (the server restarted) must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const description = `PostgreSQL at ${url.hostname}:${url.port || "5432"}${url.pathname}`;
-  return makeDb(kysely, "postgres", description, async (key, work) => {
-    // A session-level advisory lock lives on one connection: take, use and release it on the same one.
-    return kysely.connection().execute(async (connection) => {
-      const { rows } = await sql<{
-        locked: boolean;
-      }>`select pg_try_advisory_lock(hashtext(${key})) as locked`.execute(connection);
-      if (rows[0]?.locked !== true) return { ran: false as const };
-      try {
-        return { ran: true as const, value: await work() };
-      } finally {
-        await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);
-      }
-    });
-  });
+  return Promise.resolve(
+    makeDb(kysely, "postgres", description, async (key, work) => {
+      // A session-level advisory lock lives on one connection: take, use and release it on the same one.
+      return kysely.connection().execute(async (connection) => {
+        const { rows } = await sql<{
+          locked: boolean;
+        }>`select pg_try_advisory_lock(hashtext(${key})) as locked`.execute(connection);
+        if (rows[0]?.locked !== true) return { ran: false as const };
+        try {
+          return { ran: true as const, value: await work() };
+        } finally {
+          await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);
+        }
+      });
+    }),
+  );
 }
 
 function makeDb(
@@ -116,7 +127,7 @@ function makeDb(
 function applied({ error, results = [] }: MigrationResultSet): string[] {
   const failed = results.find((result) => result.status === "Error");
   if (error !== undefined) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
     throw new Error(
       failed ? `database migration ${failed.migrationName} failed: ${reason}` : `migrations: ${reason}`,
       { cause: error },

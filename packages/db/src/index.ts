@@ -2,7 +2,13 @@ export { createDb, type Db, type DbConfig } from "./create-db.js";
 export type { Database } from "./database.js";
 export { migrations } from "./migrations/index.js";
 export type { ApiToken, ApiTokenTable } from "./tables/api-token.table.js";
-export type { AppRevision, AppRevisionTable, Application, ApplicationTable, Json } from "./tables/app.table.js";
+export type {
+  AppRevision,
+  AppRevisionTable,
+  Application,
+  ApplicationTable,
+  Json,
+} from "./tables/app.table.js";
 export type { AuditEvent, AuditEventTable } from "./tables/audit-event.table.js";
 export {
   PROJECT_ROLES,

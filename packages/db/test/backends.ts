@@ -71,11 +71,10 @@ async function freshDatabase(serverUrl: string): Promise<Db> {
   url.pathname = `/${name}`;
   const db = await createDb({ databaseUrl: url.toString(), poolSize: 20 });
   await db.migrate();
-  const close = db.close;
   return {
     ...db,
     close: async () => {
-      await close();
+      await db.close();
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
       try {

@@ -16,7 +16,9 @@ for (const backend of testBackends()) {
     async function tables(): Promise<string[]> {
       const { rows } = await sql<{ table_name: string }>`
         select table_name from information_schema.tables
-        where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db.kysely);
+        where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(
+        db.kysely,
+      );
       return rows.map((row) => row.table_name);
     }
 
@@ -77,7 +79,7 @@ for (const backend of testBackends()) {
     it("stores JSON and reads numbers for int8", async () => {
       const event = await db.kysely
         .insertInto("audit_events")
-        .values({ action: "test", details: JSON.stringify({ list: [1, 2], text: "a\"b" }) })
+        .values({ action: "test", details: JSON.stringify({ list: [1, 2], text: 'a"b' }) })
         .returning(["id", "details"])
         .executeTakeFirstOrThrow();
       expect(typeof event.id).toBe("number");
@@ -95,7 +97,10 @@ for (const backend of testBackends()) {
       const first = db.tryExclusive("drift-check", () => gate.then(() => "done"));
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await db.tryExclusive("drift-check", () => Promise.resolve("second"))).toEqual({ ran: false });
-      expect(await db.tryExclusive("other", () => Promise.resolve("other"))).toEqual({ ran: true, value: "other" });
+      expect(await db.tryExclusive("other", () => Promise.resolve("other"))).toEqual({
+        ran: true,
+        value: "other",
+      });
       release();
       expect(await first).toEqual({ ran: true, value: "done" });
       expect(await db.tryExclusive("drift-check", () => Promise.resolve(1))).toEqual({ ran: true, value: 1 });

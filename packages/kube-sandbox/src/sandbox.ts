@@ -182,6 +182,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clear: () => {
       injector.clear();
     },
+    observe: (listener) => injector.observe(listener),
     down: closeServer,
     up: async () => {
       if (!server.listening) await listen(server, address.port, host);

@@ -49,6 +49,53 @@ describe("faults", () => {
     expect(failed.body).toMatchObject({ code: 429, reason: "TooManyRequests", message: "slow down" });
   });
 
+  it("skips matching requests, tells dry runs apart, and lets tests observe the requests", async () => {
+    const seen: string[] = [];
+    const stop = sandbox.faults.observe((request) =>
+      seen.push(`${request.verb} ${request.resource ?? "-"} ${request.name ?? "-"}${request.dryRun ? " (dry run)" : ""}`),
+    );
+    sandbox.faults.fail({ skip: 1, match: { verb: "create", resource: "configmaps", dryRun: false }, code: 500 });
+    const create = (name: string, dryRun: boolean) =>
+      api(`/api/v1/namespaces/default/configmaps${dryRun ? "?dryRun=All" : ""}`, {
+        method: "POST",
+        body: { metadata: { name } },
+      });
+    expect((await create("first", false)).status).toBe(201);
+    expect((await create("second", true)).status).toBe(201);
+    expect((await create("second", false)).status).toBe(500);
+    expect((await create("third", false)).status).toBe(201);
+    stop();
+    await api("/api/v1/namespaces/default/configmaps");
+    expect(seen).toEqual([
+      "create configmaps -",
+      "create configmaps - (dry run)",
+      "create configmaps -",
+      "create configmaps -",
+    ]);
+  });
+
+  it("hangs a request until the client gives up, and clear() ends it", async () => {
+    sandbox.faults.fail({ hang: true, match: { verb: "get", name: "stuck" } });
+    const started = Date.now();
+    await expect(
+      fetch(`${sandbox.url}/api/v1/namespaces/default/configmaps/stuck`, {
+        headers: { authorization: `Bearer ${sandbox.token}` },
+        signal: AbortSignal.timeout(200),
+      }),
+    ).rejects.toThrow();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    const pending = fetch(`${sandbox.url}/api/v1/namespaces/default/configmaps/stuck`, {
+      headers: { authorization: `Bearer ${sandbox.token}` },
+    });
+    sandbox.faults.fail({ hang: true, match: { verb: "get", name: "stuck" } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    sandbox.faults.clear();
+    await expect(pending).rejects.toThrow();
+    // Unhung, the same request is served.
+    const again = await api("/api/v1/namespaces/default/configmaps/stuck");
+    expect(again.status).toBe(404);
+  });
+
   it("drops the connection", async () => {
     sandbox.faults.fail({ drop: true, match: { verb: "create" } });
     await expect(

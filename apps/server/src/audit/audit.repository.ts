@@ -25,7 +25,12 @@ export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Prom
     .execute();
 }
 
-export function listAuditEvents(db: Kysely<Database>, projectId: string, beforeId: number | undefined, limit: number) {
+export function listAuditEvents(
+  db: Kysely<Database>,
+  projectId: string,
+  beforeId: number | undefined,
+  limit: number,
+) {
   let query = db
     .selectFrom("audit_events")
     .select(["id", "actor_email", "action", "app_name", "details", "created_at"])

@@ -36,7 +36,13 @@ export async function validateApiToken(
   const row = await db
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
-    .select(["api_tokens.id", "api_tokens.expires_at", "api_tokens.last_used_at", "users.id as user_id", "users.email"])
+    .select([
+      "api_tokens.id",
+      "api_tokens.expires_at",
+      "api_tokens.last_used_at",
+      "users.id as user_id",
+      "users.email",
+    ])
     .where("api_tokens.token_hash", "=", hashToken(token))
     .executeTakeFirst();
   if (row === undefined) return undefined;
@@ -57,7 +63,11 @@ export function listApiTokens(db: Kysely<Database>, userId: string) {
     .execute();
 }
 
-export async function revokeApiToken(db: Kysely<Database>, userId: string, tokenId: string): Promise<boolean> {
+export async function revokeApiToken(
+  db: Kysely<Database>,
+  userId: string,
+  tokenId: string,
+): Promise<boolean> {
   const result = await db
     .deleteFrom("api_tokens")
     .where("id", "=", tokenId)

@@ -35,18 +35,21 @@ const sessionsRouter = router({
       userAgent: row.user_agent,
     }));
   }),
-  revoke: authedProcedure.input(z.object({ id: z.string().min(1).max(128) })).mutation(async ({ ctx, input }) => {
-    const result = await ctx.services.db.kysely
-      .deleteFrom("sessions")
-      .where("id", "=", input.id)
-      .where("user_id", "=", ctx.user.id)
-      .executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new TRPCError({ code: "NOT_FOUND", message: "No such session of yours." });
-    if ("sessionId" in ctx.auth && ctx.auth.sessionId === input.id && ctx.auth.method === "cookie") {
-      ctx.clearSessionCookie();
-    }
-    return { revoked: true };
-  }),
+  revoke: authedProcedure
+    .input(z.object({ id: z.string().min(1).max(128) }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await ctx.services.db.kysely
+        .deleteFrom("sessions")
+        .where("id", "=", input.id)
+        .where("user_id", "=", ctx.user.id)
+        .executeTakeFirst();
+      if (result.numDeletedRows === 0n)
+        throw new TRPCError({ code: "NOT_FOUND", message: "No such session of yours." });
+      if ("sessionId" in ctx.auth && ctx.auth.sessionId === input.id && ctx.auth.method === "cookie") {
+        ctx.clearSessionCookie();
+      }
+      return { revoked: true };
+    }),
 });
 
 const tokensRouter = router({
@@ -100,7 +103,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const weakness = passwordWeakness(input.password, input.email);
       if (weakness !== undefined) throw new FieldError([{ path: "password", message: weakness }]);
-      const { db, passwords, now } = ctx.services;
+      const { db, passwords } = ctx.services;
       const user = await insertUser(db.kysely, input.email, await passwords.hash(input.password));
       if (user === undefined) {
         throw new TRPCError({
@@ -109,7 +112,7 @@ export const authRouter = router({
         });
       }
       await recordAudit(db.kysely, { actor: { id: user.id, email: user.email }, action: "user.register" });
-      const session = await createSession(db.kysely, user.id, ctx.userAgent, now());
+      const session = await createSession(db.kysely, user.id, ctx.userAgent, ctx.services.now());
       if (input.mode === "cookie") ctx.setSessionCookie(session.token, session.expiresAt);
       return {
         user: { id: user.id, email: user.email },
@@ -118,7 +121,7 @@ export const authRouter = router({
     }),
 
   login: publicProcedure.input(credentials.extend({ mode: loginMode })).mutation(async ({ ctx, input }) => {
-    const { db, passwords, loginLimits, now } = ctx.services;
+    const { db, passwords, loginLimits } = ctx.services;
     const emailKey = input.email.toLowerCase();
     const wait = loginLimits.byIp.hit(ctx.clientIp) ?? loginLimits.byEmail.hit(emailKey);
     if (wait !== undefined) {
@@ -137,7 +140,7 @@ export const authRouter = router({
       throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password." });
     }
     loginLimits.byEmail.reset(emailKey);
-    const session = await createSession(db.kysely, user.id, ctx.userAgent, now());
+    const session = await createSession(db.kysely, user.id, ctx.userAgent, ctx.services.now());
     if (input.mode === "cookie") ctx.setSessionCookie(session.token, session.expiresAt);
     return {
       user: { id: user.id, email: user.email },

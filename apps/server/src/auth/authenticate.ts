@@ -22,7 +22,9 @@ export async function authenticate(services: Services, req: IncomingMessage): Pr
       return valid === undefined ? null : { method: "api-token", ...valid };
     }
     const session = await validateSessionToken(services.db.kysely, token, now);
-    return session === undefined ? null : { method: "session-token", user: session.user, sessionId: session.sessionId };
+    return session === undefined
+      ? null
+      : { method: "session-token", user: session.user, sessionId: session.sessionId };
   }
   const cookie = readSessionCookie(req);
   if (cookie === undefined) return null;

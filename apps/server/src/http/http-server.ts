@@ -23,7 +23,8 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
 
   const server = createServer((req, res) => {
     const headerId = req.headers["x-request-id"];
-    const requestId = typeof headerId === "string" && /^[\w.-]{1,64}$/.test(headerId) ? headerId : randomUUID();
+    const requestId =
+      typeof headerId === "string" && /^[\w.-]{1,64}$/.test(headerId) ? headerId : randomUUID();
     tagRequest(req, requestId);
     res.setHeader("X-Request-Id", requestId);
     const path = (req.url ?? "/").split("?", 1)[0]!;
@@ -36,7 +37,7 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
       return;
     }
     if (path === "/readyz") {
-      void readiness(services).then(({ ready, checks }) => json(res, ready ? 200 : 503, { ready, checks }));
+      void readiness(services).then(({ ready, checks }) => { json(res, ready ? 200 : 503, { ready, checks }); });
       return;
     }
     void Promise.resolve(options.fallback?.(req, res) ?? false).then(
@@ -78,7 +79,10 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
     await Promise.race([
       probe(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)), READY_CHECK_TIMEOUT_MS);
+        timer = setTimeout(
+          () => { reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)); },
+          READY_CHECK_TIMEOUT_MS,
+        );
       }),
     ]);
     return { ok: true };

@@ -1,7 +1,12 @@
 import type { Database, ProjectRole } from "@babyhelm/db";
 import { type Kysely, sql } from "kysely";
 
-export function listMembers(db: Kysely<Database>, projectId: string, afterEmail: string | undefined, limit: number) {
+export function listMembers(
+  db: Kysely<Database>,
+  projectId: string,
+  afterEmail: string | undefined,
+  limit: number,
+) {
   let query = db
     .selectFrom("project_members")
     .innerJoin("users", "users.id", "project_members.user_id")

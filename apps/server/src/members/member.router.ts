@@ -133,7 +133,10 @@ export const memberRouter = router({
     .input(z.object({ email: emailSchema }))
     .mutation(async ({ ctx, input }) => {
       if (input.email.toLowerCase() === ctx.user.email.toLowerCase()) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "email: you already own this project; name another member" });
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: "email: you already own this project; name another member",
+        });
       }
       await ctx.services.db.kysely.transaction().execute(async (trx) => {
         const member = await findMemberByEmail(trx, ctx.project.id, input.email);

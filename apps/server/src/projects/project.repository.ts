@@ -29,7 +29,12 @@ export function projectNameTaken(db: Kysely<Database>, name: string): Promise<bo
 }
 
 /** The caller's projects by name, with role and app count; `after` is the last name of the previous page. */
-export function listProjectsOfUser(db: Kysely<Database>, userId: string, after: string | undefined, limit: number) {
+export function listProjectsOfUser(
+  db: Kysely<Database>,
+  userId: string,
+  after: string | undefined,
+  limit: number,
+) {
   let query = db
     .selectFrom("project_members")
     .innerJoin("projects", "projects.id", "project_members.project_id")

@@ -7,8 +7,13 @@ import { createProject, deleteProject } from "./project.service.js";
 
 export const projectRouter = router({
   create: authedProcedure.input(z.object({ name: projectNameSchema })).mutation(async ({ ctx, input }) => {
-      const project = await createProject(ctx.services, ctx.user, input.name);
-      return { name: project.name, namespace: project.namespace, pack: project.pack_ref, role: "creator" as const };
+    const project = await createProject(ctx.services, ctx.user, input.name);
+    return {
+      name: project.name,
+      namespace: project.namespace,
+      pack: project.pack_ref,
+      role: "creator" as const,
+    };
   }),
 
   list: authedProcedure.input(z.object(pageInput).default({ limit: 20 })).query(async ({ ctx, input }) => {
@@ -30,13 +35,13 @@ export const projectRouter = router({
   }),
 
   get: namedProjectProcedure("viewer").query(async ({ ctx }) => ({
-      name: ctx.project.name,
-      namespace: ctx.project.namespace,
-      role: ctx.role,
-      pack: ctx.project.pack_ref,
-      appCount: await countApps(ctx.services.db.kysely, ctx.project.id),
-      createdAt: ctx.project.created_at.toISOString(),
-    })),
+    name: ctx.project.name,
+    namespace: ctx.project.namespace,
+    role: ctx.role,
+    pack: ctx.project.pack_ref,
+    appCount: await countApps(ctx.services.db.kysely, ctx.project.id),
+    createdAt: ctx.project.created_at.toISOString(),
+  })),
 
   delete: namedProjectProcedure("creator").mutation(async ({ ctx }) => {
     const result = await deleteProject(ctx.services, ctx.user, ctx.project);

@@ -16,7 +16,10 @@ function namespaceRef(name: string) {
 }
 
 function nameTaken(name: string): TRPCError {
-  return new TRPCError({ code: "CONFLICT", message: `A project named "${name}" already exists: choose another name.` });
+  return new TRPCError({
+    code: "CONFLICT",
+    message: `A project named "${name}" already exists: choose another name.`,
+  });
 }
 
 /**
@@ -24,7 +27,11 @@ function nameTaken(name: string): TRPCError {
  * one step: the rows are written in a transaction that commits only after the cluster accepted every object, and
  * a refused apply removes the namespace again (which takes its content with it).
  */
-export async function createProject(services: Services, actor: AuthenticatedUser, name: string): Promise<Project> {
+export async function createProject(
+  services: Services,
+  actor: AuthenticatedUser,
+  name: string,
+): Promise<Project> {
   const { db, cluster, logger } = services;
   if (name === services.config.platformNamespace) {
     throw new FieldError([{ path: "name", message: `"${name}" is the namespace BabyHelm itself runs in` }]);
@@ -94,7 +101,10 @@ export async function deleteProject(
     });
   }
   await cluster.delete(namespaceRef(project.namespace));
-  const namespaceRemoved = await cluster.waitUntilGone(namespaceRef(project.namespace), NAMESPACE_GONE_WAIT_MS);
+  const namespaceRemoved = await cluster.waitUntilGone(
+    namespaceRef(project.namespace),
+    NAMESPACE_GONE_WAIT_MS,
+  );
   await db.kysely.transaction().execute(async (trx) => {
     await trx.deleteFrom("projects").where("id", "=", project.id).execute();
     await recordAudit(trx, { actor, action: "project.delete", project });

@@ -13,7 +13,9 @@ export class FieldError extends TRPCError {
     readonly issues: FieldIssue[],
     prefix?: string,
   ) {
-    const listed = issues.map((issue) => (issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`));
+    const listed = issues.map((issue) =>
+      issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`,
+    );
     super({ code: "BAD_REQUEST", message: [prefix, listed.join("; ")].filter(Boolean).join(": ") });
   }
 }
@@ -39,8 +41,10 @@ export function toTRPCError(error: unknown): unknown {
       "The spec is not valid",
     );
   }
-  if (error instanceof PackNotFoundError) return new TRPCError({ code: "BAD_REQUEST", message: error.message });
-  if (error instanceof PackError) return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: error.message });
+  if (error instanceof PackNotFoundError)
+    return new TRPCError({ code: "BAD_REQUEST", message: error.message });
+  if (error instanceof PackError)
+    return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: error.message });
   if (error instanceof ClusterError) {
     return new TRPCError({ code: clusterCodes[error.kind], message: error.message, cause: error });
   }

@@ -17,12 +17,18 @@ export function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-export function decodeCursor<Key>(cursor: string | null | undefined, schema: z.ZodType<Key>): Key | undefined {
+export function decodeCursor<Key>(
+  cursor: string | null | undefined,
+  schema: z.ZodType<Key>,
+): Key | undefined {
   if (cursor === undefined || cursor === null) return undefined;
   try {
     return schema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
   } catch {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "cursor: not a cursor this list returned; start again without one" });
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: "cursor: not a cursor this list returned; start again without one",
+    });
   }
 }
 

@@ -1,7 +1,9 @@
 // One running server per test file: a database backend, a sandbox cluster, and clients that speak to it as users do.
 import type { Db } from "@babyhelm/db";
 import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
-import { TRPCClientError, createTRPCClient, httpLink } from "@trpc/client";
+import type { Pack } from "@babyhelm/manifest-sdk";
+import { TRPCClientError, createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { EventSource } from "eventsource";
 import { createCluster } from "../../src/cluster/cluster.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
@@ -87,16 +89,33 @@ export function makeClient(
 
 export async function startHarness(
   db: Db,
-  options: { readyDelayMs?: number; env?: Record<string, string> } = {},
+  options: {
+    readyDelayMs?: number;
+    env?: Record<string, string>;
+    packs?: readonly Pack[];
+    sandbox?: Sandbox;
+    /** The deadline of each request to the cluster (default 3 s). */
+    requestTimeoutMs?: number;
+  } = {},
 ): Promise<Harness> {
-  const sandbox = await startSandbox({ readyDelayMs: options.readyDelayMs ?? 20 });
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", BABYHELM_CLUSTER: "sandbox", ...options.env });
+  const sandbox = options.sandbox ?? (await startSandbox({ readyDelayMs: options.readyDelayMs ?? 20 }));
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    BABYHELM_CLUSTER: "sandbox",
+    DRIFT_CHECK_INTERVAL_SECONDS: "0",
+    ...options.env,
+  });
   const server = await startServer({
     config,
     db,
-    cluster: createCluster({ mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml }, { requestTimeoutMs: 3_000 }),
+    cluster: createCluster(
+      { mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml },
+      { requestTimeoutMs: options.requestTimeoutMs ?? 3_000 },
+    ),
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     passwordCost: TEST_PASSWORD_COST,
+    ...(options.packs === undefined ? {} : { packs: options.packs }),
   });
   const url = server.url;
   return {
@@ -115,7 +134,7 @@ export async function startHarness(
     },
     stop: async () => {
       await server.stop();
-      await sandbox.stop();
+      if (options.sandbox === undefined) await sandbox.stop();
     },
   };
 }
@@ -132,4 +151,24 @@ export async function errorOf(call: Promise<unknown>): Promise<{ code: string; m
     throw error;
   }
   throw new Error("expected the call to fail, and it succeeded");
+}
+
+/** A client that also streams subscriptions (server-sent events), signed in with the given cookies. */
+export function makeStreamingClient(url: string, cookies: CookieJar): ApiClient {
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (operation) => operation.type === "subscription",
+        true: httpSubscriptionLink({
+          url: `${url}/trpc`,
+          EventSource,
+          eventSourceOptions: {
+            fetch: (input, init) =>
+              fetch(input, { ...init, headers: { ...init.headers, cookie: cookies.header() ?? "" } }),
+          },
+        }),
+        false: httpLink({ url: `${url}/trpc`, headers: () => ({ cookie: cookies.header() ?? "" }) }),
+      }),
+    ],
+  });
 }

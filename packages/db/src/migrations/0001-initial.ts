@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
-// Migrations take Kysely<any>: they must keep working when the Database interface moves on.
-export async function up(db: Kysely<any>): Promise<void> {
+// Migrations take Kysely<unknown>: they must keep working when the Database interface moves on.
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("users")
     .addColumn("id", "uuid", (column) => column.primaryKey().defaultTo(sql`gen_random_uuid()`))
@@ -14,7 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex("users_email_lower_key")
     .on("users")
     .unique()
-    .expression(sql`lower(email)`)
+    .column(sql`lower(email)`)
     .execute();
 
   await db.schema
@@ -53,7 +53,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("project_members")
-    .addColumn("project_id", "uuid", (column) => column.notNull().references("projects.id").onDelete("cascade"))
+    .addColumn("project_id", "uuid", (column) =>
+      column.notNull().references("projects.id").onDelete("cascade"),
+    )
     .addColumn("user_id", "uuid", (column) => column.notNull().references("users.id").onDelete("cascade"))
     .addColumn("role", "text", (column) =>
       column.notNull().check(sql`role in ('creator', 'editor', 'viewer')`),
@@ -61,12 +63,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "timestamptz", (column) => column.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint("project_members_pkey", ["project_id", "user_id"])
     .execute();
-  await db.schema.createIndex("project_members_user_id_idx").on("project_members").column("user_id").execute();
+  await db.schema
+    .createIndex("project_members_user_id_idx")
+    .on("project_members")
+    .column("user_id")
+    .execute();
 
   await db.schema
     .createTable("applications")
     .addColumn("id", "uuid", (column) => column.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn("project_id", "uuid", (column) => column.notNull().references("projects.id").onDelete("restrict"))
+    .addColumn("project_id", "uuid", (column) =>
+      column.notNull().references("projects.id").onDelete("restrict"),
+    )
     .addColumn("name", "text", (column) => column.notNull())
     .addColumn("pack_ref", "text", (column) => column.notNull())
     .addColumn("current_revision", "integer", (column) => column.notNull())
@@ -80,7 +88,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("app_revisions")
     .addColumn("id", "uuid", (column) => column.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn("app_id", "uuid", (column) => column.notNull().references("applications.id").onDelete("cascade"))
+    .addColumn("app_id", "uuid", (column) =>
+      column.notNull().references("applications.id").onDelete("cascade"),
+    )
     .addColumn("revision", "integer", (column) => column.notNull())
     .addColumn("spec", "jsonb", (column) => column.notNull())
     .addColumn("manifests", "jsonb", (column) => column.notNull())
@@ -110,7 +120,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
     "audit_events",
     "app_revisions",

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as initial from "./0001-initial.js";
+import * as appObservedState from "./0002-app-observed-state.js";
 
 /**
  * Every migration, by name in the order they run. A static list rather than a folder scan, so the migrations
@@ -7,6 +8,7 @@ import * as initial from "./0001-initial.js";
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
+  "0002-app-observed-state": appObservedState,
 };
 
 export const migrationProvider: MigrationProvider = {

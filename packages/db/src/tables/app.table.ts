@@ -16,6 +16,10 @@ export interface ApplicationTable {
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The state the last status read or drift check saw (deploying, ready, degraded, failed, drifted). */
+  observed_state: string | null;
+  observed_message: string | null;
+  observed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface AppRevisionTable {

@@ -161,7 +161,7 @@ function attributesOf(segments: string[], method: string, query: URLSearchParams
   const path = parseResourcePath(segments);
   const [resource, name] = path?.parts ?? [];
   const verb = verbOf(method, name !== undefined, query) ?? "get";
-  return { verb, resource, namespace: path?.namespace, name };
+  return { verb, resource, namespace: path?.namespace, name, dryRun: query.get("dryRun") === "All" };
 }
 
 export function createRouter(context: ServerContext, options: RouterOptions) {
@@ -179,11 +179,16 @@ export function createRouter(context: ServerContext, options: RouterOptions) {
       }
       if (!isAuthorized(request, options.token)) throw unauthorized();
       const attributes = attributesOf(segments, method, url.searchParams);
+      options.faults.notify(attributes);
       const latency = options.faults.latencyFor(attributes);
       if (latency > 0) await sleep(latency);
       const fault = options.faults.take(attributes);
       if (fault?.kind === "drop") {
         request.socket.destroy();
+        return;
+      }
+      if (fault?.kind === "hang") {
+        options.faults.hold(request.socket);
         return;
       }
       if (fault?.kind === "fail") {

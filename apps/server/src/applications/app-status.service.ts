@@ -1,0 +1,92 @@
+import type { Application } from "@babyhelm/db";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import { type AppStatus, readAppStatus, summarizeAppStatus } from "../cluster/app-status.js";
+import { refKey, refOf } from "../cluster/object-ref.js";
+import { PROJECT_LABEL } from "../cluster/owned-labels.js";
+import { recordAudit } from "../audit/audit.repository.js";
+import type { Services } from "../services.js";
+import { recordObservedState } from "./app.repository.js";
+
+/** The full status of one app, remembered as the app's observed state (and audited when it turns drifted). */
+export async function observeAppStatus(
+  services: Services,
+  project: { id: string; name: string },
+  app: Application,
+  manifests: readonly KubernetesObject[],
+): Promise<AppStatus> {
+  const status = await readAppStatus(services.cluster, manifests);
+  await rememberState(services, project, app, status);
+  return status;
+}
+
+export async function rememberState(
+  services: Services,
+  project: { id: string; name: string },
+  app: Application,
+  status: Pick<AppStatus, "state" | "message" | "drift">,
+): Promise<void> {
+  const previous = await recordObservedState(
+    services.db.kysely,
+    app.id,
+    status.state,
+    status.message,
+    services.now(),
+  );
+  if (previous !== status.state && status.state === "drifted") {
+    services.logger.warn({ project: project.name, app: app.name, drift: status.drift }, "app drifted");
+    await recordAudit(services.db.kysely, {
+      actor: null,
+      action: "app.drifted",
+      project,
+      app: app.name,
+      details: { missing: status.drift.missing, changed: status.drift.changed },
+    });
+  }
+}
+
+export interface AppSummaryStatus {
+  state: AppStatus["state"];
+  message: string;
+  replicas: AppStatus["replicas"];
+  progress: AppStatus["progress"];
+}
+
+/**
+ * Statuses for a page of apps from three list calls for the whole namespace (Deployments, ReplicaSets, Pods), not a
+ * dozen per app. Only the Deployment is compared here; other objects' drift comes from the last full check.
+ */
+export async function summarizeApps(
+  services: Services,
+  namespace: string,
+  project: string,
+  apps: readonly { app: Application; deployment: KubernetesObject | undefined }[],
+): Promise<Map<string, AppSummaryStatus>> {
+  const [deployments, replicaSets, pods] = await Promise.all([
+    services.cluster.list("apps/v1", "Deployment", {
+      namespace,
+      labelSelector: `${PROJECT_LABEL}=${project}`,
+    }),
+    services.cluster.list("apps/v1", "ReplicaSet", { namespace }),
+    services.cluster.list("v1", "Pod", { namespace }),
+  ]);
+  const live = new Map(deployments.map((object) => [refKey(refOf(object)), object]));
+  const result = new Map<string, AppSummaryStatus>();
+  for (const { app, deployment } of apps) {
+    if (deployment === undefined) continue;
+    const status = summarizeAppStatus({
+      expected: [deployment],
+      live: new Map([[refKey(refOf(deployment)), live.get(refKey(refOf(deployment)))]]),
+      replicaSets,
+      pods,
+      events: [],
+    });
+    const drifted = app.observed_state === "drifted" && status.state !== "drifted";
+    result.set(app.name, {
+      state: drifted ? "drifted" : status.state,
+      message: drifted ? (app.observed_message ?? status.message) : status.message,
+      replicas: status.replicas,
+      progress: status.progress,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,141 @@
+import type { AppRevision, Application, Database } from "@babyhelm/db";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import type { Kysely } from "kysely";
+
+export function findApp(
+  db: Kysely<Database>,
+  projectId: string,
+  name: string,
+): Promise<Application | undefined> {
+  return db
+    .selectFrom("applications")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .where("name", "=", name)
+    .executeTakeFirst();
+}
+
+export function findRevision(
+  db: Kysely<Database>,
+  appId: string,
+  revision: number,
+): Promise<AppRevision | undefined> {
+  return db
+    .selectFrom("app_revisions")
+    .selectAll()
+    .where("app_id", "=", appId)
+    .where("revision", "=", revision)
+    .executeTakeFirst();
+}
+
+/** A page of apps by name, each with its current revision's manifests. */
+export function listApps(db: Kysely<Database>, projectId: string, after: string | undefined, limit: number) {
+  let query = db
+    .selectFrom("applications")
+    .innerJoin("app_revisions", (join) =>
+      join
+        .onRef("app_revisions.app_id", "=", "applications.id")
+        .onRef("app_revisions.revision", "=", "applications.current_revision"),
+    )
+    .selectAll("applications")
+    .select("app_revisions.manifests")
+    .where("applications.project_id", "=", projectId)
+    .orderBy("applications.name")
+    .limit(limit + 1);
+  if (after !== undefined) query = query.where("applications.name", ">", after);
+  return query.execute();
+}
+
+/** Newest first, with the author's email; `before` is the revision number the previous page ended with. */
+export function listRevisions(
+  db: Kysely<Database>,
+  appId: string,
+  before: number | undefined,
+  limit: number,
+) {
+  let query = db
+    .selectFrom("app_revisions")
+    .leftJoin("users", "users.id", "app_revisions.author_id")
+    .select([
+      "app_revisions.revision",
+      "app_revisions.spec",
+      "app_revisions.manifests",
+      "app_revisions.pack_ref",
+      "app_revisions.reason",
+      "app_revisions.created_at",
+      "users.email as author",
+    ])
+    .where("app_revisions.app_id", "=", appId)
+    .orderBy("app_revisions.revision", "desc")
+    .limit(limit + 1);
+  if (before !== undefined) query = query.where("app_revisions.revision", "<", before);
+  return query.execute();
+}
+
+export interface NewRevision {
+  spec: unknown;
+  manifests: KubernetesObject[];
+  packRef: string;
+  reason: string;
+}
+
+export async function insertRevision(
+  db: Kysely<Database>,
+  appId: string,
+  revision: number,
+  authorId: string,
+  values: NewRevision,
+): Promise<void> {
+  await db
+    .insertInto("app_revisions")
+    .values({
+      app_id: appId,
+      revision,
+      spec: JSON.stringify(values.spec),
+      manifests: JSON.stringify(values.manifests),
+      pack_ref: values.packRef,
+      author_id: authorId,
+      reason: values.reason,
+    })
+    .execute();
+}
+
+/**
+ * Moves the app from `expected` to `expected + 1`, only if nobody else moved it first: the row lock makes a
+ * concurrent writer wait, then find the revision changed. False when it was changed.
+ */
+export async function advanceRevision(
+  db: Kysely<Database>,
+  appId: string,
+  expected: number,
+  packRef: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("applications")
+    .set({ current_revision: expected + 1, pack_ref: packRef, updated_at: new Date(), observed_state: null })
+    .where("id", "=", appId)
+    .where("current_revision", "=", expected)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function recordObservedState(
+  db: Kysely<Database>,
+  appId: string,
+  state: string,
+  message: string,
+  at: Date,
+): Promise<string | null> {
+  const previous = await db
+    .selectFrom("applications")
+    .select("observed_state")
+    .where("id", "=", appId)
+    .executeTakeFirst();
+  if (previous === undefined) return null;
+  await db
+    .updateTable("applications")
+    .set({ observed_state: state, observed_message: message, observed_at: at })
+    .where("id", "=", appId)
+    .execute();
+  return previous.observed_state;
+}

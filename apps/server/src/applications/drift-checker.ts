@@ -1,0 +1,119 @@
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import { readAppStatus } from "../cluster/app-status.js";
+import { refOf } from "../cluster/object-ref.js";
+import { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../cluster/owned-labels.js";
+import type { Services } from "../services.js";
+import { rememberState } from "./app-status.service.js";
+
+const LOCK_KEY = "babyhelm:drift-check";
+/**
+ * Objects of an app that does not exist are removed only once this old: a create in flight has applied its objects
+ * before its rows commit.
+ */
+const DEFAULT_ORPHAN_GRACE_MS = 2 * 60 * 1000;
+
+export interface DriftReport {
+  checked: number;
+  drifted: string[];
+  /** "project/Kind/name" of objects removed because their app no longer exists. */
+  orphansRemoved: string[];
+  errors: string[];
+}
+
+/**
+ * Reads every app's status (noticing drift and remembering each app's state) and removes objects left by apps that
+ * no longer exist. With several server replicas only one runs it at a time: the others return undefined.
+ */
+export async function checkDrift(
+  services: Services,
+  options: { orphanGraceMs?: number } = {},
+): Promise<DriftReport | undefined> {
+  const outcome = await services.db.tryExclusive(LOCK_KEY, () =>
+    runCheck(services, options.orphanGraceMs ?? DEFAULT_ORPHAN_GRACE_MS),
+  );
+  return outcome.ran ? outcome.value : undefined;
+}
+
+async function runCheck(services: Services, orphanGraceMs: number): Promise<DriftReport> {
+  const { db, cluster, logger } = services;
+  const report: DriftReport = { checked: 0, drifted: [], orphansRemoved: [], errors: [] };
+  const apps = await db.kysely
+    .selectFrom("applications")
+    .innerJoin("projects", "projects.id", "applications.project_id")
+    .innerJoin("app_revisions", (join) =>
+      join
+        .onRef("app_revisions.app_id", "=", "applications.id")
+        .onRef("app_revisions.revision", "=", "applications.current_revision"),
+    )
+    .selectAll("applications")
+    .select(["projects.name as project_name", "app_revisions.manifests"])
+    .execute();
+  for (const app of apps) {
+    try {
+      const status = await readAppStatus(cluster, app.manifests as KubernetesObject[]);
+      await rememberState(services, { id: app.project_id, name: app.project_name }, app, status);
+      report.checked++;
+      if (status.state === "drifted") report.drifted.push(`${app.project_name}/${app.name}`);
+    } catch (error) {
+      report.errors.push(
+        `${app.project_name}/${app.name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  const projects = await db.kysely.selectFrom("projects").select(["name", "namespace"]).execute();
+  const appsByProject = new Map<string, Set<string>>();
+  for (const app of apps) {
+    const names = appsByProject.get(app.project_name) ?? new Set();
+    names.add(app.name);
+    appsByProject.set(app.project_name, names);
+  }
+  const cutoff = services.now().getTime() - orphanGraceMs;
+  for (const project of projects) {
+    const known = appsByProject.get(project.name) ?? new Set<string>();
+    try {
+      const lists = await Promise.all(
+        APP_OWNED_KINDS.map(({ apiVersion, kind }) =>
+          cluster.list(apiVersion, kind, {
+            namespace: project.namespace,
+            labelSelector: `${PROJECT_LABEL}=${project.name},${APP_LABEL}`,
+          }),
+        ),
+      );
+      for (const object of lists.flat()) {
+        const app = object.metadata.labels?.[APP_LABEL];
+        const timestamp = object.metadata.creationTimestamp;
+        const created = typeof timestamp === "string" ? Date.parse(timestamp) : Number.NaN;
+        if (app === undefined || known.has(app) || !(created <= cutoff)) continue;
+        await cluster.delete(refOf(object));
+        report.orphansRemoved.push(`${project.name}/${object.kind}/${object.metadata.name}`);
+      }
+    } catch (error) {
+      report.errors.push(`${project.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (report.drifted.length > 0 || report.orphansRemoved.length > 0 || report.errors.length > 0) {
+    logger.info(report, "drift check found something");
+  } else {
+    logger.debug({ checked: report.checked }, "drift check: all apps as applied");
+  }
+  return report;
+}
+
+/** Runs checkDrift every `intervalMs` until stopped; never two at once in this process. */
+export function startDriftChecker(services: Services, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() =>
+      checkDrift(services).catch((error: unknown) => { services.logger.error({ err: error }, "drift check failed"); },
+      ),
+    );
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

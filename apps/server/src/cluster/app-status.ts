@@ -1,0 +1,568 @@
+// What users watch while and after they deploy: one state and one line that says what is going on, with the
+// replicas, pods, events and drift behind it.
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import { type AppDrift, detectDrift } from "./app-drift.js";
+import type { Cluster } from "./cluster.js";
+import { type ObjectRef, describeRef, refKey, refOf } from "./object-ref.js";
+
+export { detectDrift, type AppDrift } from "./app-drift.js";
+export { refKey } from "./object-ref.js";
+
+export type AppState = "deploying" | "ready" | "degraded" | "failed" | "drifted";
+
+export interface AppStatus {
+  state: AppState;
+  /** One line for people: "2/2 replicas ready", "Image "x" cannot be pulled: …". */
+  message: string;
+  replicas: { desired: number; updated: number; ready: number; available: number };
+  conditions: {
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+    lastTransitionTime?: string;
+  }[];
+  pods: {
+    name: string;
+    phase: string;
+    ready: boolean;
+    restarts: number;
+    waitingReason?: string;
+    waitingMessage?: string;
+    createdAt?: string;
+  }[];
+  /** Newest first, at most 20, about the Deployment, its ReplicaSets and their pods. */
+  events: {
+    type: string;
+    reason: string;
+    message: string;
+    object: string;
+    count: number;
+    lastSeen?: string;
+  }[];
+  drift: AppDrift;
+  /** Ready replicas of the newest revision against the desired count, for a progress bar. */
+  progress: { done: number; total: number };
+  observedAt: string;
+}
+
+export interface AppStatusInput {
+  /** The objects BabyHelm applied (namespace set); exactly one is a Deployment. */
+  expected: readonly KubernetesObject[];
+  /** The live object for each expected one, by refKey; undefined when it is gone. */
+  live: ReadonlyMap<string, KubernetesObject | undefined>;
+  replicaSets: readonly KubernetesObject[];
+  pods: readonly KubernetesObject[];
+  events: readonly KubernetesObject[];
+  now?: Date;
+}
+
+const EVENT_LIMIT = 20;
+const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
+/** Waiting reasons a pod does not get out of by itself. */
+const STUCK_REASONS: ReadonlySet<string> = new Set([
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "CrashLoopBackOff",
+  "CreateContainerConfigError",
+  "Unschedulable",
+]);
+/** A pod younger than this that is not ready yet is still starting, not failing its readiness checks. */
+const STARTING_GRACE_MS = 60_000;
+
+/** Reads the live state of an app from the objects BabyHelm applied for it. */
+export async function readAppStatus(
+  cluster: Cluster,
+  expected: readonly KubernetesObject[],
+): Promise<AppStatus> {
+  const deployment = expectedDeployment(expected);
+  const namespace = deployment.metadata.namespace;
+  const labelSelector = selectorOf(deployment);
+  const [live, replicaSets, pods, events] = await Promise.all([
+    Promise.all(
+      expected.map(async (object) => [refKey(refOf(object)), await cluster.get(refOf(object))] as const),
+    ),
+    cluster.list("apps/v1", "ReplicaSet", { namespace, labelSelector }),
+    cluster.list("v1", "Pod", { namespace, labelSelector }),
+    cluster.list("v1", "Event", { namespace }),
+  ]);
+  return summarizeAppStatus({ expected, live: new Map(live), replicaSets, pods, events });
+}
+
+/** The pure part of readAppStatus. */
+export function summarizeAppStatus(input: AppStatusInput): AppStatus {
+  const now = input.now ?? new Date();
+  const expectedDeploymentObject = expectedDeployment(input.expected);
+  const drift = detectDrift(input.expected, input.live);
+  const deployment = input.live.get(refKey(refOf(expectedDeploymentObject))) as DeploymentView | undefined;
+  const observedAt = now.toISOString();
+  if (deployment === undefined) {
+    const desired = (expectedDeploymentObject as DeploymentView).spec?.replicas ?? 1;
+    return {
+      state: "drifted",
+      message: driftMessage(drift),
+      replicas: { desired, updated: 0, ready: 0, available: 0 },
+      conditions: [],
+      pods: [],
+      events: [],
+      drift,
+      progress: { done: 0, total: desired },
+      observedAt,
+    };
+  }
+
+  const replicaSets = (input.replicaSets as readonly unknown[] as readonly ReplicaSetView[]).filter((rs) =>
+    isOwnedBy(rs, deployment),
+  );
+  const newest = newestReplicaSet(replicaSets);
+  const pods = (input.pods as readonly unknown[] as readonly PodView[]).filter((pod) =>
+    replicaSets.some((rs) => isOwnedBy(pod, rs)),
+  );
+  const currentPods =
+    newest === undefined ? [] : pods.filter((pod) => isOwnedBy(pod, newest) && !isTerminating(pod));
+  const status = deployment.status ?? {};
+  const desired = deployment.spec?.replicas ?? 1;
+  const replicas = {
+    desired,
+    updated: status.updatedReplicas ?? 0,
+    ready: status.readyReplicas ?? 0,
+    available: status.availableReplicas ?? 0,
+  };
+  const readyCurrent = currentPods.filter(isPodReady).length;
+  const facts: Facts = {
+    deployment,
+    replicas,
+    totalReplicas: status.replicas ?? 0,
+    caughtUp: (status.observedGeneration ?? 0) >= (deployment.metadata.generation ?? 1),
+    newestAvailable: newest?.status?.availableReplicas ?? readyCurrent,
+    pods,
+    currentPods,
+    events: input.events as readonly unknown[] as readonly EventView[],
+    now,
+  };
+  const { state, message } =
+    drift.missing.length > 0 || drift.changed.length > 0
+      ? { state: "drifted" as const, message: driftMessage(drift) }
+      : decideState(facts);
+  return {
+    state,
+    message,
+    replicas,
+    conditions: (status.conditions ?? []).map((condition) => ({
+      type: condition.type,
+      status: condition.status,
+      ...optional("reason", condition.reason),
+      ...optional("message", condition.message),
+      ...optional("lastTransitionTime", condition.lastTransitionTime),
+    })),
+    pods: pods.map(summarizePod).sort(newestFirst),
+    events: relatedEvents(
+      input.events as readonly unknown[] as readonly EventView[],
+      deployment,
+      replicaSets,
+    ),
+    drift,
+    progress: { done: Math.min(readyCurrent, desired), total: desired },
+    observedAt,
+  };
+}
+
+// ---- state ---------------------------------------------------------------------------------------------------
+
+interface Facts {
+  deployment: DeploymentView;
+  replicas: AppStatus["replicas"];
+  /** Pods of every revision the Deployment counts, old ones still shutting down included. */
+  totalReplicas: number;
+  /** The Deployment controller has seen the latest spec. */
+  caughtUp: boolean;
+  newestAvailable: number;
+  pods: readonly PodView[];
+  currentPods: readonly PodView[];
+  events: readonly EventView[];
+  now: Date;
+}
+
+function decideState(facts: Facts): { state: AppState; message: string } {
+  const { deployment, replicas, caughtUp } = facts;
+  const { desired, ready, available, updated } = replicas;
+  const progressing = conditionOf(deployment, "Progressing");
+  const replicaFailure = conditionOf(deployment, "ReplicaFailure");
+  const stuck = facts.currentPods
+    .map((pod) => stuckReason(pod, facts))
+    .find((reason) => reason !== undefined);
+
+  if (caughtUp && progressing?.status === "False" && progressing.reason === "ProgressDeadlineExceeded") {
+    return {
+      state: "failed",
+      message:
+        stuck ??
+        `The rollout made no progress within its deadline (${progressing.message ?? "ProgressDeadlineExceeded"})`,
+    };
+  }
+  if (stuck !== undefined && facts.newestAvailable === 0) return { state: "failed", message: stuck };
+  if (replicaFailure?.status === "True") {
+    const message = `Pods cannot be created: ${replicaFailure.message ?? replicaFailure.reason ?? "ReplicaFailure"}`;
+    return { state: available === 0 && desired > 0 ? "failed" : "degraded", message };
+  }
+
+  const crashing = facts.pods.filter((pod) => waitingOf(pod)?.reason === "CrashLoopBackOff");
+  if (crashing.length > 0 && available > 0) {
+    const reason = stuckReason(crashing[0]!, facts) ?? "CrashLoopBackOff";
+    return {
+      state: "degraded",
+      message: `${crashing.length} of ${facts.pods.length} pods ${crashing.length === 1 ? "is" : "are"} down while ${available} ${available === 1 ? "serves" : "serve"}: ${reason}`,
+    };
+  }
+  const rolledOutBefore = progressing?.reason === "NewReplicaSetAvailable";
+  const starting = facts.currentPods.some((pod) => isStarting(pod, facts.now));
+  if (caughtUp && rolledOutBefore && available < desired && !starting) {
+    const unready = facts.currentPods.find((pod) => !isPodReady(pod));
+    const why = unready === undefined ? "" : `: pod ${JSON.stringify(unready.metadata.name)} is not ready`;
+    return { state: "degraded", message: `Only ${available}/${desired} replicas available${why}` };
+  }
+
+  if (!caughtUp)
+    return { state: "deploying", message: "Waiting for the Deployment controller to start the rollout" };
+  // Counts over all revisions include old pods that still serve: the new revision's own pods tell the progress.
+  const done = Math.min(facts.currentPods.filter(isPodReady).length, desired);
+  if (updated < desired || done < desired || ready < desired || available < desired) {
+    const waiting = facts.currentPods
+      .map((pod) => waitingOf(pod)?.reason)
+      .find((reason) => reason !== undefined);
+    return {
+      state: "deploying",
+      message: `Deploying: ${done}/${desired} replicas ready${waiting === undefined ? "" : ` (${waiting})`}`,
+    };
+  }
+  if (facts.totalReplicas > desired) {
+    const old = facts.totalReplicas - desired;
+    return {
+      state: "deploying",
+      message: `Deploying: ${done}/${desired} replicas ready, ${old} old ${old === 1 ? "replica" : "replicas"} shutting down`,
+    };
+  }
+  if (desired === 0) return { state: "ready", message: "Scaled to zero: 0/0 replicas" };
+  return { state: "ready", message: `${done}/${desired} replicas ready` };
+}
+
+/** Why a pod will not become ready by itself, as one line; undefined when it may still. */
+function stuckReason(pod: PodView, facts: Pick<Facts, "events">): string | undefined {
+  const unschedulable = pod.status?.conditions?.find(
+    (condition) =>
+      condition.type === "PodScheduled" &&
+      condition.status === "False" &&
+      condition.reason === "Unschedulable",
+  );
+  if (unschedulable !== undefined) {
+    return `Pod ${JSON.stringify(pod.metadata.name)} cannot be scheduled: ${unschedulable.message ?? "Unschedulable"}`;
+  }
+  const waiting = waitingOf(pod);
+  if (waiting?.reason === undefined || !STUCK_REASONS.has(waiting.reason)) return undefined;
+  const image = imageOf(pod, waiting.container);
+  switch (waiting.reason) {
+    case "ErrImagePull":
+    case "ImagePullBackOff":
+      return `Image ${JSON.stringify(image)} cannot be pulled: ${pullFailure(pod, waiting, facts.events)}`;
+    case "InvalidImageName":
+      return `Image ${JSON.stringify(image)} is not a valid image reference: ${waiting.message ?? waiting.reason}`;
+    case "CrashLoopBackOff": {
+      const terminated = waiting.lastTerminated;
+      const exit =
+        terminated === undefined
+          ? ""
+          : `: it last exited with code ${terminated.exitCode ?? "?"}${terminated.reason ? ` (${terminated.reason})` : ""}`;
+      const restarts = waiting.restarts === 1 ? "1 restart" : `${waiting.restarts} restarts`;
+      return `Container ${JSON.stringify(waiting.container)} keeps crashing (CrashLoopBackOff, ${restarts})${exit}`;
+    }
+    default:
+      return `Container ${JSON.stringify(waiting.container)} cannot start (${waiting.reason}): ${waiting.message ?? ""}`.trimEnd();
+  }
+}
+
+/** The registry's own words: the kubelet's "Failed to pull image" event, else an ErrImagePull message. */
+function pullFailure(pod: PodView, waiting: Waiting, events: readonly EventView[]): string {
+  const failed = events
+    .filter(
+      (event) =>
+        event.involvedObject?.kind === "Pod" &&
+        event.involvedObject.name === pod.metadata.name &&
+        event.reason === "Failed" &&
+        event.message?.startsWith("Failed to pull image") === true,
+    )
+    .sort((a, b) => eventTime(b).localeCompare(eventTime(a)))[0];
+  const detail = failed?.message?.replace(/^Failed to pull image "[^"]*": /, "");
+  if (detail !== undefined) return `${detail} (${waiting.reason})`;
+  return waiting.reason === "ErrImagePull" && waiting.message
+    ? waiting.message
+    : `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`;
+}
+
+function driftMessage(drift: AppDrift): string {
+  const [missing] = drift.missing;
+  if (missing !== undefined) {
+    const more = drift.missing.length - 1;
+    const what =
+      more === 0
+        ? describeObject(missing)
+        : `${describeObject(missing)} and ${more} more ${more === 1 ? "object" : "objects"}`;
+    return `${what} ${more === 0 ? "was" : "were"} deleted outside BabyHelm: redeploy to repair`;
+  }
+  const [changed] = drift.changed;
+  if (changed === undefined) return "";
+  const fields = changed.fields.slice(0, 3).join(", ") + (changed.fields.length > 3 ? ", …" : "");
+  const more = drift.changed.length - 1;
+  const others = more === 0 ? "" : ` (and ${more} more ${more === 1 ? "object" : "objects"})`;
+  return `${describeObject(changed.ref)} was changed outside BabyHelm (${fields})${others}: redeploy to restore it`;
+}
+
+/** `Deployment "web"`: the namespace is the project's, which the user knows. */
+function describeObject(ref: ObjectRef): string {
+  return describeRef({ ...ref, namespace: undefined });
+}
+
+// ---- pods and events ------------------------------------------------------------------------------------------
+
+function summarizePod(pod: PodView): AppStatus["pods"][number] {
+  const waiting = waitingOf(pod);
+  const restarts = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ].reduce((total, container) => total + (container.restartCount ?? 0), 0);
+  return {
+    name: pod.metadata.name,
+    phase: isTerminating(pod) ? "Terminating" : (pod.status?.phase ?? "Unknown"),
+    ready: isPodReady(pod),
+    restarts,
+    ...optional("waitingReason", waiting?.reason),
+    ...optional("waitingMessage", waiting?.message),
+    ...optional("createdAt", pod.metadata.creationTimestamp),
+  };
+}
+
+function newestFirst(
+  a: { name: string; createdAt?: string },
+  b: { name: string; createdAt?: string },
+): number {
+  return (b.createdAt ?? "").localeCompare(a.createdAt ?? "") || a.name.localeCompare(b.name);
+}
+
+function relatedEvents(
+  events: readonly EventView[],
+  deployment: DeploymentView,
+  replicaSets: readonly ReplicaSetView[],
+): AppStatus["events"] {
+  const setNames = new Set(replicaSets.map((rs) => rs.metadata.name));
+  const related = (event: EventView): boolean => {
+    const { kind, name } = event.involvedObject ?? {};
+    if (name === undefined) return false;
+    if (kind === "Deployment") return name === deployment.metadata.name;
+    if (kind === "ReplicaSet") return setNames.has(name);
+    // Pods already replaced are gone from the list, but their events still explain what happened.
+    if (kind === "Pod") return setNames.has(name.slice(0, name.lastIndexOf("-")));
+    return false;
+  };
+  return events
+    .filter(related)
+    .sort((a, b) => eventTime(b).localeCompare(eventTime(a)))
+    .slice(0, EVENT_LIMIT)
+    .map((event) => ({
+      type: event.type ?? "Normal",
+      reason: event.reason ?? "",
+      message: event.message ?? "",
+      object: `${event.involvedObject?.kind ?? ""}/${event.involvedObject?.name ?? ""}`,
+      count: event.count ?? event.series?.count ?? 1,
+      ...optional("lastSeen", eventTime(event) || undefined),
+    }));
+}
+
+function eventTime(event: EventView): string {
+  return (
+    event.lastTimestamp ??
+    event.series?.lastObservedTime ??
+    event.eventTime ??
+    event.firstTimestamp ??
+    event.metadata.creationTimestamp ??
+    ""
+  );
+}
+
+// ---- reading the objects --------------------------------------------------------------------------------------
+
+interface Meta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  annotations?: Record<string, string>;
+  ownerReferences?: { kind: string; name: string; uid?: string; controller?: boolean }[];
+}
+
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+interface DeploymentView {
+  apiVersion: string;
+  kind: string;
+  metadata: Meta;
+  spec?: {
+    replicas?: number;
+    selector?: {
+      matchLabels?: Record<string, string>;
+      matchExpressions?: { key: string; operator: string; values?: string[] }[];
+    };
+  };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    conditions?: Condition[];
+  };
+}
+
+interface ReplicaSetView {
+  metadata: Meta;
+  status?: { availableReplicas?: number; readyReplicas?: number };
+}
+
+interface ContainerStatus {
+  name: string;
+  image?: string;
+  restartCount?: number;
+  state?: { waiting?: { reason?: string; message?: string } };
+  lastState?: { terminated?: { exitCode?: number; reason?: string } };
+}
+
+interface PodView {
+  metadata: Meta;
+  spec?: {
+    containers?: { name: string; image?: string }[];
+    initContainers?: { name: string; image?: string }[];
+  };
+  status?: {
+    phase?: string;
+    conditions?: Condition[];
+    containerStatuses?: ContainerStatus[];
+    initContainerStatuses?: ContainerStatus[];
+  };
+}
+
+interface EventView {
+  metadata: Meta;
+  involvedObject?: { kind?: string; name?: string };
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  lastTimestamp?: string;
+  firstTimestamp?: string;
+  eventTime?: string;
+  series?: { count?: number; lastObservedTime?: string };
+}
+
+interface Waiting {
+  container: string;
+  reason?: string;
+  message?: string;
+  restarts: number;
+  lastTerminated?: { exitCode?: number; reason?: string };
+}
+
+function expectedDeployment(expected: readonly KubernetesObject[]): KubernetesObject {
+  const deployment = expected.find((object) => object.kind === "Deployment");
+  if (deployment === undefined)
+    throw new Error("An application's expected objects must include its Deployment");
+  return deployment;
+}
+
+/** The Deployment's selector as a label selector string (`app=web,tier in (a,b)`). */
+function selectorOf(deployment: KubernetesObject): string {
+  const selector = (deployment as DeploymentView).spec?.selector;
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  for (const { key, operator, values = [] } of selector?.matchExpressions ?? []) {
+    if (operator === "In") parts.push(`${key} in (${values.join(",")})`);
+    else if (operator === "NotIn") parts.push(`${key} notin (${values.join(",")})`);
+    else if (operator === "Exists") parts.push(key);
+    else if (operator === "DoesNotExist") parts.push(`!${key}`);
+  }
+  return parts.join(",");
+}
+
+function isOwnedBy(object: { metadata: Meta }, owner: { metadata: Meta }): boolean {
+  return (object.metadata.ownerReferences ?? []).some((reference) =>
+    reference.uid !== undefined && owner.metadata.uid !== undefined
+      ? reference.uid === owner.metadata.uid
+      : reference.name === owner.metadata.name,
+  );
+}
+
+function newestReplicaSet(replicaSets: readonly ReplicaSetView[]): ReplicaSetView | undefined {
+  const revision = (rs: ReplicaSetView) => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0);
+  return [...replicaSets].sort(
+    (a, b) =>
+      revision(b) - revision(a) ||
+      (b.metadata.creationTimestamp ?? "").localeCompare(a.metadata.creationTimestamp ?? ""),
+  )[0];
+}
+
+function conditionOf(deployment: DeploymentView, type: string): Condition | undefined {
+  return deployment.status?.conditions?.find((condition) => condition.type === type);
+}
+
+function isPodReady(pod: PodView): boolean {
+  return (
+    pod.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True") ??
+    false
+  );
+}
+
+function isTerminating(pod: PodView): boolean {
+  return pod.metadata.deletionTimestamp !== undefined;
+}
+
+function isStarting(pod: PodView, now: Date): boolean {
+  if (isPodReady(pod) || isTerminating(pod)) return false;
+  const waiting = waitingOf(pod)?.reason;
+  if (waiting !== undefined && STUCK_REASONS.has(waiting)) return false;
+  const age = now.getTime() - Date.parse(pod.metadata.creationTimestamp ?? "");
+  return pod.status?.phase === "Pending" || !(age >= STARTING_GRACE_MS);
+}
+
+/** The first waiting container, preferring one stuck for good; init containers first, as they run first. */
+function waitingOf(pod: PodView): Waiting | undefined {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const waitingStatuses = statuses.filter((status) => status.state?.waiting !== undefined);
+  const chosen =
+    waitingStatuses.find((status) => STUCK_REASONS.has(status.state?.waiting?.reason ?? "")) ??
+    waitingStatuses[0];
+  if (chosen === undefined) return undefined;
+  return {
+    container: chosen.name,
+    restarts: chosen.restartCount ?? 0,
+    ...optional("reason", chosen.state?.waiting?.reason),
+    ...optional("message", chosen.state?.waiting?.message),
+    ...optional("lastTerminated", chosen.lastState?.terminated),
+  };
+}
+
+function imageOf(pod: PodView, container: string): string {
+  const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find(
+    (c) => c.name === container,
+  );
+  return spec?.image ?? "";
+}
+
+/** `{ key: value }` when value is defined, else `{}`: keeps absent fields absent rather than undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}

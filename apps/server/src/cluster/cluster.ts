@@ -1,0 +1,422 @@
+// The one way the server talks to Kubernetes (a real cluster, or the kube-sandbox): apply, read, watch, logs and
+// metrics, each with a deadline and failures as ClusterErrors that say what to do next.
+import type { IncomingMessage } from "node:http";
+import { type KubernetesObject, quantityValue, validateManifests } from "@babyhelm/manifest-sdk";
+import { ApiDiscovery, groupVersionPath } from "./api-discovery.js";
+import { type ClusterConfig, type ClusterMode, loadKubeConfig } from "./cluster-config.js";
+import {
+  ApiStatusError,
+  ClusterError,
+  ClusterFault,
+  type KubeStatus,
+  invalidManifestsError,
+  toClusterError,
+} from "./cluster-errors.js";
+import { KubeTransport } from "./kube-transport.js";
+import { readLines } from "./line-reader.js";
+import { type ObjectRef, describeRef, inNamespace, refOf } from "./object-ref.js";
+
+export type { ClusterConfig, ClusterMode } from "./cluster-config.js";
+export { ClusterError, type ClusterErrorCause, type ClusterErrorKind } from "./cluster-errors.js";
+export type { ObjectRef } from "./object-ref.js";
+
+export interface ClusterOptions {
+  /** The deadline of every request to the API server (default 10 s). */
+  requestTimeoutMs?: number;
+}
+
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubernetesObject;
+}
+
+export interface PodMetrics {
+  pod: string;
+  containers: { name: string; cpuCores: number; memoryBytes: number }[];
+  timestamp: string;
+}
+
+export interface Cluster {
+  readonly mode: ClusterMode;
+  /** The API server URL. */
+  readonly server: string;
+  /** Resolves when the API server answers an authenticated request; throws ClusterError otherwise. */
+  ping(): Promise<void>;
+  /**
+   * Server-side apply of each object in order (field manager "babyhelm", force, fieldValidation=Strict), after a
+   * local validation of all of them that throws an "invalid" ClusterError naming object and field before anything
+   * is sent. `dryRun` persists nothing. Resolves to the server's objects.
+   */
+  apply(objects: readonly KubernetesObject[], options?: { dryRun?: boolean }): Promise<KubernetesObject[]>;
+  /** A strategic merge patch (what `kubectl rollout restart` sends); a "not-found" ClusterError when absent. */
+  patch(
+    ref: ObjectRef,
+    patch: Record<string, unknown>,
+    options: { fieldManager: string },
+  ): Promise<KubernetesObject>;
+  /** undefined when the object does not exist. */
+  get(ref: ObjectRef): Promise<KubernetesObject | undefined>;
+  /** Every object of a kind, following limit/continue pages; all namespaces without `namespace`. */
+  list(
+    apiVersion: string,
+    kind: string,
+    options?: { namespace?: string; labelSelector?: string; fieldSelector?: string },
+  ): Promise<KubernetesObject[]>;
+  /** Deletes in the background (dependents go after); false when it was already gone. */
+  delete(ref: ObjectRef, options?: { dryRun?: boolean }): Promise<boolean>;
+  /** Waits until the object is gone (a namespace stays Terminating for a while); false on timeout. */
+  waitUntilGone(ref: ObjectRef, timeoutMs: number): Promise<boolean>;
+  /**
+   * Changes to the objects of one kind, starting with an ADDED event per existing object, until `signal` aborts.
+   * Reconnects by itself when the server ends the stream; throws a ClusterError when it cannot (re)start.
+   */
+  watch(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string },
+    signal: AbortSignal,
+  ): AsyncIterable<WatchEvent>;
+  /** A pod's log lines without "\n": the last `tailLines`, then with `follow` new ones until abort or the pod goes. */
+  podLogs(
+    namespace: string,
+    pod: string,
+    options: { container?: string; tailLines?: number; follow?: boolean },
+    signal: AbortSignal,
+  ): AsyncIterable<string>;
+  /** Current CPU and memory of the pods (metrics.k8s.io); "not-found" when the metrics API is not installed. */
+  podMetrics(namespace: string, labelSelector?: string): Promise<PodMetrics[]>;
+}
+
+export const FIELD_MANAGER = "babyhelm";
+const APPLY_PATCH = "application/apply-patch+yaml";
+const STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+const LIST_PAGE_SIZE = 500;
+/** The server ends a watch after this long; a reconnect then resumes from the last resourceVersion. */
+const WATCH_TIMEOUT_SECONDS = 240;
+/** A watch silent for longer than the server's own timeout is on a dead connection. */
+const WATCH_IDLE_MS = (WATCH_TIMEOUT_SECONDS + 60) * 1000;
+/** About 5 s of an unreachable API server, in doubling pauses, before a running watch gives up. */
+const WATCH_RECONNECT_ATTEMPTS = 6;
+
+function reconnectPauseMs(attempt: number): number {
+  return Math.min(100 * 2 ** (attempt - 1), 2000);
+}
+
+export function createCluster(config: ClusterConfig, options: ClusterOptions = {}): Cluster {
+  const transport = new KubeTransport(loadKubeConfig(config), options.requestTimeoutMs ?? 10_000);
+  return new KubeCluster(config.mode, transport);
+}
+
+class KubeCluster implements Cluster {
+  readonly server: string;
+  private readonly discovery: ApiDiscovery;
+
+  constructor(
+    readonly mode: ClusterMode,
+    private readonly transport: KubeTransport,
+  ) {
+    this.server = transport.server;
+    this.discovery = new ApiDiscovery(transport);
+  }
+
+  async ping(): Promise<void> {
+    await this.attempt(`Checking the Kubernetes API server at ${this.server}`, () =>
+      this.transport.json("/api"),
+    );
+  }
+
+  async apply(
+    objects: readonly KubernetesObject[],
+    options: { dryRun?: boolean } = {},
+  ): Promise<KubernetesObject[]> {
+    const verb = options.dryRun ? "Checking (dry run)" : "Applying";
+    const issues = validateManifests(objects, { serverSideApply: true });
+    if (issues.length > 0) {
+      const what = objects.length === 1 ? describeRef(refOf(objects[0]!)) : `${objects.length} objects`;
+      throw invalidManifestsError(`${verb} ${what}`, issues);
+    }
+    const applied: KubernetesObject[] = [];
+    for (const object of objects) {
+      const ref = refOf(object);
+      const result = await this.attempt(`${verb} ${describeRef(ref)}`, async () =>
+        this.transport.json(await this.discovery.objectPath(ref), {
+          method: "PATCH",
+          contentType: APPLY_PATCH,
+          body: object,
+          query: {
+            fieldManager: FIELD_MANAGER,
+            force: true,
+            fieldValidation: "Strict",
+            dryRun: options.dryRun ? "All" : undefined,
+          },
+        }),
+      );
+      applied.push(withKind(result, object.apiVersion, object.kind));
+    }
+    return applied;
+  }
+
+  async patch(
+    ref: ObjectRef,
+    patch: Record<string, unknown>,
+    options: { fieldManager: string },
+  ): Promise<KubernetesObject> {
+    const result = await this.attempt(`Patching ${describeRef(ref)}`, async () =>
+      this.transport.json(await this.discovery.objectPath(ref), {
+        method: "PATCH",
+        contentType: STRATEGIC_MERGE_PATCH,
+        body: patch,
+        query: { fieldManager: options.fieldManager, fieldValidation: "Strict" },
+      }),
+    );
+    return withKind(result, ref.apiVersion, ref.kind);
+  }
+
+  async get(ref: ObjectRef): Promise<KubernetesObject | undefined> {
+    const result = await this.attempt(`Reading ${describeRef(ref)}`, async () => {
+      const path = await this.discovery.objectPath(ref);
+      return this.transport.json(path).catch((error: unknown) => {
+        if (error instanceof ApiStatusError && error.status === 404) return undefined;
+        throw error;
+      });
+    });
+    return result === undefined ? undefined : withKind(result, ref.apiVersion, ref.kind);
+  }
+
+  async list(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<KubernetesObject[]> {
+    return this.attempt(`Listing ${kind} objects${inNamespace(options.namespace)}`, async () => {
+      const path = await this.discovery.collectionPath(apiVersion, kind, options.namespace);
+      const items: KubernetesObject[] = [];
+      let continueToken: string | undefined;
+      do {
+        const page = (await this.transport.json(path, {
+          query: {
+            labelSelector: options.labelSelector,
+            fieldSelector: options.fieldSelector,
+            limit: LIST_PAGE_SIZE,
+            continue: continueToken,
+          },
+        })) as { items?: unknown[]; metadata?: { continue?: string } } | undefined;
+        // List items come without apiVersion and kind on a real API server.
+        for (const item of page?.items ?? []) items.push(withKind(item, apiVersion, kind));
+        continueToken = page?.metadata?.continue || undefined;
+      } while (continueToken !== undefined);
+      return items;
+    });
+  }
+
+  async delete(ref: ObjectRef, options: { dryRun?: boolean } = {}): Promise<boolean> {
+    return this.attempt(`Deleting ${describeRef(ref)}`, async () => {
+      const path = await this.discovery.objectPath(ref);
+      try {
+        await this.transport.json(path, {
+          method: "DELETE",
+          query: { propagationPolicy: "Background", dryRun: options.dryRun ? "All" : undefined },
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof ApiStatusError && error.status === 404) return false;
+        throw error;
+      }
+    });
+  }
+
+  async waitUntilGone(ref: ObjectRef, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (let pauseMs = 25; ; pauseMs = Math.min(pauseMs * 2, 500)) {
+      if ((await this.get(ref)) === undefined) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await sleep(Math.min(pauseMs, left));
+    }
+  }
+
+  async *watch(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string },
+    signal: AbortSignal,
+  ): AsyncGenerator<WatchEvent> {
+    const action = `Watching ${kind} objects${inNamespace(options.namespace)}`;
+    let resourceVersion: string | undefined;
+    let started = false;
+    /** Reconnects in a row that got nothing: they back off, and connecting fails for good past the limit. */
+    let fruitless = 0;
+    while (!signal.aborted) {
+      let stream: IncomingMessage;
+      try {
+        stream = await this.attempt(action, async () =>
+          this.transport.stream(await this.discovery.collectionPath(apiVersion, kind, options.namespace), {
+            signal,
+            idleTimeoutMs: WATCH_IDLE_MS,
+            query: {
+              watch: true,
+              labelSelector: options.labelSelector,
+              resourceVersion,
+              allowWatchBookmarks: true,
+              timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+            },
+          }),
+        );
+      } catch (error) {
+        if (signal.aborted) return;
+        // A watch that cannot start says so at once; a running one rides out a short outage (an API server restart).
+        const transient = error instanceof ClusterError && error.retryable;
+        if (!started || !transient || fruitless >= WATCH_RECONNECT_ATTEMPTS) throw error;
+        fruitless += 1;
+        await sleep(reconnectPauseMs(fruitless), signal);
+        continue;
+      }
+      started = true;
+      const openedAt = Date.now();
+      let received = false;
+      try {
+        for await (const line of readLines(stream)) {
+          if (line.trim() === "") continue;
+          const event = JSON.parse(line) as { type: string; object: unknown };
+          received = true;
+          if (event.type === "ERROR") {
+            const status = event.object as KubeStatus;
+            // 410 Gone: the resourceVersion is too old; a fresh watch starts over with ADDED events.
+            if (status.code === 410) {
+              resourceVersion = undefined;
+              break;
+            }
+            throw this.describe(action, new ApiStatusError(status.code ?? 500, status));
+          }
+          const object = withKind(event.object, apiVersion, kind);
+          resourceVersion = (object.metadata.resourceVersion as string | undefined) ?? resourceVersion;
+          if (event.type === "ADDED" || event.type === "MODIFIED" || event.type === "DELETED") {
+            yield { type: event.type, object };
+          }
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof ClusterError) throw error;
+        // The connection broke mid-stream: the loop reconnects from the last resourceVersion.
+      } finally {
+        stream.destroy();
+      }
+      // A server that ends watches at once must not turn this loop into a busy one.
+      fruitless = received || Date.now() - openedAt > 1000 ? 0 : fruitless + 1;
+      if (fruitless > 0) await sleep(reconnectPauseMs(fruitless), signal);
+    }
+  }
+
+  async *podLogs(
+    namespace: string,
+    pod: string,
+    options: { container?: string; tailLines?: number; follow?: boolean },
+    signal: AbortSignal,
+  ): AsyncGenerator<string> {
+    const container =
+      options.container === undefined ? "" : ` (container ${JSON.stringify(options.container)})`;
+    const action = `Reading the logs of pod ${JSON.stringify(pod)}${container}${inNamespace(namespace)}`;
+    if (signal.aborted) return;
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
+    const stream = await this.attempt(action, () =>
+      this.transport
+        .stream(path, {
+          signal,
+          query: { container: options.container, tailLines: options.tailLines, follow: options.follow },
+        })
+        .catch((error: unknown) => {
+          // 400 is how the API server says "no logs yet" (a container waiting to start, an unknown container).
+          if (error instanceof ApiStatusError && error.status === 400) {
+            throw new ClusterFault("invalid", `there are no logs to show: ${error.message}`, { status: 400 });
+          }
+          throw error;
+        }),
+    ).catch((error: unknown) => {
+      if (signal.aborted) return undefined;
+      throw error;
+    });
+    if (stream === undefined) return;
+    try {
+      yield* readLines(stream);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw this.describe(action, error);
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  async podMetrics(namespace: string, labelSelector?: string): Promise<PodMetrics[]> {
+    const path = `${groupVersionPath("metrics.k8s.io/v1beta1")}/namespaces/${encodeURIComponent(namespace)}/pods`;
+    const list = await this.attempt(`Reading CPU and memory of the pods${inNamespace(namespace)}`, () =>
+      this.transport.json(path, { query: { labelSelector } }).catch((error: unknown) => {
+        if (error instanceof ApiStatusError && error.status === 404) {
+          throw new ClusterFault(
+            "not-found",
+            "the metrics API (metrics.k8s.io) is not installed on this cluster. Install metrics-server to see " +
+              "CPU and memory.",
+          );
+        }
+        throw error;
+      }),
+    );
+    const items = (list as { items?: RawPodMetrics[] } | undefined)?.items ?? [];
+    return items.map((item) => ({
+      pod: item.metadata.name,
+      timestamp: item.timestamp,
+      containers: (item.containers ?? []).map((container) => ({
+        name: container.name,
+        cpuCores: quantityValue(container.usage.cpu) ?? 0,
+        memoryBytes: quantityValue(container.usage.memory) ?? 0,
+      })),
+    }));
+  }
+
+  private async attempt<T>(action: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.describe(action, error);
+    }
+  }
+
+  private describe(action: string, error: unknown): ClusterError {
+    return toClusterError(error, { action, server: this.server, secrets: this.transport.knownSecrets() });
+  }
+}
+
+interface RawPodMetrics {
+  metadata: { name: string };
+  timestamp: string;
+  containers?: { name: string; usage: { cpu?: string; memory?: string } }[];
+}
+
+/** The object as KubernetesObject, with apiVersion and kind filled in where the server left them out. */
+function withKind(value: unknown, apiVersion: string, kind: string): KubernetesObject {
+  const object = (value ?? {}) as Partial<KubernetesObject>;
+  return {
+    ...object,
+    apiVersion: object.apiVersion ?? apiVersion,
+    kind: object.kind ?? kind,
+    metadata: object.metadata ?? { name: "" },
+  };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,125 @@
+// The whole product through the typed client, as a CI script would drive it, against the server's own sandbox.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Db, createDb } from "@babyhelm/db";
+import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type BabyhelmClient, createBabyhelmClient, errorCode } from "../src/index.js";
+
+let dataDir: string;
+let db: Db;
+let server: RunningServer;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "babyhelm-e2e-"));
+  db = await createDb({});
+  server = await startServer({
+    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", BABYHELM_CLUSTER: "sandbox", BABYHELM_DATA_DIR: dataDir }),
+    db,
+    logger: createLogger("silent"),
+    passwordCost: { memoryCost: 1024, timeCost: 1 },
+    // Slow enough that a rollout of 2 pods is seen step by step.
+    sandboxReadyDelayMs: 300,
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+type Status = Awaited<ReturnType<BabyhelmClient["apps"]["status"]["query"]>>;
+
+/** Every status the server streams until the rollout settles. */
+function watchRollout(client: BabyhelmClient, project: string, name: string): Promise<Status[]> {
+  return new Promise((resolve, reject) => {
+    const seen: Status[] = [];
+    const subscription = client.apps.watchStatus.subscribe(
+      { project, name },
+      {
+        onData: (status) => {
+          seen.push(status);
+          if (["ready", "failed", "drifted"].includes(status.state)) {
+            subscription.unsubscribe();
+            resolve(seen);
+          }
+        },
+        onError: (error) => {
+          subscription.unsubscribe();
+          reject(error);
+        },
+      },
+    );
+  });
+}
+
+it("register → project → deploy → ready → env change → roll back → restart → failed image → delete all", async () => {
+  const anonymous = createBabyhelmClient({ url: server.url });
+  const { token } = await anonymous.auth.register.mutate({
+    email: "e2e@example.com",
+    password: "an end to end passphrase",
+    mode: "token",
+  });
+  const client = createBabyhelmClient({ url: server.url, token: token! });
+  const project = "e2e";
+  await client.projects.create.mutate({ name: project });
+
+  const spec = { image: "nginx:1.27", ports: [{ port: 80 }], replicas: 2, env: [{ name: "MODE", value: "one" }] };
+  expect(await client.apps.create.mutate({ project, name: "web", pack: "default@2", spec })).toEqual({
+    name: "web",
+    pack: "default@2.0.0",
+    revision: 1,
+  });
+  const rollout = await watchRollout(client, project, "web");
+  expect(rollout.at(-1)).toMatchObject({ state: "ready", progress: { done: 2, total: 2 } });
+  expect(rollout[0]!.state).toBe("deploying");
+  const progress = rollout.map((status) => status.progress.done);
+  expect(progress).toEqual([...progress].sort((a, b) => a - b));
+
+  const updated = await client.apps.update.mutate({
+    project,
+    name: "web",
+    spec: { ...spec, env: [{ name: "MODE", value: "two" }] },
+    expectedRevision: 1,
+  });
+  expect(updated.revision).toBe(2);
+  expect((await client.apps.get.query({ project, name: "web" })).env).toEqual([{ name: "MODE", value: "two" }]);
+  expect((await watchRollout(client, project, "web")).at(-1)?.state).toBe("ready");
+
+  expect((await client.apps.rollback.mutate({ project, name: "web", revision: 1 })).revision).toBe(3);
+  const history = await client.apps.revisions.query({ project, name: "web" });
+  expect(history.items.map((item) => item.revision)).toEqual([3, 2, 1]);
+  expect(history.items[0]!.spec).toEqual(history.items[2]!.spec);
+  expect((await client.apps.get.query({ project, name: "web" })).env).toEqual([{ name: "MODE", value: "one" }]);
+  expect((await watchRollout(client, project, "web")).at(-1)?.state).toBe("ready");
+
+  const { restartedAt } = await client.apps.restart.mutate({ project, name: "web" });
+  expect(Date.parse(restartedAt)).not.toBeNaN();
+  const afterRestart = await watchRollout(client, project, "web");
+  expect(afterRestart.at(-1)?.state).toBe("ready");
+
+  await client.apps.create.mutate({
+    project,
+    name: "broken",
+    spec: { image: "invalid.example/app:1", ports: [{ port: 8080 }] },
+  });
+  const failed = (await watchRollout(client, project, "broken")).at(-1)!;
+  expect(failed.state).toBe("failed");
+  expect(failed.message).toContain("invalid.example/app:1");
+  expect(failed.pods.some((pod) => /ErrImagePull|ImagePullBackOff/.test(pod.waitingReason ?? ""))).toBe(true);
+
+  const notEmpty = await client.projects.delete.mutate({ name: project }).catch((error: unknown) => error);
+  expect(errorCode(notEmpty)).toBe("PRECONDITION_FAILED");
+  await client.apps.delete.mutate({ project, name: "web" });
+  await client.apps.delete.mutate({ project, name: "broken" });
+  expect(await client.projects.delete.mutate({ name: project })).toMatchObject({ deleted: project, namespaceRemoved: true });
+
+  const store = server.sandbox!.store;
+  expect(store.get("namespaces", undefined, project)).toBeUndefined();
+  for (const resource of ["deployments", "replicasets", "pods", "services", "horizontalpodautoscalers", "resourcequotas"]) {
+    expect(store.list(resource, project), resource).toEqual([]);
+  }
+  expect((await client.projects.list.query({})).items).toEqual([]);
+});
