@@ -53,8 +53,12 @@ export function createContextFactory(services: Services) {
         });
         return auth;
       },
-      setSessionCookie: (token, expiresAt) => { setSessionCookie(res, token, expiresAt, secure); },
-      clearSessionCookie: () => { clearSessionCookie(res, secure); },
+      setSessionCookie: (token, expiresAt) => {
+        setSessionCookie(res, token, expiresAt, secure);
+      },
+      clearSessionCookie: () => {
+        clearSessionCookie(res, secure);
+      },
       foreignOrigin: foreignOrigin(req.headers.origin, req.headers.host, services.config.publicUrl, secure),
     };
   };
@@ -87,6 +91,8 @@ function foreignOrigin(
 }
 
 const t = initTRPC.context<Context>().create({
+  // Pings keep streams (rollout progress, logs) alive through proxies that close quiet connections.
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 20_000 } },
   errorFormatter({ shape, error }) {
     return {
       ...shape,

@@ -133,7 +133,7 @@ for (const backend of testBackends()) {
         .executeTakeFirstOrThrow();
       const status = await readAppStatus(harness.server.services.cluster, manifests as KubernetesObject[]);
       expect(status.drift, `${name} drift`).toEqual({ missing: [], changed: [] });
-      expect(ownedObjects(name)).toHaveLength((manifests).length);
+      expect(ownedObjects(name)).toHaveLength(manifests.length);
     }
 
     async function expectUnchanged(operation: Operation, name: string) {
