@@ -19,6 +19,17 @@ const running = await startServer({ config, logger }).catch((error: unknown) => 
   process.exit(1);
 });
 
+// The JSON logs are for machines; whoever ran the start command gets one plain paragraph.
+const lines = [`BabyHelm is running: open ${config.publicUrl?.href ?? running.url}`];
+if (running.sandboxKubeconfigPath !== undefined) {
+  lines.push(
+    "It runs on the built-in sandbox cluster: nothing is really deployed, pods are simulated.",
+    `See what it created with kubectl: export KUBECONFIG=${running.sandboxKubeconfigPath}`,
+    "To use a real cluster, set BABYHELM_CLUSTER=kubeconfig (and KUBECONFIG, KUBE_CONTEXT).",
+  );
+}
+process.stderr.write(`\n${lines.join("\n")}\n\n`);
+
 let signals = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
