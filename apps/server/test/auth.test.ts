@@ -131,9 +131,15 @@ for (const backend of testBackends()) {
       const user = await harness.newUser("out");
       const second = makeClient(harness.url, { cookies: new CookieJar() });
       await second.auth.login.mutate({ email: user.email, password: TEST_PASSWORD });
-      const sessions = await user.client.auth.sessions.list.query();
+      const sessions = (await user.client.auth.sessions.list.query()).items;
       expect(sessions).toHaveLength(2);
       expect(sessions.filter((session) => session.current)).toHaveLength(1);
+      const firstPage = await user.client.auth.sessions.list.query({ limit: 1 });
+      const secondPage = await user.client.auth.sessions.list.query({ limit: 1, cursor: firstPage.nextCursor });
+      expect([...firstPage.items, ...secondPage.items].map((session) => session.id).sort()).toEqual(
+        sessions.map((session) => session.id).sort(),
+      );
+      expect(secondPage.nextCursor).toBeNull();
 
       await second.auth.logout.mutate();
       expect(await second.auth.me.query()).toBeNull();
@@ -141,7 +147,7 @@ for (const backend of testBackends()) {
 
       const third = makeClient(harness.url, { cookies: new CookieJar() });
       await third.auth.login.mutate({ email: user.email, password: TEST_PASSWORD });
-      const other = (await user.client.auth.sessions.list.query()).find((session) => !session.current)!;
+      const other = (await user.client.auth.sessions.list.query()).items.find((session) => !session.current)!;
       await user.client.auth.sessions.revoke.mutate({ id: other.id });
       expect(await third.auth.me.query()).toBeNull();
 
@@ -204,7 +210,7 @@ for (const backend of testBackends()) {
       const created = await user.client.auth.tokens.create.mutate({ name: "ci", expiresInDays: 30 });
       expect(created.token).toMatch(/^bhp_[a-z2-7]{32}$/);
       expect(created.prefix).toBe(created.token.slice(0, 10));
-      const listed = await user.client.auth.tokens.list.query();
+      const listed = (await user.client.auth.tokens.list.query()).items;
       expect(listed).toEqual([
         expect.objectContaining({ id: created.id, name: "ci", prefix: created.prefix, lastUsedAt: null }),
       ]);
@@ -212,7 +218,7 @@ for (const backend of testBackends()) {
 
       const script = harness.withToken(created.token);
       expect(await script.auth.me.query()).toMatchObject({ email: user.email, via: "api-token" });
-      expect((await user.client.auth.tokens.list.query())[0]!.lastUsedAt).not.toBeNull();
+      expect((await user.client.auth.tokens.list.query()).items[0]!.lastUsedAt).not.toBeNull();
 
       await user.client.auth.tokens.revoke.mutate({ id: created.id });
       expect(await script.auth.me.query()).toBeNull();

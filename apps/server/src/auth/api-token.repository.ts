@@ -53,13 +53,16 @@ export async function validateApiToken(
   return { user: { id: row.user_id, email: row.email }, tokenId: row.id };
 }
 
-export function listApiTokens(db: Kysely<Database>, userId: string) {
+/** Newest first; a user has few tokens, so pages are cut by offset. */
+export function listApiTokens(db: Kysely<Database>, userId: string, offset: number, limit: number) {
   return db
     .selectFrom("api_tokens")
     .select(["id", "name", "prefix", "expires_at", "last_used_at", "created_at"])
     .where("user_id", "=", userId)
     .orderBy("created_at", "desc")
     .orderBy("id")
+    .offset(offset)
+    .limit(limit + 1)
     .execute();
 }
 

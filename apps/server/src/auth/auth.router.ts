@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { FieldError } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
+import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { RetryAfter, authedProcedure, publicProcedure, router } from "../trpc.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token.repository.js";
 import { PASSWORD_MAX_LENGTH, passwordWeakness } from "./password.js";
@@ -22,18 +23,30 @@ const credentials = z.object({
 const loginMode = z.enum(["cookie", "token"]).default("cookie");
 
 const sessionsRouter = router({
-  list: authedProcedure.query(async ({ ctx }) => {
-    const rows = await listUserSessions(ctx.services.db.kysely, ctx.user.id, ctx.services.now());
+  list: authedProcedure.input(z.object(pageInput).default({ limit: 20 })).query(async ({ ctx, input }) => {
+    const offset = decodeCursor(input.cursor, z.number().int().min(0)) ?? 0;
+    const rows = await listUserSessions(
+      ctx.services.db.kysely,
+      ctx.user.id,
+      ctx.services.now(),
+      offset,
+      input.limit,
+    );
     const current = "sessionId" in ctx.auth ? ctx.auth.sessionId : undefined;
-    return rows.map((row) => ({
-      // The id is the token's hash: revealing it to its owner grants nothing.
-      id: row.id,
-      current: row.id === current,
-      createdAt: row.created_at.toISOString(),
-      lastSeenAt: row.last_seen_at.toISOString(),
-      expiresAt: row.expires_at.toISOString(),
-      userAgent: row.user_agent,
-    }));
+    return toPage(
+      rows,
+      input.limit,
+      (row) => ({
+        // The id is the token's hash: revealing it to its owner grants nothing.
+        id: row.id,
+        current: row.id === current,
+        createdAt: row.created_at.toISOString(),
+        lastSeenAt: row.last_seen_at.toISOString(),
+        expiresAt: row.expires_at.toISOString(),
+        userAgent: row.user_agent,
+      }),
+      () => offset + input.limit,
+    );
   }),
   revoke: authedProcedure
     .input(z.object({ id: z.string().min(1).max(128) }))
@@ -79,16 +92,23 @@ const tokensRouter = router({
         token: created.token,
       };
     }),
-  list: authedProcedure.query(async ({ ctx }) =>
-    (await listApiTokens(ctx.services.db.kysely, ctx.user.id)).map((row) => ({
-      id: row.id,
-      name: row.name,
-      prefix: row.prefix,
-      createdAt: row.created_at.toISOString(),
-      expiresAt: row.expires_at?.toISOString() ?? null,
-      lastUsedAt: row.last_used_at?.toISOString() ?? null,
-    })),
-  ),
+  list: authedProcedure.input(z.object(pageInput).default({ limit: 20 })).query(async ({ ctx, input }) => {
+    const offset = decodeCursor(input.cursor, z.number().int().min(0)) ?? 0;
+    const rows = await listApiTokens(ctx.services.db.kysely, ctx.user.id, offset, input.limit);
+    return toPage(
+      rows,
+      input.limit,
+      (row) => ({
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        createdAt: row.created_at.toISOString(),
+        expiresAt: row.expires_at?.toISOString() ?? null,
+        lastUsedAt: row.last_used_at?.toISOString() ?? null,
+      }),
+      () => offset + input.limit,
+    );
+  }),
   revoke: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     if (!(await revokeApiToken(ctx.services.db.kysely, ctx.user.id, input.id))) {
       throw new TRPCError({ code: "NOT_FOUND", message: "No such API token of yours." });

@@ -84,13 +84,22 @@ export async function invalidateUserSessions(db: Kysely<Database>, userId: strin
   return Number(result.numDeletedRows);
 }
 
-export function listUserSessions(db: Kysely<Database>, userId: string, now: Date) {
+/** Newest first; a user has few sessions, so pages are cut by offset. */
+export function listUserSessions(
+  db: Kysely<Database>,
+  userId: string,
+  now: Date,
+  offset: number,
+  limit: number,
+) {
   return db
     .selectFrom("sessions")
     .select(["id", "created_at", "last_seen_at", "expires_at", "user_agent"])
     .where("user_id", "=", userId)
     .where("expires_at", ">", now)
-    .orderBy("last_seen_at", "desc")
+    .orderBy("created_at", "desc")
     .orderBy("id")
+    .offset(offset)
+    .limit(limit + 1)
     .execute();
 }

@@ -16,6 +16,8 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
+    // Specs and manifests are small; a larger body is a mistake or an attack on memory.
+    maxBodySize: 1024 * 1024,
     createContext: createContextFactory(services),
     // Errors are logged once, with the request id, by the procedure middleware in trpc.ts.
     onError: () => undefined,
