@@ -1,0 +1,81 @@
+// Counts the queries a Db runs, by statement and table, without touching the server: the bench hands startServer
+// a Db whose kysely instance carries this plugin.
+import type { Db } from "@babyhelm/db";
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from "kysely";
+
+export class QueryCounter implements KyselyPlugin {
+  private counts = new Map<string, number>();
+  private executed = 0;
+
+  /** Queries run since the start, never reset. */
+  get total(): number {
+    return this.executed;
+  }
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    const key = describe(args.node);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.executed++;
+    return args.node;
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+
+  /** The counts so far, and a fresh start. */
+  take(): Map<string, number> {
+    const counts = this.counts;
+    this.counts = new Map();
+    return counts;
+  }
+}
+
+/**
+ * Resolves once no query has started for `quietMs`: requests a load generator gave up on (it closes its
+ * connections when its time is up) are still being served, and must finish before counting or closing.
+ */
+export async function untilQuiet(counter: QueryCounter, quietMs = 500, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = -1;
+  while (counter.total !== seen && Date.now() < deadline) {
+    seen = counter.total;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
+
+export function withQueryCounter(db: Db, counter: QueryCounter): Db {
+  return { ...db, kysely: db.kysely.withPlugin(counter) };
+}
+
+function describe(node: any): string {
+  switch (node.kind) {
+    case "SelectQueryNode":
+      return `select ${tableOf(node.from?.froms?.[0])}`;
+    case "InsertQueryNode":
+      return `insert ${tableOf(node.into)}`;
+    case "UpdateQueryNode":
+      return `update ${tableOf(node.table)}`;
+    case "DeleteQueryNode":
+      return `delete ${tableOf(node.from?.froms?.[0])}`;
+    case "RawNode":
+      return `raw ${String(node.sqlFragments?.[0] ?? "")
+        .trim()
+        .split(/\s+/, 2)
+        .join(" ")}`;
+    default:
+      return String(node.kind);
+  }
+}
+
+function tableOf(node: any): string {
+  if (node?.kind === "AliasNode") return tableOf(node.node);
+  return String(node?.table?.identifier?.name ?? "?");
+}
