@@ -1,12 +1,12 @@
 // A 500, a timeout and an unreachable API server at each step of create, update, rollback and delete: each ends in a
 // clear error and leaves no orphan rows and no orphan objects.
 import type { Db } from "@babyhelm/db";
-import { testBackends } from "@babyhelm/db/testing";
 import type { FailOptions, RequestAttributes } from "@babyhelm/kube-sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { readAppStatus } from "../src/cluster/app-status.js";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { type ApiClient, type Harness, errorOf, startHarness, uniqueName } from "./support/harness.js";
+import { type ApiClient, type Harness, errorOf, uniqueName } from "./support/harness.js";
+import { onEveryBackend } from "./support/suites.js";
 
 const spec = (value: string) => ({ image: "nginx:1.27", ports: [{ port: 80 }], env: [{ name: "V", value }] });
 
@@ -21,23 +21,19 @@ const FAULTS: Record<
   "an unreachable API server": { options: { drop: true }, codes: ["SERVICE_UNAVAILABLE", "GATEWAY_TIMEOUT"] },
 };
 
-for (const backend of testBackends()) {
-  describe.skipIf(backend.skipReason !== undefined)(`cluster faults on ${backend.name}`, () => {
+onEveryBackend(
+  "cluster faults",
+  (suite) => {
     let db: Db;
     let harness: Harness;
     let client: ApiClient;
     let project: string;
 
     beforeAll(async () => {
-      db = await backend.open();
-      harness = await startHarness(db, { requestTimeoutMs: 600 });
+      ({ db, harness } = suite);
       ({ client } = await harness.newUser("faults"));
       project = uniqueName("faults");
       await client.projects.create.mutate({ name: project });
-    });
-    afterAll(async () => {
-      await harness?.stop();
-      await db?.close();
     });
 
     /** An app in the state the operation starts from. */
@@ -221,5 +217,6 @@ for (const backend of testBackends()) {
       expect(await rowsOf(`${name}-new`)).toEqual({ app: undefined, revisions: [], audit: [] });
       expect((await rowsOf(name)).app?.current_revision).toBe(1);
     });
-  });
-}
+  },
+  { requestTimeoutMs: 600 },
+);

@@ -1,6 +1,5 @@
 import type { Db } from "@babyhelm/db";
-import { testBackends } from "@babyhelm/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { checkDrift } from "../src/applications/drift-checker.js";
 import {
   type ApiClient,
@@ -8,14 +7,15 @@ import {
   type SignedInClient,
   errorOf,
   makeStreamingClient,
-  startHarness,
   uniqueName,
 } from "./support/harness.js";
+import { onEveryBackend } from "./support/suites.js";
 
 const nginx = { image: "nginx:1.27", ports: [{ port: 80 }], env: [{ name: "GREETING", value: "hello" }] };
 
-for (const backend of testBackends()) {
-  describe.skipIf(backend.skipReason !== undefined)(`applications on ${backend.name}`, () => {
+onEveryBackend(
+  "applications",
+  (suite) => {
     let db: Db;
     let harness: Harness;
     let owner: SignedInClient;
@@ -23,21 +23,11 @@ for (const backend of testBackends()) {
     let project: string;
 
     beforeAll(async () => {
-      db = await backend.open();
-      harness = await startHarness(db, {
-        env: {
-          GRAFANA_DASHBOARD_URL:
-            "https://grafana.example/d/k8s?var-namespace={namespace}&var-deployment={deployment}",
-        },
-      });
+      ({ db, harness } = suite);
       owner = await harness.newUser("apps");
       client = owner.client;
       project = uniqueName("apps");
       await client.projects.create.mutate({ name: project });
-    });
-    afterAll(async () => {
-      await harness?.stop();
-      await db?.close();
     });
 
     async function waitForState(name: string, state: string, timeoutMs = 20_000) {
@@ -373,5 +363,11 @@ for (const backend of testBackends()) {
       expect(report?.orphansRemoved).toEqual([`${project}/Service/ghost`]);
       expect(live("services", "ghost")).toBeUndefined();
     });
-  });
-}
+  },
+  {
+    env: {
+      GRAFANA_DASHBOARD_URL:
+        "https://grafana.example/d/k8s?var-namespace={namespace}&var-deployment={deployment}",
+    },
+  },
+);

@@ -1,31 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createDb, type Db } from "@babyhelm/db";
-import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
+import type { RunningServer } from "@babyhelm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBabyhelmClient, errorCode } from "../src/index.js";
+import { type TestServer, startTestServer } from "./server.js";
 
-let dataDir: string;
-let db: Db;
+let running: TestServer;
 let server: RunningServer;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "babyhelm-client-"));
-  db = await createDb({});
-  server = await startServer({
-    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", BABYHELM_CLUSTER: "sandbox", BABYHELM_DATA_DIR: dataDir }),
-    db,
-    logger: createLogger("silent"),
-    passwordCost: { memoryCost: 1024, timeCost: 1 },
-    sandboxReadyDelayMs: 20,
-  });
+  running = await startTestServer();
+  ({ server } = running);
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await running?.stop();
 });
 
 describe("createBabyhelmClient", () => {
@@ -44,7 +33,10 @@ describe("createBabyhelmClient", () => {
     expect(await ci.auth.me.query()).toMatchObject({ email, via: "api-token" });
     const project = await ci.projects.create.mutate({ name: "from-ci" });
     expect(project).toMatchObject({ name: "from-ci", role: "creator" });
-    const [listed, fetched] = await Promise.all([ci.projects.list.query({}), ci.projects.get.query({ name: "from-ci" })]);
+    const [listed, fetched] = await Promise.all([
+      ci.projects.list.query({}),
+      ci.projects.get.query({ name: "from-ci" }),
+    ]);
     expect(listed.items.map((item) => item.name)).toEqual(["from-ci"]);
     expect(fetched.namespace).toBe("from-ci");
     expect(server.sandbox?.store.get("namespaces", undefined, "from-ci")).toBeDefined();
@@ -58,7 +50,7 @@ describe("createBabyhelmClient", () => {
   });
 
   it("the server wrote the sandbox's kubeconfig into its data folder", () => {
-    const kubeconfig = readFileSync(join(dataDir, "sandbox-kubeconfig.yaml"), "utf8");
+    const kubeconfig = readFileSync(join(running.dataDir, "sandbox-kubeconfig.yaml"), "utf8");
     expect(kubeconfig).toContain(server.sandbox!.url);
   });
 });

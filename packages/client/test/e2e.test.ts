@@ -1,33 +1,20 @@
 // The whole product through the typed client, as a CI script would drive it, against the server's own sandbox.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Db, createDb } from "@babyhelm/db";
-import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
+import type { RunningServer } from "@babyhelm/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type BabyhelmClient, createBabyhelmClient, errorCode } from "../src/index.js";
+import { type TestServer, startTestServer } from "./server.js";
 
-let dataDir: string;
-let db: Db;
+let running: TestServer;
 let server: RunningServer;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "babyhelm-e2e-"));
-  db = await createDb({});
-  server = await startServer({
-    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", BABYHELM_CLUSTER: "sandbox", BABYHELM_DATA_DIR: dataDir }),
-    db,
-    logger: createLogger("silent"),
-    passwordCost: { memoryCost: 1024, timeCost: 1 },
-    // Slow enough that a rollout of 2 pods is seen step by step.
-    sandboxReadyDelayMs: 300,
-  });
+  // Slow enough that a rollout of 2 pods is seen step by step.
+  running = await startTestServer({ sandboxReadyDelayMs: 1500 });
+  ({ server } = running);
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await db?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await running?.stop();
 });
 
 type Status = Awaited<ReturnType<BabyhelmClient["apps"]["status"]["query"]>>;
@@ -66,7 +53,12 @@ it("register → project → deploy → ready → env change → roll back → r
   const project = "e2e";
   await client.projects.create.mutate({ name: project });
 
-  const spec = { image: "nginx:1.27", ports: [{ port: 80 }], replicas: 2, env: [{ name: "MODE", value: "one" }] };
+  const spec = {
+    image: "nginx:1.27",
+    ports: [{ port: 80 }],
+    replicas: 2,
+    env: [{ name: "MODE", value: "one" }],
+  };
   expect(await client.apps.create.mutate({ project, name: "web", pack: "default@2", spec })).toEqual({
     name: "web",
     pack: "default@2.0.0",
@@ -85,14 +77,18 @@ it("register → project → deploy → ready → env change → roll back → r
     expectedRevision: 1,
   });
   expect(updated.revision).toBe(2);
-  expect((await client.apps.get.query({ project, name: "web" })).env).toEqual([{ name: "MODE", value: "two" }]);
+  expect((await client.apps.get.query({ project, name: "web" })).env).toEqual([
+    { name: "MODE", value: "two" },
+  ]);
   expect((await watchRollout(client, project, "web")).at(-1)?.state).toBe("ready");
 
   expect((await client.apps.rollback.mutate({ project, name: "web", revision: 1 })).revision).toBe(3);
   const history = await client.apps.revisions.query({ project, name: "web" });
   expect(history.items.map((item) => item.revision)).toEqual([3, 2, 1]);
   expect(history.items[0]!.spec).toEqual(history.items[2]!.spec);
-  expect((await client.apps.get.query({ project, name: "web" })).env).toEqual([{ name: "MODE", value: "one" }]);
+  expect((await client.apps.get.query({ project, name: "web" })).env).toEqual([
+    { name: "MODE", value: "one" },
+  ]);
   expect((await watchRollout(client, project, "web")).at(-1)?.state).toBe("ready");
 
   const { restartedAt } = await client.apps.restart.mutate({ project, name: "web" });
@@ -114,11 +110,21 @@ it("register → project → deploy → ready → env change → roll back → r
   expect(errorCode(notEmpty)).toBe("PRECONDITION_FAILED");
   await client.apps.delete.mutate({ project, name: "web" });
   await client.apps.delete.mutate({ project, name: "broken" });
-  expect(await client.projects.delete.mutate({ name: project })).toMatchObject({ deleted: project, namespaceRemoved: true });
+  expect(await client.projects.delete.mutate({ name: project })).toMatchObject({
+    deleted: project,
+    namespaceRemoved: true,
+  });
 
   const store = server.sandbox!.store;
   expect(store.get("namespaces", undefined, project)).toBeUndefined();
-  for (const resource of ["deployments", "replicasets", "pods", "services", "horizontalpodautoscalers", "resourcequotas"]) {
+  for (const resource of [
+    "deployments",
+    "replicasets",
+    "pods",
+    "services",
+    "horizontalpodautoscalers",
+    "resourcequotas",
+  ]) {
     expect(store.list(resource, project), resource).toEqual([]);
   }
   expect((await client.projects.list.query({})).items).toEqual([]);
