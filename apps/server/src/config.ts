@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 const clusterModes = ["sandbox", "kubeconfig", "in-cluster"] as const;
@@ -54,6 +55,26 @@ const envSchema = z.object({
     .transform((value) => value === "true" || value === "1"),
   GRAFANA_DASHBOARD_URL: optionalText,
   DRIFT_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  BABYHELM_WEB_DIR: z.string().trim().min(1, "must not be empty").optional(),
+  PROMETHEUS_URL: optionalText.pipe(
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "must be an http:// or https:// URL such as http://prometheus.monitoring:9090",
+      })
+      .optional(),
+  ),
+  METRICS_SAMPLE_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be 0 (off) or more")
+    .default(30),
+  METRICS_TOKEN: optionalText.pipe(
+    z.string().min(16, "must be at least 16 characters (it guards /metrics)").optional(),
+  ),
+  TELEGRAM_API_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  ),
 });
 
 export type ClusterSelection =
@@ -74,6 +95,15 @@ export interface Config {
   trustProxy: boolean;
   grafanaDashboardUrl: string | undefined;
   driftCheckIntervalMs: number;
+  /** The built dashboard served at every path the API does not use. */
+  webDir: string;
+  /** Where CPU and memory history comes from when set; otherwise the server samples metrics.k8s.io itself. */
+  prometheusUrl: string | undefined;
+  /** How often the server samples metrics.k8s.io (0: never). */
+  metricsSampleIntervalMs: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  telegramApiUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: values.TRUST_PROXY,
     grafanaDashboardUrl: values.GRAFANA_DASHBOARD_URL,
     driftCheckIntervalMs: values.DRIFT_CHECK_INTERVAL_SECONDS * 1000,
+    webDir: resolve(values.BABYHELM_WEB_DIR ?? fileURLToPath(new URL("../../web/dist", import.meta.url))),
+    prometheusUrl: values.PROMETHEUS_URL?.replace(/\/+$/, ""),
+    metricsSampleIntervalMs: values.METRICS_SAMPLE_SECONDS * 1000,
+    metricsToken: values.METRICS_TOKEN,
+    telegramApiUrl: (values.TELEGRAM_API_URL ?? "https://api.telegram.org").replace(/\/+$/, ""),
   };
 }
 

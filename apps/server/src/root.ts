@@ -1,3 +1,4 @@
+import { alertRouter } from "./alerts/alert.router.js";
 import { applicationRouter } from "./applications/app.router.js";
 import { auditRouter } from "./audit/audit.router.js";
 import { authRouter } from "./auth/auth.router.js";
@@ -11,6 +12,7 @@ export const appRouter = router({
   members: memberRouter,
   audit: auditRouter,
   apps: applicationRouter,
+  alerts: alertRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,12 +8,17 @@ import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
 import { type Pack, createRenderer } from "@babyhelm/manifest-sdk";
 import { packs } from "@babyhelm/template-pack-default";
 import { type PasswordCost, createPasswordHasher } from "./auth/password.js";
+import { createAlertNotifier } from "./alerts/alert-notifier.js";
 import { startDriftChecker } from "./applications/drift-checker.js";
+import { CredentialCache } from "./auth/credential-cache.js";
 import { RateLimiter } from "./auth/rate-limiter.js";
 import { type Cluster, createCluster } from "./cluster/cluster.js";
 import type { Config } from "./config.js";
 import { type HttpServerOptions, createHttpServer } from "./http/http-server.js";
+import { createWebAssetsHandler } from "./http/web-assets.js";
 import { type Logger, createLogger } from "./logger.js";
+import { startMetricsSampler } from "./metrics/metrics-sampler.js";
+import { createTelemetry } from "./observability/telemetry.js";
 import type { Services } from "./services.js";
 
 export interface StartOptions {
@@ -84,6 +89,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         : { mode: "in-cluster" },
     );
 
+    const now = options.now ?? (() => new Date());
+    const telemetry = createTelemetry(db);
+    const alerts = createAlertNotifier({ db, config, logger, telemetry, now });
+    // Alerts in flight finish (or time out) before the database closes.
+    cleanups.push(() => alerts.drain());
     const services: Services = {
       config,
       logger,
@@ -95,15 +105,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         byIp: new RateLimiter(50, LOGIN_WINDOW_MS),
         byEmail: new RateLimiter(10, LOGIN_WINDOW_MS),
       },
-      now: options.now ?? (() => new Date()),
+      credentials: new CredentialCache(),
+      now,
+      telemetry,
+      alerts,
     };
 
     if (config.driftCheckIntervalMs > 0) {
       const driftChecker = startDriftChecker(services, config.driftCheckIntervalMs);
       cleanups.push(() => driftChecker.stop());
     }
+    // With Prometheus configured the charts read it; otherwise the server keeps its own 24 h of samples.
+    if (config.metricsSampleIntervalMs > 0 && config.prometheusUrl === undefined) {
+      const sampler = startMetricsSampler(services, config.metricsSampleIntervalMs);
+      cleanups.push(() => sampler.stop());
+    }
 
-    const server = createHttpServer(services, options.http);
+    const server = createHttpServer(
+      services,
+      options.http ?? { fallback: createWebAssetsHandler(config.webDir) },
+    );
     await listen(server, config.port, config.host);
     cleanups.push(() => close(server));
     const { port } = server.address() as AddressInfo;
@@ -147,9 +168,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 /** Stops taking connections, lets requests in flight finish, then closes idle keep-alive sockets. */
 function close(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => { resolve(); });
+    server.close(() => {
+      resolve();
+    });
     server.closeIdleConnections();
-    setTimeout(() => { server.closeAllConnections(); }, 10_000).unref();
+    setTimeout(() => {
+      server.closeAllConnections();
+    }, 10_000).unref();
   });
 }
 

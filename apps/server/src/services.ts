@@ -1,10 +1,13 @@
 import type { Db } from "@babyhelm/db";
 import type { Renderer } from "@babyhelm/manifest-sdk";
+import type { AlertNotifier } from "./alerts/alert-notifier.js";
+import type { CredentialCache } from "./auth/credential-cache.js";
 import type { RateLimiter } from "./auth/rate-limiter.js";
 import type { PasswordHasher } from "./auth/password.js";
 import type { Cluster } from "./cluster/cluster.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
+import type { Telemetry } from "./observability/telemetry.js";
 
 /** Everything a procedure may use, made once at start (see server.ts) and shared by every request. */
 export interface Services {
@@ -15,5 +18,11 @@ export interface Services {
   renderer: Renderer;
   passwords: PasswordHasher;
   loginLimits: { byIp: RateLimiter; byEmail: RateLimiter };
+  /** Validated session and API tokens, for a few seconds (see credential-cache.ts). */
+  credentials: CredentialCache;
   now(): Date;
+  /** The platform's own metrics (/metrics). */
+  telemetry: Telemetry;
+  /** Tells projects' alert targets about apps that fail, degrade or recover. */
+  alerts: AlertNotifier;
 }

@@ -35,7 +35,8 @@ export function tagRequest(req: object, requestId: string): void {
 
 export function createContextFactory(services: Services) {
   const secure = services.config.publicUrl?.protocol === "https:";
-  return ({ req, res }: CreateHTTPContextOptions): Context => {
+  // Only the request and the response: the query fast path (http/query-fast-path.ts) makes contexts too.
+  return ({ req, res }: Pick<CreateHTTPContextOptions, "req" | "res">): Context => {
     const requestId = requestIds.get(req) ?? randomUUID();
     let auth: Promise<Authentication | null> | undefined;
     return {
@@ -134,6 +135,7 @@ const observed = t.procedure.use(async ({ ctx, path, type, next }) => {
   const result = await next();
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
   if (result.ok) {
+    ctx.services.telemetry.procedureDone(path, type, "OK", durationMs / 1000);
     ctx.log.debug({ procedure: path, type, durationMs }, "procedure ok");
     return result;
   }
@@ -145,6 +147,7 @@ const observed = t.procedure.use(async ({ ctx, path, type, next }) => {
     error instanceof TRPCError
       ? error
       : new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "", cause: error });
+  ctx.services.telemetry.procedureDone(path, type, trpcError.code, durationMs / 1000);
   if (trpcError.code === "INTERNAL_SERVER_ERROR") {
     ctx.log.error(
       { procedure: path, type, durationMs, err: trpcError.cause ?? trpcError },

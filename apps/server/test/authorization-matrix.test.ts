@@ -1,6 +1,7 @@
 // Every procedure, called by a creator, an editor, a viewer, a member of another project and an anonymous caller.
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
+import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ApiClient,
@@ -51,6 +52,37 @@ function firstStatus(client: ApiClient, project: string): Promise<unknown> {
         },
       },
     );
+  });
+}
+
+/** The first log line (or notice) a logs subscription sends, or its error. */
+function firstLogLine(client: ApiClient, project: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const subscription = client.apps.logs.subscribe(
+      { project, name: "web", tail: 1 },
+      {
+        onData: (line) => {
+          subscription.unsubscribe();
+          resolve(line);
+        },
+        onError: (error) => {
+          subscription.unsubscribe();
+          reject(error);
+        },
+      },
+    );
+  });
+}
+
+/** alerts.test past authorization: with no target set, the project's creator is told to set one first. */
+function testAlert(client: ApiClient, project: string): Promise<unknown> {
+  return client.alerts.test.mutate({ project }).catch((error: unknown) => {
+    if (
+      error instanceof TRPCClientError &&
+      (error.data as { code?: string } | undefined)?.code === "PRECONDITION_FAILED"
+    )
+      return error;
+    throw error;
   });
 }
 
@@ -195,6 +227,39 @@ const rows: Row[] = [
     app: 1,
     call: (c, f) => c.apps.redeploy.mutate({ project: f.project, name: "web" }),
   },
+  {
+    procedure: "apps.logs",
+    allowed: members,
+    app: 1,
+    call: (c, f) => firstLogLine(c, f.project),
+  },
+  {
+    procedure: "apps.metrics",
+    allowed: members,
+    app: 1,
+    call: (c, f) => c.apps.metrics.query({ project: f.project, name: "web", range: "1h" }),
+  },
+  {
+    procedure: "projects.usage",
+    allowed: members,
+    app: 1,
+    call: (c, f) => c.projects.usage.query({ name: f.project }),
+  },
+  {
+    procedure: "alerts.get",
+    allowed: editors,
+    call: (c, f) => c.alerts.get.query({ project: f.project }),
+  },
+  {
+    procedure: "alerts.set",
+    allowed: ["creator"],
+    call: (c, f) =>
+      c.alerts.set.mutate({
+        project: f.project,
+        target: { type: "slack", url: "https://hooks.example.com/x" },
+      }),
+  },
+  { procedure: "alerts.test", allowed: ["creator"], call: (c, f) => testAlert(c, f.project) },
   {
     procedure: "apps.delete",
     allowed: editors,

@@ -30,7 +30,17 @@ export interface Db {
    * PGlite) runs work under the same key; resolves `{ ran: false }` instead of waiting.
    */
   tryExclusive<T>(key: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  /** The connection pool's figures on PostgreSQL, for the server's own metrics; undefined on PGlite (no pool). */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections open, busy or idle. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 const INT8_OID = 20;
@@ -54,15 +64,21 @@ async function createPglite(dataDir: string | undefined): Promise<Db> {
   await client.waitReady;
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   const held = new Set<string>();
-  return makeDb(kysely, "pglite", `PGlite in ${location}`, async (key, work) => {
-    if (held.has(key)) return { ran: false };
-    held.add(key);
-    try {
-      return { ran: true, value: await work() };
-    } finally {
-      held.delete(key);
-    }
-  });
+  return makeDb(
+    kysely,
+    "pglite",
+    `PGlite in ${location}`,
+    () => undefined,
+    async (key, work) => {
+      if (held.has(key)) return { ran: false };
+      held.add(key);
+      try {
+        return { ran: true, value: await work() };
+      } finally {
+        held.delete(key);
+      }
+    },
+  );
 }
 
 function createPostgres(config: { databaseUrl: string; poolSize?: number }): Promise<Db> {
@@ -86,20 +102,26 @@ function createPostgres(config: { databaseUrl: string; poolSize?: number }): Pro
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const description = `PostgreSQL at ${url.hostname}:${url.port || "5432"}${url.pathname}`;
   return Promise.resolve(
-    makeDb(kysely, "postgres", description, async (key, work) => {
-      // A session-level advisory lock lives on one connection: take, use and release it on the same one.
-      return kysely.connection().execute(async (connection) => {
-        const { rows } = await sql<{
-          locked: boolean;
-        }>`select pg_try_advisory_lock(hashtext(${key})) as locked`.execute(connection);
-        if (rows[0]?.locked !== true) return { ran: false as const };
-        try {
-          return { ran: true as const, value: await work() };
-        } finally {
-          await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);
-        }
-      });
-    }),
+    makeDb(
+      kysely,
+      "postgres",
+      description,
+      () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      async (key, work) => {
+        // A session-level advisory lock lives on one connection: take, use and release it on the same one.
+        return kysely.connection().execute(async (connection) => {
+          const { rows } = await sql<{
+            locked: boolean;
+          }>`select pg_try_advisory_lock(hashtext(${key})) as locked`.execute(connection);
+          if (rows[0]?.locked !== true) return { ran: false as const };
+          try {
+            return { ran: true as const, value: await work() };
+          } finally {
+            await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);
+          }
+        });
+      },
+    ),
   );
 }
 
@@ -107,6 +129,7 @@ function makeDb(
   kysely: Kysely<Database>,
   backend: Db["backend"],
   description: string,
+  poolStats: Db["poolStats"],
   tryExclusive: Db["tryExclusive"],
 ): Db {
   const migrator = new Migrator({ db: kysely, provider: migrationProvider });
@@ -120,6 +143,7 @@ function makeDb(
       await sql`select 1`.execute(kysely);
     },
     tryExclusive,
+    poolStats,
     close: () => kysely.destroy(),
   };
 }

@@ -1,6 +1,8 @@
+import type { AlertTargetTable, AppAlertStateTable } from "./tables/alert.table.js";
 import type { ApiTokenTable } from "./tables/api-token.table.js";
 import type { AppRevisionTable, ApplicationTable } from "./tables/app.table.js";
 import type { AuditEventTable } from "./tables/audit-event.table.js";
+import type { PodMetricSampleTable } from "./tables/pod-metric-sample.table.js";
 import type { ProjectMemberTable, ProjectTable } from "./tables/project.table.js";
 import type { SessionTable } from "./tables/session.table.js";
 import type { UserTable } from "./tables/user.table.js";
@@ -14,4 +16,7 @@ export interface Database {
   applications: ApplicationTable;
   app_revisions: AppRevisionTable;
   audit_events: AuditEventTable;
+  pod_metric_samples: PodMetricSampleTable;
+  alert_targets: AlertTargetTable;
+  app_alert_states: AppAlertStateTable;
 }

@@ -1,6 +1,14 @@
-export { createDb, type Db, type DbConfig } from "./create-db.js";
+export { createDb, type Db, type DbConfig, type PoolStats } from "./create-db.js";
 export type { Database } from "./database.js";
 export { migrations } from "./migrations/index.js";
+export {
+  ALERT_TARGET_TYPES,
+  type AlertTarget,
+  type AlertTargetTable,
+  type AlertTargetType,
+  type AppAlertState,
+  type AppAlertStateTable,
+} from "./tables/alert.table.js";
 export type { ApiToken, ApiTokenTable } from "./tables/api-token.table.js";
 export type {
   AppRevision,
@@ -10,6 +18,7 @@ export type {
   Json,
 } from "./tables/app.table.js";
 export type { AuditEvent, AuditEventTable } from "./tables/audit-event.table.js";
+export type { PodMetricSample, PodMetricSampleTable } from "./tables/pod-metric-sample.table.js";
 export {
   PROJECT_ROLES,
   type Project,

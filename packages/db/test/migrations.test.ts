@@ -24,10 +24,13 @@ for (const backend of testBackends()) {
 
     it("creates every table, and each migration's down undoes it", async () => {
       expect(await tables()).toEqual([
+        "alert_targets",
         "api_tokens",
+        "app_alert_states",
         "app_revisions",
         "applications",
         "audit_events",
+        "pod_metric_samples",
         "project_members",
         "projects",
         "sessions",
@@ -37,7 +40,7 @@ for (const backend of testBackends()) {
       expect(await tables()).toEqual([]);
       expect(await db.migrate()).toEqual(Object.keys(migrations));
       expect(await db.migrate()).toEqual([]);
-      expect(await tables()).toHaveLength(8);
+      expect(await tables()).toHaveLength(11);
     });
 
     it("keeps emails unique whatever their case", async () => {
@@ -89,6 +92,34 @@ for (const backend of testBackends()) {
         .select((eb) => eb.fn.countAll().as("count"))
         .executeTakeFirstOrThrow();
       expect(count).toBe(1);
+    });
+
+    it("refuses an alert target without what its type needs", async () => {
+      const project = await db.kysely
+        .insertInto("projects")
+        .values({ name: "alerts", namespace: "alerts", pack_ref: "default@2.0.0" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await expect(
+        db.kysely
+          .insertInto("alert_targets")
+          .values({ project_id: project.id, type: "telegram", bot_token: "1:x", chat_id: null })
+          .execute(),
+      ).rejects.toThrow(/alert_targets_complete/);
+      await db.kysely
+        .insertInto("alert_targets")
+        .values({ project_id: project.id, type: "slack", webhook_url: "https://hooks.example/x" })
+        .execute();
+    });
+
+    it("reports pool figures on PostgreSQL only", async () => {
+      await db.ping();
+      const stats = db.poolStats();
+      if (db.backend === "pglite") expect(stats).toBeUndefined();
+      else expect(stats).toEqual({ total: expect.any(Number), idle: expect.any(Number), waiting: 0 });
+      // After the ping, its connection is back in the pool, idle.
+      if (stats !== undefined) expect(stats.idle).toBeGreaterThanOrEqual(1);
+      if (stats !== undefined) expect(stats.total).toBeGreaterThanOrEqual(stats.idle);
     });
 
     it("runs exclusive work once at a time per key", async () => {

@@ -1,8 +1,9 @@
-// Counts the queries a Db runs, by statement and table, without touching the server: the bench hands startServer
-// a Db whose kysely instance carries this plugin.
+// Counts the queries a Db runs, by statement and table, and the rows that writes changed, without touching the
+// server: benches and tests hand startServer a Db whose kysely instance carries this plugin.
 import type { Db } from "@babyhelm/db";
 import type {
   KyselyPlugin,
+  QueryId,
   PluginTransformQueryArgs,
   PluginTransformResultArgs,
   QueryResult,
@@ -12,6 +13,8 @@ import type {
 
 export class QueryCounter implements KyselyPlugin {
   private counts = new Map<string, number>();
+  private changed = new Map<string, number>();
+  private readonly kindOf = new WeakMap<QueryId, string>();
   private executed = 0;
 
   /** Queries run since the start, never reset. */
@@ -22,18 +25,34 @@ export class QueryCounter implements KyselyPlugin {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     const key = describe(args.node);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.kindOf.set(args.queryId, key);
     this.executed++;
     return args.node;
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const key = this.kindOf.get(args.queryId);
+    const rows = args.result.numAffectedRows;
+    if (key !== undefined && rows !== undefined)
+      this.changed.set(key, (this.changed.get(key) ?? 0) + Number(rows));
     return Promise.resolve(args.result);
+  }
+
+  /** Queries of one kind ("update api_tokens") so far. */
+  count(kind: string): number {
+    return this.counts.get(kind) ?? 0;
+  }
+
+  /** Rows changed by the writes of one kind ("update sessions") so far. */
+  rowsChanged(kind: string): number {
+    return this.changed.get(kind) ?? 0;
   }
 
   /** The counts so far, and a fresh start. */
   take(): Map<string, number> {
     const counts = this.counts;
     this.counts = new Map();
+    this.changed = new Map();
     return counts;
   }
 }

@@ -32,6 +32,7 @@ export async function rememberState(
     status.message,
     services.now(),
   );
+  services.alerts.stateObserved(project, app, previous, status);
   if (previous !== status.state && status.state === "drifted") {
     services.logger.warn({ project: project.name, app: app.name, drift: status.drift }, "app drifted");
     await recordAudit(services.db.kysely, {

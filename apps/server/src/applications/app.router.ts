@@ -3,6 +3,9 @@ import { diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
 import { z } from "zod";
 import { refOf } from "../cluster/object-ref.js";
 import { appNameSchema } from "../shared/names.js";
+import { readAppMetrics } from "../metrics/app-metrics.js";
+import { streamAppLogs } from "../observability/app-logs.stream.js";
+import { type DeployOperation, timeDeploy } from "../observability/telemetry.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { type Context, projectProcedure, router } from "../trpc.js";
 import { appLinks } from "./app-links.js";
@@ -44,6 +47,15 @@ function envOf(spec: unknown): { name: string; value: string }[] {
 const viewer = projectProcedure("viewer");
 const editor = projectProcedure("editor");
 
+/** An editor's change that rolls out, counted and timed in the platform's metrics (a pack upgrade's preview is not). */
+function deploying(operation: DeployOperation) {
+  return editor.use(async ({ ctx, next, getRawInput }) => {
+    const input = (await getRawInput()) as { preview?: unknown } | undefined;
+    if (operation === "upgrade" && input?.preview === true) return next();
+    return timeDeploy(ctx.services.telemetry, operation, next);
+  });
+}
+
 export const applicationRouter = router({
   /** The packs this server has, newest first per name, with the JSON Schema of an app's spec for forms. */
   packs: viewer.query(({ ctx }) =>
@@ -54,22 +66,22 @@ export const applicationRouter = router({
     })),
   ),
 
-  create: editor
+  create: deploying("create")
     .input(z.object({ name: appNameSchema, pack: packRef.optional(), spec: z.unknown() }))
     .mutation(async ({ ctx, input }) => {
       const { app } = await createApp(scopeOf(ctx), input);
       return { name: app.name, pack: app.pack_ref, revision: app.current_revision };
     }),
 
-  update: editor
+  update: deploying("update")
     .input(appRef.extend({ spec: z.unknown(), expectedRevision: revisionNumber }))
     .mutation(({ ctx, input }) => updateApp(scopeOf(ctx), input)),
 
-  rollback: editor
+  rollback: deploying("rollback")
     .input(appRef.extend({ revision: revisionNumber, expectedRevision: revisionNumber.optional() }))
     .mutation(({ ctx, input }) => rollbackApp(scopeOf(ctx), input)),
 
-  upgradePack: editor
+  upgradePack: deploying("upgrade")
     .input(
       appRef.extend({
         to: packRef,
@@ -79,12 +91,18 @@ export const applicationRouter = router({
     )
     .mutation(({ ctx, input }) => upgradeAppPack(scopeOf(ctx), input)),
 
-  restart: editor.input(appRef).mutation(({ ctx, input }) => restartApp(scopeOf(ctx), input.name)),
-  redeploy: editor.input(appRef).mutation(({ ctx, input }) => redeployApp(scopeOf(ctx), input.name)),
-  delete: editor.input(appRef).mutation(async ({ ctx, input }) => ({
-    deleted: input.name,
-    ...(await deleteApp(scopeOf(ctx), input.name)),
-  })),
+  restart: deploying("restart")
+    .input(appRef)
+    .mutation(({ ctx, input }) => restartApp(scopeOf(ctx), input.name)),
+  redeploy: deploying("redeploy")
+    .input(appRef)
+    .mutation(({ ctx, input }) => redeployApp(scopeOf(ctx), input.name)),
+  delete: deploying("delete")
+    .input(appRef)
+    .mutation(async ({ ctx, input }) => ({
+      deleted: input.name,
+      ...(await deleteApp(scopeOf(ctx), input.name)),
+    })),
 
   list: viewer.input(z.object(pageInput)).query(async ({ ctx, input }) => {
     const after = decodeCursor(input.cursor, z.string());
@@ -195,6 +213,34 @@ export const applicationRouter = router({
     );
     return page;
   }),
+
+  /**
+   * The app's logs over server-sent events: the last `tail` lines of each pod (or of `pod`), then with `follow` new
+   * lines as they come, from every pod of the app including those that start later, until the client leaves.
+   */
+  logs: viewer
+    .input(
+      appRef.extend({
+        pod: z.string().min(1).max(253).optional(),
+        tail: z.number().int().min(0).max(5000).default(100),
+        follow: z.boolean().default(true),
+      }),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      const scope = scopeOf(ctx);
+      const app = await requireApp(scope, input.name);
+      const manifests = await currentManifests(scope, app);
+      yield* streamAppLogs(ctx.services, manifests, input, signal ?? new AbortController().signal);
+    }),
+
+  /** CPU (cores) and memory (bytes) per pod and in total over the last hour, 6 hours or day, for charts. */
+  metrics: viewer
+    .input(appRef.extend({ range: z.enum(["1h", "6h", "24h"]).default("1h") }))
+    .query(async ({ ctx, input }) => {
+      const scope = scopeOf(ctx);
+      const app = await requireApp(scope, input.name);
+      return readAppMetrics(ctx.services, app, await currentManifests(scope, app), input.range);
+    }),
 
   previewManifests: viewer
     .input(

@@ -2,6 +2,7 @@ import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { readAppStatus } from "../cluster/app-status.js";
 import { refOf } from "../cluster/object-ref.js";
 import { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../cluster/owned-labels.js";
+import { driftCheckOutcome } from "../observability/telemetry.js";
 import type { Services } from "../services.js";
 import { rememberState } from "./app-status.service.js";
 
@@ -31,7 +32,9 @@ export async function checkDrift(
   const outcome = await services.db.tryExclusive(LOCK_KEY, () =>
     runCheck(services, options.orphanGraceMs ?? DEFAULT_ORPHAN_GRACE_MS),
   );
-  return outcome.ran ? outcome.value : undefined;
+  const report = outcome.ran ? outcome.value : undefined;
+  services.telemetry.driftCheckDone(driftCheckOutcome(report));
+  return report;
 }
 
 async function runCheck(services: Services, orphanGraceMs: number): Promise<DriftReport> {
@@ -105,8 +108,9 @@ export function startDriftChecker(services: Services, intervalMs: number): { sto
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(() =>
-      checkDrift(services).catch((error: unknown) => { services.logger.error({ err: error }, "drift check failed"); },
-      ),
+      checkDrift(services).catch((error: unknown) => {
+        services.logger.error({ err: error }, "drift check failed");
+      }),
     );
   }, intervalMs);
   timer.unref();

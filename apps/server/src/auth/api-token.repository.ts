@@ -28,11 +28,18 @@ export async function createApiToken(
   return { token, ...row };
 }
 
+export interface ApiTokenValidation {
+  user: AuthenticatedUser;
+  tokenId: string;
+  /** null: the token never expires. */
+  expiresAt: Date | null;
+}
+
 export async function validateApiToken(
   db: Kysely<Database>,
   token: string,
   now: Date,
-): Promise<{ user: AuthenticatedUser; tokenId: string } | undefined> {
+): Promise<ApiTokenValidation | undefined> {
   const row = await db
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
@@ -48,9 +55,16 @@ export async function validateApiToken(
   if (row === undefined) return undefined;
   if (row.expires_at !== null && row.expires_at.getTime() <= now.getTime()) return undefined;
   if (row.last_used_at === null || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", row.id).execute();
+    // Conditional, so that of the concurrent requests that read the same stale row only the first writes it.
+    const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+    await db
+      .updateTable("api_tokens")
+      .set({ last_used_at: now })
+      .where("id", "=", row.id)
+      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", staleBefore)]))
+      .execute();
   }
-  return { user: { id: row.user_id, email: row.email }, tokenId: row.id };
+  return { user: { id: row.user_id, email: row.email }, tokenId: row.id, expiresAt: row.expires_at };
 }
 
 /** Newest first; a user has few tokens, so pages are cut by offset. */

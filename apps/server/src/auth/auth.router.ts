@@ -58,6 +58,7 @@ const sessionsRouter = router({
         .executeTakeFirst();
       if (result.numDeletedRows === 0n)
         throw new TRPCError({ code: "NOT_FOUND", message: "No such session of yours." });
+      ctx.services.credentials.forgetSession(input.id);
       if ("sessionId" in ctx.auth && ctx.auth.sessionId === input.id && ctx.auth.method === "cookie") {
         ctx.clearSessionCookie();
       }
@@ -113,6 +114,7 @@ const tokensRouter = router({
     if (!(await revokeApiToken(ctx.services.db.kysely, ctx.user.id, input.id))) {
       throw new TRPCError({ code: "NOT_FOUND", message: "No such API token of yours." });
     }
+    ctx.services.credentials.forgetApiToken(input.id);
     return { revoked: true };
   }),
 });
@@ -170,13 +172,17 @@ export const authRouter = router({
   }),
 
   logout: authedProcedure.mutation(async ({ ctx }) => {
-    if ("sessionId" in ctx.auth) await invalidateSession(ctx.services.db.kysely, ctx.auth.sessionId);
+    if ("sessionId" in ctx.auth) {
+      await invalidateSession(ctx.services.db.kysely, ctx.auth.sessionId);
+      ctx.services.credentials.forgetSession(ctx.auth.sessionId);
+    }
     ctx.clearSessionCookie();
     return { signedOut: true };
   }),
 
   logoutAll: authedProcedure.mutation(async ({ ctx }) => {
     const count = await invalidateUserSessions(ctx.services.db.kysely, ctx.user.id);
+    ctx.services.credentials.forgetSessionsOf(ctx.user.id);
     ctx.clearSessionCookie();
     return { signedOut: count };
   }),

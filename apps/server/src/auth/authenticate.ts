@@ -1,9 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Services } from "../services.js";
 import { validateApiToken } from "./api-token.repository.js";
+import type { Credential } from "./credential-cache.js";
 import { readSessionCookie } from "./session-cookie.js";
 import { type AuthenticatedUser, validateSessionToken } from "./session.repository.js";
-import { API_TOKEN_PREFIX } from "./tokens.js";
+import { API_TOKEN_PREFIX, hashToken } from "./tokens.js";
 
 export type Authentication =
   | { method: "cookie" | "session-token"; user: AuthenticatedUser; sessionId: string; renewedUntil?: Date }
@@ -11,29 +12,46 @@ export type Authentication =
 
 /** Who is calling: a bearer token (an API token or a session token from a token-mode login) or the session cookie. */
 export async function authenticate(services: Services, req: IncomingMessage): Promise<Authentication | null> {
-  const now = services.now();
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const token = match?.[1];
     if (token === undefined) return null;
-    if (token.startsWith(API_TOKEN_PREFIX)) {
-      const valid = await validateApiToken(services.db.kysely, token, now);
-      return valid === undefined ? null : { method: "api-token", ...valid };
+    const kind = token.startsWith(API_TOKEN_PREFIX) ? "api-token" : "session";
+    const credential = await validate(services, token, kind);
+    if (credential?.kind === "api-token") {
+      return { method: "api-token", user: credential.user, tokenId: credential.tokenId };
     }
-    const session = await validateSessionToken(services.db.kysely, token, now);
-    return session === undefined
-      ? null
-      : { method: "session-token", user: session.user, sessionId: session.sessionId };
+    return credential?.kind === "session"
+      ? { method: "session-token", user: credential.user, sessionId: credential.sessionId }
+      : null;
   }
   const cookie = readSessionCookie(req);
   if (cookie === undefined) return null;
-  const session = await validateSessionToken(services.db.kysely, cookie, now);
-  if (session === undefined) return null;
+  const session = await validate(services, cookie, "session");
+  if (session?.kind !== "session") return null;
   return {
     method: "cookie",
     user: session.user,
     sessionId: session.sessionId,
     ...(session.renewed ? { renewedUntil: session.expiresAt } : {}),
   };
+}
+
+/** Through the credential cache: a remembered API token presented as a cookie is still no session. */
+async function validate(
+  services: Services,
+  token: string,
+  kind: Credential["kind"],
+): Promise<Credential | undefined> {
+  const now = services.now();
+  const credential = await services.credentials.get(hashToken(token), now, async () => {
+    if (kind === "api-token") {
+      const valid = await validateApiToken(services.db.kysely, token, now);
+      return valid === undefined ? undefined : { kind, ...valid };
+    }
+    const valid = await validateSessionToken(services.db.kysely, token, now);
+    return valid === undefined ? undefined : { kind, ...valid };
+  });
+  return credential?.kind === kind ? credential : undefined;
 }

@@ -59,20 +59,34 @@ export async function validateSessionToken(
     .executeTakeFirst();
   if (row === undefined) return undefined;
   if (row.expires_at.getTime() <= now.getTime()) {
-    await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+    await db.deleteFrom("sessions").where("id", "=", sessionId).where("expires_at", "<=", now).execute();
     return undefined;
   }
-  let expiresAt = row.expires_at;
-  const renewed = expiresAt.getTime() - now.getTime() < SESSION_RENEW_WHEN_LEFT_MS;
-  if (renewed) expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
-  if (renewed || now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
+  const user = { id: row.user_id, email: row.email };
+  // Concurrent requests with one session all read the same row. Each write below is conditional on the row still
+  // being due for it, so the first one wins and the others change nothing (PostgreSQL re-checks the condition on
+  // the row the winner wrote): one renewal, one last_seen_at write, however many requests raced.
+  if (row.expires_at.getTime() - now.getTime() < SESSION_RENEW_WHEN_LEFT_MS) {
+    const renewedUntil = new Date(now.getTime() + SESSION_LIFETIME_MS);
+    const result = await db
+      .updateTable("sessions")
+      .set({ expires_at: renewedUntil, last_seen_at: now })
+      .where("id", "=", sessionId)
+      .where("expires_at", "<", new Date(now.getTime() + SESSION_RENEW_WHEN_LEFT_MS))
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return { user, sessionId, expiresAt: renewedUntil, renewed: true };
+    // Another request renewed it, and its response carries the new cookie; the expiry read is the safe one.
+    return { user, sessionId, expiresAt: row.expires_at, renewed: false };
+  }
+  if (now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
     await db
       .updateTable("sessions")
-      .set({ expires_at: expiresAt, last_seen_at: now })
+      .set({ last_seen_at: now })
       .where("id", "=", sessionId)
+      .where("last_seen_at", "<", new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS))
       .execute();
   }
-  return { user: { id: row.user_id, email: row.email }, sessionId, expiresAt, renewed };
+  return { user, sessionId, expiresAt: row.expires_at, renewed: false };
 }
 
 export async function invalidateSession(db: Kysely<Database>, sessionId: string): Promise<void> {

@@ -1,24 +1,31 @@
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { serveMetrics } from "../observability/metrics-endpoint.js";
 import { appRouter } from "../root.js";
 import type { Services } from "../services.js";
 import { createContextFactory, tagRequest } from "../trpc.js";
+import { createQueryFastPath } from "./query-fast-path.js";
 
 export interface HttpServerOptions {
   /** Extra request handling after /trpc, /healthz and /readyz (the web app's files); false = not handled. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** Single GET queries skip tRPC's adapter (see query-fast-path.ts); false sends everything through it. */
+  queryFastPath?: boolean;
 }
 
 const READY_CHECK_TIMEOUT_MS = 3_000;
 
 export function createHttpServer(services: Services, options: HttpServerOptions = {}): Server {
+  const createContext = createContextFactory(services);
+  const queryFastPath =
+    options.queryFastPath === false ? undefined : createQueryFastPath(createContext, services.logger);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     // Specs and manifests are small; a larger body is a mistake or an attack on memory.
     maxBodySize: 1024 * 1024,
-    createContext: createContextFactory(services),
+    createContext,
     // Errors are logged once, with the request id, by the procedure middleware in trpc.ts.
     onError: () => undefined,
   });
@@ -31,7 +38,14 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
     res.setHeader("X-Request-Id", requestId);
     const path = (req.url ?? "/").split("?", 1)[0]!;
     if (path.startsWith("/trpc/")) {
-      trpc(req, res);
+      if (queryFastPath?.(req, res) !== true) trpc(req, res);
+      return;
+    }
+    if (path === "/metrics") {
+      serveMetrics(services, req, res).catch((error: unknown) => {
+        services.logger.error({ err: error, requestId }, "/metrics failed");
+        if (!res.headersSent) json(res, 500, { error: `Internal error (request ${requestId})` });
+      });
       return;
     }
     if (path === "/healthz") {
@@ -39,7 +53,9 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
       return;
     }
     if (path === "/readyz") {
-      void readiness(services).then(({ ready, checks }) => { json(res, ready ? 200 : 503, { ready, checks }); });
+      void readiness(services).then(({ ready, checks }) => {
+        json(res, ready ? 200 : 503, { ready, checks });
+      });
       return;
     }
     void Promise.resolve(options.fallback?.(req, res) ?? false).then(
@@ -81,10 +97,9 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
     await Promise.race([
       probe(),
       new Promise((_, reject) => {
-        timer = setTimeout(
-          () => { reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)); },
-          READY_CHECK_TIMEOUT_MS,
-        );
+        timer = setTimeout(() => {
+          reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`));
+        }, READY_CHECK_TIMEOUT_MS);
       }),
     ]);
     return { ok: true };

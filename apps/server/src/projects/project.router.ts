@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readProjectUsage } from "../metrics/project-usage.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { projectNameSchema } from "../shared/names.js";
 import { authedProcedure, namedProjectProcedure, router } from "../trpc.js";
@@ -42,6 +43,9 @@ export const projectRouter = router({
     appCount: await countApps(ctx.services.db.kysely, ctx.project.id),
     createdAt: ctx.project.created_at.toISOString(),
   })),
+
+  /** The namespace's ResourceQuota (hard and used) and each app's current CPU and memory: the project overview. */
+  usage: namedProjectProcedure("viewer").query(({ ctx }) => readProjectUsage(ctx.services, ctx.project)),
 
   delete: namedProjectProcedure("creator").mutation(async ({ ctx }) => {
     const result = await deleteProject(ctx.services, ctx.user, ctx.project);

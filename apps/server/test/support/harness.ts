@@ -96,6 +96,8 @@ export async function startHarness(
     sandbox?: Sandbox;
     /** The deadline of each request to the cluster (default 3 s). */
     requestTimeoutMs?: number;
+    /** The server's clock (default: the real one). */
+    now?: () => Date;
   } = {},
 ): Promise<Harness> {
   const sandbox = options.sandbox ?? (await startSandbox({ readyDelayMs: options.readyDelayMs ?? 20 }));
@@ -104,6 +106,8 @@ export async function startHarness(
     HOST: "127.0.0.1",
     BABYHELM_CLUSTER: "sandbox",
     DRIFT_CHECK_INTERVAL_SECONDS: "0",
+    // Background work would take faults a test injects for its own requests: tests run the sampler themselves.
+    METRICS_SAMPLE_SECONDS: "0",
     ...options.env,
   });
   const server = await startServer({
@@ -115,6 +119,7 @@ export async function startHarness(
     ),
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     passwordCost: TEST_PASSWORD_COST,
+    ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.packs === undefined ? {} : { packs: options.packs }),
   });
   const url = server.url;

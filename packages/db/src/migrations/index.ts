@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as initial from "./0001-initial.js";
 import * as appObservedState from "./0002-app-observed-state.js";
+import * as podMetricSamples from "./0003-pod-metric-samples.js";
+import * as alerts from "./0004-alerts.js";
 
 /**
  * Every migration, by name in the order they run. A static list rather than a folder scan, so the migrations
@@ -9,6 +11,8 @@ import * as appObservedState from "./0002-app-observed-state.js";
 export const migrations: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
   "0002-app-observed-state": appObservedState,
+  "0003-pod-metric-samples": podMetricSamples,
+  "0004-alerts": alerts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,236 @@
+// Closed-loop throughput of some GET endpoints of the server in this process, next to a bare node:http hello-world
+// measured in the same run with the same load: requests/s, latency percentiles, where the CPU went, the server's
+// event-loop utilisation and the SQL queries per call.
+import { type CpuGroup, cpuShares, snapshotCpu } from "./cpu.js";
+import { ms, perSecond, row } from "./format.js";
+import { type LoadResult, problemsOf, startHelloWorld, startLoad } from "./load.js";
+import { type QueryCounter, untilQuiet } from "./query-counter.js";
+import { sleep } from "./settings.js";
+
+export interface LoadShape {
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+export interface Endpoint {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  /** A query kind that each call runs exactly once ("select project_members"): it counts the calls served. */
+  oncePerCall: string;
+}
+
+export interface Measurement {
+  label: string;
+  result: LoadResult;
+  cpu: ReturnType<typeof cpuShares>;
+}
+
+export interface EndpointMeasurement extends Measurement {
+  endpoint: Endpoint;
+  queries: Map<string, number>;
+  eventLoopUtilization: number;
+}
+
+export const SERVER_LABEL = "BabyHelm server (this process)";
+const HELLO_LABEL = "hello-world server";
+const POSTGRES: CpuGroup = { label: "PostgreSQL", matches: (_pid, name) => name === "postgres" };
+
+/** The hello-world first, then each endpoint: a warm-up run, then the measured run with CPU sampled inside it. */
+export async function measureEndpoints(
+  shape: LoadShape,
+  endpoints: Endpoint[],
+  counter: QueryCounter,
+  sandboxPid: number,
+): Promise<{ hello: Measurement; endpoints: EndpointMeasurement[] }> {
+  const sandbox: CpuGroup = { label: "kube sandbox", matches: (pid) => pid === sandboxPid };
+  console.log("running:");
+  const helloWorld = await startHelloWorld();
+  let hello: Measurement;
+  try {
+    hello = await measure(shape, "node:http hello-world", helloWorld.url, {}, [
+      { label: HELLO_LABEL, matches: (pid) => pid === helloWorld.pid },
+      POSTGRES,
+    ]);
+  } finally {
+    await helloWorld.stop();
+  }
+
+  const measured: EndpointMeasurement[] = [];
+  for (const endpoint of endpoints) {
+    let queries = new Map<string, number>();
+    let elu = performance.eventLoopUtilization();
+    const measurement = await measure(
+      shape,
+      endpoint.label,
+      endpoint.url,
+      endpoint.headers,
+      [{ label: SERVER_LABEL, matches: (pid) => pid === process.pid }, POSTGRES, sandbox],
+      {
+        before: async () => {
+          await untilQuiet(counter);
+          counter.take();
+          elu = performance.eventLoopUtilization();
+        },
+        after: async () => {
+          elu = performance.eventLoopUtilization(elu);
+          // Requests the load generator gave up on at the end are still served: count them too.
+          await untilQuiet(counter);
+          queries = counter.take();
+        },
+      },
+    );
+    measured.push({ ...measurement, endpoint, queries, eventLoopUtilization: elu.utilization });
+  }
+  return { hello, endpoints: measured };
+}
+
+async function measure(
+  shape: LoadShape,
+  label: string,
+  url: string,
+  headers: Record<string, string>,
+  groups: CpuGroup[],
+  around?: { before(): Promise<void>; after(): Promise<void> },
+): Promise<Measurement> {
+  const settings = { connections: shape.connections, seconds: shape.warmupSeconds, headers };
+  process.stdout.write(`  ${label}: warm-up ${shape.warmupSeconds} s`);
+  const warmup = await startLoad(url, settings).result;
+  const warmupProblems = problemsOf(warmup);
+  if (warmupProblems !== undefined) process.stdout.write(` (warm-up had ${warmupProblems})`);
+  process.stdout.write(`, measuring ${shape.seconds} s`);
+
+  await around?.before();
+  const load = startLoad(url, { ...settings, seconds: shape.seconds });
+  const loadGenerator: CpuGroup = {
+    label: "load generator (autocannon)",
+    matches: (pid) => pid === load.pid,
+  };
+  // CPU is sampled inside the run, away from connection set-up and tear-down.
+  const margin = Math.min(1_000, (shape.seconds * 1000) / 10);
+  const first = await sleep(margin).then(snapshotCpu);
+  const second = await sleep(shape.seconds * 1000 - 2 * margin).then(snapshotCpu);
+  const result = await load.result;
+  await around?.after();
+  process.stdout.write(" ... done\n");
+  return { label, result, cpu: cpuShares(first, second, [...groups, loadGenerator]) };
+}
+
+export interface Targets {
+  p99Ms: number;
+  /** Of the hello-world's requests/s. */
+  ratio: number;
+}
+
+/** The table, the targets (PASS/FAIL, INVALID if any request failed) and where the time went. */
+export function reportThroughput(
+  shape: LoadShape,
+  hello: Measurement,
+  endpoints: EndpointMeasurement[],
+  targets: Targets,
+): void {
+  const widths = [34, 10, 9, 9, 9, 9, 24];
+  console.log();
+  console.log(row(["", "req/s", "p50", "p99", "p99.9", "max", "non-2xx/errors/timeouts"], widths));
+  for (const { label, result } of [hello, ...endpoints]) {
+    const { latencyMs } = result;
+    console.log(
+      row(
+        [
+          label,
+          perSecond(result.requestsPerSecond),
+          ms(latencyMs.p50),
+          ms(latencyMs.p99),
+          ms(latencyMs.p99_9),
+          ms(latencyMs.max),
+          `${result.non2xx}/${result.errors}/${result.timeouts}`,
+        ],
+        widths,
+      ),
+    );
+  }
+
+  const helloProblem = problemsOf(hello.result);
+  console.log();
+  console.log(row(["target", "measured", "result"], [46, 22, 8]));
+  for (const endpoint of endpoints) {
+    const problem = problemsOf(endpoint.result) ?? helloProblem;
+    const verdict = (met: boolean) => (problem !== undefined ? "INVALID" : met ? "PASS" : "FAIL");
+    const ratio = endpoint.result.requestsPerSecond / hello.result.requestsPerSecond;
+    const p99 = endpoint.result.latencyMs.p99;
+    console.log(
+      row(
+        [`${endpoint.label}: p99 < ${targets.p99Ms} ms`, ms(p99), verdict(p99 < targets.p99Ms)],
+        [46, 22, 8],
+      ),
+    );
+    console.log(
+      row(
+        [
+          `${endpoint.label}: req/s >= ${(targets.ratio * 100).toFixed(0)} % of hello-world`,
+          `${ratio.toFixed(3)} (${(ratio * 100).toFixed(1)} %)`,
+          verdict(ratio >= targets.ratio),
+        ],
+        [46, 22, 8],
+      ),
+    );
+  }
+  for (const { label, result } of [hello, ...endpoints]) {
+    const problem = problemsOf(result);
+    if (problem !== undefined) console.log(`INVALID RUN: ${label} had ${problem}; its figures do not count.`);
+  }
+
+  console.log();
+  console.log("where the CPU went during the measured runs (% of one core):");
+  for (const { label, cpu } of [hello, ...endpoints]) {
+    const shares = cpu.shares
+      .map((share) => {
+        const system = Number.isNaN(share.systemPercentOfCore)
+          ? ""
+          : ` (sys ${share.systemPercentOfCore.toFixed(0)}%)`;
+        return `${share.label} ${share.percentOfCore.toFixed(0)}%${system}`;
+      })
+      .join(", ");
+    console.log(
+      `  ${label}: ${shares}; machine ${cpu.machineBusyPercent.toFixed(0)}% busy of ${cpu.cores} cores`,
+    );
+  }
+  const cpuPerRequest = ({ cpu, result }: Measurement, groupLabel: string) => {
+    const share = cpu.shares.find((candidate) => candidate.label === groupLabel);
+    return share === undefined
+      ? "?"
+      : `${Math.round((share.percentOfCore * 10_000) / result.requestsPerSecond)} µs`;
+  };
+  console.log(
+    `  CPU per request: hello-world ${cpuPerRequest(hello, HELLO_LABEL)}; ` +
+      endpoints
+        .map(
+          (endpoint) =>
+            `${endpoint.label}: server ${cpuPerRequest(endpoint, SERVER_LABEL)}, ` +
+            `PostgreSQL ${cpuPerRequest(endpoint, POSTGRES.label)}, sandbox ${cpuPerRequest(endpoint, "kube sandbox")}`,
+        )
+        .join("; "),
+  );
+  for (const endpoint of endpoints) {
+    // Counting calls by a query each runs once includes those the client gave up on at the end.
+    const calls = endpoint.queries.get(endpoint.endpoint.oncePerCall) ?? 0;
+    const total = [...endpoint.queries.values()].reduce((sum, count) => sum + count, 0);
+    const byKind = [...endpoint.queries]
+      .sort(([, a], [, b]) => b - a)
+      .map(([kind, count]) => `${kind} ${(count / calls).toFixed(3)}`)
+      .join(", ");
+    console.log(
+      `  ${endpoint.label}: event loop ${(endpoint.eventLoopUtilization * 100).toFixed(0)}% busy; ` +
+        `SQL queries per call ${(total / calls).toFixed(2)} (${byKind})`,
+    );
+  }
+  // Little's law for a closed loop: every connection waits for its answer before sending again.
+  console.log(
+    `  with ${shape.connections} connections each waiting for its answer, mean latency = connections / ` +
+      `throughput (${endpoints.map((endpoint) => `${endpoint.label} ${ms(endpoint.result.latencyMs.mean)}`).join(", ")} ` +
+      `measured): p99 < ${targets.p99Ms} ms needs well over ` +
+      `${perSecond((shape.connections * 1000) / targets.p99Ms)} req/s; the hello-world's own p99 in this run: ` +
+      ms(hello.result.latencyMs.p99),
+  );
+}

@@ -1,0 +1,67 @@
+import type { AlertTarget, Database } from "@babyhelm/db";
+import { type Kysely, sql } from "kysely";
+import type { AlertTargetInput } from "./alert-target.js";
+
+export function findAlertTarget(db: Kysely<Database>, projectId: string): Promise<AlertTarget | undefined> {
+  return db.selectFrom("alert_targets").selectAll().where("project_id", "=", projectId).executeTakeFirst();
+}
+
+export async function saveAlertTarget(
+  db: Kysely<Database>,
+  projectId: string,
+  target: AlertTargetInput,
+  userId: string,
+): Promise<void> {
+  const values = {
+    type: target.type,
+    webhook_url: target.type === "slack" ? target.url : null,
+    bot_token: target.type === "telegram" ? target.botToken : null,
+    chat_id: target.type === "telegram" ? target.chatId : null,
+    updated_by: userId,
+    updated_at: new Date(),
+  };
+  await db
+    .insertInto("alert_targets")
+    .values({ project_id: projectId, ...values })
+    .onConflict((conflict) => conflict.column("project_id").doUpdateSet(values))
+    .execute();
+}
+
+export async function deleteAlertTarget(db: Kysely<Database>, projectId: string): Promise<boolean> {
+  const result = await db.deleteFrom("alert_targets").where("project_id", "=", projectId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/**
+ * Records `state` as the app's last alerted state unless it already is: true for the one caller (of all server
+ * replicas) that changed it, who then sends the alert. The conditional upsert is atomic, so racing replicas cannot
+ * both win.
+ */
+export async function claimAlertState(
+  db: Kysely<Database>,
+  appId: string,
+  state: string,
+  at: Date,
+): Promise<boolean> {
+  const claimed = await db
+    .insertInto("app_alert_states")
+    .values({ app_id: appId, notified_state: state, notified_at: at })
+    .onConflict((conflict) =>
+      conflict
+        .column("app_id")
+        .doUpdateSet({ notified_state: state, notified_at: at })
+        .where(sql<boolean>`app_alert_states.notified_state is distinct from ${state}`),
+    )
+    .returning("app_id")
+    .executeTakeFirst();
+  return claimed !== undefined;
+}
+
+export async function lastAlertedState(db: Kysely<Database>, appId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("app_alert_states")
+    .select("notified_state")
+    .where("app_id", "=", appId)
+    .executeTakeFirst();
+  return row?.notified_state;
+}

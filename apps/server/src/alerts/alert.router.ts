@@ -1,0 +1,78 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { recordAudit } from "../audit/audit.repository.js";
+import { projectProcedure, router } from "../trpc.js";
+import { DeliveryError } from "./alert-delivery.js";
+import { alertTargetInput, maskTarget } from "./alert-target.js";
+import { deleteAlertTarget, findAlertTarget, saveAlertTarget } from "./alert.repository.js";
+
+export const alertRouter = router({
+  /** The project's alert target, masked (the webhook's host, a bot token's last 4 characters). */
+  get: projectProcedure("editor").query(async ({ ctx }) => {
+    const target = await findAlertTarget(ctx.services.db.kysely, ctx.project.id);
+    if (target === undefined) return { target: null, updatedAt: null, updatedBy: null };
+    const author =
+      target.updated_by === null
+        ? undefined
+        : await ctx.services.db.kysely
+            .selectFrom("users")
+            .select("email")
+            .where("id", "=", target.updated_by)
+            .executeTakeFirst();
+    return {
+      target: maskTarget(target),
+      updatedAt: target.updated_at.toISOString(),
+      updatedBy: author?.email ?? null,
+    };
+  }),
+
+  /** Sets (or with null, removes) where the project's alerts go. */
+  set: projectProcedure("creator")
+    .input(z.object({ target: alertTargetInput }))
+    .mutation(async ({ ctx, input }) => {
+      const { kysely } = ctx.services.db;
+      const project = { id: ctx.project.id, name: ctx.project.name };
+      if (input.target === null) {
+        const removed = await kysely.transaction().execute(async (trx) => {
+          const deleted = await deleteAlertTarget(trx, project.id);
+          if (deleted) await recordAudit(trx, { actor: ctx.user, action: "alerts.clear", project });
+          return deleted;
+        });
+        return { target: null, removed };
+      }
+      const target = input.target;
+      const saved = await kysely.transaction().execute(async (trx) => {
+        await saveAlertTarget(trx, project.id, target, ctx.user.id);
+        const row = await findAlertTarget(trx, project.id);
+        if (row === undefined) throw new Error("the alert target just saved is missing");
+        const masked = maskTarget(row);
+        // The audit names the destination as users see it, never the secret.
+        await recordAudit(trx, { actor: ctx.user, action: "alerts.update", project, details: masked });
+        return masked;
+      });
+      return { target: saved, removed: false };
+    }),
+
+  /** Sends a test message to the project's target now; says plainly what went wrong. */
+  test: projectProcedure("creator").mutation(async ({ ctx }) => {
+    try {
+      const { sent } = await ctx.services.alerts.sendTest({ id: ctx.project.id, name: ctx.project.name });
+      if (!sent) {
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: `Project "${ctx.project.name}" has no alert target: set a Slack webhook or a Telegram chat first.`,
+        });
+      }
+      return { sent: true };
+    } catch (error) {
+      if (error instanceof DeliveryError) {
+        throw new TRPCError({
+          code: "BAD_GATEWAY",
+          message: `The test alert was not delivered. ${error.message}`,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }),
+});

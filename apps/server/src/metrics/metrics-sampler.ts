@@ -1,0 +1,117 @@
+// Samples every app's pods from metrics.k8s.io (metrics-server, or the sandbox's synthetic figures) into the database,
+// so that charts have 24 hours of history without a Prometheus. One replica samples at a time.
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import { ClusterError } from "../cluster/cluster.js";
+import type { Services } from "../services.js";
+import { appPods } from "./app-pods.js";
+import {
+  type NewSample,
+  deleteSamplesBefore,
+  insertSamples,
+  newestSampleTime,
+} from "./metric-samples.repository.js";
+
+const LOCK_KEY = "babyhelm:metrics-sample";
+export const SAMPLE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export interface SampleReport {
+  samples: number;
+  /** Samples older than the retention, deleted. */
+  deleted: number;
+  /** Namespaces whose cluster has no metrics API (nothing to sample there). */
+  unavailable: string[];
+  errors: string[];
+}
+
+/**
+ * Takes one sample of every app's pods at `at` (default now) and deletes those older than 24 h. Undefined when
+ * another replica is sampling, or sampled less than half of `minIntervalMs` ago (replicas' timers are not aligned).
+ */
+export async function sampleMetrics(
+  services: Services,
+  options: { at?: Date; minIntervalMs?: number } = {},
+): Promise<SampleReport | undefined> {
+  const at = options.at ?? services.now();
+  const outcome = await services.db.tryExclusive(LOCK_KEY, async () => {
+    const newest = await newestSampleTime(services.db.kysely);
+    const minIntervalMs = options.minIntervalMs ?? 0;
+    if (newest !== undefined && minIntervalMs > 0 && at.getTime() - newest.getTime() < minIntervalMs / 2) {
+      return undefined;
+    }
+    return sampleAll(services, at);
+  });
+  const report = outcome.ran ? outcome.value : undefined;
+  services.telemetry.metricsSampled(report === undefined ? "skipped" : "sampled", report?.samples ?? 0);
+  return report;
+}
+
+async function sampleAll(services: Services, at: Date): Promise<SampleReport> {
+  const { db, cluster } = services;
+  const report: SampleReport = { samples: 0, deleted: 0, unavailable: [], errors: [] };
+  const apps = await db.kysely
+    .selectFrom("applications")
+    .innerJoin("projects", "projects.id", "applications.project_id")
+    .innerJoin("app_revisions", (join) =>
+      join
+        .onRef("app_revisions.app_id", "=", "applications.id")
+        .onRef("app_revisions.revision", "=", "applications.current_revision"),
+    )
+    .select(["applications.id", "projects.namespace", "app_revisions.manifests"])
+    .execute();
+  const byNamespace = new Map<string, typeof apps>();
+  for (const app of apps) byNamespace.set(app.namespace, [...(byNamespace.get(app.namespace) ?? []), app]);
+  const samples: NewSample[] = [];
+  for (const [namespace, namespaceApps] of byNamespace) {
+    try {
+      // One metrics read and one pod list per project, however many apps it has.
+      const [metrics, pods] = await Promise.all([
+        cluster.podMetrics(namespace),
+        cluster.list("v1", "Pod", { namespace }),
+      ]);
+      const labelsOf = new Map(pods.map((pod) => [pod.metadata.name, pod.metadata.labels]));
+      for (const app of namespaceApps) {
+        const selection = appPods(app.manifests as KubernetesObject[]);
+        if (selection === undefined) continue;
+        for (const pod of metrics) {
+          if (!labelsOf.has(pod.pod) || !selection.selects(labelsOf.get(pod.pod))) continue;
+          samples.push({
+            app_id: app.id,
+            pod: pod.pod,
+            at,
+            cpu_cores: pod.containers.reduce((sum, container) => sum + container.cpuCores, 0),
+            memory_bytes: pod.containers.reduce((sum, container) => sum + container.memoryBytes, 0),
+          });
+        }
+      }
+    } catch (error) {
+      if (error instanceof ClusterError && error.kind === "not-found") report.unavailable.push(namespace);
+      else report.errors.push(`${namespace}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  await insertSamples(db.kysely, samples);
+  report.samples = samples.length;
+  report.deleted = await deleteSamplesBefore(db.kysely, new Date(at.getTime() - SAMPLE_RETENTION_MS));
+  if (report.errors.length > 0) services.logger.warn(report, "metrics sampling could not read some projects");
+  else services.logger.debug({ samples: report.samples, deleted: report.deleted }, "metrics sampled");
+  return report;
+}
+
+/** Runs sampleMetrics every `intervalMs` until stopped; never two at once in this process. */
+export function startMetricsSampler(services: Services, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() =>
+      sampleMetrics(services, { minIntervalMs: intervalMs }).catch((error: unknown) => {
+        services.telemetry.metricsSampled("failed", 0);
+        services.logger.error({ err: error }, "metrics sampling failed");
+      }),
+    );
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,236 @@
+// A project's overview: its namespace's ResourceQuota (hard and used) and each app's current CPU and memory, from
+// the same source as the charts.
+import { type KubernetesObject, quantityValue } from "@babyhelm/manifest-sdk";
+import { ClusterError } from "../cluster/cluster.js";
+import type { Services } from "../services.js";
+import {
+  type AppMetrics,
+  NO_METRICS_API,
+  cadvisorSelector,
+  cpuQuery,
+  memoryQuery,
+  metricSource,
+} from "./app-metrics.js";
+import { type Resources, appPods, podNamePattern } from "./app-pods.js";
+import { PrometheusError, queryInstant } from "./prometheus-client.js";
+
+export interface Quantity {
+  /** As Kubernetes wrote it: "8Gi", "500m". */
+  quantity: string;
+  /** In base units: cores, bytes, a count. */
+  value: number | null;
+}
+
+export interface QuotaUsage {
+  name: string;
+  hard: Record<string, Quantity>;
+  used: Record<string, Quantity>;
+  /** cluster: the quota's own status; computed: added up here from the pods (the cluster reported none). */
+  usedFrom: "cluster" | "computed";
+}
+
+export interface AppUsage {
+  name: string;
+  /** Running pods. */
+  pods: number;
+  /** Cores and bytes now, over the app's pods; null where the source has no figure. */
+  cpu: number | null;
+  memory: number | null;
+  /** Per pod, from the current manifests. */
+  requests: Resources;
+  limits: Resources;
+}
+
+export interface ProjectUsage {
+  namespace: string;
+  source: AppMetrics["source"];
+  available: boolean;
+  reason?: string;
+  quotas: QuotaUsage[];
+  apps: AppUsage[];
+  at: string;
+}
+
+const APP_LIMIT = 500;
+
+export async function readProjectUsage(
+  services: Services,
+  project: { id: string; namespace: string },
+): Promise<ProjectUsage> {
+  const { cluster } = services;
+  const namespace = project.namespace;
+  const now = services.now();
+  const apps = await services.db.kysely
+    .selectFrom("applications")
+    .innerJoin("app_revisions", (join) =>
+      join
+        .onRef("app_revisions.app_id", "=", "applications.id")
+        .onRef("app_revisions.revision", "=", "applications.current_revision"),
+    )
+    .select(["applications.name", "app_revisions.manifests"])
+    .where("applications.project_id", "=", project.id)
+    .orderBy("applications.name")
+    .limit(APP_LIMIT)
+    .execute();
+  const [quotas, pods, current] = await Promise.all([
+    cluster.list("v1", "ResourceQuota", { namespace }),
+    cluster.list("v1", "Pod", { namespace }),
+    currentUsage(services, namespace, Math.floor(now.getTime() / 1000)),
+  ]);
+  const running = pods.filter(
+    (pod) => phaseOf(pod) === "Running" && pod.metadata.deletionTimestamp === undefined,
+  );
+
+  const usage: AppUsage[] = apps.map((app) => {
+    const selection = appPods(app.manifests as KubernetesObject[]);
+    const own =
+      selection === undefined ? [] : running.filter((pod) => selection.selects(pod.metadata.labels));
+    const figures =
+      current.byPod === undefined || selection === undefined
+        ? undefined
+        : current.prometheus
+          ? [...current.byPod].filter(([pod]) =>
+              new RegExp(`^${podNamePattern(selection.deploymentName)}$`).test(pod),
+            )
+          : own.flatMap((pod) => {
+              const found = current.byPod?.get(pod.metadata.name);
+              return found === undefined ? [] : [[pod.metadata.name, found] as const];
+            });
+    return {
+      name: app.name,
+      pods: own.length,
+      cpu: figures === undefined ? null : figures.reduce((sum, [, value]) => sum + value.cpu, 0),
+      memory: figures === undefined ? null : figures.reduce((sum, [, value]) => sum + value.memory, 0),
+      requests: selection?.requests ?? {},
+      limits: selection?.limits ?? {},
+    };
+  });
+
+  return {
+    namespace,
+    source: metricSource(services),
+    available: current.reason === undefined,
+    ...(current.reason === undefined ? {} : { reason: current.reason }),
+    quotas: quotas.map((quota) => quotaUsage(quota, pods)),
+    apps: usage,
+    at: now.toISOString(),
+  };
+}
+
+interface CurrentUsage {
+  byPod: Map<string, { cpu: number; memory: number }> | undefined;
+  /** Prometheus knows pods by name only: they are matched to apps by their Deployment's naming. */
+  prometheus: boolean;
+  reason: string | undefined;
+}
+
+async function currentUsage(services: Services, namespace: string, time: number): Promise<CurrentUsage> {
+  const byPod = new Map<string, { cpu: number; memory: number }>();
+  const entry = (pod: string) => {
+    const found = byPod.get(pod) ?? { cpu: 0, memory: 0 };
+    byPod.set(pod, found);
+    return found;
+  };
+  const baseUrl = services.config.prometheusUrl;
+  if (baseUrl !== undefined) {
+    const selector = cadvisorSelector(namespace, ".+");
+    try {
+      const [cpu, memory] = await Promise.all([
+        queryInstant(baseUrl, cpuQuery(selector), time),
+        queryInstant(baseUrl, memoryQuery(selector), time),
+      ]);
+      for (const series of cpu) entry(series.metric.pod ?? "").cpu = series.values[0]?.[1] ?? 0;
+      for (const series of memory) entry(series.metric.pod ?? "").memory = series.values[0]?.[1] ?? 0;
+      return { byPod, prometheus: true, reason: undefined };
+    } catch (error) {
+      if (error instanceof PrometheusError)
+        return { byPod: undefined, prometheus: true, reason: error.message };
+      throw error;
+    }
+  }
+  try {
+    for (const pod of await services.cluster.podMetrics(namespace)) {
+      const figures = entry(pod.pod);
+      for (const container of pod.containers) {
+        figures.cpu += container.cpuCores;
+        figures.memory += container.memoryBytes;
+      }
+    }
+    return { byPod, prometheus: false, reason: undefined };
+  } catch (error) {
+    if (error instanceof ClusterError && error.kind === "not-found") {
+      return { byPod: undefined, prometheus: false, reason: NO_METRICS_API };
+    }
+    if (error instanceof ClusterError) {
+      return {
+        byPod: undefined,
+        prometheus: false,
+        reason: `CPU and memory cannot be read now: ${error.message}`,
+      };
+    }
+    throw error;
+  }
+}
+
+interface QuotaShape {
+  metadata: { name: string };
+  spec?: { hard?: Record<string, string> };
+  status?: { hard?: Record<string, string>; used?: Record<string, string> };
+}
+
+function quotaUsage(object: KubernetesObject, pods: readonly KubernetesObject[]): QuotaUsage {
+  const quota = object as unknown as QuotaShape;
+  const hard = quota.status?.hard ?? quota.spec?.hard ?? {};
+  const reported = quota.status?.used;
+  const used = reported ?? computeUsed(Object.keys(hard), pods);
+  return {
+    name: quota.metadata.name,
+    hard: quantities(hard),
+    used: quantities(used),
+    usedFrom: reported === undefined ? "computed" : "cluster",
+  };
+}
+
+interface PodShape {
+  status?: { phase?: string };
+  spec?: {
+    containers?: { resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[];
+  };
+}
+
+/** What the quota controller would count for the compute keys (pods not yet finished), where it reported nothing. */
+function computeUsed(keys: readonly string[], pods: readonly KubernetesObject[]): Record<string, string> {
+  const live = pods.filter((pod) => !["Succeeded", "Failed"].includes(phaseOf(pod) ?? ""));
+  const used: Record<string, string> = {};
+  for (const key of keys) {
+    if (key === "pods") {
+      used[key] = String(live.length);
+      continue;
+    }
+    const match =
+      /^(requests|limits)\.(cpu|memory)$/.exec(key) ?? (/^(cpu|memory)$/.exec(key) && [key, "requests", key]);
+    if (!match) continue;
+    const [, kind, resource] = match as [string, "requests" | "limits", "cpu" | "memory"];
+    let total = 0;
+    for (const pod of live) {
+      for (const container of (pod as unknown as PodShape).spec?.containers ?? []) {
+        total += quantityValue(container.resources?.[kind]?.[resource]) ?? 0;
+      }
+    }
+    used[key] = resource === "cpu" ? `${Math.round(total * 1000)}m` : String(Math.round(total));
+  }
+  return used;
+}
+
+function quantities(values: Record<string, string>): Record<string, Quantity> {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, quantity]) => [
+      key,
+      { quantity, value: quantityValue(quantity) ?? null },
+    ]),
+  );
+}
+
+function phaseOf(pod: KubernetesObject): string | undefined {
+  return (pod as unknown as PodShape).status?.phase;
+}

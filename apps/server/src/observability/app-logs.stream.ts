@@ -1,0 +1,284 @@
+// An app's logs as one stream: the last lines of each of its pods, then (with follow) their new lines as they come,
+// including pods that start later (a restart, a rollout, a scale-up), until the client leaves.
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import { TRPCError } from "@trpc/server";
+import { ClusterError } from "../cluster/cluster.js";
+import { appPods, type AppPods } from "../metrics/app-pods.js";
+import type { Services } from "../services.js";
+
+export interface LogLine {
+  pod: string;
+  line: string;
+  /** A line from BabyHelm about the stream (a pod without logs yet, a pod gone), not from the app. */
+  notice?: true;
+  /** When BabyHelm wrote a notice. */
+  at?: string;
+}
+
+export interface LogOptions {
+  /** Only this pod (one of the app's). */
+  pod?: string | undefined;
+  /** Lines of history per pod. */
+  tail: number;
+  follow: boolean;
+}
+
+/** Lines read ahead of a slow client, across all pods; then the pods' streams wait (and TCP pushes back). */
+const QUEUE_LIMIT = 1000;
+
+export async function* streamAppLogs(
+  services: Services,
+  manifests: readonly KubernetesObject[],
+  options: LogOptions,
+  signal: AbortSignal,
+): AsyncGenerator<LogLine> {
+  const pods = appPods(manifests);
+  if (pods === undefined) return;
+  const wanted = (pod: KubernetesObject) =>
+    pods.selects(pod.metadata.labels) && (options.pod === undefined || pod.metadata.name === options.pod);
+  const listed = await services.cluster.list("v1", "Pod", {
+    namespace: pods.namespace,
+    labelSelector: pods.labelSelector,
+  });
+  if (options.pod !== undefined && !listed.some(wanted)) {
+    const names = listed.filter((pod) => pods.selects(pod.metadata.labels)).map((pod) => pod.metadata.name);
+    throw new TRPCError({
+      code: "NOT_FOUND",
+      message: `No pod named "${options.pod}" runs this app${names.length === 0 ? " (it has no pods now)" : ` (its pods: ${names.join(", ")})`}.`,
+    });
+  }
+
+  if (!options.follow) {
+    for (const pod of listed.filter(wanted).sort(byName)) {
+      yield* readOnce(services, pods, pod.metadata.name, options.tail, signal);
+    }
+    return;
+  }
+  yield* follow(services, pods, wanted, options.tail, options.pod, signal);
+}
+
+/** One pod's last lines, or a notice saying why it has none. */
+async function* readOnce(
+  services: Services,
+  pods: AppPods,
+  pod: string,
+  tail: number,
+  signal: AbortSignal,
+): AsyncGenerator<LogLine> {
+  try {
+    for await (const line of services.cluster.podLogs(
+      pods.namespace,
+      pod,
+      { container: pods.mainContainer, tailLines: tail },
+      signal,
+    )) {
+      yield { pod, line };
+    }
+  } catch (error) {
+    const reason = noLogsReason(error);
+    if (reason === undefined) throw error;
+    yield notice(pod, reason);
+  }
+}
+
+/**
+ * Watches the app's pods and streams each one's log from when it first runs (and again when its container is
+ * replaced), merging all lines into one queue the generator drains.
+ */
+async function* follow(
+  services: Services,
+  pods: AppPods,
+  wanted: (pod: KubernetesObject) => boolean,
+  tail: number,
+  onlyPod: string | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<LogLine> {
+  const stop = new AbortController();
+  const onAbort = () => {
+    stop.abort();
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) stop.abort();
+  const queue = new LineQueue(QUEUE_LIMIT);
+  const readers = new Map<string, { running: boolean; instance: string | undefined; notice?: string }>();
+  const tasks = new Set<Promise<void>>();
+
+  const read = async (
+    pod: string,
+    state: { running: boolean; instance: string | undefined; notice?: string },
+  ) => {
+    try {
+      for await (const line of services.cluster.podLogs(
+        pods.namespace,
+        pod,
+        { container: pods.mainContainer, tailLines: tail, follow: true },
+        stop.signal,
+      )) {
+        if (!(await queue.push({ pod, line }, stop.signal))) return;
+      }
+    } catch (error) {
+      // A pod gone is announced by its DELETED event.
+      if (stop.signal.aborted || (error instanceof ClusterError && error.kind === "not-found")) return;
+      const reason = noLogsReason(error) ?? (error instanceof Error ? error.message : String(error));
+      // The next change to the pod (its container starting) tries again.
+      state.instance = undefined;
+      if (state.notice !== reason) {
+        state.notice = reason;
+        await queue.push(notice(pod, reason), stop.signal);
+      }
+    } finally {
+      state.running = false;
+    }
+  };
+
+  const consider = (type: string, pod: KubernetesObject) => {
+    const name = pod.metadata.name;
+    if (!wanted(pod)) return;
+    const state = readers.get(name) ?? { running: false, instance: undefined };
+    readers.set(name, state);
+    if (type === "DELETED") {
+      readers.delete(name);
+      void queue.push(notice(name, "The pod is gone (it was replaced or deleted)."), stop.signal);
+      // A stream of one pod has nothing more to show once it is gone: its successor has another name.
+      if (onlyPod !== undefined) queue.finish();
+      return;
+    }
+    const instance = containerInstance(pod, pods.mainContainer);
+    // A log already read to its end belongs to a container that stopped: only its successor has new lines.
+    if (state.running || (instance !== undefined && instance === state.instance)) return;
+    state.running = true;
+    state.instance = instance;
+    const task = read(name, state);
+    tasks.add(task);
+    void task.finally(() => tasks.delete(task));
+  };
+
+  const watching = (async () => {
+    try {
+      for await (const event of services.cluster.watch(
+        "v1",
+        "Pod",
+        { namespace: pods.namespace, labelSelector: pods.labelSelector },
+        stop.signal,
+      )) {
+        consider(event.type, event.object);
+      }
+    } catch (error) {
+      if (!stop.signal.aborted) queue.fail(error);
+    }
+  })();
+
+  try {
+    for (;;) {
+      const next = await queue.take(stop.signal);
+      if (next === undefined) return;
+      yield next;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    stop.abort();
+    // Every pod's log request ends with the stream: none stays open on the API server.
+    await Promise.allSettled([watching, ...tasks]);
+  }
+}
+
+/** Identifies one run of the app's container in a pod, so that a finished log is not read twice. */
+function containerInstance(pod: KubernetesObject, container: string | undefined): string | undefined {
+  const statuses =
+    (
+      pod.status as
+        | {
+            containerStatuses?: {
+              name: string;
+              containerID?: string;
+              restartCount?: number;
+              state?: { running?: { startedAt?: string } };
+            }[];
+          }
+        | undefined
+    )?.containerStatuses ?? [];
+  const status = statuses.find((candidate) => candidate.name === container) ?? statuses[0];
+  const running = status?.state?.running;
+  if (status === undefined || running === undefined) return undefined;
+  return `${status.containerID ?? ""}/${status.restartCount ?? 0}/${running.startedAt ?? ""}`;
+}
+
+/** The API server's reason a pod has no logs to show yet (a 400: waiting to start, pulling its image). */
+function noLogsReason(error: unknown): string | undefined {
+  if (!(error instanceof ClusterError)) return undefined;
+  if (error.kind === "invalid") {
+    return `No logs yet: ${error.message.replace(/^.*there are no logs to show: /, "")}`;
+  }
+  if (error.kind === "not-found") return "The pod is gone (it was replaced or deleted).";
+  return undefined;
+}
+
+function notice(pod: string, line: string): LogLine {
+  return { pod, line, notice: true, at: new Date().toISOString() };
+}
+
+function byName(a: KubernetesObject, b: KubernetesObject): number {
+  return a.metadata.name.localeCompare(b.metadata.name);
+}
+
+/** A bounded queue of lines from several producers to one consumer, which can also carry a failure. */
+class LineQueue {
+  private readonly items: LogLine[] = [];
+  private failure: { error: unknown } | undefined;
+  private finished = false;
+  private wakeConsumer: (() => void) | undefined;
+  private readonly wakeProducers: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Resolves false when `signal` aborted before there was room. */
+  async push(item: LogLine, signal: AbortSignal): Promise<boolean> {
+    while (this.items.length >= this.limit) {
+      if (signal.aborted) return false;
+      await waitFor((resolve) => this.wakeProducers.push(resolve), signal);
+    }
+    if (signal.aborted) return false;
+    this.items.push(item);
+    this.wakeConsumer?.();
+    return true;
+  }
+
+  fail(error: unknown): void {
+    this.failure = { error };
+    this.wakeConsumer?.();
+  }
+
+  /** No more items will be taken after those queued. */
+  finish(): void {
+    this.finished = true;
+    this.wakeConsumer?.();
+  }
+
+  /** The next item; undefined once `signal` aborts or the queue is finished and empty; throws what a producer failed with. */
+  async take(signal: AbortSignal): Promise<LogLine | undefined> {
+    for (;;) {
+      if (signal.aborted) return undefined;
+      const item = this.items.shift();
+      if (item !== undefined) {
+        this.wakeProducers.shift()?.();
+        return item;
+      }
+      if (this.failure !== undefined) throw this.failure.error;
+      if (this.finished) return undefined;
+      await waitFor((resolve) => (this.wakeConsumer = resolve), signal);
+      this.wakeConsumer = undefined;
+    }
+  }
+}
+
+/** Resolves when `register`'s callback is called or `signal` aborts. */
+function waitFor(register: (resolve: () => void) => void, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    register(done);
+  });
+}

@@ -1,0 +1,266 @@
+// apps.logs: an app's pods' logs over server-sent events, against the sandbox's simulated kubelet.
+import type { Db } from "@babyhelm/db";
+import { testBackends } from "@babyhelm/db/testing";
+import { TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Cluster, createCluster } from "../src/cluster/cluster.js";
+import type { LogLine } from "../src/observability/app-logs.stream.js";
+import type { AppRouter } from "../src/root.js";
+import { waitFor } from "./cluster/helpers.js";
+import {
+  type ApiClient,
+  type Harness,
+  errorOf,
+  makeStreamingClient,
+  startHarness,
+  uniqueName,
+} from "./support/harness.js";
+
+const nginx = { image: "nginx:1.27", ports: [{ port: 80 }], replicas: 2 };
+
+interface Subscription {
+  lines: LogLine[];
+  error: unknown;
+  completed: boolean;
+  stop(): void;
+}
+
+function subscribeLogs(
+  client: ApiClient,
+  input: { project: string; name: string; pod?: string; tail?: number; follow?: boolean },
+): Subscription {
+  const state: Subscription = { lines: [], error: undefined, completed: false, stop: () => undefined };
+  const subscription = client.apps.logs.subscribe(input, {
+    onData: (line) => state.lines.push(line),
+    onError: (error) => {
+      state.error = error;
+    },
+    onComplete: () => {
+      state.completed = true;
+    },
+  });
+  state.stop = () => {
+    subscription.unsubscribe();
+  };
+  return state;
+}
+
+async function untilComplete(subscription: Subscription): Promise<LogLine[]> {
+  await waitFor(() => (subscription.completed || subscription.error !== undefined ? true : undefined), {
+    what: "the end of the log stream",
+  });
+  if (subscription.error !== undefined) throw subscription.error as Error;
+  return subscription.lines;
+}
+
+for (const backend of testBackends()) {
+  describe.skipIf(backend.skipReason !== undefined)(`app logs on ${backend.name}`, () => {
+    let db: Db;
+    let harness: Harness;
+    let client: ApiClient;
+    let cluster: Cluster;
+    let project: string;
+    /** Log follows open in the sandbox's kubelet: each one subscribes to the store until it ends. */
+    let openFollows = 0;
+
+    beforeAll(async () => {
+      db = await backend.open();
+      harness = await startHarness(db);
+      const store = harness.sandbox.store;
+      const subscribe = store.subscribe.bind(store);
+      store.subscribe = (listener) => {
+        openFollows += 1;
+        const unsubscribe = subscribe(listener);
+        return () => {
+          openFollows -= 1;
+          unsubscribe();
+        };
+      };
+      cluster = createCluster({ mode: "sandbox", kubeconfigYaml: harness.sandbox.kubeconfigYaml });
+      const owner = await harness.newUser("logs");
+      client = makeStreamingClient(harness.url, owner.cookies);
+      project = uniqueName("logs");
+      await client.projects.create.mutate({ name: project });
+      await client.apps.create.mutate({ project, name: "web", spec: nginx });
+      await runningPods("web", 2);
+    });
+    afterAll(async () => {
+      await harness?.stop();
+      await db?.close();
+    });
+
+    async function runningPods(app: string, count: number): Promise<string[]> {
+      return waitFor(
+        async () => {
+          const pods = await cluster.list("v1", "Pod", {
+            namespace: project,
+            labelSelector: `app.kubernetes.io/instance=${app}`,
+          });
+          const running = pods.filter(
+            (pod) =>
+              (pod.status as { phase?: string } | undefined)?.phase === "Running" &&
+              pod.metadata.deletionTimestamp === undefined,
+          );
+          return running.length === count ? running.map((pod) => pod.metadata.name).sort() : undefined;
+        },
+        { what: `${count} running pods of ${app}` },
+      );
+    }
+
+    it("gives the last lines of every pod, each line with its pod's name, and ends without follow", async () => {
+      const pods = await runningPods("web", 2);
+      const lines = await untilComplete(
+        subscribeLogs(client, { project, name: "web", tail: 3, follow: false }),
+      );
+      expect(lines.map((line) => line.pod)).toEqual([pods[0], pods[0], pods[0], pods[1], pods[1], pods[1]]);
+      for (const pod of pods) {
+        const direct: string[] = [];
+        for await (const line of cluster.podLogs(
+          project,
+          pod,
+          { tailLines: 3 },
+          new AbortController().signal,
+        ))
+          direct.push(line);
+        expect(lines.filter((line) => line.pod === pod).map((line) => line.line)).toEqual(direct);
+      }
+      expect(lines.some((line) => line.notice)).toBe(false);
+    });
+
+    it("reads one pod when asked, and names the app's pods when the pod is not one of them", async () => {
+      const [first] = await runningPods("web", 2);
+      const lines = await untilComplete(
+        subscribeLogs(client, { project, name: "web", pod: first, tail: 2, follow: false }),
+      );
+      expect(lines).toHaveLength(2);
+      expect(new Set(lines.map((line) => line.pod))).toEqual(new Set([first]));
+
+      const streaming = subscribeLogs(client, { project, name: "web", pod: "other-pod", follow: false });
+      await waitFor(() => streaming.error ?? undefined, { what: "the refusal" });
+      const error = streaming.error as TRPCClientError<AppRouter>;
+      expect(error).toBeInstanceOf(TRPCClientError);
+      expect(error.data?.code).toBe("NOT_FOUND");
+      expect(error.message).toContain('No pod named "other-pod" runs this app (its pods: ');
+      expect(error.message).toContain(first);
+      const tooMany = await errorOf(
+        new Promise((resolve, reject) => {
+          const sub = client.apps.logs.subscribe(
+            { project, name: "web", tail: 5001 },
+            { onData: resolve, onError: reject },
+          );
+          setTimeout(() => {
+            sub.unsubscribe();
+          }, 5000);
+        }),
+      );
+      expect(tooMany.code).toBe("BAD_REQUEST");
+      expect(tooMany.data.issues[0].path).toBe("tail");
+    });
+
+    it("follows new lines of all pods, and closes every stream to the cluster when the client leaves", async () => {
+      const pods = await runningPods("web", 2);
+      const before = openFollows;
+      const streaming = subscribeLogs(client, { project, name: "web", tail: 1 });
+      // One history line per pod, then the simulated nginx writes a line per second in each.
+      await waitFor(
+        () =>
+          pods.every((pod) => streaming.lines.filter((line) => line.pod === pod).length >= 3)
+            ? true
+            : undefined,
+        { what: "followed lines from both pods", timeoutMs: 8000 },
+      );
+      expect(openFollows - before).toBe(2);
+      expect(streaming.error).toBeUndefined();
+      expect(streaming.lines.filter((line) => !line.notice).every((line) => pods.includes(line.pod))).toBe(
+        true,
+      );
+      expect(streaming.lines.at(-1)?.line).toMatch(/"(GET|POST|PUT|DELETE) \/\S* HTTP\/1\.1" \d{3}/);
+      streaming.stop();
+      await waitFor(() => (openFollows === before ? true : undefined), {
+        what: "the sandbox's log streams to close",
+        timeoutMs: 5000,
+      });
+    });
+
+    it("picks up pods that start during the stream (a restart) and says when old ones go", async () => {
+      const old = await runningPods("web", 2);
+      const streaming = subscribeLogs(client, { project, name: "web", tail: 1 });
+      await waitFor(() => (streaming.lines.length >= 2 ? true : undefined), { what: "the first lines" });
+      await client.apps.restart.mutate({ project, name: "web" });
+      const fresh = await waitFor(
+        () => {
+          const names = new Set(streaming.lines.filter((line) => !line.notice).map((line) => line.pod));
+          const added = [...names].filter((name) => !old.includes(name));
+          return added.length === 2 ? added : undefined;
+        },
+        { what: "lines from the restarted pods", timeoutMs: 10_000 },
+      );
+      expect(fresh.every((name) => name.startsWith("web-"))).toBe(true);
+      await waitFor(
+        () =>
+          old.every((pod) =>
+            streaming.lines.some((line) => line.pod === pod && line.notice && /gone/.test(line.line)),
+          )
+            ? true
+            : undefined,
+        { what: "notices that the old pods are gone" },
+      );
+      streaming.stop();
+
+      // Following one pod ends when that pod goes.
+      const current = await runningPods("web", 2);
+      const one = subscribeLogs(client, { project, name: "web", pod: current[0], tail: 1 });
+      await waitFor(() => (one.lines.length >= 1 ? true : undefined), { what: "the pod's first line" });
+      await cluster.delete({ apiVersion: "v1", kind: "Pod", name: current[0]!, namespace: project });
+      const lines = await untilComplete(one);
+      expect(lines.at(-1)).toMatchObject({
+        pod: current[0],
+        notice: true,
+        line: expect.stringMatching(/gone/),
+      });
+      expect(new Set(lines.map((line) => line.pod))).toEqual(new Set([current[0]]));
+    });
+
+    it("tells about a pod still pulling its image instead of ending the stream", async () => {
+      await client.apps.create.mutate({
+        project,
+        name: "broken",
+        spec: { image: "invalid.example/nope:1", ports: [{ port: 80 }] },
+      });
+      await waitFor(
+        async () => {
+          const pods = await cluster.list("v1", "Pod", {
+            namespace: project,
+            labelSelector: "app.kubernetes.io/instance=broken",
+          });
+          const reason = (
+            pods[0]?.status as
+              { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } | undefined
+          )?.containerStatuses?.[0]?.state?.waiting?.reason;
+          return reason === "ErrImagePull" || reason === "ImagePullBackOff" ? true : undefined;
+        },
+        { what: "a pod failing to pull" },
+      );
+      const once = await untilComplete(subscribeLogs(client, { project, name: "broken", follow: false }));
+      expect(once).toEqual([
+        {
+          pod: expect.stringMatching(/^broken-/),
+          notice: true,
+          at: expect.any(String),
+          line: expect.stringMatching(
+            /^No logs yet: container "broken" in pod "broken-[\w-]+" is waiting to start: trying and failing to pull image$/,
+          ),
+        },
+      ]);
+
+      const streaming = subscribeLogs(client, { project, name: "broken" });
+      await waitFor(() => (streaming.lines.length >= 1 ? true : undefined), { what: "the notice" });
+      expect(streaming.lines[0]).toMatchObject({ notice: true, line: expect.stringContaining("pull") });
+      // The stream stays open for when the image arrives.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(streaming.completed).toBe(false);
+      expect(streaming.error).toBeUndefined();
+      streaming.stop();
+    });
+  });
+}

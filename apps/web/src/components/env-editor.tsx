@@ -1,0 +1,270 @@
+import { type ClipboardEvent, useId, useState } from "react";
+import { ENV_NAME_PATTERN, type EnvProblem, type EnvVar, mergeEnv, parseEnvBlock } from "../lib/env-file.js";
+import { plural } from "../lib/format.js";
+import { withLabel } from "../lib/project-name.js";
+
+interface EnvEditorProps {
+  value: readonly EnvVar[];
+  onChange: (next: EnvVar[]) => void;
+  /** The message for an input, by its path (`env[0].name`), when it has one to show. */
+  errorAt?: (path: string) => string | undefined;
+  onFieldBlur?: (path: string) => void;
+  disabled?: boolean;
+  namePattern?: RegExp;
+}
+
+interface PasteReport {
+  added: number;
+  problems: EnvProblem[];
+}
+
+/** Looks like more than one variable, or a `KEY=value` line: read it as a `.env` block rather than a name. */
+function looksLikeEnvBlock(text: string): boolean {
+  return /\n/.test(text.trim()) || /^\s*(export\s+)?[^=\s]+=/.test(text);
+}
+
+/**
+ * Environment variables as rows of name and value, added and removed one by one, or many at once by pasting a
+ * `.env` block (into the paste box, or straight into a name).
+ */
+export function EnvEditor({
+  value,
+  onChange,
+  errorAt = () => undefined,
+  onFieldBlur = () => undefined,
+  disabled = false,
+  namePattern = ENV_NAME_PATTERN,
+}: EnvEditorProps) {
+  const id = useId();
+  const [pasting, setPasting] = useState(false);
+  const [pasted, setPasted] = useState("");
+  const [report, setReport] = useState<PasteReport | undefined>();
+
+  function update(index: number, change: Partial<EnvVar>) {
+    onChange(value.map((variable, at) => (at === index ? { ...variable, ...change } : variable)));
+  }
+
+  function addBlock(text: string): PasteReport {
+    const { vars, problems } = parseEnvBlock(text, namePattern);
+    onChange(mergeEnv(value, vars));
+    const result = { added: vars.length, problems };
+    setReport(result);
+    return result;
+  }
+
+  function pasteIntoName(event: ClipboardEvent<HTMLInputElement>) {
+    const text = event.clipboardData.getData("text");
+    if (!looksLikeEnvBlock(text)) return;
+    event.preventDefault();
+    addBlock(text);
+  }
+
+  return (
+    <div className="env-editor">
+      {value.length === 0 ? (
+        <p className="muted env-empty">No variables yet.</p>
+      ) : (
+        <>
+          <div className="env-columns" aria-hidden="true">
+            <span>Name</span>
+            <span>Value</span>
+          </div>
+          <ol className="env-rows">
+            {value.map((variable, index) => {
+              const number = index + 1;
+              const nameError = errorAt(`env[${index}].name`);
+              const valueError = errorAt(`env[${index}].value`);
+              const nameId = `${id}-${index}-name`;
+              const valueId = `${id}-${index}-value`;
+              const multiline = variable.value.includes("\n");
+              const valueProps = {
+                id: valueId,
+                value: variable.value,
+                disabled,
+                spellCheck: false,
+                autoComplete: "off",
+                "aria-invalid": valueError === undefined ? undefined : true,
+                "aria-describedby": valueError === undefined ? undefined : `${valueId}-error`,
+                onBlur: () => {
+                  onFieldBlur(`env[${index}].value`);
+                },
+              } as const;
+              return (
+                <li key={index} className="env-row">
+                  <div className={`env-cell${nameError === undefined ? "" : " field-invalid"}`}>
+                    <label htmlFor={nameId} className="visually-hidden">
+                      Variable {number} name
+                    </label>
+                    <input
+                      id={nameId}
+                      className="env-name"
+                      value={variable.name}
+                      placeholder="NAME"
+                      disabled={disabled}
+                      spellCheck={false}
+                      autoComplete="off"
+                      autoCapitalize="none"
+                      aria-invalid={nameError === undefined ? undefined : true}
+                      aria-describedby={nameError === undefined ? undefined : `${nameId}-error`}
+                      onChange={(event) => {
+                        update(index, { name: event.target.value });
+                      }}
+                      onBlur={() => {
+                        onFieldBlur(`env[${index}].name`);
+                      }}
+                      onPaste={pasteIntoName}
+                    />
+                    {nameError === undefined ? null : (
+                      <p id={`${nameId}-error`} className="field-error">
+                        {withLabel(`Variable ${number} name`, nameError)}
+                      </p>
+                    )}
+                  </div>
+                  <div className={`env-cell${valueError === undefined ? "" : " field-invalid"}`}>
+                    <label htmlFor={valueId} className="visually-hidden">
+                      Variable {number} value
+                    </label>
+                    {multiline ? (
+                      <textarea
+                        {...valueProps}
+                        rows={Math.min(variable.value.split("\n").length, 6)}
+                        onChange={(event) => {
+                          update(index, { value: event.target.value });
+                        }}
+                      />
+                    ) : (
+                      <input
+                        {...valueProps}
+                        placeholder="value"
+                        onChange={(event) => {
+                          update(index, { value: event.target.value });
+                        }}
+                      />
+                    )}
+                    {valueError === undefined ? null : (
+                      <p id={`${valueId}-error`} className="field-error">
+                        {withLabel(`Variable ${number} value`, valueError)}
+                      </p>
+                    )}
+                  </div>
+                  <button
+                    type="button"
+                    className="button button-small button-quiet-danger env-remove"
+                    aria-label={`Remove variable ${number}${variable.name === "" ? "" : ` (${variable.name})`}`}
+                    disabled={disabled}
+                    onClick={() => {
+                      onChange(value.filter((_variable, at) => at !== index));
+                    }}
+                  >
+                    Remove
+                  </button>
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      )}
+      <div className="form-actions env-actions">
+        <button
+          type="button"
+          className="button button-small button-secondary"
+          disabled={disabled}
+          onClick={() => {
+            onChange([...value, { name: "", value: "" }]);
+            // The new row's name takes the focus, ready for typing (or pasting a whole .env block).
+            requestAnimationFrame(() => {
+              document.getElementById(`${id}-${value.length}-name`)?.focus();
+            });
+          }}
+        >
+          Add variable
+        </button>
+        <button
+          type="button"
+          className="button button-small button-quiet"
+          aria-expanded={pasting}
+          aria-controls={`${id}-paste`}
+          disabled={disabled}
+          onClick={() => {
+            setPasting(!pasting);
+          }}
+        >
+          Paste a .env block
+        </button>
+      </div>
+      {pasting ? (
+        <div className="env-paste" id={`${id}-paste`}>
+          <label htmlFor={`${id}-paste-text`}>Paste .env lines</label>
+          <p className="hint" id={`${id}-paste-hint`}>
+            One <code>NAME=value</code> per line. Comments (<code>#</code>), blank lines and{" "}
+            <code>export</code> are fine; quote values that hold spaces, <code>#</code> or line breaks.
+          </p>
+          <textarea
+            id={`${id}-paste-text`}
+            rows={5}
+            value={pasted}
+            spellCheck={false}
+            aria-describedby={`${id}-paste-hint`}
+            placeholder={'DATABASE_URL="postgres://db/app?sslmode=require"\nLOG_LEVEL=info'}
+            onChange={(event) => {
+              setPasted(event.target.value);
+            }}
+          />
+          <div className="form-actions">
+            <button
+              type="button"
+              className="button button-small button-secondary"
+              disabled={pasted.trim() === ""}
+              onClick={() => {
+                const result = addBlock(pasted);
+                // Done unless some lines need fixing: those stay for the person to correct.
+                if (result.problems.length === 0) {
+                  setPasted("");
+                  setPasting(false);
+                }
+              }}
+            >
+              Add variables
+            </button>
+            <button
+              type="button"
+              className="button button-small button-quiet"
+              onClick={() => {
+                setPasting(false);
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
+      <PasteOutcome report={report} />
+    </div>
+  );
+}
+
+function PasteOutcome({ report }: { report: PasteReport | undefined }) {
+  if (report === undefined) return null;
+  return (
+    <div className="env-report">
+      <p role="status">
+        {report.added === 0 ? "No variables were added." : `Added ${plural(report.added, "variable")}.`}
+      </p>
+      {report.problems.length === 0 ? null : (
+        <div className="form-error" role="alert">
+          <p>
+            {report.problems.length === 1 ? "One line was" : `${report.problems.length} lines were`} not
+            added:
+          </p>
+          <ul className="env-problems">
+            {report.problems.map((problem) => (
+              <li key={problem.line}>
+                Line {problem.line}: {problem.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

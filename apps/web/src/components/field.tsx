@@ -1,0 +1,53 @@
+import { type InputHTMLAttributes, type ReactNode, useId } from "react";
+import { withLabel } from "../lib/project-name.js";
+
+interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
+  label: string;
+  /** What the value should look like, shown under the label before anything goes wrong. */
+  hint?: ReactNode;
+  /** Why the value was refused, worded to follow the label ("must be…"). */
+  error?: string | undefined;
+}
+
+/** A labelled input whose hint and error are tied to it for screen readers. */
+export function Field({ label, hint, error, className, ...input }: FieldProps) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint === undefined ? undefined : hintId, error === undefined ? undefined : errorId]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <div
+      className={`field${error === undefined ? "" : " field-invalid"}${className === undefined ? "" : ` ${className}`}`}
+    >
+      <label htmlFor={id}>{label}</label>
+      {hint === undefined ? null : (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      )}
+      <input
+        id={id}
+        aria-invalid={error === undefined ? undefined : true}
+        aria-describedby={describedBy === "" ? undefined : describedBy}
+        {...input}
+      />
+      {error === undefined ? null : (
+        <p id={errorId} className="field-error">
+          {withLabel(label, error)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A refusal that concerns the whole form, read out as soon as it appears. */
+export function FormError({ message }: { message: string | undefined }) {
+  if (message === undefined) return null;
+  return (
+    <div className="form-error" role="alert">
+      {message}
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { useId } from "react";
+import { type AppState, progressLabel } from "../lib/app-state.js";
+
+/**
+ * How far the rollout of the current revision got: ready replicas of the newest ReplicaSet against the desired
+ * count. A progressbar for assistive technology, with the count in words.
+ */
+export function RolloutProgress({
+  state,
+  progress,
+}: {
+  state: AppState;
+  progress: { done: number; total: number };
+}) {
+  const labelId = useId();
+  const label = progressLabel(progress);
+  const percent = progress.total === 0 ? 100 : Math.round((progress.done / progress.total) * 100);
+  return (
+    <div className={`rollout rollout-${state}`}>
+      <p id={labelId} className="rollout-label">
+        {label}
+      </p>
+      {progress.total === 0 ? null : (
+        <div
+          className="progress"
+          role="progressbar"
+          aria-labelledby={labelId}
+          aria-valuemin={0}
+          aria-valuemax={progress.total}
+          aria-valuenow={progress.done}
+          aria-valuetext={label}
+        >
+          <div className="progress-fill" style={{ width: `${percent}%` }} />
+        </div>
+      )}
+    </div>
+  );
+}

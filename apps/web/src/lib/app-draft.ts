@@ -1,0 +1,369 @@
+// The deploy form's model: what the person typed (strings, as inputs hold them), the spec it makes for the chosen
+// pack, and where each validation issue goes. Field paths are the default pack's spec paths (`ports[0].port`,
+// `env[1].name`); a classic@1 spec's paths (`ports.targetPort`, `envs[1].name`) are translated onto them.
+import type { EnvVar } from "./env-file.js";
+import type { FieldIssue } from "./errors.js";
+import { type JsonSchema, schemaIssues } from "./schema-check.js";
+
+export const PROBE_KINDS = ["liveness", "readiness", "startup"] as const;
+export type ProbeKind = (typeof PROBE_KINDS)[number];
+
+export interface PortDraft {
+  name: string;
+  port: string;
+  containerPort: string;
+  protocol: string;
+}
+
+export interface ProbeDraft {
+  type: "none" | "http" | "tcp";
+  path: string;
+  port: string;
+}
+
+export interface AppDraft {
+  name: string;
+  image: string;
+  ports: PortDraft[];
+  env: EnvVar[];
+  scaling: "fixed" | "auto";
+  replicas: string;
+  autoscaling: { min: string; max: string; cpuPercent: string; memoryPercent: string };
+  resources: { requestsCpu: string; requestsMemory: string; limitsCpu: string; limitsMemory: string };
+  probes: Record<ProbeKind, ProbeDraft>;
+  serviceType: "ClusterIP" | "LoadBalancer";
+  loadBalancerClass: string;
+  ingressHost: string;
+  ingressPath: string;
+  tls: "none" | "secret" | "issuer";
+  tlsSecretName: string;
+  tlsClusterIssuer: string;
+}
+
+export function emptyPort(): PortDraft {
+  return { name: "", port: "", containerPort: "", protocol: "TCP" };
+}
+
+export function emptyDraft(): AppDraft {
+  const noProbe: ProbeDraft = { type: "none", path: "", port: "" };
+  return {
+    name: "",
+    image: "",
+    ports: [{ ...emptyPort(), port: "80" }],
+    env: [],
+    scaling: "fixed",
+    replicas: "1",
+    autoscaling: { min: "2", max: "5", cpuPercent: "80", memoryPercent: "" },
+    resources: { requestsCpu: "", requestsMemory: "", limitsCpu: "", limitsMemory: "" },
+    probes: { liveness: noProbe, readiness: noProbe, startup: noProbe },
+    serviceType: "ClusterIP",
+    loadBalancerClass: "",
+    ingressHost: "",
+    ingressPath: "",
+    tls: "none",
+    tlsSecretName: "",
+    tlsClusterIssuer: "",
+  };
+}
+
+/** Which parts of the form a pack's spec has, read from its JSON Schema. */
+export interface SpecShape {
+  /** default@2: a list of `{ name?, port, containerPort?, protocol? }`; classic@1: one `{ port, targetPort }`. */
+  ports: "list" | "single";
+  envKey: "env" | "envs" | undefined;
+  scaling: boolean;
+  resources: boolean;
+  probes: boolean;
+  service: boolean;
+  ingress: boolean;
+}
+
+export function shapeOf(schema: JsonSchema): SpecShape {
+  const properties = schema.properties ?? {};
+  const has = (key: string) => properties[key] !== undefined;
+  return {
+    ports: properties.ports?.type === "array" ? "list" : "single",
+    envKey: has("env") ? "env" : has("envs") ? "envs" : undefined,
+    scaling: has("replicas") && has("autoscaling"),
+    resources: has("resources"),
+    probes: has("probes"),
+    service: has("service"),
+    ingress: has("ingress"),
+  };
+}
+
+/** A schema default for a placeholder ("100m" for resources.requests.cpu), or undefined. */
+export function schemaDefault(schema: JsonSchema, path: readonly string[]): string | undefined {
+  let node: JsonSchema | undefined = schema;
+  for (const key of path) node = node?.properties?.[key];
+  const value = node?.default;
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
+/** A whole number typed as text becomes a number; anything else stays text, for the checks to explain. */
+function numeric(text: string): number | string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  return /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+/** A probe's or an Ingress's port: a number, or the name of one of the app's ports. */
+function portReference(text: string): number | string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+function text(value: string): string | undefined {
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+/** Drops undefined values, so that a spec holds only what was given (the pack fills in its defaults). */
+function compact(record: Record<string, unknown>): Record<string, unknown> | undefined {
+  const entries = Object.entries(record).filter(([, value]) => value !== undefined);
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+/** Env rows that say something: a row added and left empty is not a variable. */
+export function filledEnvRows(env: readonly EnvVar[]): number[] {
+  return env.flatMap((variable, index) =>
+    variable.name.trim() === "" && variable.value === "" ? [] : [index],
+  );
+}
+
+/** The spec for `apps.create` / `apps.previewManifests` (without `name`: the server sets it). */
+export function specFromDraft(draft: AppDraft, shape: SpecShape): Record<string, unknown> {
+  const env = filledEnvRows(draft.env).map((index) => ({
+    name: draft.env[index]!.name.trim(),
+    value: draft.env[index]!.value,
+  }));
+  const spec: Record<string, unknown> = { image: text(draft.image) };
+  if (shape.ports === "list") {
+    spec.ports = draft.ports.map((port) =>
+      compact({
+        name: text(port.name),
+        port: numeric(port.port),
+        containerPort: numeric(port.containerPort),
+        protocol: port.protocol === "TCP" ? undefined : port.protocol,
+      }),
+    );
+    // An empty row still counts: it says where the missing port is.
+    spec.ports = (spec.ports as (Record<string, unknown> | undefined)[]).map((port) => port ?? {});
+  } else {
+    const first = draft.ports[0] ?? emptyPort();
+    spec.ports = compact({
+      port: numeric(first.port),
+      targetPort: numeric(first.containerPort === "" ? first.port : first.containerPort),
+    });
+  }
+  if (shape.envKey !== undefined && env.length > 0) spec[shape.envKey] = env;
+  if (shape.scaling) {
+    if (draft.scaling === "fixed") spec.replicas = numeric(draft.replicas);
+    else {
+      spec.autoscaling =
+        compact({
+          min: numeric(draft.autoscaling.min),
+          max: numeric(draft.autoscaling.max),
+          cpuPercent: numeric(draft.autoscaling.cpuPercent),
+          memoryPercent: numeric(draft.autoscaling.memoryPercent),
+        }) ?? {};
+    }
+  }
+  if (shape.resources) {
+    const { requestsCpu, requestsMemory, limitsCpu, limitsMemory } = draft.resources;
+    spec.resources = compact({
+      requests: compact({ cpu: text(requestsCpu), memory: text(requestsMemory) }),
+      limits: compact({ cpu: text(limitsCpu), memory: text(limitsMemory) }),
+    });
+  }
+  if (shape.probes) {
+    spec.probes = compact(
+      Object.fromEntries(
+        PROBE_KINDS.map((kind) => {
+          const probe = draft.probes[kind];
+          if (probe.type === "none") return [kind, undefined];
+          return [
+            kind,
+            compact({
+              type: probe.type,
+              path: probe.type === "http" ? text(probe.path) : undefined,
+              port: portReference(probe.port),
+            }),
+          ];
+        }),
+      ),
+    );
+  }
+  if (shape.service && draft.serviceType === "LoadBalancer") {
+    spec.service = compact({ type: "LoadBalancer", loadBalancerClass: text(draft.loadBalancerClass) });
+  }
+  if (shape.ingress && text(draft.ingressHost) !== undefined) {
+    spec.ingress = compact({
+      host: text(draft.ingressHost),
+      path: text(draft.ingressPath),
+      tls:
+        draft.tls === "secret"
+          ? { secretName: text(draft.tlsSecretName) ?? "" }
+          : draft.tls === "issuer"
+            ? { clusterIssuer: text(draft.tlsClusterIssuer) ?? "" }
+            : undefined,
+    });
+  }
+  return compact(spec) ?? {};
+}
+
+/**
+ * A server path (`spec.ports.targetPort`, `spec.envs[0].name`, `name`) as the form's own (`ports[0].containerPort`,
+ * `env[2].name`: the index counts the form's rows, empty ones included).
+ */
+export function formPath(serverPath: string, draft: AppDraft, shape: SpecShape): string {
+  let path = serverPath.replace(/^spec(\.|$)/, "");
+  if (path === "") return "";
+  if (shape.ports === "single") {
+    path = path
+      .replace(/^ports\.port\b/, "ports[0].port")
+      .replace(/^ports\.targetPort\b/, "ports[0].containerPort");
+  }
+  const env = /^envs?\[(\d+)\](.*)$/.exec(path);
+  if (env !== null) {
+    const row = filledEnvRows(draft.env)[Number(env[1])];
+    return row === undefined ? "env" : `env[${row}]${env[2]}`;
+  }
+  return path.replace(/^envs\b/, "env");
+}
+
+/** Every input and section of the form as it stands, by path: where an issue can be shown. */
+export function formPaths(draft: AppDraft, shape: SpecShape): Set<string> {
+  const paths = new Set(["name", "image", "ports"]);
+  draft.ports.forEach((_port, index) => {
+    const fields =
+      shape.ports === "list" ? ["name", "port", "containerPort", "protocol"] : ["port", "containerPort"];
+    for (const field of fields) paths.add(`ports[${index}].${field}`);
+    if (shape.ports === "single") return;
+    paths.add(`ports[${index}]`);
+  });
+  if (shape.envKey !== undefined) {
+    paths.add("env");
+    draft.env.forEach((_variable, index) => {
+      paths.add(`env[${index}].name`);
+      paths.add(`env[${index}].value`);
+    });
+  }
+  if (shape.scaling) {
+    if (draft.scaling === "fixed") paths.add("replicas");
+    else
+      for (const key of ["", ".min", ".max", ".cpuPercent", ".memoryPercent"]) paths.add(`autoscaling${key}`);
+  }
+  if (shape.resources) {
+    for (const key of ["", ".requests.cpu", ".requests.memory", ".limits.cpu", ".limits.memory"])
+      paths.add(`resources${key}`);
+  }
+  if (shape.probes) {
+    paths.add("probes");
+    for (const kind of PROBE_KINDS) {
+      paths.add(`probes.${kind}`);
+      paths.add(`probes.${kind}.type`);
+      if (draft.probes[kind].type === "none") continue;
+      paths.add(`probes.${kind}.port`);
+      if (draft.probes[kind].type === "http") paths.add(`probes.${kind}.path`);
+    }
+  }
+  if (shape.service) {
+    paths.add("service");
+    paths.add("service.type");
+    if (draft.serviceType === "LoadBalancer") paths.add("service.loadBalancerClass");
+  }
+  if (shape.ingress) {
+    paths.add("ingress");
+    paths.add("ingress.host");
+    if (draft.ingressHost.trim() !== "") {
+      paths.add("ingress.path");
+      paths.add("ingress.tls");
+      if (draft.tls === "secret") paths.add("ingress.tls.secretName");
+      if (draft.tls === "issuer") paths.add("ingress.tls.clusterIssuer");
+    }
+  }
+  return paths;
+}
+
+export interface PlacedIssues {
+  /** Message per form path (several issues at one path are joined). */
+  byPath: Map<string, string>;
+  /** Issues no input or section of the form stands for, as the server wrote them. */
+  unplaced: FieldIssue[];
+}
+
+/**
+ * Puts each issue beside its input; an issue about something the form has no input for goes to the nearest section
+ * that contains it (`resources.requests` → the Resources section), or, failing that, above the form.
+ */
+export function placeIssues(issues: readonly FieldIssue[], draft: AppDraft, shape: SpecShape): PlacedIssues {
+  const paths = formPaths(draft, shape);
+  const byPath = new Map<string, string>();
+  const unplaced: FieldIssue[] = [];
+  for (const issue of issues) {
+    let path = formPath(issue.path, draft, shape);
+    while (path !== "" && !paths.has(path)) path = parentPath(path);
+    if (path === "") {
+      unplaced.push(issue);
+      continue;
+    }
+    const message = withoutOwnPath(issue);
+    const before = byPath.get(path);
+    if (before === undefined) byPath.set(path, message);
+    else if (!before.split("; ").includes(message)) byPath.set(path, `${before}; ${message}`);
+  }
+  return { byPath, unplaced };
+}
+
+/**
+ * The packs start some messages with the value's path ("ports[1].port repeats ports[0].port"); beside the input, its
+ * label says that better ("Port repeats ports[0].port").
+ */
+export function withoutOwnPath(issue: FieldIssue): string {
+  const [first = "", ...rest] = issue.message.split(" ");
+  const generic = (path: string) => path.replace(/^spec\./, "").replace(/\[\d*\]/g, "[]");
+  return rest.length > 0 && /[.[]/.test(first) && generic(first) === generic(issue.path)
+    ? rest.join(" ")
+    : issue.message;
+}
+
+export function parentPath(path: string): string {
+  const cut = Math.max(path.lastIndexOf("."), path.lastIndexOf("["));
+  return cut <= 0 ? "" : path.slice(0, cut);
+}
+
+/** Whether `path` is `prefix` or inside it (`ports[0].port` is inside `ports` and `ports[0]`). */
+export function isWithin(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+const APP_NAME_MAX = 53;
+
+/**
+ * What the form can tell before asking the server: the pack's JSON Schema over the spec (with the app's name), and
+ * the rules a schema cannot say (repeated env names, the app-name length the server allows).
+ */
+export function draftIssues(draft: AppDraft, schema: JsonSchema): FieldIssue[] {
+  const shape = shapeOf(schema);
+  const spec = specFromDraft(draft, shape);
+  const issues = schemaIssues(schema, { ...spec, name: text(draft.name) }).map((issue) => ({
+    ...issue,
+    path: formPath(issue.path, draft, shape),
+  }));
+  if (draft.name.trim().length > APP_NAME_MAX) {
+    issues.push({ path: "name", message: `must be at most ${APP_NAME_MAX} characters` });
+  }
+  if (shape.envKey !== undefined) {
+    const seen = new Map<string, number>();
+    draft.env.forEach((variable, index) => {
+      const name = variable.name.trim();
+      if (name === "") return;
+      const first = seen.get(name);
+      if (first === undefined) seen.set(name, index);
+      else issues.push({ path: `env[${index}].name`, message: `repeats variable ${first + 1} (${name})` });
+    });
+  }
+  return issues;
+}

@@ -1,0 +1,216 @@
+// The app's environment variables. Saving makes a new revision (apps.update with the current spec and the new
+// variables) from the revision the person started editing: if someone else changed the app meanwhile, the server
+// refuses and the page offers to reload rather than overwrite their change.
+import { useMutation } from "@tanstack/react-query";
+import { type SubmitEvent, useRef, useState } from "react";
+import { EnvEditor } from "../../components/env-editor.js";
+import { FormError } from "../../components/field.js";
+import { PendingButton } from "../../components/submit-button.js";
+import { useToast } from "../../components/toast.js";
+import { filledEnvRows } from "../../lib/app-draft.js";
+import { envKeyOf } from "../../lib/app-state.js";
+import { ENV_NAME_PATTERN, ENV_NAME_RULE, type EnvVar } from "../../lib/env-file.js";
+import { type FieldIssue, describeError, errorCode, fieldIssues } from "../../lib/errors.js";
+import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
+import { useTRPC } from "../../trpc.js";
+import type { AppContext } from "./app-page.js";
+
+/** Issues of the rows as typed: paths are `env[row]`, rows counted on screen. */
+export function envIssues(env: readonly EnvVar[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const seen = new Map<string, number>();
+  env.forEach((variable, row) => {
+    const name = variable.name.trim();
+    if (name === "") {
+      if (variable.value !== "") issues.push({ path: `env[${row}].name`, message: "must not be empty" });
+      return;
+    }
+    if (!ENV_NAME_PATTERN.test(name))
+      issues.push({ path: `env[${row}].name`, message: `must be ${ENV_NAME_RULE}` });
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, row);
+    else issues.push({ path: `env[${row}].name`, message: `repeats variable ${first + 1} (${name})` });
+  });
+  return issues;
+}
+
+/** A server issue (`spec.env[1].name`, counting only the variables sent) on the row it is about. */
+function rowIssue(issue: FieldIssue, env: readonly EnvVar[]): FieldIssue | undefined {
+  const match = /^spec\.envs?\[(\d+)\](\.name|\.value)?$/.exec(issue.path);
+  if (match === null) return undefined;
+  const row = filledEnvRows(env)[Number(match[1])];
+  return row === undefined
+    ? undefined
+    : { path: `env[${row}]${match[2] ?? ".name"}`, message: issue.message };
+}
+
+export function AppEnvironment({ context }: { context: AppContext }) {
+  const { app, mayManage } = context;
+  if (!mayManage) return <EnvironmentTable env={app.env} />;
+  return <EnvironmentForm context={context} />;
+}
+
+function EnvironmentTable({ env }: { env: readonly EnvVar[] }) {
+  return (
+    <section aria-labelledby="env-title">
+      <div className="section-header">
+        <h2 id="env-title">Environment variables</h2>
+      </div>
+      {env.length === 0 ? (
+        <p className="muted">This app has no environment variables.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="stack-on-phone env-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {env.map((variable) => (
+                <tr key={variable.name}>
+                  <td data-label="Name">
+                    <code>{variable.name}</code>
+                  </td>
+                  <td data-label="Value" className="env-value">
+                    {variable.value === "" ? <span className="muted">(empty)</span> : variable.value}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function EnvironmentForm({ context }: { context: AppContext }) {
+  const { app, changed } = context;
+  const trpc = useTRPC();
+  const toast = useToast();
+  // The revision the edits start from: saving is refused if the app moved on since.
+  const [base, setBase] = useState({ revision: app.revision, env: app.env });
+  const [draft, setDraft] = useState<EnvVar[]>(app.env);
+  const [submitted, setSubmitted] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(base.env);
+  // Untouched, the editor follows the app (a roll back, someone else's change).
+  if (!dirty && app.revision !== base.revision) {
+    setBase({ revision: app.revision, env: app.env });
+    setDraft(app.env);
+  }
+
+  const save = useMutation(
+    trpc.apps.update.mutationOptions({
+      onSuccess: async (result, variables) => {
+        toast.success(`Variables saved: revision ${result.revision} of ${app.name} is rolling out.`);
+        const saved = ((variables.spec as Record<string, unknown>)[envKeyOf(app.spec, app.pack)] ??
+          []) as EnvVar[];
+        setBase({ revision: result.revision, env: saved });
+        setDraft(saved);
+        setSubmitted(false);
+        await changed();
+      },
+      onError: focusFirstInvalid,
+    }),
+  );
+  const conflict = errorCode(save.error) === "CONFLICT";
+  const serverRows = fieldIssues(save.error).map((issue) => rowIssue(issue, draft));
+  const unplaced = fieldIssues(save.error).filter((_issue, index) => serverRows[index] === undefined);
+  const issues = [
+    ...(submitted ? envIssues(draft) : []),
+    ...serverRows.filter((issue) => issue !== undefined),
+  ];
+  const errorAt = (path: string) => {
+    const messages = issues.filter((issue) => issue.path === path).map((issue) => issue.message);
+    return messages.length === 0 ? undefined : [...new Set(messages)].join("; ");
+  };
+
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (envIssues(draft).length > 0) {
+      focusFirstInvalid();
+      return;
+    }
+    const env = filledEnvRows(draft).map((row) => ({
+      name: draft[row]!.name.trim(),
+      value: draft[row]!.value,
+    }));
+    const spec = { ...(app.spec as Record<string, unknown>), [envKeyOf(app.spec, app.pack)]: env };
+    save.mutate({ project: app.project, name: app.name, spec, expectedRevision: base.revision });
+  }
+
+  function reload() {
+    setBase({ revision: app.revision, env: app.env });
+    setDraft(app.env);
+    setSubmitted(false);
+    save.reset();
+    void context.changed();
+  }
+
+  return (
+    <section aria-labelledby="env-title">
+      <div className="section-header">
+        <h2 id="env-title">Environment variables</h2>
+      </div>
+      <p className="muted">
+        Saving makes a new revision and rolls the pods over to it; the revisions tab can roll it back. Values
+        are visible to everyone in the project: keep secrets out.
+      </p>
+      <form
+        ref={formRef}
+        className="card env-form"
+        onSubmit={submit}
+        noValidate
+        aria-label="Environment variables"
+      >
+        {conflict ? (
+          <div className="form-error" role="alert">
+            <p>
+              Someone else changed {app.name} since you started editing (you started from revision{" "}
+              {base.revision}
+              ). Reload to see their change, then make yours again: your unsaved edits here will be replaced.
+            </p>
+            <button type="button" className="button button-small button-secondary" onClick={reload}>
+              Reload the app
+            </button>
+          </div>
+        ) : (
+          <FormError
+            message={
+              save.error === null
+                ? undefined
+                : unplaced.length > 0 || fieldIssues(save.error).length === 0
+                  ? describeError(save.error)
+                  : undefined
+            }
+          />
+        )}
+        <EnvEditor value={draft} onChange={setDraft} errorAt={errorAt} disabled={save.isPending} />
+        <div className="form-actions env-save">
+          <PendingButton pending={save.isPending} pendingLabel="Saving…" disabled={!dirty}>
+            Save variables
+          </PendingButton>
+          {dirty && !save.isPending ? (
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => {
+                setDraft(base.env);
+                setSubmitted(false);
+                save.reset();
+              }}
+            >
+              Discard changes
+            </button>
+          ) : null}
+          {dirty ? <span className="muted">Unsaved changes</span> : null}
+        </div>
+      </form>
+    </section>
+  );
+}

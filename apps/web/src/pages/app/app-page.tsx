@@ -1,0 +1,322 @@
+// One app: its live status (a rollout progress bar fed by apps.watchStatus), the actions that change it, and tabs for
+// its pods and events, environment, revisions, logs, metrics and settings. Tabs are `?tab=` links, so each can be
+// linked to and the back button moves between them.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Suspense, lazy, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
+import { AppStateBadge } from "../../components/app-state-badge.js";
+import { ConfirmButton } from "../../components/confirm-button.js";
+import { PageTitle } from "../../components/page-title.js";
+import { Loading, QueryError } from "../../components/query-state.js";
+import { RoleBadge } from "../../components/role-badge.js";
+import { RolloutProgress } from "../../components/rollout-progress.js";
+import { PendingButton } from "../../components/submit-button.js";
+import { useToast } from "../../components/toast.js";
+import { type AppDetails, type AppStatus, newestStatus } from "../../lib/app-state.js";
+import { describeError, errorCode } from "../../lib/errors.js";
+import { formatDateTime, formatRelative } from "../../lib/format.js";
+import { canManageApps } from "../../lib/roles.js";
+import { useTRPC } from "../../trpc.js";
+import { AppEnvironment } from "./app-environment.js";
+import { AppOverview } from "./app-overview.js";
+import { AppRevisions } from "./app-revisions.js";
+import { AppSettings } from "./app-settings.js";
+import { useWatchedStatus } from "./use-watched-status.js";
+
+const AppLogs = lazy(() => import("./app-logs.js"));
+const AppMetrics = lazy(() => import("./app-metrics.js"));
+
+const TABS = [
+  { id: "overview", label: "Overview" },
+  { id: "environment", label: "Environment" },
+  { id: "revisions", label: "Revisions" },
+  { id: "logs", label: "Logs" },
+  { id: "metrics", label: "Metrics" },
+  { id: "settings", label: "Settings", managersOnly: true },
+] as const;
+type TabId = (typeof TABS)[number]["id"];
+
+/** What every part of the page needs to change the app and have the page follow. */
+export interface AppContext {
+  app: AppDetails;
+  mayManage: boolean;
+  /** After a change that rolls out: read the app again and watch the new rollout. */
+  changed: () => Promise<void>;
+}
+
+export default function AppPage() {
+  const { name: project = "", app: name = "" } = useParams();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [generation, setGeneration] = useState(0);
+  const watched = useWatchedStatus(project, name, generation);
+  const app = useQuery({
+    ...trpc.apps.get.queryOptions({ project, name }),
+    // The stream reports while something happens; afterwards a slow poll notices what happens later (a crash).
+    refetchInterval: watched.live ? false : 15_000,
+  });
+  const projectPath = `/projects/${encodeURIComponent(project)}`;
+
+  async function changed() {
+    setGeneration((current) => current + 1);
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name })),
+      queryClient.invalidateQueries(trpc.apps.revisions.pathFilter()),
+      queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
+    ]);
+  }
+
+  const breadcrumb = (
+    <p className="breadcrumb">
+      <Link to="/projects">Projects</Link> <span aria-hidden="true">/</span>{" "}
+      <Link to={projectPath}>{project}</Link> <span aria-hidden="true">/</span>
+    </p>
+  );
+
+  if (app.isPending) return <Loading what={`app "${name}"`} />;
+  if (app.isError) {
+    if (errorCode(app.error) === "NOT_FOUND") {
+      return (
+        <div className="page">
+          <PageTitle>App not found</PageTitle>
+          {breadcrumb}
+          <h1>App not found</h1>
+          <p>{describeError(app.error)}</p>
+          <p>
+            It may have been deleted. <Link to={projectPath}>See the apps of {project}</Link>
+          </p>
+        </div>
+      );
+    }
+    return <QueryError error={app.error} retry={app.refetch} what={`app "${name}"`} />;
+  }
+
+  const details = app.data;
+  const status = newestStatus(watched.status, details.status) ?? details.status;
+  const context: AppContext = {
+    app: { ...details, status },
+    mayManage: canManageApps(details.yourRole),
+    changed,
+  };
+  return (
+    <div className="page">
+      <PageTitle>{`${name} · ${project}`}</PageTitle>
+      {breadcrumb}
+      <AppHeader context={context} />
+      <StatusCard context={context} live={watched.live} />
+      <AppTabs context={context} />
+    </div>
+  );
+}
+
+function AppHeader({ context }: { context: AppContext }) {
+  const { app, mayManage } = context;
+  return (
+    <header className="page-header app-header">
+      <div className="app-title">
+        <h1>{app.name}</h1>
+        <p className="muted">
+          {app.image === undefined ? null : (
+            <>
+              Image <code>{app.image}</code> ·{" "}
+            </>
+          )}
+          revision {app.revision} · pack <code>{app.pack}</code> · updated{" "}
+          <time dateTime={app.updatedAt} title={formatDateTime(app.updatedAt)}>
+            {formatRelative(app.updatedAt)}
+          </time>
+        </p>
+        <p className="muted app-role">
+          Your role: <RoleBadge role={app.yourRole} />
+          {mayManage ? null : " (you can look, not change)"}
+        </p>
+      </div>
+      {mayManage ? <AppActions context={context} /> : null}
+    </header>
+  );
+}
+
+/** Restart and Redeploy: for creators and editors (the server refuses viewers anyway). */
+function AppActions({ context }: { context: AppContext }) {
+  const { app } = context;
+  const restart = useRestart(context);
+  const redeploy = useRedeploy(context);
+  return (
+    <div className="app-actions">
+      <ConfirmButton
+        label="Restart"
+        question={`Restart every pod of ${app.name}? They are replaced one by one.`}
+        confirmLabel="Restart"
+        pendingLabel="Restarting…"
+        pending={restart.isPending}
+        variant="secondary"
+        onConfirm={() => {
+          restart.mutate({ project: app.project, name: app.name });
+        }}
+      />
+      {app.status.state === "drifted" ? null : (
+        <PendingButton
+          type="button"
+          variant="secondary"
+          className="button-small"
+          pending={redeploy.isPending}
+          pendingLabel="Redeploying…"
+          title="Apply the current revision again, repairing anything changed outside BabyHelm"
+          onClick={() => {
+            redeploy.mutate({ project: app.project, name: app.name });
+          }}
+        >
+          Redeploy
+        </PendingButton>
+      )}
+    </div>
+  );
+}
+
+function useRestart({ app, changed }: AppContext) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  return useMutation(
+    trpc.apps.restart.mutationOptions({
+      onSuccess: async () => {
+        toast.success(`Restarting ${app.name}: new pods replace the old ones one by one.`);
+        await changed();
+      },
+      onError: (error) => {
+        toast.error(`Could not restart ${app.name}. ${describeError(error)}`);
+      },
+    }),
+  );
+}
+
+function useRedeploy({ app, changed }: AppContext) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  return useMutation(
+    trpc.apps.redeploy.mutationOptions({
+      onSuccess: async (result) => {
+        toast.success(`Revision ${result.revision} of ${app.name} was applied again.`);
+        await changed();
+      },
+      onError: (error) => {
+        toast.error(`Could not redeploy ${app.name}. ${describeError(error)}`);
+      },
+    }),
+  );
+}
+
+function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
+  const { app, mayManage } = context;
+  const status: AppStatus = app.status;
+  const redeploy = useRedeploy(context);
+  return (
+    <section className={`card status-card status-${status.state}`} aria-labelledby="status-title">
+      <div className="status-head">
+        <h2 id="status-title">Status</h2>
+        <AppStateBadge state={status.state} />
+        {live ? (
+          <span className="live-dot" title="Following the cluster as it changes">
+            live
+          </span>
+        ) : null}
+      </div>
+      <p className="status-message" role="status">
+        {status.message}
+      </p>
+      <RolloutProgress state={status.state} progress={status.progress} />
+      {status.state === "failed" ? (
+        <p className="status-next">
+          {!mayManage
+            ? "A creator or editor of the project can roll it back or fix it."
+            : app.revision > 1
+              ? "The pods of the previous revision keep serving if they can. Roll back to a revision that worked on the Revisions tab, or change what made this one fail."
+              : "Nothing serves yet. If the image is wrong, delete the app on the Settings tab and deploy it again with an image the cluster can pull."}
+        </p>
+      ) : null}
+      {status.state === "drifted" ? (
+        <div className="drift-action">
+          <p>
+            {mayManage
+              ? "Redeploy to put back what BabyHelm applied for the current revision."
+              : "A creator or editor of the project can redeploy to restore it."}
+          </p>
+          {mayManage ? (
+            <PendingButton
+              type="button"
+              pending={redeploy.isPending}
+              pendingLabel="Redeploying…"
+              onClick={() => {
+                redeploy.mutate({ project: app.project, name: app.name });
+              }}
+            >
+              Redeploy
+            </PendingButton>
+          ) : null}
+        </div>
+      ) : null}
+      <AppLinks links={app.links} />
+    </section>
+  );
+}
+
+const LINK_LABELS: Record<AppDetails["links"][number]["kind"], string> = {
+  ingress: "URL",
+  "load-balancer": "Address",
+  dashboard: "Dashboard",
+};
+
+function AppLinks({ links }: { links: AppDetails["links"] }) {
+  if (links.length === 0) {
+    return (
+      <p className="muted app-links-none">
+        No address outside the cluster: other apps of the project reach it by its name. Deploy it with an
+        Ingress host or a LoadBalancer Service to open it to the world.
+      </p>
+    );
+  }
+  return (
+    <ul className="app-links" aria-label="Links">
+      {links.map((link) => (
+        <li key={`${link.kind}:${link.url}`}>
+          <span className="muted">{LINK_LABELS[link.kind]}</span>{" "}
+          <a href={link.url} target="_blank" rel="noreferrer noopener">
+            {link.kind === "dashboard" ? "CPU and memory in Grafana" : link.url}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AppTabs({ context }: { context: AppContext }) {
+  const [params] = useSearchParams();
+  const tabs = TABS.filter((tab) => !("managersOnly" in tab) || context.mayManage);
+  const requested = params.get("tab");
+  const current: TabId = tabs.find((tab) => tab.id === requested)?.id ?? "overview";
+  return (
+    <>
+      <nav className="tabs" aria-label="App sections">
+        {tabs.map((tab) => (
+          <Link
+            key={tab.id}
+            to={{ search: tab.id === "overview" ? "" : `?tab=${tab.id}` }}
+            aria-current={tab.id === current ? "page" : undefined}
+          >
+            {tab.label}
+          </Link>
+        ))}
+      </nav>
+      <div className="tab-panel">
+        {current === "overview" ? <AppOverview context={context} /> : null}
+        {current === "environment" ? <AppEnvironment context={context} /> : null}
+        {current === "revisions" ? <AppRevisions context={context} /> : null}
+        {current === "settings" ? <AppSettings context={context} /> : null}
+        {current === "logs" || current === "metrics" ? (
+          <Suspense fallback={<Loading what={current} />}>
+            {current === "logs" ? <AppLogs context={context} /> : <AppMetrics context={context} />}
+          </Suspense>
+        ) : null}
+      </div>
+    </>
+  );
+}

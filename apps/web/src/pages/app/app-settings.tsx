@@ -1,0 +1,198 @@
+// The app's pack (upgrading to a newer version, after seeing what it would change) and deleting the app, confirmed
+// by typing its name. For creators and editors: viewers do not get this tab.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type SubmitEvent, useState } from "react";
+import { useNavigate } from "react-router";
+import { Field, FormError } from "../../components/field.js";
+import { SelectField } from "../../components/select-field.js";
+import { PendingButton } from "../../components/submit-button.js";
+import { TextDiff } from "../../components/text-diff.js";
+import { useToast } from "../../components/toast.js";
+import { compareVersions, splitPackRef } from "../../lib/app-state.js";
+import { describeError } from "../../lib/errors.js";
+import { plural } from "../../lib/format.js";
+import { useTRPC } from "../../trpc.js";
+import type { AppContext } from "./app-page.js";
+
+export function AppSettings({ context }: { context: AppContext }) {
+  return (
+    <>
+      <PackUpgrade context={context} />
+      <DeleteApp context={context} />
+    </>
+  );
+}
+
+function PackUpgrade({ context }: { context: AppContext }) {
+  const { app, changed } = context;
+  const trpc = useTRPC();
+  const toast = useToast();
+  const packs = useQuery({ ...trpc.apps.packs.queryOptions({ project: app.project }), staleTime: Infinity });
+  const current = splitPackRef(app.pack);
+  const newer = (packs.data ?? [])
+    .filter((pack) => pack.name === current.name && compareVersions(pack.version, current.version) > 0)
+    .sort((a, b) => compareVersions(b.version, a.version));
+  const [chosen, setChosen] = useState<string | undefined>();
+  const target = chosen ?? newer[0]?.ref;
+
+  const preview = useMutation(trpc.apps.upgradePack.mutationOptions());
+  const upgrade = useMutation(
+    trpc.apps.upgradePack.mutationOptions({
+      onSuccess: async (result) => {
+        toast.success(
+          `${app.name} now uses ${result.to}: revision ${result.revision ?? "?"} is rolling out.`,
+        );
+        preview.reset();
+        await changed();
+      },
+    }),
+  );
+  const plan = preview.data !== undefined && preview.variables.to === target ? preview.data : undefined;
+
+  return (
+    <section className="card" aria-labelledby="pack-title">
+      <h2 id="pack-title">Template pack</h2>
+      <p>
+        {app.name} is rendered with <code>{app.pack}</code>. An app stays on its pack version until you
+        upgrade it, so a new version never changes a running app by surprise.
+      </p>
+      {packs.isPending ? (
+        <p className="loading">Looking for newer versions…</p>
+      ) : packs.isError ? (
+        <p className="form-error">Could not list the packs. {describeError(packs.error)}</p>
+      ) : newer.length === 0 || target === undefined ? (
+        <p className="muted">This is the newest version of the {current.name} pack on this server.</p>
+      ) : (
+        <>
+          <div className="form-row">
+            <SelectField
+              label="Upgrade to"
+              value={target}
+              options={newer.map((pack) => ({ value: pack.ref, label: pack.ref }))}
+              onChange={(event) => {
+                setChosen(event.target.value);
+                preview.reset();
+              }}
+            />
+          </div>
+          <FormError message={preview.error === null ? undefined : describeError(preview.error)} />
+          <FormError message={upgrade.error === null ? undefined : describeError(upgrade.error)} />
+          {plan === undefined ? (
+            <PendingButton
+              type="button"
+              variant="secondary"
+              pending={preview.isPending}
+              pendingLabel="Comparing…"
+              onClick={() => {
+                preview.mutate({ project: app.project, name: app.name, to: target, preview: true });
+              }}
+            >
+              Preview the upgrade
+            </PendingButton>
+          ) : (
+            <>
+              <p>
+                Moving from <code>{plan.from}</code> to <code>{plan.to}</code> changes{" "}
+                {plan.changes.length === 0
+                  ? "nothing in the manifests"
+                  : plural(plan.changes.length, "object")}
+                :
+              </p>
+              <TextDiff diff={plan.diff} label={`Changes of upgrading to ${plan.to}`} />
+              <div className="form-actions">
+                <PendingButton
+                  type="button"
+                  pending={upgrade.isPending}
+                  pendingLabel="Upgrading…"
+                  onClick={() => {
+                    upgrade.mutate({
+                      project: app.project,
+                      name: app.name,
+                      to: plan.to,
+                      preview: false,
+                      expectedRevision: app.revision,
+                    });
+                  }}
+                >
+                  Upgrade to {plan.to}
+                </PendingButton>
+                <button
+                  type="button"
+                  className="button button-quiet"
+                  disabled={upgrade.isPending}
+                  onClick={() => {
+                    preview.reset();
+                  }}
+                >
+                  Cancel
+                </button>
+              </div>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function DeleteApp({ context }: { context: AppContext }) {
+  const { app } = context;
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const [typed, setTyped] = useState("");
+  const remove = useMutation(
+    trpc.apps.delete.mutationOptions({
+      onSuccess: async (result) => {
+        toast.success(
+          `App "${app.name}" was deleted, with its ${plural(result.deletedObjects, "Kubernetes object")}.`,
+        );
+        void navigate(`/projects/${encodeURIComponent(app.project)}`, { replace: true });
+        queryClient.removeQueries(trpc.apps.get.queryFilter({ project: app.project, name: app.name }));
+        await Promise.all([
+          queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
+          queryClient.invalidateQueries(trpc.projects.get.pathFilter()),
+          queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
+        ]);
+      },
+    }),
+  );
+
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (typed === app.name) remove.mutate({ project: app.project, name: app.name });
+  }
+
+  return (
+    <section className="card danger-zone" aria-labelledby="delete-app-title">
+      <h2 id="delete-app-title">Delete this app</h2>
+      <p>
+        Deleting <strong>{app.name}</strong> removes its Deployment, Service and every other object BabyHelm
+        made for it from the cluster, and its revisions from BabyHelm. It cannot be undone.
+      </p>
+      <form onSubmit={submit} noValidate>
+        <FormError message={remove.error === null ? undefined : describeError(remove.error)} />
+        <Field
+          label={`Type ${app.name} to confirm`}
+          name="confirm"
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={typed}
+          onChange={(event) => {
+            setTyped(event.target.value);
+          }}
+        />
+        <PendingButton
+          pending={remove.isPending}
+          pendingLabel="Deleting…"
+          variant="danger"
+          disabled={typed !== app.name}
+        >
+          Delete app
+        </PendingButton>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+// What the server would apply for the spec being typed: `apps.previewManifests` (no side effects; a dry run against
+// the cluster) as the person pauses, rendered as YAML, or the server's reasons for refusing the spec.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { CopyButton } from "../../components/copy-button.js";
+import { withoutOwnPath } from "../../lib/app-draft.js";
+import { describeError, errorCode, fieldIssues } from "../../lib/errors.js";
+import { useDebounced } from "../../lib/use-debounced.js";
+import { toYamlDocuments } from "../../lib/yaml.js";
+import { useTRPC } from "../../trpc.js";
+
+export const PREVIEW_DELAY_MS = 400;
+
+interface PreviewInput {
+  project: string;
+  name: string;
+  pack: string;
+  spec: Record<string, unknown>;
+}
+
+/** The preview of what is being typed, asked for once typing pauses. */
+export function useManifestPreview(input: PreviewInput) {
+  const trpc = useTRPC();
+  const current = { ...input, name: input.name.trim() };
+  const settled = useDebounced(current, PREVIEW_DELAY_MS);
+  const waiting = JSON.stringify(settled) !== JSON.stringify(current);
+  const query = useQuery({
+    ...trpc.apps.previewManifests.queryOptions({
+      project: settled.project,
+      name: settled.name,
+      pack: settled.pack,
+      spec: settled.spec,
+    }),
+    enabled: settled.name !== "",
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+    retry: false,
+  });
+  return { query, settled, updating: waiting || query.isFetching };
+}
+
+export function ManifestPreview({
+  preview: { query: preview, settled, updating },
+}: {
+  preview: ReturnType<typeof useManifestPreview>;
+}) {
+  let body;
+  if (settled.name === "") {
+    body = <p className="muted">Name the app to see the Kubernetes objects BabyHelm will create for it.</p>;
+  } else if (preview.isPending) {
+    body = <p className="loading">Rendering…</p>;
+  } else if (preview.isError) {
+    const issues = fieldIssues(preview.error);
+    body =
+      errorCode(preview.error) === "BAD_REQUEST" && issues.length > 0 ? (
+        <div className="preview-issues">
+          <p>
+            <strong>Not valid for {settled.pack} yet:</strong>
+          </p>
+          <ul>
+            {issues.map((issue) => (
+              <li key={`${issue.path}:${issue.message}`}>
+                {issue.path === "" ? null : <code>{issue.path.replace(/^spec\./, "")}</code>}{" "}
+                {withoutOwnPath(issue)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p className="form-error">Could not render a preview. {describeError(preview.error)}</p>
+      );
+  } else {
+    const yaml = toYamlDocuments(preview.data.manifests);
+    body = (
+      <>
+        <p className="preview-summary">
+          <span className="muted">{preview.data.pack}:</span>{" "}
+          {preview.data.manifests.map((object) => `${object.kind} ${object.metadata.name}`).join(", ")}
+        </p>
+        {preview.data.serverCheck.ok ? (
+          <p className="preview-check preview-check-ok">The cluster accepts these objects (dry run).</p>
+        ) : (
+          <p className="preview-check preview-check-failed">
+            The cluster would refuse these objects: {preview.data.serverCheck.message}
+          </p>
+        )}
+        <pre className="preview-yaml" tabIndex={0} aria-label="Manifests as YAML">
+          <code>{yaml}</code>
+        </pre>
+        <div className="form-actions">
+          <CopyButton text={yaml} label="Copy YAML" />
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <section className="card manifest-preview" aria-labelledby="preview-title" aria-busy={updating}>
+      <div className="section-header">
+        <h2 id="preview-title">Manifest preview</h2>
+        <span className="muted preview-state" aria-live="polite">
+          {updating && settled.name !== "" ? "Updating…" : ""}
+        </span>
+      </div>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,611 @@
+// The deploy form: a pack and its version, then the app's image, ports, variables, scaling, resources, health checks
+// and exposure, with a live preview of the manifests beside it. Issues show beside their inputs: the pack's JSON
+// Schema as the person types, then the server's own issues (from the preview, and from the deploy itself).
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, type SubmitEvent, useMemo, useRef, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { EnvEditor } from "../../components/env-editor.js";
+import { Field, FormError } from "../../components/field.js";
+import { SelectField } from "../../components/select-field.js";
+import { PendingButton } from "../../components/submit-button.js";
+import { useToast } from "../../components/toast.js";
+import {
+  type AppDraft,
+  PROBE_KINDS,
+  type ProbeDraft,
+  type ProbeKind,
+  draftIssues,
+  emptyDraft,
+  emptyPort,
+  isWithin,
+  placeIssues,
+  schemaDefault,
+  shapeOf,
+  specFromDraft,
+} from "../../lib/app-draft.js";
+import { type Pack, compareVersions, splitPackRef } from "../../lib/app-state.js";
+import { type FieldIssue, describeError, fieldIssues } from "../../lib/errors.js";
+import type { JsonSchema } from "../../lib/schema-check.js";
+import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
+import { useTRPC } from "../../trpc.js";
+import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
+
+const PROBE_HINTS: Record<ProbeKind, string> = {
+  liveness: "Restarts the container when it stops answering.",
+  readiness: "Sends traffic only to pods that answer.",
+  startup: "Gives a slow starter time before the other checks begin.",
+};
+
+function packChoices(packs: readonly Pack[]) {
+  const names = [...new Set(packs.map((pack) => pack.name))];
+  return names.map((name) => ({
+    name,
+    versions: packs
+      .filter((pack) => pack.name === name)
+      .sort((a, b) => compareVersions(b.version, a.version)),
+  }));
+}
+
+export function NewAppForm({ project, packs }: { project: string; packs: readonly Pack[] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const choices = useMemo(() => packChoices(packs), [packs]);
+  const [packRef, setPackRef] = useState(() => (packs.find((pack) => pack.default) ?? packs[0]!).ref);
+  const pack = packs.find((candidate) => candidate.ref === packRef) ?? packs[0]!;
+  const schema = pack.specSchema as JsonSchema;
+  const shape = useMemo(() => shapeOf(schema), [schema]);
+
+  const [draft, setDraft] = useState<AppDraft>(emptyDraft);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [deployIssues, setDeployIssues] = useState<FieldIssue[]>([]);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
+
+  const spec = useMemo(() => specFromDraft(draft, shape), [draft, shape]);
+  const create = useMutation(
+    trpc.apps.create.mutationOptions({
+      onSuccess: async (created) => {
+        toast.success(
+          `App "${created.name}" is deploying (revision ${created.revision}). Its rollout shows here.`,
+        );
+        void navigate(`/projects/${encodeURIComponent(project)}/apps/${encodeURIComponent(created.name)}`);
+        await Promise.all([
+          queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
+          queryClient.invalidateQueries(trpc.projects.get.queryFilter({ name: project })),
+          queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
+        ]);
+      },
+      onError: (error) => {
+        setDeployIssues(fieldIssues(error));
+        focusFirstInvalid();
+      },
+    }),
+  );
+
+  // The form's own checks run on every change; the server's preview only once typing pauses.
+  const local = placeIssues(draftIssues(draft, schema), draft, shape);
+  const preview = useManifestPreview({ project, name: draft.name, pack: packRef, spec });
+  const previewError = preview.settled.name === draft.name.trim() ? preview.query.error : null;
+  const previewed = placeIssues(fieldIssues(previewError), draft, shape);
+  const deployed = placeIssues(deployIssues, draft, shape);
+
+  /** Shown once the person has left the input (or its section), or tried to deploy. */
+  function visible(path: string): boolean {
+    return submitted || [...touched].some((done) => isWithin(done, path) || isWithin(path, done));
+  }
+  function errorAt(path: string): string | undefined {
+    if (visible(path)) {
+      const found = local.byPath.get(path) ?? previewed.byPath.get(path);
+      if (found !== undefined) return found;
+    }
+    return deployed.byPath.get(path);
+  }
+  function touch(path: string) {
+    if (!touched.has(path)) setTouched(new Set([...touched, path]));
+  }
+  /** Every change names what it changed: the server's old issues about it no longer apply. */
+  function edit(path: string, next: AppDraft) {
+    setDraft(next);
+    if (deployIssues.length > 0) {
+      setDeployIssues(
+        deployIssues.filter((issue) => {
+          const placed = placeIssues([issue], draft, shape).byPath.keys().next().value;
+          return placed === undefined || !(isWithin(placed, path) || isWithin(path, placed));
+        }),
+      );
+    }
+  }
+  /** Props for a text input bound to one string of the draft. */
+  function bind(path: string, value: string, set: (value: string) => AppDraft) {
+    return {
+      value,
+      error: errorAt(path),
+      onChange: (event: { target: { value: string } }) => {
+        edit(path, set(event.target.value));
+      },
+      onBlur: () => {
+        touch(path);
+      },
+    };
+  }
+
+  const unplaced = [...local.unplaced, ...deployed.unplaced];
+  const general =
+    create.error !== null && deployIssues.length === 0
+      ? describeError(create.error)
+      : unplaced.length > 0 && (submitted || deployed.unplaced.length > 0)
+        ? `Please correct: ${unplaced.map((issue) => (issue.path === "" ? issue.message : `${issue.path} ${issue.message}`)).join("; ")}.`
+        : undefined;
+
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSubmitted(true);
+    setDeployIssues([]);
+    if (draftIssues(draft, schema).length > 0) {
+      focusFirstInvalid();
+      return;
+    }
+    create.mutate({ project, name: draft.name.trim(), pack: packRef, spec });
+  }
+
+  const { name: packName } = splitPackRef(packRef);
+  const versions = choices.find((choice) => choice.name === packName)?.versions ?? [pack];
+  const firstPort = draft.ports[0]?.port.trim() || "the first port";
+
+  return (
+    <div className="deploy-layout">
+      <form ref={formRef} className="deploy-form" onSubmit={submit} noValidate aria-label="New app">
+        <FormError message={general} />
+
+        <Section title="App">
+          <div className="form-grid">
+            <Field
+              label="App name"
+              name="name"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              placeholder="web"
+              hint="Lowercase letters, digits and '-', starting with a letter. Every object is named after it."
+              {...bind("name", draft.name, (name) => ({ ...draft, name }))}
+            />
+            <Field
+              label="Image"
+              name="image"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              placeholder="nginx:1.27"
+              hint="A container image reference, with a version tag."
+              {...bind("image", draft.image, (image) => ({ ...draft, image }))}
+            />
+          </div>
+          <div className="form-grid">
+            <SelectField
+              label="Pack"
+              value={packName}
+              hint={pack.description}
+              options={choices.map((choice) => ({ value: choice.name, label: choice.name }))}
+              onChange={(event) => {
+                const chosen = choices.find((choice) => choice.name === event.target.value);
+                if (chosen?.versions[0] !== undefined) setPackRef(chosen.versions[0].ref);
+              }}
+            />
+            <SelectField
+              label="Version"
+              value={packRef}
+              hint="An app stays on this version until you upgrade it."
+              options={versions.map((version) => ({
+                value: version.ref,
+                label: `${version.version}${version.default ? " (server default)" : ""}`,
+              }))}
+              onChange={(event) => {
+                setPackRef(event.target.value);
+              }}
+            />
+          </div>
+        </Section>
+
+        <Section
+          title="Ports"
+          hint={
+            shape.ports === "list"
+              ? "The ports the container listens on. The Service exposes each one on the same number."
+              : `${pack.ref} exposes one port: the Service's port, sent to the container's port.`
+          }
+          error={errorAt("ports")}
+        >
+          {draft.ports.map((port, index) => {
+            const at = `ports[${index}]`;
+            const setPort = (change: Partial<typeof port>) => ({
+              ...draft,
+              ports: draft.ports.map((row, rowIndex) => (rowIndex === index ? { ...row, ...change } : row)),
+            });
+            return (
+              <div key={index} className="port-row" role="group" aria-label={`Port ${index + 1}`}>
+                <Field
+                  label="Port"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  placeholder="80"
+                  {...bind(`${at}.port`, port.port, (value) => setPort({ port: value }))}
+                />
+                <Field
+                  label="Container port"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  placeholder={port.port === "" ? "same" : port.port}
+                  {...bind(`${at}.containerPort`, port.containerPort, (value) =>
+                    setPort({ containerPort: value }),
+                  )}
+                />
+                {shape.ports === "list" ? (
+                  <>
+                    <Field
+                      label="Port name"
+                      autoComplete="off"
+                      autoCapitalize="none"
+                      placeholder={draft.ports.length > 1 ? "http" : "optional"}
+                      {...bind(`${at}.name`, port.name, (value) => setPort({ name: value }))}
+                    />
+                    <SelectField
+                      label="Protocol"
+                      value={port.protocol}
+                      error={errorAt(`${at}.protocol`)}
+                      options={["TCP", "UDP", "SCTP"].map((protocol) => ({
+                        value: protocol,
+                        label: protocol,
+                      }))}
+                      onChange={(event) => {
+                        edit(`${at}.protocol`, setPort({ protocol: event.target.value }));
+                      }}
+                    />
+                    {draft.ports.length > 1 ? (
+                      <button
+                        type="button"
+                        className="button button-small button-quiet-danger port-remove"
+                        aria-label={`Remove port ${index + 1}`}
+                        onClick={() => {
+                          edit("ports", {
+                            ...draft,
+                            ports: draft.ports.filter((_row, rowIndex) => rowIndex !== index),
+                          });
+                        }}
+                      >
+                        Remove
+                      </button>
+                    ) : null}
+                  </>
+                ) : null}
+              </div>
+            );
+          })}
+          {shape.ports === "list" ? (
+            <button
+              type="button"
+              className="button button-small button-secondary"
+              onClick={() => {
+                edit("ports", { ...draft, ports: [...draft.ports, emptyPort()] });
+              }}
+            >
+              Add port
+            </button>
+          ) : null}
+        </Section>
+
+        {shape.envKey === undefined ? null : (
+          <Section
+            title="Environment variables"
+            hint="Values are stored with the app's revisions and visible to everyone in the project: keep secrets out."
+            error={errorAt("env")}
+          >
+            <EnvEditor
+              value={draft.env}
+              errorAt={errorAt}
+              onFieldBlur={touch}
+              onChange={(env) => {
+                edit("env", { ...draft, env });
+              }}
+            />
+          </Section>
+        )}
+
+        {shape.scaling ? (
+          <Section title="Scaling" error={draft.scaling === "auto" ? errorAt("autoscaling") : undefined}>
+            <div className="choice-row" role="radiogroup" aria-label="How many pods">
+              <label className="choice">
+                <input
+                  type="radio"
+                  name="scaling"
+                  checked={draft.scaling === "fixed"}
+                  onChange={() => {
+                    edit("autoscaling", { ...draft, scaling: "fixed" });
+                  }}
+                />
+                A fixed number of replicas
+              </label>
+              <label className="choice">
+                <input
+                  type="radio"
+                  name="scaling"
+                  checked={draft.scaling === "auto"}
+                  onChange={() => {
+                    edit("replicas", { ...draft, scaling: "auto" });
+                  }}
+                />
+                Autoscale with load
+              </label>
+            </div>
+            {draft.scaling === "fixed" ? (
+              <div className="form-grid">
+                <Field
+                  label="Replicas"
+                  inputMode="numeric"
+                  hint="How many pods run the app (0 to 1000)."
+                  {...bind("replicas", draft.replicas, (replicas) => ({ ...draft, replicas }))}
+                />
+              </div>
+            ) : (
+              <div className="form-grid form-grid-4">
+                {(
+                  [
+                    ["min", "Min replicas", "2"],
+                    ["max", "Max replicas", "5"],
+                    ["cpuPercent", "Target CPU %", "80"],
+                    ["memoryPercent", "Target memory %", "none"],
+                  ] as const
+                ).map(([key, label, placeholder]) => (
+                  <Field
+                    key={key}
+                    label={label}
+                    inputMode="numeric"
+                    placeholder={placeholder}
+                    {...bind(`autoscaling.${key}`, draft.autoscaling[key], (value) => ({
+                      ...draft,
+                      autoscaling: { ...draft.autoscaling, [key]: value },
+                    }))}
+                  />
+                ))}
+              </div>
+            )}
+          </Section>
+        ) : null}
+
+        {shape.resources ? (
+          <Section
+            title="Resources"
+            hint="What each pod is guaranteed (requests) and may not exceed (limits). Empty fields take the pack's defaults."
+            error={errorAt("resources")}
+          >
+            <div className="form-grid form-grid-4">
+              {(
+                [
+                  ["requestsCpu", "CPU request", "resources.requests.cpu", ["resources", "requests", "cpu"]],
+                  [
+                    "requestsMemory",
+                    "Memory request",
+                    "resources.requests.memory",
+                    ["resources", "requests", "memory"],
+                  ],
+                  ["limitsCpu", "CPU limit", "resources.limits.cpu", ["resources", "limits", "cpu"]],
+                  [
+                    "limitsMemory",
+                    "Memory limit",
+                    "resources.limits.memory",
+                    ["resources", "limits", "memory"],
+                  ],
+                ] as const
+              ).map(([key, label, path, schemaPath]) => (
+                <Field
+                  key={key}
+                  label={label}
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder={schemaDefault(schema, schemaPath) ?? "none"}
+                  {...bind(path, draft.resources[key], (value) => ({
+                    ...draft,
+                    resources: { ...draft.resources, [key]: value },
+                  }))}
+                />
+              ))}
+            </div>
+          </Section>
+        ) : null}
+
+        {shape.probes ? (
+          <Section
+            title="Health checks"
+            hint="Kubernetes asks the app whether it is alive and ready. None by default."
+            error={errorAt("probes")}
+          >
+            {PROBE_KINDS.map((kind) => {
+              const probe = draft.probes[kind];
+              const title = `${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+              const setProbe = (change: Partial<ProbeDraft>) => ({
+                ...draft,
+                probes: { ...draft.probes, [kind]: { ...probe, ...change } },
+              });
+              return (
+                <div key={kind} className="probe-row">
+                  <SelectField
+                    label={`${title} check`}
+                    hint={PROBE_HINTS[kind]}
+                    value={probe.type}
+                    error={errorAt(`probes.${kind}`) ?? errorAt(`probes.${kind}.type`)}
+                    options={[
+                      { value: "none", label: "None" },
+                      { value: "http", label: "HTTP request" },
+                      { value: "tcp", label: "TCP connection" },
+                    ]}
+                    onChange={(event) => {
+                      edit(`probes.${kind}`, setProbe({ type: event.target.value as ProbeDraft["type"] }));
+                    }}
+                  />
+                  {probe.type === "http" ? (
+                    <Field
+                      label={`${title} path`}
+                      autoComplete="off"
+                      placeholder="/"
+                      {...bind(`probes.${kind}.path`, probe.path, (path) => setProbe({ path }))}
+                    />
+                  ) : null}
+                  {probe.type === "none" ? null : (
+                    <Field
+                      label={`${title} port`}
+                      autoComplete="off"
+                      placeholder={firstPort}
+                      {...bind(`probes.${kind}.port`, probe.port, (port) => setProbe({ port }))}
+                    />
+                  )}
+                </div>
+              );
+            })}
+          </Section>
+        ) : null}
+
+        {shape.service || shape.ingress ? (
+          <Section
+            title="Exposure"
+            hint="Who can reach the app."
+            error={errorAt("service") ?? errorAt("ingress")}
+          >
+            {shape.service ? (
+              <div className="form-grid">
+                <SelectField
+                  label="Service type"
+                  value={draft.serviceType}
+                  error={errorAt("service.type")}
+                  options={[
+                    { value: "ClusterIP", label: "Inside the cluster only (ClusterIP)" },
+                    { value: "LoadBalancer", label: "A public address (LoadBalancer)" },
+                  ]}
+                  onChange={(event) => {
+                    edit("service", {
+                      ...draft,
+                      serviceType: event.target.value as AppDraft["serviceType"],
+                    });
+                  }}
+                />
+                {draft.serviceType === "LoadBalancer" ? (
+                  <Field
+                    label="Load balancer class"
+                    autoComplete="off"
+                    placeholder="the cluster's default"
+                    {...bind("service.loadBalancerClass", draft.loadBalancerClass, (loadBalancerClass) => ({
+                      ...draft,
+                      loadBalancerClass,
+                    }))}
+                  />
+                ) : null}
+              </div>
+            ) : null}
+            {shape.ingress ? (
+              <>
+                <div className="form-grid">
+                  <Field
+                    label="Ingress host"
+                    autoComplete="off"
+                    autoCapitalize="none"
+                    spellCheck={false}
+                    placeholder="shop.example.com"
+                    hint="Routes HTTP(S) for this host to the app through the cluster's Ingress controller. Empty: no Ingress."
+                    {...bind("ingress.host", draft.ingressHost, (ingressHost) => ({ ...draft, ingressHost }))}
+                  />
+                  {draft.ingressHost.trim() === "" ? null : (
+                    <Field
+                      label="Ingress path"
+                      autoComplete="off"
+                      placeholder="/"
+                      {...bind("ingress.path", draft.ingressPath, (ingressPath) => ({
+                        ...draft,
+                        ingressPath,
+                      }))}
+                    />
+                  )}
+                </div>
+                {draft.ingressHost.trim() === "" ? null : (
+                  <div className="form-grid">
+                    <SelectField
+                      label="TLS"
+                      value={draft.tls}
+                      error={errorAt("ingress.tls")}
+                      options={[
+                        { value: "none", label: "None (plain HTTP)" },
+                        { value: "issuer", label: "Certificate from a cert-manager ClusterIssuer" },
+                        { value: "secret", label: "An existing TLS Secret" },
+                      ]}
+                      onChange={(event) => {
+                        edit("ingress.tls", { ...draft, tls: event.target.value as AppDraft["tls"] });
+                      }}
+                    />
+                    {draft.tls === "issuer" ? (
+                      <Field
+                        label="ClusterIssuer"
+                        autoComplete="off"
+                        placeholder="letsencrypt"
+                        {...bind("ingress.tls.clusterIssuer", draft.tlsClusterIssuer, (tlsClusterIssuer) => ({
+                          ...draft,
+                          tlsClusterIssuer,
+                        }))}
+                      />
+                    ) : draft.tls === "secret" ? (
+                      <Field
+                        label="TLS Secret"
+                        autoComplete="off"
+                        placeholder="shop-tls"
+                        {...bind("ingress.tls.secretName", draft.tlsSecretName, (tlsSecretName) => ({
+                          ...draft,
+                          tlsSecretName,
+                        }))}
+                      />
+                    ) : null}
+                  </div>
+                )}
+              </>
+            ) : null}
+          </Section>
+        ) : null}
+
+        <div className="form-actions deploy-actions">
+          <PendingButton pending={create.isPending} pendingLabel="Deploying…">
+            Deploy
+          </PendingButton>
+          <Link to={`/projects/${encodeURIComponent(project)}`} className="button button-quiet">
+            Cancel
+          </Link>
+        </div>
+      </form>
+      <aside className="deploy-aside">
+        <ManifestPreview preview={preview} />
+      </aside>
+    </div>
+  );
+}
+
+function Section({
+  title,
+  hint,
+  error,
+  children,
+}: {
+  title: string;
+  hint?: string;
+  error?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <fieldset className={`card form-section${error === undefined ? "" : " section-invalid"}`}>
+      <legend>{title}</legend>
+      {hint === undefined ? null : <p className="hint section-hint">{hint}</p>}
+      {error === undefined ? null : (
+        <p className="field-error section-error" role="alert">
+          {error}
+        </p>
+      )}
+      {children}
+    </fieldset>
+  );
+}

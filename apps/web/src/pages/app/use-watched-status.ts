@@ -1,0 +1,51 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import type { AppStatus } from "../../lib/app-state.js";
+import { useTRPC, useTRPCClient } from "../../trpc.js";
+
+export interface WatchedStatus {
+  /** The newest status the stream sent, if any. */
+  status: AppStatus | undefined;
+  /** The stream is open: the status on screen follows the cluster as it changes. */
+  live: boolean;
+}
+
+/**
+ * Follows an app's rollout over `apps.watchStatus` (server-sent events) until it settles (ready, failed, drifted).
+ * A new `generation` (after a deploy, restart, roll back…) watches the new rollout. When the stream ends, the app's
+ * details are read again, so that pods and events are those of the settled state.
+ */
+export function useWatchedStatus(project: string, name: string, generation: number): WatchedStatus {
+  const client = useTRPCClient();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<AppStatus | undefined>();
+  const [endedGeneration, setEndedGeneration] = useState<number | undefined>();
+
+  useEffect(() => {
+    // Unsubscribing may still complete the stream: what follows is not news.
+    let active = true;
+    const ended = () => {
+      if (!active) return;
+      setEndedGeneration(generation);
+      void queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name }));
+      void queryClient.invalidateQueries(trpc.apps.list.pathFilter());
+    };
+    const subscription = client.apps.watchStatus.subscribe(
+      { project, name },
+      {
+        onData: (next) => {
+          if (active) setStatus(next);
+        },
+        onError: ended,
+        onComplete: ended,
+      },
+    );
+    return () => {
+      active = false;
+      subscription.unsubscribe();
+    };
+  }, [client, trpc, queryClient, project, name, generation]);
+
+  return { status, live: endedGeneration !== generation };
+}

@@ -1,0 +1,72 @@
+// Deploying an app into a project: the form and its live manifest preview, for the project's creators and editors.
+import { useQuery } from "@tanstack/react-query";
+import { Link, useParams } from "react-router";
+import { PageTitle } from "../components/page-title.js";
+import { Loading, QueryError } from "../components/query-state.js";
+import { RoleBadge } from "../components/role-badge.js";
+import { errorCode } from "../lib/errors.js";
+import { canManageApps } from "../lib/roles.js";
+import { useTRPC } from "../trpc.js";
+import { NewAppForm } from "./app/new-app-form.js";
+
+export default function DeployAppPage() {
+  const { name = "" } = useParams();
+  const trpc = useTRPC();
+  const project = useQuery(trpc.projects.get.queryOptions({ name }));
+  const mayDeploy = project.data !== undefined && canManageApps(project.data.role);
+  const packs = useQuery({
+    ...trpc.apps.packs.queryOptions({ project: name }),
+    enabled: mayDeploy,
+    staleTime: Infinity,
+  });
+  const projectPath = `/projects/${encodeURIComponent(name)}`;
+
+  let body;
+  if (project.isPending) body = <Loading what={`project "${name}"`} />;
+  else if (project.isError) {
+    body =
+      errorCode(project.error) === "NOT_FOUND" ? (
+        <p className="notice">
+          There is no project named <code>{name}</code> that you are a member of.{" "}
+          <Link to="/projects">Back to your projects</Link>
+        </p>
+      ) : (
+        <QueryError error={project.error} retry={project.refetch} what={`project "${name}"`} />
+      );
+  } else if (!mayDeploy) {
+    body = (
+      <div className="notice">
+        <p>
+          You are a <RoleBadge role={project.data.role} /> of {name}: viewers can look at apps but not deploy
+          them. Ask a creator of the project for the editor role if you need to.
+        </p>
+        <p>
+          <Link to={projectPath}>Back to {name}</Link>
+        </p>
+      </div>
+    );
+  } else if (packs.isPending) body = <Loading what="the template packs" />;
+  else if (packs.isError)
+    body = <QueryError error={packs.error} retry={packs.refetch} what="the template packs" />;
+  else if (packs.data.length === 0) {
+    body = <p className="form-error">This server offers no template packs, so nothing can be deployed.</p>;
+  } else body = <NewAppForm project={name} packs={packs.data} />;
+
+  return (
+    <div className="page page-wide">
+      <PageTitle>{`Deploy an app · ${name}`}</PageTitle>
+      <p className="breadcrumb">
+        <Link to="/projects">Projects</Link> <span aria-hidden="true">/</span>{" "}
+        <Link to={projectPath}>{name}</Link> <span aria-hidden="true">/</span>
+      </p>
+      <header className="page-header">
+        <h1>Deploy an app</h1>
+        <p className="lead">
+          Give BabyHelm an image and the port it listens on; everything else has sensible defaults. The
+          preview shows exactly what will be applied to the cluster.
+        </p>
+      </header>
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,5 @@
+import { AuthForm } from "./auth-form.js";
+
+export default function LoginPage() {
+  return <AuthForm mode="login" />;
+}

@@ -1,0 +1,290 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { type SubmitEvent, useId, useRef, useState } from "react";
+import { useNavigate } from "react-router";
+import { ConfirmButton } from "../../components/confirm-button.js";
+import { Field, FormError } from "../../components/field.js";
+import { LoadMore } from "../../components/load-more.js";
+import { Loading, QueryError } from "../../components/query-state.js";
+import { RoleBadge } from "../../components/role-badge.js";
+import { PendingButton } from "../../components/submit-button.js";
+import { useToast } from "../../components/toast.js";
+import { describeError, formErrors } from "../../lib/errors.js";
+import { formatDate } from "../../lib/format.js";
+import { PROJECT_ROLES, type ProjectRole, ROLE_ABILITIES } from "../../lib/roles.js";
+import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
+import { type AppRouter, useTRPC } from "../../trpc.js";
+import { type Project, useProject } from "./project-layout.js";
+
+type Member = inferRouterOutputs<AppRouter>["members"]["list"]["items"][number];
+
+const MEMBERS_PAGE_SIZE = 20;
+
+/** After any change to who is in a project: the list, the project's header (your role), your projects. */
+function useRefreshMembership() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries(trpc.members.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.projects.get.pathFilter()),
+      queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.audit.list.pathFilter()),
+    ]);
+}
+
+export default function CollaboratorsTab() {
+  const project = useProject();
+  const trpc = useTRPC();
+  const members = useInfiniteQuery(
+    trpc.members.list.infiniteQueryOptions(
+      { project: project.name, limit: MEMBERS_PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  const items = members.data?.pages.flatMap((page) => page.items) ?? [];
+  const isCreator = project.role === "creator";
+
+  return (
+    <section aria-labelledby="collaborators-title">
+      <div className="section-header">
+        <h2 id="collaborators-title">Collaborators</h2>
+      </div>
+      <p className="muted">
+        {isCreator
+          ? "Add people by the email they registered with, and choose what they may do."
+          : "Only creators of the project add people or change roles. You can leave the project at any time."}
+      </p>
+      {isCreator ? <AddCollaboratorForm project={project} /> : null}
+      {members.isPending ? (
+        <Loading what="collaborators" />
+      ) : members.isError ? (
+        <QueryError error={members.error} retry={members.refetch} what="collaborators" />
+      ) : (
+        <>
+          <ul className="member-list" aria-label={`Members of ${project.name}`}>
+            {items.map((member) => (
+              <MemberRow key={member.email} member={member} project={project} />
+            ))}
+          </ul>
+          {items.length === 1 && isCreator ? (
+            <p className="muted">Only you so far. Add a teammate above to share this project.</p>
+          ) : null}
+          <LoadMore
+            hasNextPage={members.hasNextPage}
+            isFetchingNextPage={members.isFetchingNextPage}
+            fetchNextPage={members.fetchNextPage}
+            what="collaborators"
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+function AddCollaboratorForm({ project }: { project: Project }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const refresh = useRefreshMembership();
+  const roleId = useId();
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<ProjectRole>("viewer");
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
+  const add = useMutation(
+    trpc.members.add.mutationOptions({
+      onSuccess: async (added) => {
+        toast.success(`${added.email} was added to ${project.name} as ${added.role}.`);
+        setEmail("");
+        await refresh();
+      },
+      onError: focusFirstInvalid,
+    }),
+  );
+  const { byField, general } = formErrors(add.error, ["email", "role"] as const);
+
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    add.mutate({ project: project.name, email, role });
+  }
+
+  return (
+    <form
+      ref={formRef}
+      className="card form-card add-member"
+      onSubmit={submit}
+      noValidate
+      aria-label="Add a collaborator"
+    >
+      <FormError message={general} />
+      <div className="form-row">
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          required
+          placeholder="teammate@example.com"
+          value={email}
+          onChange={(event) => {
+            setEmail(event.target.value);
+          }}
+          error={byField.email}
+          className="grow"
+        />
+        <div className="field">
+          <label htmlFor={roleId}>Role</label>
+          <select
+            id={roleId}
+            value={role}
+            onChange={(event) => {
+              setRole(event.target.value as ProjectRole);
+            }}
+          >
+            {PROJECT_ROLES.map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <p className="hint">
+        A <strong>{role}</strong> may {ROLE_ABILITIES[role]}. They need a BabyHelm account with this email
+        first.
+      </p>
+      <div className="form-actions">
+        <PendingButton pending={add.isPending} pendingLabel="Adding…">
+          Add collaborator
+        </PendingButton>
+      </div>
+    </form>
+  );
+}
+
+function MemberRow({ member, project }: { member: Member; project: Project }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const refresh = useRefreshMembership();
+  const roleId = useId();
+  const isCreator = project.role === "creator";
+  const onError = (error: unknown) => {
+    toast.error(describeError(error));
+  };
+
+  const updateRole = useMutation(
+    trpc.members.updateRole.mutationOptions({
+      onSuccess: async (updated) => {
+        toast.success(`${updated.email} is now ${updated.role} of ${project.name}.`);
+        await refresh();
+      },
+      onError,
+    }),
+  );
+  const remove = useMutation(
+    trpc.members.remove.mutationOptions({
+      onSuccess: async () => {
+        if (member.you) {
+          toast.success(`You left ${project.name}.`);
+          void navigate("/projects");
+        } else {
+          toast.success(`${member.email} was removed from ${project.name}.`);
+        }
+        await refresh();
+      },
+      onError,
+    }),
+  );
+  const transfer = useMutation(
+    trpc.members.transferOwnership.mutationOptions({
+      onSuccess: async () => {
+        toast.success(`${member.email} is now creator of ${project.name}; you are an editor.`);
+        await refresh();
+      },
+      onError,
+    }),
+  );
+
+  return (
+    <li className="member-row">
+      <div className="member-who">
+        <span className="member-email">{member.email}</span>
+        {member.you ? <span className="badge badge-you">you</span> : null}
+        <span className="muted member-since">since {formatDate(member.since)}</span>
+      </div>
+      <div className="member-role">
+        {isCreator ? (
+          <>
+            <label htmlFor={roleId} className="visually-hidden">
+              Role of {member.email}
+            </label>
+            <select
+              id={roleId}
+              value={updateRole.isPending ? updateRole.variables.role : member.role}
+              disabled={updateRole.isPending}
+              onChange={(event) => {
+                updateRole.mutate({
+                  project: project.name,
+                  email: member.email,
+                  role: event.target.value as ProjectRole,
+                });
+              }}
+            >
+              {PROJECT_ROLES.map((option) => (
+                <option key={option} value={option}>
+                  {option}
+                </option>
+              ))}
+            </select>
+            {updateRole.isPending ? <span className="muted">Saving…</span> : null}
+          </>
+        ) : (
+          <RoleBadge role={member.role} />
+        )}
+      </div>
+      <div className="member-actions">
+        {member.you ? (
+          <ConfirmButton
+            label="Leave project"
+            question={`Leave ${project.name}? You will lose access to it.`}
+            confirmLabel="Leave"
+            pendingLabel="Leaving…"
+            pending={remove.isPending}
+            onConfirm={() => {
+              remove.mutate({ project: project.name, email: member.email });
+            }}
+          />
+        ) : isCreator ? (
+          <>
+            {member.role === "creator" ? null : (
+              <ConfirmButton
+                label="Transfer ownership"
+                ariaLabel={`Transfer ownership to ${member.email}`}
+                question={`Hand ${project.name} over to ${member.email}? You become an editor.`}
+                confirmLabel="Hand over"
+                pendingLabel="Handing over…"
+                pending={transfer.isPending}
+                onConfirm={() => {
+                  transfer.mutate({ project: project.name, email: member.email });
+                }}
+                variant="secondary"
+              />
+            )}
+            <ConfirmButton
+              label="Remove"
+              ariaLabel={`Remove ${member.email}`}
+              question={`Remove ${member.email} from ${project.name}?`}
+              confirmLabel="Remove"
+              pendingLabel="Removing…"
+              pending={remove.isPending}
+              onConfirm={() => {
+                remove.mutate({ project: project.name, email: member.email });
+              }}
+            />
+          </>
+        ) : null}
+      </div>
+    </li>
+  );
+}

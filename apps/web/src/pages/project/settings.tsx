@@ -1,0 +1,92 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type SubmitEvent, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { Field, FormError } from "../../components/field.js";
+import { PendingButton } from "../../components/submit-button.js";
+import { useToast } from "../../components/toast.js";
+import { describeError, errorCode } from "../../lib/errors.js";
+import { useTRPC } from "../../trpc.js";
+import { useProject } from "./project-layout.js";
+
+export default function SettingsTab() {
+  const project = useProject();
+  if (project.role !== "creator") {
+    return <p className="notice">Only creators of {project.name} can change its settings or delete it.</p>;
+  }
+  return <DeleteProject name={project.name} appCount={project.appCount} />;
+}
+
+function DeleteProject({ name, appCount }: { name: string; appCount: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const [typed, setTyped] = useState("");
+  const remove = useMutation(
+    trpc.projects.delete.mutationOptions({
+      onSuccess: async (result) => {
+        toast.success(
+          result.namespaceRemoved
+            ? `Project "${name}" and its namespace were deleted.`
+            : `Project "${name}" was deleted; the cluster is still removing its namespace.`,
+        );
+        void navigate("/projects", { replace: true });
+        queryClient.removeQueries(trpc.projects.get.queryFilter({ name }));
+        await queryClient.invalidateQueries(trpc.projects.list.pathFilter());
+      },
+    }),
+  );
+
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (typed === name) remove.mutate({ name });
+  }
+
+  const precondition = errorCode(remove.error) === "PRECONDITION_FAILED";
+  return (
+    <section className="card danger-zone" aria-labelledby="delete-title">
+      <h2 id="delete-title">Delete this project</h2>
+      <p>
+        Deleting <strong>{name}</strong> removes its namespace from the cluster, with everything in it, and
+        its collaborators and history from BabyHelm. It cannot be undone.
+      </p>
+      {appCount > 0 ? (
+        <p className="notice">
+          This project still has apps. Delete them first (on the{" "}
+          <Link to={`/projects/${encodeURIComponent(name)}`}>Applications</Link> tab), so that nothing is
+          removed by surprise.
+        </p>
+      ) : null}
+      <form onSubmit={submit} noValidate>
+        <FormError
+          message={
+            remove.error === null
+              ? undefined
+              : precondition
+                ? `${describeError(remove.error)} Apps are deleted one by one on the Applications tab; then come back here.`
+                : describeError(remove.error)
+          }
+        />
+        <Field
+          label={`Type ${name} to confirm`}
+          name="confirm"
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={typed}
+          onChange={(event) => {
+            setTyped(event.target.value);
+          }}
+        />
+        <PendingButton
+          pending={remove.isPending}
+          pendingLabel="Deleting…"
+          variant="danger"
+          disabled={typed !== name}
+        >
+          Delete project
+        </PendingButton>
+      </form>
+    </section>
+  );
+}

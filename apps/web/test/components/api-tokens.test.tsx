@@ -1,0 +1,107 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiTokensSection } from "../../src/pages/account.js";
+import { FakeError } from "../support/fake-api.js";
+import { renderWithApi } from "../support/render.js";
+
+const SECRET = "bhp_abcdef0123456789abcdef0123456789";
+
+function tokenApi() {
+  const tokens: {
+    id: string;
+    name: string;
+    prefix: string;
+    createdAt: string;
+    expiresAt: string | null;
+    lastUsedAt: null;
+  }[] = [];
+  return {
+    "auth.tokens.list": () => ({ items: tokens, nextCursor: null }),
+    "auth.tokens.create": (input: { name: string; expiresInDays?: number }) => {
+      const expiresAt =
+        input.expiresInDays === undefined
+          ? null
+          : new Date(Date.now() + input.expiresInDays * 86_400_000).toISOString();
+      tokens.push({
+        id: "t1",
+        name: input.name,
+        prefix: SECRET.slice(0, 10),
+        createdAt: new Date().toISOString(),
+        expiresAt,
+        lastUsedAt: null,
+      });
+      return { id: "t1", name: input.name, prefix: SECRET.slice(0, 10), expiresAt, token: SECRET };
+    },
+  };
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("API tokens", () => {
+  it("shows a new token once, with a copy button and a warning, and never again", async () => {
+    vi.stubGlobal("isSecureContext", true);
+    const { user, api } = renderWithApi(<ApiTokensSection />, { procedures: tokenApi() });
+
+    expect(await screen.findByRole("heading", { name: "No API tokens" })).toBeTruthy();
+    await user.type(screen.getByLabelText("Token name"), "deploy from CI");
+    await user.selectOptions(screen.getByLabelText("Expires after"), "30 days");
+    await user.click(screen.getByRole("button", { name: "Create token" }));
+
+    const panel = await screen.findByRole("region", { name: /Your new token/ });
+    expect(api.inputsOf("auth.tokens.create")).toEqual([{ name: "deploy from CI", expiresInDays: 30 }]);
+    expect(within(panel).getByLabelText<HTMLInputElement>("API token").value).toBe(SECRET);
+    expect(panel.textContent).toContain("Copy it now: it won’t be shown again.");
+
+    await user.click(within(panel).getByRole("button", { name: "Copy token" }));
+    // user-event stands in for the system clipboard.
+    expect(await navigator.clipboard.readText()).toBe(SECRET);
+    expect(await within(panel).findByRole("button", { name: "Copied" })).toBeTruthy();
+
+    // The list shows the token by name and prefix only.
+    const list = await screen.findByRole("list", { name: "API tokens" });
+    expect(list.textContent).toContain("deploy from CI");
+    expect(list.textContent).toContain(SECRET.slice(0, 10));
+    expect(list.textContent).not.toContain(SECRET);
+
+    await user.click(within(panel).getByRole("button", { name: "I have copied it" }));
+    await waitFor(() => {
+      expect(screen.queryByRole("region", { name: /Your new token/ })).toBeNull();
+    });
+    expect(document.body.innerHTML).not.toContain(SECRET);
+  });
+
+  it("asks to copy by hand where the browser offers no clipboard (a plain-http server)", async () => {
+    vi.stubGlobal("isSecureContext", false);
+    const { user } = renderWithApi(<ApiTokensSection />, { procedures: tokenApi() });
+    await user.type(await screen.findByLabelText("Token name"), "laptop");
+    await user.selectOptions(screen.getByLabelText("Expires after"), "Never");
+    await user.click(screen.getByRole("button", { name: "Create token" }));
+    const panel = await screen.findByRole("region", { name: /Your new token/ });
+    expect(panel.textContent).toContain("It never expires.");
+    await user.click(within(panel).getByRole("button", { name: "Copy token" }));
+    expect((await within(panel).findByRole("alert")).textContent).toContain(
+      "select the text and copy it by hand",
+    );
+  });
+
+  it("shows a refused name beside the field", async () => {
+    const { user } = renderWithApi(<ApiTokensSection />, {
+      procedures: {
+        ...tokenApi(),
+        "auth.tokens.create": () => {
+          throw new FakeError("BAD_REQUEST", "[]", {
+            issues: [{ path: "name", message: "must not be empty" }],
+          });
+        },
+      },
+    });
+    await user.click(await screen.findByRole("button", { name: "Create token" }));
+    const input = await screen.findByLabelText("Token name");
+    await waitFor(() => {
+      expect(input.getAttribute("aria-invalid")).toBe("true");
+    });
+    expect(screen.getByText("Token name must not be empty")).toBeTruthy();
+  });
+});

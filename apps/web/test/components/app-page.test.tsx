@@ -1,0 +1,226 @@
+// The app page against a fake server. happy-dom has no EventSource, so apps.watchStatus fails at once and the page
+// falls back to what apps.get says, which is what these tests control.
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import AppPage from "../../src/pages/app/app-page.js";
+import { FakeError, type Procedure } from "../support/fake-api.js";
+import { renderWithApi } from "../support/render.js";
+
+type State = "deploying" | "ready" | "degraded" | "failed" | "drifted";
+
+function details(role: string, state: State, extra: Record<string, unknown> = {}) {
+  const spec = {
+    name: "web",
+    image: "nginx:1.27",
+    ports: [{ port: 80 }],
+    env: [{ name: "LOG_LEVEL", value: "info" }],
+  };
+  return {
+    name: "web",
+    project: "shop",
+    pack: "default@2.0.0",
+    revision: 2,
+    spec,
+    env: spec.env,
+    image: "nginx:1.27",
+    links: [{ kind: "ingress", url: "https://shop.example.com/" }],
+    status: {
+      state,
+      message:
+        state === "drifted"
+          ? 'Service "web" was deleted outside BabyHelm: redeploy to repair'
+          : "Deploying: 1/3 replicas ready (ContainerCreating)",
+      replicas: { desired: 3, updated: 3, ready: 1, available: 1 },
+      conditions: [],
+      pods: [
+        { name: "web-abc-1", phase: "Running", ready: true, restarts: 0 },
+        {
+          name: "web-abc-2",
+          phase: "Pending",
+          ready: false,
+          restarts: 2,
+          waitingReason: "ContainerCreating",
+        },
+      ],
+      events: [
+        {
+          type: "Normal",
+          reason: "ScalingReplicaSet",
+          message: "Scaled up to 3",
+          object: "Deployment/web",
+          count: 1,
+        },
+      ],
+      drift: { missing: [], changed: [] },
+      progress: { done: 1, total: 3 },
+      observedAt: "2026-01-02T03:04:05.000Z",
+    },
+    restartedAt: null,
+    createdAt: "2026-01-02T03:04:05.000Z",
+    updatedAt: "2026-01-02T03:04:05.000Z",
+    yourRole: role,
+    ...extra,
+  };
+}
+
+const revisions = {
+  items: [
+    {
+      revision: 2,
+      current: true,
+      author: "ada@example.com",
+      at: "2026-01-02T03:04:05.000Z",
+      reason: "update",
+      pack: "default@2.0.0",
+      spec: {},
+      changes: [],
+      diff: '~ Deployment/web changed\n    ~ spec.template.spec.containers[0].env[0].value: "debug" -> "info"\n',
+    },
+    {
+      revision: 1,
+      current: false,
+      author: "ada@example.com",
+      at: "2026-01-02T03:00:00.000Z",
+      reason: "create",
+      pack: "default@2.0.0",
+      spec: {},
+      changes: [],
+      diff: "+ Deployment/web added\n",
+    },
+  ],
+  nextCursor: null,
+};
+
+function openApp(procedures: Record<string, Procedure>, route = "/projects/shop/apps/web") {
+  return renderWithApi(<AppPage />, { path: "/projects/:name/apps/:app", route, procedures });
+}
+
+describe("app page", () => {
+  it("shows the rollout's progress, the pods with their restarts, the events and the links", async () => {
+    openApp({ "apps.get": () => details("editor", "deploying") });
+    const bar = await screen.findByRole("progressbar", { name: "1 of 3 replicas ready" });
+    expect(bar.getAttribute("aria-valuenow")).toBe("1");
+    expect(bar.getAttribute("aria-valuemax")).toBe("3");
+    const status = screen.getByRole("region", { name: "Status" });
+    expect(within(status).getByText("Deploying")).toBeTruthy();
+    expect(within(status).getByText("Deploying: 1/3 replicas ready (ContainerCreating)")).toBeTruthy();
+    expect(within(status).getByRole("link", { name: "https://shop.example.com/" })).toBeTruthy();
+    const rows = within(screen.getByRole("table")).getAllByRole("row");
+    expect(rows.map((row) => row.textContent)).toEqual([
+      "PodStateReadyRestartsStarted",
+      "web-abc-1RunningYes0—",
+      "web-abc-2Pending · ContainerCreatingNo2—",
+    ]);
+    expect(screen.getByRole("region", { name: "Events" }).textContent).toContain("Scaled up to 3");
+  });
+
+  it("gives a viewer no control that changes the app", async () => {
+    const { user } = openApp({
+      "apps.get": () => details("viewer", "drifted"),
+      "apps.revisions": () => revisions,
+    });
+    await screen.findByRole("heading", { level: 1, name: "web" });
+    expect(screen.getByRole("region", { name: "Status" }).textContent).toContain(
+      "A creator or editor of the project can redeploy to restore it.",
+    );
+    for (const name of [/Restart/, /Redeploy/]) expect(screen.queryByRole("button", { name })).toBeNull();
+    const tabs = screen.getByRole("navigation", { name: "App sections" });
+    expect(within(tabs).queryByRole("link", { name: "Settings" })).toBeNull();
+
+    await user.click(within(tabs).getByRole("link", { name: "Environment" }));
+    expect(await screen.findByRole("cell", { name: "LOG_LEVEL" })).toBeTruthy();
+    expect(screen.queryByRole("textbox")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Save variables" })).toBeNull();
+
+    await user.click(within(tabs).getByRole("link", { name: "Revisions" }));
+    await screen.findByText("Revision 1");
+    expect(screen.queryByRole("button", { name: /Roll back/ })).toBeNull();
+    await user.click(screen.getAllByRole("button", { name: "Show changes" })[0]!);
+    expect(screen.getByLabelText("Changes of revision 2 from revision 1").textContent).toContain(
+      '"debug" -> "info"',
+    );
+  });
+
+  it("offers Redeploy when the app drifted, and says how it went", async () => {
+    const { user, api } = openApp({
+      "apps.get": () => details("editor", "drifted"),
+      "apps.redeploy": () => ({ revision: 2 }),
+    });
+    const status = await screen.findByRole("region", { name: "Status" });
+    expect(within(status).getByText("Drifted")).toBeTruthy();
+    await user.click(within(status).getByRole("button", { name: "Redeploy" }));
+    await waitFor(() => {
+      expect(api.inputsOf("apps.redeploy")).toEqual([{ project: "shop", name: "web" }]);
+    });
+    expect((await screen.findByText("Revision 2 of web was applied again.")).closest(".toast")).toBeTruthy();
+  });
+
+  it("saves variables as a new revision from the revision being edited", async () => {
+    const { user, api } = openApp(
+      {
+        "apps.get": () => details("editor", "ready"),
+        "apps.update": () => ({ revision: 3 }),
+      },
+      "/projects/shop/apps/web?tab=environment",
+    );
+    const value = await screen.findByLabelText("Variable 1 value");
+    const save = screen.getByRole("button", { name: "Save variables" });
+    expect(save).toHaveProperty("disabled", true);
+    await user.clear(value);
+    await user.type(value, "debug");
+    await user.click(screen.getByRole("button", { name: "Add variable" }));
+    await user.type(screen.getByLabelText("Variable 2 name"), "9LIVES");
+    await user.click(save);
+    // Refused in the browser first: a name Kubernetes would refuse.
+    expect(screen.getByLabelText("Variable 2 name").getAttribute("aria-invalid")).toBe("true");
+    expect(api.inputsOf("apps.update")).toEqual([]);
+    await user.click(screen.getByRole("button", { name: "Remove variable 2 (9LIVES)" }));
+    await user.click(save);
+    await screen.findByText("Variables saved: revision 3 of web is rolling out.");
+    expect(api.inputsOf("apps.update")).toEqual([
+      {
+        project: "shop",
+        name: "web",
+        expectedRevision: 2,
+        spec: {
+          name: "web",
+          image: "nginx:1.27",
+          ports: [{ port: 80 }],
+          env: [{ name: "LOG_LEVEL", value: "debug" }],
+        },
+      },
+    ]);
+  });
+
+  it("says when someone else changed the app meanwhile, and reloads it on request", async () => {
+    let revision = 2;
+    const { user, api } = openApp(
+      {
+        "apps.get": () =>
+          revision === 2
+            ? details("editor", "ready")
+            : details("editor", "ready", { revision: 4, env: [{ name: "LOG_LEVEL", value: "warn" }] }),
+        "apps.update": () => {
+          revision = 4;
+          throw new FakeError(
+            "CONFLICT",
+            'App "web" changed since revision 2 (it is at revision 4): reload it and make your change again.',
+          );
+        },
+      },
+      "/projects/shop/apps/web?tab=environment",
+    );
+    const value = await screen.findByLabelText("Variable 1 value");
+    await user.clear(value);
+    await user.type(value, "debug");
+    await user.click(screen.getByRole("button", { name: "Save variables" }));
+    const conflict = await screen.findByRole("alert");
+    expect(conflict.textContent).toContain("Someone else changed web since you started editing");
+    await user.click(within(conflict).getByRole("button", { name: "Reload the app" }));
+    await waitFor(() => {
+      expect(screen.getByLabelText("Variable 1 value")).toHaveProperty("value", "warn");
+    });
+    expect(screen.queryByText(/Someone else changed/)).toBeNull();
+    expect(api.inputsOf("apps.update")).toHaveLength(1);
+  });
+});

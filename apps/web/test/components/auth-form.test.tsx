@@ -1,0 +1,131 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import LoginPage from "../../src/pages/login.js";
+import RegisterPage from "../../src/pages/register.js";
+import { FakeError, deferred } from "../support/fake-api.js";
+import { renderWithApi } from "../support/render.js";
+
+const signedOut = { "auth.me": () => null };
+
+describe("registration form", () => {
+  it("shows each field issue of a refusal beside its field, tied to the input for screen readers", async () => {
+    const { user, api } = renderWithApi(<RegisterPage />, {
+      path: "/register",
+      route: "/register",
+      procedures: {
+        ...signedOut,
+        "auth.register": () => {
+          throw new FakeError("BAD_REQUEST", "password: must be at least 10 characters", {
+            issues: [{ path: "password", message: "must be at least 10 characters" }],
+          });
+        },
+      },
+    });
+    await user.type(await screen.findByLabelText("Email"), "ada@example.com");
+    await user.type(screen.getByLabelText("Password"), "short");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+
+    const password = screen.getByLabelText("Password");
+    await waitFor(() => {
+      expect(password.getAttribute("aria-invalid")).toBe("true");
+    });
+    const describedBy = (password.getAttribute("aria-describedby") ?? "").split(" ");
+    const descriptions = describedBy.map((id) => document.getElementById(id)?.textContent);
+    expect(descriptions).toContain("Password must be at least 10 characters");
+    expect(screen.getByLabelText("Email").getAttribute("aria-invalid")).toBeNull();
+    // The issue is placed beside its field, so no general alert repeats it.
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(api.inputsOf("auth.register")).toEqual([{ email: "ada@example.com", password: "short" }]);
+  });
+
+  it("says what to do when the email is taken, with a link to sign in that keeps the way back", async () => {
+    const { user } = renderWithApi(<RegisterPage />, {
+      path: "/register",
+      route: "/register?next=%2Fprojects%2Fshop",
+      procedures: {
+        ...signedOut,
+        "auth.register": () => {
+          throw new FakeError("CONFLICT", "An account with this email already exists: sign in instead.");
+        },
+      },
+    });
+    await user.type(await screen.findByLabelText("Email"), "ada@example.com");
+    await user.type(screen.getByLabelText("Password"), "a long and unusual passphrase");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "An account with this email already exists: sign in instead.",
+    );
+    expect(screen.getByRole("link", { name: "Sign in with this email" }).getAttribute("href")).toBe(
+      "/login?next=%2Fprojects%2Fshop",
+    );
+  });
+
+  it("disables the button and says it is working while the request runs, then goes where it was sent", async () => {
+    const answer = deferred<unknown>();
+    const { user } = renderWithApi(<RegisterPage />, {
+      path: "/register",
+      route: "/register?next=%2Faccount",
+      procedures: { ...signedOut, "auth.register": () => answer.promise },
+    });
+    await user.type(await screen.findByLabelText("Email"), "ada@example.com");
+    await user.type(screen.getByLabelText("Password"), "a long and unusual passphrase");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+
+    const pending = await screen.findByRole("button", { name: "Creating account…" });
+    expect(pending).toHaveProperty("disabled", true);
+    answer.resolve({ user: { id: "u1", email: "ada@example.com" } });
+    expect((await screen.findByTestId("location")).textContent).toBe("/account");
+    expect(screen.getByRole("status").textContent).toContain(
+      "Welcome! Your account ada@example.com is ready.",
+    );
+  });
+});
+
+describe("sign-in form", () => {
+  it("keeps a wrong password on the form and explains a rate limit with the wait", async () => {
+    let attempts = 0;
+    const { user } = renderWithApi(<LoginPage />, {
+      path: "/login",
+      route: "/login",
+      procedures: {
+        ...signedOut,
+        "auth.login": () => {
+          attempts++;
+          if (attempts === 1) throw new FakeError("UNAUTHORIZED", "Wrong email or password.");
+          throw new FakeError("TOO_MANY_REQUESTS", "Too many sign-in attempts. Try again in 42 s.", {
+            retryAfterSeconds: 42,
+          });
+        },
+      },
+    });
+    await user.type(await screen.findByLabelText("Email"), "ada@example.com");
+    await user.type(screen.getByLabelText("Password"), "not the password");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("Wrong email or password.");
+
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    await waitFor(() => {
+      expect(screen.getByRole("alert").textContent).toBe("Too many attempts. Try again in 42 seconds.");
+    });
+    expect(within(document.body).queryByTestId("location")).toBeNull();
+  });
+
+  it("ignores a `next` that points to another site", async () => {
+    const { user } = renderWithApi(<LoginPage />, {
+      path: "/login",
+      route: "/login?next=%2F%2Fevil.example%2Fphish",
+      procedures: {
+        ...signedOut,
+        "auth.login": () => ({
+          user: { id: "u1", email: "ada@example.com" },
+          expiresAt: new Date().toISOString(),
+        }),
+      },
+    });
+    await user.type(await screen.findByLabelText("Email"), "ada@example.com");
+    await user.type(screen.getByLabelText("Password"), "a long and unusual passphrase");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect((await screen.findByTestId("location")).textContent).toBe("/projects");
+  });
+});

@@ -1,0 +1,91 @@
+// What the browser tests need: a fresh build of the dashboard, the real server (on an in-memory database and the
+// sandbox cluster) serving it, and Debian's Chromium driven by playwright-core.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { type Db, createDb } from "@babyhelm/db";
+import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
+import { type Browser, type Page, chromium } from "playwright-core";
+// Not exported from @babyhelm/server yet: the server lead wires it into startServer.
+import { createWebAssetsHandler } from "../../../server/src/http/web-assets.js";
+
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+export const hasChromium = existsSync(CHROMIUM_PATH);
+export const SKIP_MESSAGE = `Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (install it with "apt-get install -y chromium").`;
+
+const webDir = fileURLToPath(new URL("../../", import.meta.url));
+export const distDir = join(webDir, "dist");
+export const screenshotDir = join(webDir, "test-output", "screenshots");
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 360, height: 740 };
+
+/** `vite build` (into dist/ unless told), as `pnpm build` does, so the test serves exactly what would be deployed. */
+export async function buildDashboard(outDir = distDir): Promise<void> {
+  const vite = join(dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin", "vite.js");
+  await promisify(execFile)(process.execPath, [vite, "build", "--logLevel", "warn", "--outDir", outDir], {
+    cwd: webDir,
+    // Vitest sets NODE_ENV=test, which would give React's development build.
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+}
+
+export interface Stack {
+  server: RunningServer;
+  browser: Browser;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** How long sandbox pods take to become Ready (default 200 ms): longer to watch a rollout's progress bar. */
+  sandboxReadyDelayMs?: number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-web-e2e-"));
+  // Each stack builds into a folder of its own: test files run in parallel, and one build empties its folder first.
+  const builtDir = join(dataDir, "dist");
+  await buildDashboard(builtDir);
+  const db: Db = await createDb({});
+  const server = await startServer({
+    config: loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      BABYHELM_CLUSTER: "sandbox",
+      BABYHELM_DATA_DIR: dataDir,
+    }),
+    db,
+    logger: createLogger("silent"),
+    passwordCost: { memoryCost: 1024, timeCost: 1 },
+    sandboxReadyDelayMs: options.sandboxReadyDelayMs ?? 200,
+    http: { fallback: createWebAssetsHandler(builtDir) },
+  });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  mkdirSync(screenshotDir, { recursive: true });
+  return {
+    server,
+    browser,
+    url: server.url,
+    stop: async () => {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A full-page screenshot in test-output/screenshots/, named by step. */
+export async function snap(page: Page, name: string): Promise<void> {
+  // Toasts fade after a few seconds; wait for web fonts and layout, not for them.
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,50 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import react from "@vitejs/plugin-react";
+import { type Plugin, defineConfig } from "vite";
+
+// `pnpm dev` proxies the API to a running server (`pnpm --filter @babyhelm/server start`). The Host header is
+// passed through unchanged (no changeOrigin) so that the server sees the page's own origin and accepts its
+// cookie-authenticated mutations.
+const serverUrl = process.env.BABYHELM_SERVER_URL ?? "http://127.0.0.1:8080";
+
+/** Writes `file.gz` beside every compressible output file, for servers that send precompressed files. */
+function precompress(): Plugin {
+  return {
+    name: "babyhelm:precompress",
+    apply: "build",
+    // After the files are written: earlier, chunks still hold placeholders that later plugins fill in.
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? "dist";
+      for (const fileName of Object.keys(bundle)) {
+        if (!/\.(js|css|html|svg|json)$/.test(fileName)) continue;
+        const source = readFileSync(join(dir, fileName));
+        if (source.length >= 1024) writeFileSync(join(dir, `${fileName}.gz`), gzipSync(source, { level: 9 }));
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), precompress()],
+  server: {
+    proxy: {
+      "/trpc": serverUrl,
+      "/readyz": serverUrl,
+    },
+  },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // scripts/size.mjs reads the manifest to find what each page loads first.
+    manifest: true,
+    target: "es2022",
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than our code: one vendor chunk stays cached across our releases.
+        codeSplitting: { groups: [{ name: "vendor", test: /[\\/]node_modules[\\/]/ }] },
+      },
+    },
+  },
+});
