@@ -52,9 +52,15 @@ describe("faults", () => {
   it("skips matching requests, tells dry runs apart, and lets tests observe the requests", async () => {
     const seen: string[] = [];
     const stop = sandbox.faults.observe((request) =>
-      seen.push(`${request.verb} ${request.resource ?? "-"} ${request.name ?? "-"}${request.dryRun ? " (dry run)" : ""}`),
+      seen.push(
+        `${request.verb} ${request.resource ?? "-"} ${request.name ?? "-"}${request.dryRun ? " (dry run)" : ""}`,
+      ),
     );
-    sandbox.faults.fail({ skip: 1, match: { verb: "create", resource: "configmaps", dryRun: false }, code: 500 });
+    sandbox.faults.fail({
+      skip: 1,
+      match: { verb: "create", resource: "configmaps", dryRun: false },
+      code: 500,
+    });
     const create = (name: string, dryRun: boolean) =>
       api(`/api/v1/namespaces/default/configmaps${dryRun ? "?dryRun=All" : ""}`, {
         method: "POST",

@@ -24,7 +24,9 @@ export async function* streamAppStatus(
   if (deployment === undefined) return;
   const namespace = deployment.metadata.namespace!;
   const stop = new AbortController();
-  const onAbort = () => { stop.abort(); };
+  const onAbort = () => {
+    stop.abort();
+  };
   signal.addEventListener("abort", onAbort, { once: true });
   const wake = new Wakeup();
   const matchLabels =
@@ -98,7 +100,9 @@ class Wakeup {
     }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, timeoutMs);
-      const onAbort = () => { done(); };
+      const onAbort = () => {
+        done();
+      };
       signal.addEventListener("abort", onAbort, { once: true });
       this.resolve = done;
       function done() {

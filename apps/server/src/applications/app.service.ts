@@ -90,7 +90,9 @@ export async function createApp(
     return { app, rendered };
   } catch (error) {
     if (rolledOut)
-      await deleteObjects(cluster, rendered.manifests).catch((undo: unknown) => { logUndo(log, undo); });
+      await deleteObjects(cluster, rendered.manifests).catch((undo: unknown) => {
+        logUndo(log, undo);
+      });
     if (isUniqueViolation(error)) throw appNameTaken(input.name, project.name);
     throw error;
   }
@@ -373,7 +375,9 @@ async function commitRevision(
     });
   } catch (error) {
     if (rolledOut)
-      await rollOut(cluster, previous, next.manifests, log).catch((undo: unknown) => { logUndo(log, undo); });
+      await rollOut(cluster, previous, next.manifests, log).catch((undo: unknown) => {
+        logUndo(log, undo);
+      });
     throw error;
   }
   return { revision };
