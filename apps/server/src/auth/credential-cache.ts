@@ -19,7 +19,7 @@ export interface CredentialCacheOptions {
   monotonicNow?: () => number;
 }
 
-export const CREDENTIAL_CACHE_TTL_MS = 5_000;
+const DEFAULT_TTL_MS = 5_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
 
 interface Entry {
@@ -36,7 +36,7 @@ export class CredentialCache {
   private readonly monotonicNow: () => number;
 
   constructor(options: CredentialCacheOptions = {}) {
-    this.ttlMs = options.ttlMs ?? CREDENTIAL_CACHE_TTL_MS;
+    this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.monotonicNow = options.monotonicNow ?? (() => performance.now());
   }

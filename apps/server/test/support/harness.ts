@@ -106,6 +106,8 @@ export async function startHarness(
     HOST: "127.0.0.1",
     BABYHELM_CLUSTER: "sandbox",
     DRIFT_CHECK_INTERVAL_SECONDS: "0",
+    // The API's tests never depend on whether the dashboard has been built.
+    BABYHELM_WEB_DIR: "/nonexistent/babyhelm-web",
     // Background work would take faults a test injects for its own requests: tests run the sampler themselves.
     METRICS_SAMPLE_SECONDS: "0",
     ...options.env,
