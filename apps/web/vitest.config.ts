@@ -2,6 +2,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // The browser tests mostly wait (on rollouts, on Chromium): two files at a time even on a two-core machine,
+    // where the default would run them one by one. Each e2e stack builds into a folder of its own.
+    maxWorkers: 2,
     projects: [
       {
         test: {

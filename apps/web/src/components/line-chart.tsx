@@ -24,9 +24,10 @@ interface LineChartProps {
   summary: string;
 }
 
-const WIDTH = 480;
-const HEIGHT = 220;
-const PAD = { left: 70, right: 10, top: 12, bottom: 30 };
+// Drawn at about a phone's width: scaled up on wider screens, its labels stay readable on narrow ones.
+const WIDTH = 360;
+const HEIGHT = 180;
+const PAD = { left: 58, right: 8, top: 10, bottom: 26 };
 
 export function LineChart({ title, series, thresholds, from, to, format, summary }: LineChartProps) {
   const values = [

@@ -3,6 +3,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import AppPage from "../../src/pages/app/app-page.js";
+import { PACKS } from "../fixtures/pack-schemas.js";
 import { FakeError, type Procedure } from "../support/fake-api.js";
 import { renderWithApi } from "../support/render.js";
 
@@ -222,5 +223,42 @@ describe("app page", () => {
     });
     expect(screen.queryByText(/Someone else changed/)).toBeNull();
     expect(api.inputsOf("apps.update")).toHaveLength(1);
+  });
+
+  it("previews a pack upgrade's changes before upgrading, and deletes only after the name is typed", async () => {
+    const newer = { ...PACKS[1]!, version: "2.1.0", ref: "default@2.1.0", default: false };
+    const { user, api } = openApp(
+      {
+        "apps.get": () => details("editor", "ready"),
+        "apps.packs": () => [...PACKS, newer],
+        "apps.upgradePack": (input: { preview: boolean }) => ({
+          from: "default@2.0.0",
+          to: "default@2.1.0",
+          changes: [{ object: "Deployment/web", apiVersion: "apps/v1", change: "changed" }],
+          diff: "~ Deployment/web changed\n    + spec.template.spec.enableServiceLinks: false\n",
+          revision: input.preview ? null : 3,
+        }),
+        "apps.delete": () => ({ deleted: "web", deletedObjects: 2 }),
+      },
+      "/projects/shop/apps/web?tab=settings",
+    );
+    await user.click(await screen.findByRole("button", { name: "Preview the upgrade" }));
+    expect((await screen.findByLabelText("Changes of upgrading to default@2.1.0")).textContent).toContain(
+      "enableServiceLinks",
+    );
+    await user.click(screen.getByRole("button", { name: "Upgrade to default@2.1.0" }));
+    await screen.findByText("web now uses default@2.1.0: revision 3 is rolling out.");
+    expect(api.inputsOf("apps.upgradePack")).toEqual([
+      { project: "shop", name: "web", to: "default@2.1.0", preview: true },
+      { project: "shop", name: "web", to: "default@2.1.0", preview: false, expectedRevision: 2 },
+    ]);
+
+    const remove = screen.getByRole("button", { name: "Delete app" });
+    expect(remove).toHaveProperty("disabled", true);
+    await user.type(screen.getByLabelText("Type web to confirm"), "web");
+    await user.click(remove);
+    expect((await screen.findByTestId("location")).textContent).toBe("/projects/shop");
+    expect(api.inputsOf("apps.delete")).toEqual([{ project: "shop", name: "web" }]);
+    expect(screen.getByText('App "web" was deleted, with its 2 Kubernetes objects.')).toBeTruthy();
   });
 });

@@ -15,7 +15,7 @@ const project = vi.hoisted(() => ({
 }));
 vi.mock("../../src/pages/project/project-layout.js", () => ({ useProject: () => project.current }));
 
-function app(name: string, state: string | null, done = 1, total = 1) {
+function app(name: string, state: "deploying" | "ready" | "failed" | null, done = 1, total = 1) {
   return {
     name,
     pack: "default@2.0.0",

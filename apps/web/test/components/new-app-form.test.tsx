@@ -86,7 +86,7 @@ describe("new app form: the env editor", () => {
       'Line 6: expected NAME=value, found "not a variable"',
     ]);
     // The lines to fix stay in the box.
-    expect((screen.getByLabelText("Paste .env lines") as HTMLTextAreaElement).value).toContain("1ST=bad");
+    expect(screen.getByLabelText<HTMLTextAreaElement>("Paste .env lines").value).toContain("1ST=bad");
   });
 
   it("reads a block pasted straight into a variable's name, and removes rows", async () => {

@@ -181,6 +181,23 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       await toast(page, /Restarting web/);
       await waitForState(page, "Ready");
 
+      // Someone deletes the app's Service behind BabyHelm's back: the page says so and offers to redeploy.
+      await stack.server.services.cluster.delete({
+        apiVersion: "v1",
+        kind: "Service",
+        name: "web",
+        namespace: "shop",
+      });
+      await page.reload();
+      await waitForState(page, "Drifted");
+      expect(await statusCard(page).locator(".status-message").textContent()).toContain(
+        "was deleted outside BabyHelm",
+      );
+      await snap(page, "apps-06b-drifted");
+      await statusCard(page).getByRole("button", { name: "Redeploy" }).click();
+      await toast(page, "Revision 3 of web was applied again.");
+      await waitForState(page, "Ready");
+
       // A viewer sees the app and its history, but no control that changes it.
       await page.goto("/projects/shop/collaborators");
       const addForm = page.getByRole("form", { name: "Add a collaborator" });
@@ -287,78 +304,85 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
     },
   );
 
-  for (const [label, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    it(`photographs the apps pages at ${label} width`, { timeout: 90_000 }, async () => {
-      const { context, page } = await newPage(viewport);
-      const shot = (name: string) => snap(page, `apps-${label}-${name}`);
-      const project = `${label}-apps`;
-      await register(page, `${label}-apps@example.com`);
-      await createProject(page, project);
-      await shot("01-applications-empty");
+  it("photographs the apps pages at desktop and phone width", { timeout: 120_000 }, async () => {
+    const { context, page } = await newPage(DESKTOP);
+    /** The same page at both widths: the layout follows the viewport, the data stays. */
+    const shot = async (name: string) => {
+      for (const [label, viewport] of [
+        ["phone", PHONE],
+        ["desktop", DESKTOP],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        // Two frames: the layout for the new width is painted.
+        await page.evaluate(
+          () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+        );
+        await snap(page, `apps-${label}-${name}`);
+      }
+    };
+    await register(page, "photos@example.com");
+    await createProject(page, "photos");
+    await shot("01-applications-empty");
 
-      await page.getByRole("link", { name: "Deploy app" }).click();
-      await fillNewApp(page, "api", "ghcr.io/example/api:2.4.1");
-      await page.getByRole("button", { name: "Add port" }).click();
-      await page.getByRole("group", { name: "Port 2" }).getByLabel("Port", { exact: true }).fill("9090");
-      await page.getByRole("button", { name: "Add variable" }).click();
-      await page.getByLabel("Variable 1 name").fill("1NVALID");
-      await page.getByLabel("Variable 1 value").fill("x");
-      await page.getByLabel("Variable 1 name").blur();
-      await page.getByLabel("CPU request").fill("250m");
-      await page.getByLabel("Liveness check").selectOption("http");
-      await page.getByLabel("Liveness path").fill("/healthz");
-      await page.getByLabel("Ingress host").fill("api.example.com");
-      await page.getByRole("button", { name: "Deploy", exact: true }).click();
-      // Refused in the browser first, then by the server's own rule about several ports.
-      await page.getByText("Variable 1 name must be letters").waitFor();
-      await page.getByLabel("Variable 1 name").fill("MODE");
-      await page.getByRole("button", { name: "Deploy", exact: true }).click();
-      await page.getByText("Port name is required when there is more than one port").first().waitFor();
-      await shot("02-new-app-errors");
-      await page.getByRole("group", { name: "Port 1" }).getByLabel("Port name").fill("http");
-      await page.getByRole("group", { name: "Port 2" }).getByLabel("Port name").fill("metrics");
-      const preview = page.getByRole("region", { name: "Manifest preview" });
-      await preview.getByText("kind: Ingress").waitFor();
-      await shot("03-new-app-preview");
-      await page.getByRole("button", { name: "Deploy", exact: true }).click();
-      await page.waitForURL(/\/apps\/api$/);
-      await waitForState(page, "Ready");
-      await shot("04-app-overview");
+    await page.getByRole("link", { name: "Deploy app" }).click();
+    await fillNewApp(page, "api", "ghcr.io/example/api:2.4.1");
+    await page.getByRole("button", { name: "Add port" }).click();
+    await page.getByRole("group", { name: "Port 2" }).getByLabel("Port", { exact: true }).fill("9090");
+    await page.getByRole("button", { name: "Add variable" }).click();
+    await page.getByLabel("Variable 1 name").fill("1NVALID");
+    await page.getByLabel("Variable 1 value").fill("x");
+    await page.getByLabel("Variable 1 name").blur();
+    await page.getByLabel("CPU request").fill("250m");
+    await page.getByLabel("Liveness check").selectOption("http");
+    await page.getByLabel("Liveness path").fill("/healthz");
+    await page.getByLabel("Ingress host").fill("api.example.com");
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
+    // Refused in the browser first, then by the server's own rule about several ports.
+    await page.getByText("Variable 1 name must be letters").waitFor();
+    await page.getByLabel("Variable 1 name").fill("MODE");
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
+    await page.getByText("Port name is required when there is more than one port").first().waitFor();
+    await shot("02-new-app-errors");
+    await page.getByRole("group", { name: "Port 1" }).getByLabel("Port name").fill("http");
+    await page.getByRole("group", { name: "Port 2" }).getByLabel("Port name").fill("metrics");
+    await page.locator('.manifest-preview[aria-busy="false"]').waitFor();
+    await page.getByRole("region", { name: "Manifest preview" }).getByText("kind: Ingress").waitFor();
+    await shot("03-new-app-preview");
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
+    await page.waitForURL(/\/apps\/api$/);
+    await waitForState(page, "Ready");
+    await shot("04-app-overview");
 
-      const tabs = page.getByRole("navigation", { name: "App sections" });
-      await tabs.getByRole("link", { name: "Environment" }).click();
-      await page.getByLabel("Variable 1 value").fill("production");
-      await page.getByRole("button", { name: "Save variables" }).click();
-      await toast(page, /revision 2 of api is rolling out/);
-      await shot("05-app-environment");
-      await tabs.getByRole("link", { name: "Revisions" }).click();
-      await page.getByRole("button", { name: "Show changes" }).first().click();
-      await shot("06-app-revisions");
-      await tabs.getByRole("link", { name: "Logs" }).click();
-      await page
-        .getByRole("log")
-        .getByText(/GET|nginx|listening|start/i)
-        .first()
-        .waitFor();
-      await shot("07-app-logs");
-      await tabs.getByRole("link", { name: "Metrics" }).click();
-      await page.getByRole("heading", { name: "CPU and memory" }).waitFor();
-      await page
-        .getByText("CPU per pod", { exact: true })
-        .or(page.getByText(/metrics|samples/))
-        .first()
-        .waitFor();
-      await shot("08-app-metrics");
-      await tabs.getByRole("link", { name: "Settings" }).click();
-      await page.getByRole("button", { name: "Delete app" }).waitFor();
-      await shot("09-app-settings");
-      await page.goto(`/projects/${project}`);
-      await page.getByRole("list", { name: `Apps of ${project}` }).waitFor();
-      await shot("10-applications");
-      await context.close();
-    });
-  }
+    const tabs = page.getByRole("navigation", { name: "App sections" });
+    await tabs.getByRole("link", { name: "Environment" }).click();
+    await page.getByLabel("Variable 1 value").fill("production");
+    await page.getByRole("button", { name: "Save variables" }).click();
+    await toast(page, /revision 2 of api is rolling out/);
+    await waitForState(page, "Ready");
+    await shot("05-app-environment");
+    await tabs.getByRole("link", { name: "Revisions" }).click();
+    await page.getByRole("button", { name: "Show changes" }).first().click();
+    await shot("06-app-revisions");
+    await tabs.getByRole("link", { name: "Logs" }).click();
+    await page.getByRole("log").locator(".log-line").first().waitFor();
+    // Pausing freezes the view; search keeps only the lines that contain the text.
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByRole("button", { name: "Follow" }).waitFor();
+    await page.getByLabel("Search").fill("INFO");
+    await page.getByText(/lines? of \d+ contain “INFO”/).waitFor();
+    const shown = await page.getByRole("log").locator(".log-line").allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((line) => line.includes("INFO"))).toBe(true);
+    await shot("07-app-logs");
+    await tabs.getByRole("link", { name: "Metrics" }).click();
+    await page.getByRole("img", { name: /^CPU per pod over the last hour/ }).waitFor();
+    await shot("08-app-metrics");
+    await tabs.getByRole("link", { name: "Settings" }).click();
+    await page.getByRole("button", { name: "Delete app" }).waitFor();
+    await shot("09-app-settings");
+    await page.goto("/projects/photos");
+    await page.getByRole("list", { name: "Apps of photos" }).waitFor();
+    await shot("10-applications");
+    await context.close();
+  });
 });

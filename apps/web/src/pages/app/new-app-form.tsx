@@ -134,7 +134,7 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
 
   const unplaced = [...local.unplaced, ...deployed.unplaced];
   const general =
-    create.error !== null && deployIssues.length === 0
+    create.error !== null && fieldIssues(create.error).length === 0
       ? describeError(create.error)
       : unplaced.length > 0 && (submitted || deployed.unplaced.length > 0)
         ? `Please correct: ${unplaced.map((issue) => (issue.path === "" ? issue.message : `${issue.path} ${issue.message}`)).join("; ")}.`
@@ -144,6 +144,7 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
     event.preventDefault();
     setSubmitted(true);
     setDeployIssues([]);
+    create.reset();
     if (draftIssues(draft, schema).length > 0) {
       focusFirstInvalid();
       return;

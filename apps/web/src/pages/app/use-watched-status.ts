@@ -19,15 +19,17 @@ export function useWatchedStatus(project: string, name: string, generation: numb
   const client = useTRPCClient();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<AppStatus | undefined>();
-  const [endedGeneration, setEndedGeneration] = useState<number | undefined>();
+  const key = JSON.stringify([project, name, generation]);
+  // Kept with the stream it came from: another app's (or an earlier rollout's) stream is not this one's news.
+  const [latest, setLatest] = useState<{ key: string; status: AppStatus } | undefined>();
+  const [endedKey, setEndedKey] = useState<string | undefined>();
 
   useEffect(() => {
     // Unsubscribing may still complete the stream: what follows is not news.
     let active = true;
     const ended = () => {
       if (!active) return;
-      setEndedGeneration(generation);
+      setEndedKey(key);
       void queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name }));
       void queryClient.invalidateQueries(trpc.apps.list.pathFilter());
     };
@@ -35,7 +37,7 @@ export function useWatchedStatus(project: string, name: string, generation: numb
       { project, name },
       {
         onData: (next) => {
-          if (active) setStatus(next);
+          if (active) setLatest({ key, status: next });
         },
         onError: ended,
         onComplete: ended,
@@ -45,7 +47,7 @@ export function useWatchedStatus(project: string, name: string, generation: numb
       active = false;
       subscription.unsubscribe();
     };
-  }, [client, trpc, queryClient, project, name, generation]);
+  }, [client, trpc, queryClient, project, name, key]);
 
-  return { status, live: endedGeneration !== generation };
+  return { status: latest?.key === key ? latest.status : undefined, live: endedKey !== key };
 }
