@@ -11,6 +11,7 @@ import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
 import { useTRPC } from "../../trpc.js";
 import { useProject } from "./project-layout.js";
+import { QuotaUsage } from "./quota-usage.js";
 
 export const APPS_PAGE_SIZE = 20;
 /** While something deploys, the list is read again this often; otherwise it stays as it is until revisited. */
@@ -44,45 +45,48 @@ export default function ApplicationsTab() {
   ) : undefined;
 
   return (
-    <section aria-labelledby="apps-title">
-      <div className="section-header">
-        <h2 id="apps-title">Applications</h2>
-        {items.length > 0 ? deployLink : null}
-      </div>
-      {apps.isPending ? (
-        <Loading what="the apps" />
-      ) : apps.isError ? (
-        <QueryError error={apps.error} retry={apps.refetch} what="the apps" />
-      ) : items.length === 0 ? (
-        <EmptyState title="No apps yet" action={deployLink}>
-          <p>
-            An app is one container image that BabyHelm keeps running in this project. You give it a name, the
-            image (for example <code>nginx:1.27</code>) and the port it listens on; BabyHelm creates a
-            Deployment and a Service, and shows the rollout as it happens.
-          </p>
-          {mayDeploy ? null : (
+    <>
+      <section aria-labelledby="apps-title">
+        <div className="section-header">
+          <h2 id="apps-title">Applications</h2>
+          {items.length > 0 ? deployLink : null}
+        </div>
+        {apps.isPending ? (
+          <Loading what="the apps" />
+        ) : apps.isError ? (
+          <QueryError error={apps.error} retry={apps.refetch} what="the apps" />
+        ) : items.length === 0 ? (
+          <EmptyState title="No apps yet" action={deployLink}>
             <p>
-              As a viewer you can look but not deploy. Ask a creator of <strong>{project.name}</strong> for
-              the editor role if you need to.
+              An app is one container image that BabyHelm keeps running in this project. You give it a name,
+              the image (for example <code>nginx:1.27</code>) and the port it listens on; BabyHelm creates a
+              Deployment and a Service, and shows the rollout as it happens.
             </p>
-          )}
-        </EmptyState>
-      ) : (
-        <>
-          <ul className="app-list" aria-label={`Apps of ${project.name}`}>
-            {items.map((app) => (
-              <AppRow key={app.name} app={app} projectPath={projectPath} />
-            ))}
-          </ul>
-          <LoadMore
-            hasNextPage={apps.hasNextPage}
-            isFetchingNextPage={apps.isFetchingNextPage}
-            fetchNextPage={apps.fetchNextPage}
-            what="apps"
-          />
-        </>
-      )}
-    </section>
+            {mayDeploy ? null : (
+              <p>
+                As a viewer you can look but not deploy. Ask a creator of <strong>{project.name}</strong> for
+                the editor role if you need to.
+              </p>
+            )}
+          </EmptyState>
+        ) : (
+          <>
+            <ul className="app-list" aria-label={`Apps of ${project.name}`}>
+              {items.map((app) => (
+                <AppRow key={app.name} app={app} projectPath={projectPath} />
+              ))}
+            </ul>
+            <LoadMore
+              hasNextPage={apps.hasNextPage}
+              isFetchingNextPage={apps.isFetchingNextPage}
+              fetchNextPage={apps.fetchNextPage}
+              what="apps"
+            />
+          </>
+        )}
+      </section>
+      <QuotaUsage project={project.name} />
+    </>
   );
 }
 

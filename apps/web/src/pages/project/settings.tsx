@@ -6,14 +6,28 @@ import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import { describeError, errorCode } from "../../lib/errors.js";
 import { useTRPC } from "../../trpc.js";
+import { AlertSettings } from "./alert-settings.js";
 import { useProject } from "./project-layout.js";
 
 export default function SettingsTab() {
   const project = useProject();
-  if (project.role !== "creator") {
+  if (project.role === "viewer") {
     return <p className="notice">Only creators of {project.name} can change its settings or delete it.</p>;
   }
-  return <DeleteProject name={project.name} appCount={project.appCount} />;
+  if (project.role === "editor") {
+    return (
+      <>
+        <p className="notice">Only creators of {project.name} can change its settings or delete it.</p>
+        <AlertSettings project={project.name} canEdit={false} />
+      </>
+    );
+  }
+  return (
+    <>
+      <AlertSettings project={project.name} canEdit />
+      <DeleteProject name={project.name} appCount={project.appCount} />
+    </>
+  );
 }
 
 function DeleteProject({ name, appCount }: { name: string; appCount: number }) {

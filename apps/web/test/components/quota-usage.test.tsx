@@ -1,0 +1,72 @@
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { QuotaUsage } from "../../src/pages/project/quota-usage.js";
+import { renderWithApi } from "../support/render.js";
+
+const GI = 1024 ** 3;
+
+function usage(overrides: Record<string, unknown> = {}) {
+  return {
+    namespace: "shop",
+    source: "metrics-server",
+    available: true,
+    quotas: [
+      {
+        name: "babyhelm",
+        hard: {
+          "requests.cpu": { quantity: "4", value: 4 },
+          "requests.memory": { quantity: "8Gi", value: 8 * GI },
+          "limits.memory": { quantity: "16Gi", value: 16 * GI },
+          pods: { quantity: "10", value: 10 },
+        },
+        used: {
+          "requests.cpu": { quantity: "300m", value: 0.3 },
+          "requests.memory": { quantity: "512Mi", value: GI / 2 },
+          "limits.memory": { quantity: "1Gi", value: GI },
+          pods: { quantity: "3", value: 3 },
+        },
+        usedFrom: "cluster",
+      },
+    ],
+    apps: [
+      { name: "web", pods: 2, cpu: 0.12, memory: 200 * 1024 ** 2, requests: {}, limits: {} },
+      { name: "worker", pods: 1, cpu: null, memory: null, requests: {}, limits: {} },
+    ],
+    at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+describe("quota usage", () => {
+  it("draws a meter per quota resource and each app's current CPU and memory", async () => {
+    const { api } = renderWithApi(<QuotaUsage project="shop" />, {
+      procedures: { "projects.usage": () => usage() },
+    });
+    const cpu = await screen.findByRole("meter", { name: "CPU requests" });
+    expect(cpu.getAttribute("aria-valuetext")).toBe("CPU requests: 0.3 of 4 cores");
+    expect(cpu.getAttribute("aria-valuenow")).toBe("0.3");
+    expect(cpu.getAttribute("aria-valuemax")).toBe("4");
+    expect(screen.getByText("Memory requests: 512 MiB of 8 GiB")).toBeTruthy();
+    expect(screen.getByText("Memory limits: 1 GiB of 16 GiB")).toBeTruthy();
+    expect(screen.getByRole("meter", { name: "Pods" }).getAttribute("aria-valuetext")).toBe("Pods: 3 of 10");
+
+    const rows = within(screen.getByRole("table")).getAllByRole("row");
+    expect(rows[1]!.textContent).toContain("0.12 cores");
+    expect(rows[1]!.textContent).toContain("200 MiB");
+    expect(within(rows[2]!).getAllByText("no data yet")).toHaveLength(2);
+    expect(api.inputsOf("projects.usage")).toEqual([{ name: "shop" }]);
+  });
+
+  it("says why current figures are missing", async () => {
+    renderWithApi(<QuotaUsage project="shop" />, {
+      procedures: {
+        "projects.usage": () =>
+          usage({ available: false, reason: "The cluster has no metrics API (install metrics-server)." }),
+      },
+    });
+    expect(
+      await screen.findByText(/The cluster has no metrics API \(install metrics-server\)\./),
+    ).toBeTruthy();
+    expect(screen.getByRole("meter", { name: "CPU requests" })).toBeTruthy();
+  });
+});
