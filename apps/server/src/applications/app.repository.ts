@@ -119,6 +119,7 @@ export async function advanceRevision(
   return result.numUpdatedRows === 1n;
 }
 
+/** Remembers what a status read saw; returns the state seen before. Writes only when something changed. */
 export async function recordObservedState(
   db: Kysely<Database>,
   appId: string,
@@ -128,14 +129,16 @@ export async function recordObservedState(
 ): Promise<string | null> {
   const previous = await db
     .selectFrom("applications")
-    .select("observed_state")
+    .select(["observed_state", "observed_message"])
     .where("id", "=", appId)
     .executeTakeFirst();
   if (previous === undefined) return null;
-  await db
-    .updateTable("applications")
-    .set({ observed_state: state, observed_message: message, observed_at: at })
-    .where("id", "=", appId)
-    .execute();
+  if (previous.observed_state !== state || previous.observed_message !== message) {
+    await db
+      .updateTable("applications")
+      .set({ observed_state: state, observed_message: message, observed_at: at })
+      .where("id", "=", appId)
+      .execute();
+  }
   return previous.observed_state;
 }

@@ -16,6 +16,7 @@ import {
   type AppScope,
   createApp,
   currentManifests,
+  currentRevision,
   deleteApp,
   previewApp,
   redeployApp,
@@ -135,13 +136,8 @@ export const applicationRouter = router({
   get: viewer.input(appRef).query(async ({ ctx, input }) => {
     const scope = scopeOf(ctx);
     const app = await requireApp(scope, input.name);
-    const manifests = await currentManifests(scope, app);
-    const revision = await ctx.services.db.kysely
-      .selectFrom("app_revisions")
-      .select("spec")
-      .where("app_id", "=", app.id)
-      .where("revision", "=", app.current_revision)
-      .executeTakeFirstOrThrow();
+    const revision = await currentRevision(scope, app);
+    const manifests = revision.manifests as KubernetesObject[];
     const [status, live] = await Promise.all([
       observeAppStatus(ctx.services, ctx.project, app, manifests),
       Promise.all(

@@ -1,4 +1,4 @@
-import type { Application, Project } from "@babyhelm/db";
+import type { AppRevision, Application, Project } from "@babyhelm/db";
 import { type KubernetesObject, diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
 import { TRPCError } from "@trpc/server";
 import semver from "semver";
@@ -37,10 +37,14 @@ export async function requireApp(scope: AppScope, name: string): Promise<Applica
   return app;
 }
 
-export async function currentManifests(scope: AppScope, app: Application): Promise<KubernetesObject[]> {
+export async function currentRevision(scope: AppScope, app: Application): Promise<AppRevision> {
   const revision = await findRevision(scope.services.db.kysely, app.id, app.current_revision);
   if (revision === undefined) throw new Error(`app ${app.id} has no revision ${app.current_revision}`);
-  return revision.manifests as KubernetesObject[];
+  return revision;
+}
+
+export async function currentManifests(scope: AppScope, app: Application): Promise<KubernetesObject[]> {
+  return (await currentRevision(scope, app)).manifests as KubernetesObject[];
 }
 
 export async function createApp(

@@ -9,8 +9,30 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
   error?: string | undefined;
 }
 
-/** A labelled input whose hint and error are tied to it for screen readers. */
-export function Field({ label, hint, error, className, ...input }: FieldProps) {
+/** What a control needs to be tied to its label, hint and error: its id and its aria attributes. */
+export interface ControlProps {
+  id: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+}
+
+/**
+ * The label, hint and error around one form control (an input, a select), tied to it for screen readers; the
+ * control itself is drawn by `children` with the props it is given.
+ */
+export function FieldFrame({
+  label,
+  hint,
+  error,
+  className,
+  children,
+}: {
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+  className?: string | undefined;
+  children: (control: ControlProps) => ReactNode;
+}) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -27,18 +49,26 @@ export function Field({ label, hint, error, className, ...input }: FieldProps) {
           {hint}
         </p>
       )}
-      <input
-        id={id}
-        aria-invalid={error === undefined ? undefined : true}
-        aria-describedby={describedBy === "" ? undefined : describedBy}
-        {...input}
-      />
+      {children({
+        id,
+        "aria-invalid": error === undefined ? undefined : true,
+        "aria-describedby": describedBy === "" ? undefined : describedBy,
+      })}
       {error === undefined ? null : (
         <p id={errorId} className="field-error">
           {withLabel(label, error)}
         </p>
       )}
     </div>
+  );
+}
+
+/** A labelled input whose hint and error are tied to it for screen readers. */
+export function Field({ label, hint, error, className, ...input }: FieldProps) {
+  return (
+    <FieldFrame label={label} hint={hint} error={error} className={className}>
+      {(control) => <input {...control} {...input} />}
+    </FieldFrame>
   );
 }
 

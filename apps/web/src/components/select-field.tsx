@@ -1,5 +1,5 @@
-import { type ReactNode, type SelectHTMLAttributes, useId } from "react";
-import { withLabel } from "../lib/project-name.js";
+import type { ReactNode, SelectHTMLAttributes } from "react";
+import { FieldFrame } from "./field.js";
 
 interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> {
   label: string;
@@ -10,39 +10,17 @@ interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>,
 
 /** Field's twin for a choice among a few options: labelled, with its hint and error tied to it. */
 export function SelectField({ label, hint, error, options, className, ...select }: SelectFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint === undefined ? undefined : hintId, error === undefined ? undefined : errorId]
-    .filter(Boolean)
-    .join(" ");
   return (
-    <div
-      className={`field${error === undefined ? "" : " field-invalid"}${className === undefined ? "" : ` ${className}`}`}
-    >
-      <label htmlFor={id}>{label}</label>
-      {hint === undefined ? null : (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
+    <FieldFrame label={label} hint={hint} error={error} className={className}>
+      {(control) => (
+        <select {...control} {...select}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
       )}
-      <select
-        id={id}
-        aria-invalid={error === undefined ? undefined : true}
-        aria-describedby={describedBy === "" ? undefined : describedBy}
-        {...select}
-      >
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {error === undefined ? null : (
-        <p id={errorId} className="field-error">
-          {withLabel(label, error)}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }

@@ -1,12 +1,13 @@
 // The app's pack (upgrading to a newer version, after seeing what it would change) and deleting the app, confirmed
 // by typing its name. For creators and editors: viewers do not get this tab.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type SubmitEvent, useState } from "react";
+import { useState } from "react";
 import { useNavigate } from "react-router";
-import { Field, FormError } from "../../components/field.js";
+import { FormError } from "../../components/field.js";
 import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { TextDiff } from "../../components/text-diff.js";
+import { TypeToConfirm } from "../../components/type-to-confirm.js";
 import { useToast } from "../../components/toast.js";
 import { compareVersions, splitPackRef } from "../../lib/app-state.js";
 import { describeError } from "../../lib/errors.js";
@@ -141,7 +142,6 @@ function DeleteApp({ context }: { context: AppContext }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const [typed, setTyped] = useState("");
   const remove = useMutation(
     trpc.apps.delete.mutationOptions({
       onSuccess: async (result) => {
@@ -159,11 +159,6 @@ function DeleteApp({ context }: { context: AppContext }) {
     }),
   );
 
-  function submit(event: SubmitEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (typed === app.name) remove.mutate({ project: app.project, name: app.name });
-  }
-
   return (
     <section className="card danger-zone" aria-labelledby="delete-app-title">
       <h2 id="delete-app-title">Delete this app</h2>
@@ -171,28 +166,15 @@ function DeleteApp({ context }: { context: AppContext }) {
         Deleting <strong>{app.name}</strong> removes its Deployment, Service and every other object BabyHelm
         made for it from the cluster, and its revisions from BabyHelm. It cannot be undone.
       </p>
-      <form onSubmit={submit} noValidate>
-        <FormError message={remove.error === null ? undefined : describeError(remove.error)} />
-        <Field
-          label={`Type ${app.name} to confirm`}
-          name="confirm"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          value={typed}
-          onChange={(event) => {
-            setTyped(event.target.value);
-          }}
-        />
-        <PendingButton
-          pending={remove.isPending}
-          pendingLabel="Deleting…"
-          variant="danger"
-          disabled={typed !== app.name}
-        >
-          Delete app
-        </PendingButton>
-      </form>
+      <TypeToConfirm
+        name={app.name}
+        error={remove.error === null ? undefined : describeError(remove.error)}
+        pending={remove.isPending}
+        action="Delete app"
+        onConfirm={() => {
+          remove.mutate({ project: app.project, name: app.name });
+        }}
+      />
     </section>
   );
 }

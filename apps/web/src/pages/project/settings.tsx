@@ -1,8 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type SubmitEvent, useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { Field, FormError } from "../../components/field.js";
-import { PendingButton } from "../../components/submit-button.js";
+import { TypeToConfirm } from "../../components/type-to-confirm.js";
 import { useToast } from "../../components/toast.js";
 import { describeError, errorCode } from "../../lib/errors.js";
 import { useTRPC } from "../../trpc.js";
@@ -35,7 +33,6 @@ function DeleteProject({ name, appCount }: { name: string; appCount: number }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const [typed, setTyped] = useState("");
   const remove = useMutation(
     trpc.projects.delete.mutationOptions({
       onSuccess: async (result) => {
@@ -50,11 +47,6 @@ function DeleteProject({ name, appCount }: { name: string; appCount: number }) {
       },
     }),
   );
-
-  function submit(event: SubmitEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (typed === name) remove.mutate({ name });
-  }
 
   const precondition = errorCode(remove.error) === "PRECONDITION_FAILED";
   return (
@@ -71,36 +63,21 @@ function DeleteProject({ name, appCount }: { name: string; appCount: number }) {
           removed by surprise.
         </p>
       ) : null}
-      <form onSubmit={submit} noValidate>
-        <FormError
-          message={
-            remove.error === null
-              ? undefined
-              : precondition
-                ? `${describeError(remove.error)} Apps are deleted one by one on the Applications tab; then come back here.`
-                : describeError(remove.error)
-          }
-        />
-        <Field
-          label={`Type ${name} to confirm`}
-          name="confirm"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          value={typed}
-          onChange={(event) => {
-            setTyped(event.target.value);
-          }}
-        />
-        <PendingButton
-          pending={remove.isPending}
-          pendingLabel="Deleting…"
-          variant="danger"
-          disabled={typed !== name}
-        >
-          Delete project
-        </PendingButton>
-      </form>
+      <TypeToConfirm
+        name={name}
+        error={
+          remove.error === null
+            ? undefined
+            : precondition
+              ? `${describeError(remove.error)} Apps are deleted one by one on the Applications tab; then come back here.`
+              : describeError(remove.error)
+        }
+        pending={remove.isPending}
+        action="Delete project"
+        onConfirm={() => {
+          remove.mutate({ name });
+        }}
+      />
     </section>
   );
 }
