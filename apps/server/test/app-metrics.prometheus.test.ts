@@ -158,7 +158,9 @@ describe.skipIf(!present)("metrics from a real Prometheus", () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const [index, backend] of testBackends().entries()) {
+  // The queries go to Prometheus, not the database, so one backend suffices; it runs while the exporter's history
+  // is fresh (a later suite would query a window that has drifted past it).
+  for (const [index, backend] of testBackends().slice(0, 1).entries()) {
     describe.skipIf(backend.skipReason !== undefined)(`on ${backend.name}`, () => {
       const project = namespaces[index]!;
       let db: Db;
