@@ -12,6 +12,12 @@ const optionalText = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
+/** An on/off setting: false unless set to true or 1. */
+const flag = z
+  .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+  .default("false")
+  .transform((value) => value === "true" || value === "1");
+
 const envSchema = z.object({
   PORT: z.coerce
     .number({ error: "must be a port number" })
@@ -49,10 +55,7 @@ const envSchema = z.object({
     .default("babyhelm"),
   BABYHELM_DEFAULT_PACK: z.string().trim().min(1).default("default@2"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  TRUST_PROXY: z
-    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
-    .default("false")
-    .transform((value) => value === "true" || value === "1"),
+  TRUST_PROXY: flag,
   GRAFANA_DASHBOARD_URL: optionalText,
   DRIFT_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   BABYHELM_WEB_DIR: z.string().trim().min(1, "must not be empty").optional(),
@@ -72,6 +75,7 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalText.pipe(
     z.string().min(16, "must be at least 16 characters (it guards /metrics)").optional(),
   ),
+  ALERT_PRIVATE_WEBHOOKS: flag,
   TELEGRAM_API_URL: optionalText.pipe(
     z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
   ),
@@ -104,6 +108,8 @@ export interface Config {
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   telegramApiUrl: string;
+  /** Webhooks may reach loopback and private addresses (a chat server on the operator's own network). */
+  alertPrivateWebhooks: boolean;
 }
 
 export class ConfigError extends Error {
@@ -144,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsSampleIntervalMs: values.METRICS_SAMPLE_SECONDS * 1000,
     metricsToken: values.METRICS_TOKEN,
     telegramApiUrl: (values.TELEGRAM_API_URL ?? "https://api.telegram.org").replace(/\/+$/, ""),
+    alertPrivateWebhooks: values.ALERT_PRIVATE_WEBHOOKS,
   };
 }
 

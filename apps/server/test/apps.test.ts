@@ -105,9 +105,12 @@ onEveryBackend(
     });
 
     it("refuses a taken name, and objects that BabyHelm did not create", async () => {
-      expect((await errorOf(client.apps.create.mutate({ project, name: "web", spec: nginx }))).code).toBe(
-        "CONFLICT",
-      );
+      const taken = await errorOf(client.apps.create.mutate({ project, name: "web", spec: nginx }));
+      expect(taken.code).toBe("CONFLICT");
+      // Named as the field it is about, so that a form shows it beside the name input.
+      expect(taken.data.issues).toEqual([
+        { path: "name", message: `is taken by another app in "${project}": choose another name` },
+      ]);
       harness.sandbox.store.create("configmaps", {
         apiVersion: "v1",
         kind: "ConfigMap",

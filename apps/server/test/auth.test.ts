@@ -91,6 +91,7 @@ onEveryBackend("auth", (suite) => {
       harness.anonymous().auth.register.mutate({ email: email.toUpperCase(), password: TEST_PASSWORD }),
     );
     expect(error.code).toBe("CONFLICT");
+    expect(error.data.issues).toEqual([{ path: "email", message: "is already registered: sign in instead" }]);
   });
 
   it("answers an unknown email and a wrong password alike", async () => {

@@ -61,7 +61,11 @@ onEveryBackend("projects and members", (suite) => {
     const name = uniqueName("taken");
     await client.projects.create.mutate({ name });
     const other = await harness.newUser("conflict2");
-    expect((await errorOf(other.client.projects.create.mutate({ name }))).code).toBe("CONFLICT");
+    const taken = await errorOf(other.client.projects.create.mutate({ name }));
+    expect(taken.code).toBe("CONFLICT");
+    expect(taken.data.issues).toEqual([
+      { path: "name", message: "is taken by another project: choose another name" },
+    ]);
 
     const foreign = uniqueName("foreign");
     harness.sandbox.store.create("namespaces", {
@@ -72,6 +76,7 @@ onEveryBackend("projects and members", (suite) => {
     const error = await errorOf(client.projects.create.mutate({ name: foreign }));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toMatch(/already exists in the cluster and BabyHelm does not manage it/);
+    expect(error.data.issues[0].path).toBe("name");
   });
 
   it("leaves no row and no object when the cluster refuses part of the project", async () => {
@@ -205,10 +210,15 @@ onEveryBackend("projects and members", (suite) => {
     const unknown = await errorOf(owner.client.members.add.mutate({ project, email: "ghost@example.com" }));
     expect(unknown.code).toBe("NOT_FOUND");
     expect(unknown.message).toMatch(/create an account first/);
+    expect(unknown.data.issues).toEqual([
+      { path: "email", message: "has no account yet: ask them to register first" },
+    ]);
     await owner.client.members.add.mutate({ project, email: alice.email.toUpperCase(), role: "editor" });
-    expect((await errorOf(owner.client.members.add.mutate({ project, email: alice.email }))).code).toBe(
-      "CONFLICT",
-    );
+    const already = await errorOf(owner.client.members.add.mutate({ project, email: alice.email }));
+    expect(already.code).toBe("CONFLICT");
+    expect(already.data.issues).toEqual([
+      { path: "email", message: "is already a member: change their role instead" },
+    ]);
     await owner.client.members.add.mutate({ project, email: bob.email });
     expect(await bob.client.projects.get.query({ name: project })).toMatchObject({ role: "viewer" });
 

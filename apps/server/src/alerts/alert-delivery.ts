@@ -1,6 +1,15 @@
 // Sends one alert to a project's target: Slack-compatible JSON ({ text, blocks }) or Telegram's sendMessage.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { AlertTarget } from "@babyhelm/db";
 import { describeTarget } from "./alert-target.js";
+import {
+  type Lookup,
+  PrivateAddressError,
+  obviouslyPrivate,
+  privateAddressReason,
+  publicOnlyLookup,
+} from "./webhook-address.js";
 
 export interface AlertMessage {
   /** One line: "🔴 shop/web failed: Image "x" cannot be pulled…". */
@@ -17,38 +26,52 @@ export class DeliveryError extends Error {
 
 const RESPONSE_EXCERPT = 200;
 
+export interface DeliveryOptions {
+  telegramApiUrl: string;
+  timeoutMs: number;
+  /** Let webhooks reach loopback and private addresses (ALERT_PRIVATE_WEBHOOKS); the Telegram API URL always may. */
+  allowPrivate: boolean;
+  /** How host names resolve; the system's resolver unless a test says otherwise. */
+  lookup?: Lookup;
+}
+
 export async function deliverAlert(
   target: AlertTarget,
   message: AlertMessage,
-  options: { telegramApiUrl: string; timeoutMs: number },
+  options: DeliveryOptions,
 ): Promise<void> {
   const secrets = [target.webhook_url, target.bot_token].filter((value): value is string => !!value);
   const where = describeTarget(target);
-  const { url, body } =
-    target.type === "slack"
-      ? { url: target.webhook_url ?? "", body: slackPayload(message) }
-      : {
-          url: `${options.telegramApiUrl}/bot${target.bot_token ?? ""}/sendMessage`,
-          body: { chat_id: target.chat_id, text: message.text },
-        };
-  let response: Response;
+  const webhook = target.type === "slack";
+  const { url, body } = webhook
+    ? { url: new URL(target.webhook_url ?? ""), body: slackPayload(message) }
+    : {
+        url: new URL(`${options.telegramApiUrl}/bot${target.bot_token ?? ""}/sendMessage`),
+        body: { chat_id: target.chat_id, text: message.text },
+      };
+  const guarded = webhook && !options.allowPrivate;
+  const literal = guarded ? obviouslyPrivate(url) : undefined;
+  if (literal !== undefined) {
+    throw new DeliveryError(`Did not send to ${where}: ${privateAddressReason(url.hostname, literal)}.`);
+  }
+  let response: { status: number; text: string };
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      // A redirect would send the alert somewhere the creator did not name.
-      redirect: "manual",
-      signal: AbortSignal.timeout(options.timeoutMs),
+    response = await postJson(url, body, {
+      timeoutMs: options.timeoutMs,
+      lookup: guarded ? publicOnlyLookup(options.lookup) : options.lookup,
     });
   } catch (error) {
+    if (error instanceof PrivateAddressError)
+      throw new DeliveryError(`Did not send to ${where}: ${error.message}.`);
     const reason =
       error instanceof Error && error.name === "TimeoutError"
         ? `no answer within ${options.timeoutMs / 1000} s`
-        : causeOf(error);
+        : error instanceof Error
+          ? error.message
+          : String(error);
     throw new DeliveryError(scrub(`Could not reach ${where}: ${reason}`, secrets));
   }
-  const text = await response.text().catch(() => "");
+  const { text } = response;
   if (response.status >= 200 && response.status < 300) {
     // Telegram answers 200 with ok: false in a few cases; the rest answer with an error status.
     if (target.type === "telegram" && /"ok"\s*:\s*false/.test(text)) {
@@ -85,11 +108,44 @@ function telegramReason(text: string): string {
   return text.trim().slice(0, RESPONSE_EXCERPT);
 }
 
-/** fetch says "fetch failed"; the reason (ECONNREFUSED, a DNS failure, a TLS error) is in its cause. */
-function causeOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause;
-  return cause instanceof Error ? cause.message : error.message;
+/**
+ * One POST with node's own client rather than fetch: it takes a `lookup`, so the address that was checked is the one
+ * connected to. Redirects are not followed: they would send the alert somewhere the creator did not name.
+ */
+function postJson(
+  url: URL,
+  body: unknown,
+  options: { timeoutMs: number; lookup: Lookup | undefined },
+): Promise<{ status: number; text: string }> {
+  const payload = JSON.stringify(body);
+  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) },
+        signal: AbortSignal.timeout(options.timeoutMs),
+        ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+      },
+      (incoming) => {
+        let text = "";
+        incoming.setEncoding("utf8");
+        incoming.on("data", (chunk: string) => {
+          // Only the start is ever shown.
+          if (text.length < 4096) text += chunk;
+        });
+        incoming.on("end", () => {
+          resolve({ status: incoming.statusCode ?? 0, text });
+        });
+        incoming.on("error", reject);
+      },
+    );
+    outgoing.on("error", (error: Error) => {
+      reject(error.name === "AbortError" && error.cause instanceof Error ? error.cause : error);
+    });
+    outgoing.end(payload);
+  });
 }
 
 function scrub(text: string, secrets: readonly string[]): string {

@@ -35,6 +35,11 @@ export function createAlertNotifier(deps: {
   now(): Date;
 }) {
   const pending = new Set<Promise<void>>();
+  const delivery = {
+    telegramApiUrl: deps.config.telegramApiUrl,
+    timeoutMs: DELIVERY_TIMEOUT_MS,
+    allowPrivate: deps.config.alertPrivateWebhooks,
+  };
 
   async function notify(
     project: { id: string; name: string },
@@ -58,10 +63,7 @@ export function createAlertNotifier(deps: {
     const message = alertMessage(deps.config, kind, project.name, app.name, status.message);
     const log = { project: project.name, app: app.name, alert: kind, target: describeTarget(target) };
     try {
-      await deliverAlert(target, message, {
-        telegramApiUrl: deps.config.telegramApiUrl,
-        timeoutMs: DELIVERY_TIMEOUT_MS,
-      });
+      await deliverAlert(target, message, delivery);
       deps.telemetry.alertDelivered(target.type, "sent");
       deps.logger.info(log, "alert sent");
     } catch (error) {
@@ -95,10 +97,7 @@ export function createAlertNotifier(deps: {
       if (target === undefined) return { sent: false };
       const message = alertMessage(deps.config, "test", project.name, undefined, "");
       try {
-        await deliverAlert(target, message, {
-          telegramApiUrl: deps.config.telegramApiUrl,
-          timeoutMs: DELIVERY_TIMEOUT_MS,
-        });
+        await deliverAlert(target, message, delivery);
         deps.telemetry.alertDelivered(target.type, "sent");
       } catch (error) {
         deps.telemetry.alertDelivered(target.type, "failed");

@@ -2,9 +2,11 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { projectProcedure, router } from "../trpc.js";
+import { FieldError } from "../shared/errors.js";
 import { DeliveryError } from "./alert-delivery.js";
 import { alertTargetInput, maskTarget } from "./alert-target.js";
 import { deleteAlertTarget, findAlertTarget, saveAlertTarget } from "./alert.repository.js";
+import { obviouslyPrivate, privateAddressReason } from "./webhook-address.js";
 
 export const alertRouter = router({
   /** The project's alert target, masked (the webhook's host, a bot token's last 4 characters). */
@@ -41,6 +43,13 @@ export const alertRouter = router({
         return { target: null, removed };
       }
       const target = input.target;
+      if (target.type === "slack" && !ctx.services.config.alertPrivateWebhooks) {
+        // Names that resolve to private addresses are refused when an alert is sent; these need no DNS to tell.
+        const url = new URL(target.url);
+        const address = obviouslyPrivate(url);
+        if (address !== undefined)
+          throw new FieldError([{ path: "target.url", message: privateAddressReason(url.host, address) }]);
+      }
       const saved = await kysely.transaction().execute(async (trx) => {
         await saveAlertTarget(trx, project.id, target, ctx.user.id);
         const row = await findAlertTarget(trx, project.id);

@@ -42,7 +42,7 @@ export function renderApp(
           path: issue.path === "" ? "spec" : `spec.${issue.path}`,
           message: issue.message,
         })),
-        `The spec is not valid for ${pack.ref}`,
+        { prefix: `The spec is not valid for ${pack.ref}` },
       );
     }
     throw error;

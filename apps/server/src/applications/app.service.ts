@@ -9,7 +9,7 @@ import { APP_LABEL, APP_OWNED_KINDS, ownerSelector } from "../cluster/owned-labe
 import type { Logger } from "../logger.js";
 import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { FieldError } from "../shared/errors.js";
+import { FieldError, conflictOn } from "../shared/errors.js";
 import { type RenderedApp, projectOnto, renderApp } from "./app-manifests.js";
 import { deleteObjects, rollOut } from "./app-rollout.js";
 import { advanceRevision, findApp, findRevision, insertRevision } from "./app.repository.js";
@@ -399,10 +399,11 @@ function staleRevision(name: string, expected: number, current?: number): TRPCEr
 }
 
 function appNameTaken(name: string, project: string): TRPCError {
-  return new TRPCError({
-    code: "CONFLICT",
-    message: `Project "${project}" already has an app named "${name}": choose another name.`,
-  });
+  return conflictOn(
+    "name",
+    `is taken by another app in "${project}": choose another name`,
+    `Project "${project}" already has an app named "${name}": choose another name.`,
+  );
 }
 
 function stringField(value: unknown, key: string): string | undefined {

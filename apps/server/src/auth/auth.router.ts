@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
-import { FieldError } from "../shared/errors.js";
+import { FieldError, conflictOn } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { RetryAfter, authedProcedure, publicProcedure, router } from "../trpc.js";
@@ -128,10 +128,11 @@ export const authRouter = router({
       const { db, passwords } = ctx.services;
       const user = await insertUser(db.kysely, input.email, await passwords.hash(input.password));
       if (user === undefined) {
-        throw new TRPCError({
-          code: "CONFLICT",
-          message: "An account with this email already exists: sign in instead.",
-        });
+        throw conflictOn(
+          "email",
+          "is already registered: sign in instead",
+          "An account with this email already exists: sign in instead.",
+        );
       }
       await recordAudit(db.kysely, { actor: { id: user.id, email: user.email }, action: "user.register" });
       const session = await createSession(db.kysely, user.id, ctx.userAgent, ctx.services.now());

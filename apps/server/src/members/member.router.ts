@@ -4,6 +4,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { findUserByEmail } from "../auth/user.repository.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
+import { FieldError, conflictOn } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { projectProcedure, router } from "../trpc.js";
@@ -46,7 +47,7 @@ export const memberRouter = router({
       const { db } = ctx.services;
       const user = await findUserByEmail(db.kysely, input.email);
       if (user === undefined) {
-        throw new TRPCError({
+        throw new FieldError([{ path: "email", message: "has no account yet: ask them to register first" }], {
           code: "NOT_FOUND",
           message: `Nobody has registered with ${input.email}: ask them to create an account first.`,
         });
@@ -66,10 +67,11 @@ export const memberRouter = router({
         });
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new TRPCError({
-            code: "CONFLICT",
-            message: `${user.email} is already a member of "${ctx.project.name}": change their role instead.`,
-          });
+          throw conflictOn(
+            "email",
+            "is already a member: change their role instead",
+            `${user.email} is already a member of "${ctx.project.name}": change their role instead.`,
+          );
         }
         throw error;
       }

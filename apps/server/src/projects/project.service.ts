@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from "../auth/session.repository.js";
 import { PROJECT_LABEL } from "../cluster/owned-labels.js";
 import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { FieldError } from "../shared/errors.js";
+import { FieldError, conflictOn } from "../shared/errors.js";
 import { renderProjectObjects } from "./project-objects.js";
 import { countApps, projectNameTaken } from "./project.repository.js";
 
@@ -16,10 +16,11 @@ function namespaceRef(name: string) {
 }
 
 function nameTaken(name: string): TRPCError {
-  return new TRPCError({
-    code: "CONFLICT",
-    message: `A project named "${name}" already exists: choose another name.`,
-  });
+  return conflictOn(
+    "name",
+    "is taken by another project: choose another name",
+    `A project named "${name}" already exists: choose another name.`,
+  );
 }
 
 /**
@@ -42,10 +43,11 @@ export async function createProject(
   const existing = await cluster.get(namespaceRef(name));
   if (existing !== undefined) {
     if (existing.metadata.labels?.[PROJECT_LABEL] !== name) {
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `A namespace named "${name}" already exists in the cluster and BabyHelm does not manage it: choose another name.`,
-      });
+      throw conflictOn(
+        "name",
+        "is the name of a namespace BabyHelm does not manage: choose another name",
+        `A namespace named "${name}" already exists in the cluster and BabyHelm does not manage it: choose another name.`,
+      );
     }
     if (existing.metadata.deletionTimestamp !== undefined) {
       throw new TRPCError({

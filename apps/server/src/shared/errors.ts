@@ -7,17 +7,28 @@ export interface FieldIssue {
   message: string;
 }
 
-/** A user-facing refusal that names fields: BAD_REQUEST whose data carries `issues`. */
+/** A user-facing refusal that names fields: BAD_REQUEST (unless told) whose data carries `issues`. */
 export class FieldError extends TRPCError {
   constructor(
     readonly issues: FieldIssue[],
-    prefix?: string,
+    options: { prefix?: string; code?: TRPCError["code"]; message?: string } = {},
   ) {
     const listed = issues.map((issue) =>
       issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`,
     );
-    super({ code: "BAD_REQUEST", message: [prefix, listed.join("; ")].filter(Boolean).join(": ") });
+    super({
+      code: options.code ?? "BAD_REQUEST",
+      message: options.message ?? [options.prefix, listed.join("; ")].filter(Boolean).join(": "),
+    });
   }
+}
+
+/**
+ * CONFLICT about one input, such as a name already taken: `message` is the whole sentence, `issue` reads on after
+ * the input's label in a form ("Project name" + "is taken: choose another name").
+ */
+export function conflictOn(path: string, issue: string, message: string): FieldError {
+  return new FieldError([{ path, message: issue }], { code: "CONFLICT", message });
 }
 
 const clusterCodes: Record<ClusterError["kind"], TRPCError["code"]> = {
@@ -38,7 +49,7 @@ export function toTRPCError(error: unknown): unknown {
   if (error instanceof ManifestInputError) {
     return new FieldError(
       error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
-      "The spec is not valid",
+      { prefix: "The spec is not valid" },
     );
   }
   if (error instanceof PackNotFoundError)

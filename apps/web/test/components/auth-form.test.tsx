@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import LoginPage from "../../src/pages/login.js";
 import RegisterPage from "../../src/pages/register.js";
 import { FakeError, deferred } from "../support/fake-api.js";
-import { renderWithApi } from "../support/render.js";
+import { describedText, renderWithApi } from "../support/render.js";
 
 const signedOut = { "auth.me": () => null };
 
@@ -45,7 +45,9 @@ describe("registration form", () => {
       procedures: {
         ...signedOut,
         "auth.register": () => {
-          throw new FakeError("CONFLICT", "An account with this email already exists: sign in instead.");
+          throw new FakeError("CONFLICT", "An account with this email already exists: sign in instead.", {
+            issues: [{ path: "email", message: "is already registered: sign in instead" }],
+          });
         },
       },
     });
@@ -53,9 +55,12 @@ describe("registration form", () => {
     await user.type(screen.getByLabelText("Password"), "a long and unusual passphrase");
     await user.click(screen.getByRole("button", { name: "Create account" }));
 
-    expect((await screen.findByRole("alert")).textContent).toBe(
-      "An account with this email already exists: sign in instead.",
-    );
+    // Beside the email, which is what it is about.
+    await waitFor(() => {
+      expect(describedText(screen.getByLabelText("Email"))).toContain(
+        "Email is already registered: sign in instead",
+      );
+    });
     expect(screen.getByRole("link", { name: "Sign in with this email" }).getAttribute("href")).toBe(
       "/login?next=%2Fprojects%2Fshop",
     );

@@ -3,14 +3,7 @@ import { describe, expect, it } from "vitest";
 import DeployAppPage from "../../src/pages/deploy-app.js";
 import { PACKS } from "../fixtures/pack-schemas.js";
 import { FakeError, type Procedure } from "../support/fake-api.js";
-import { renderWithApi } from "../support/render.js";
-
-function describedText(element: HTMLElement): string {
-  return (element.getAttribute("aria-describedby") ?? "")
-    .split(" ")
-    .map((id) => document.getElementById(id)?.textContent ?? "")
-    .join("\n");
-}
+import { describedText, renderWithApi } from "../support/render.js";
 
 const DEPLOYMENT = {
   apiVersion: "apps/v1",

@@ -2,16 +2,9 @@ import { screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import ProjectsPage from "../../src/pages/projects.js";
 import { FakeError } from "../support/fake-api.js";
-import { renderWithApi } from "../support/render.js";
+import { describedText, renderWithApi } from "../support/render.js";
 
 const noProjects = { "projects.list": () => ({ items: [], nextCursor: null }) };
-
-function describedText(element: HTMLElement): string {
-  return (element.getAttribute("aria-describedby") ?? "")
-    .split(" ")
-    .map((id) => document.getElementById(id)?.textContent ?? "")
-    .join("\n");
-}
 
 async function openForm() {
   const view = renderWithApi(<ProjectsPage />, {
@@ -21,7 +14,9 @@ async function openForm() {
       ...noProjects,
       "projects.create": (input: { name: string }) => {
         if (input.name === "taken")
-          throw new FakeError("CONFLICT", `A project named "taken" already exists: choose another name.`);
+          throw new FakeError("CONFLICT", `A project named "taken" already exists: choose another name.`, {
+            issues: [{ path: "name", message: "is taken by another project: choose another name" }],
+          });
         if (input.name === "babyhelm") {
           throw new FakeError("BAD_REQUEST", `name: "babyhelm" is the namespace BabyHelm itself runs in`, {
             issues: [{ path: "name", message: `"babyhelm" is the namespace BabyHelm itself runs in` }],
@@ -88,9 +83,9 @@ describe("new project form", () => {
     // The old issue belonged to the old name.
     expect(input.getAttribute("aria-invalid")).toBeNull();
     await user.click(screen.getByRole("button", { name: "Create project" }));
-    expect((await screen.findByRole("alert")).textContent).toBe(
-      `A project named "taken" already exists: choose another name.`,
-    );
+    await waitFor(() => {
+      expect(describedText(input)).toContain("Project name is taken by another project: choose another name");
+    });
   });
 
   it("creates the project, says so, and opens it", async () => {

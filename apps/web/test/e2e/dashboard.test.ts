@@ -1,19 +1,20 @@
 // The dashboard in a real browser against the real server: registration, projects, sharing with a viewer,
 // session expiry, deletion; and every page photographed at desktop and phone width for a person to look at.
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DESKTOP,
   PHONE,
   SKIP_MESSAGE,
   type Stack,
   hasChromium,
+  PASSWORD,
+  openPage,
+  register,
   screenshotDir,
   snap,
   startStack,
 } from "./harness.js";
-
-const PASSWORD = "a long and unusual passphrase";
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
@@ -29,31 +30,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     console.log(`Screenshots: ${screenshotDir}`);
   });
 
-  async function newPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await stack.browser.newContext({ viewport, baseURL: stack.url });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    // What the page showed when a step failed.
-    onTestFailed(async ({ task }) => {
-      await snap(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, "-")}`).catch(() => undefined);
-    });
-    // A page's own errors explain a failed step better than the timeout that follows them.
-    page.on("pageerror", (error) => {
-      console.error(`[page error] ${error.message}`);
-    });
-    page.on("console", (message) => {
-      if (message.type() === "error") console.error(`[console] ${message.text()}`);
-    });
-    return { context, page };
-  }
-
-  async function register(page: Page, email: string): Promise<void> {
-    await page.goto("/register");
-    await page.getByLabel("Email", { exact: true }).fill(email);
-    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account", exact: true }).click();
-    await page.waitForURL(/\/projects$/);
-  }
+  const newPage = (viewport = DESKTOP) => openPage(stack, "dashboard", viewport);
 
   async function signIn(page: Page, email: string): Promise<void> {
     if (!page.url().includes("/login")) await page.goto("/login");

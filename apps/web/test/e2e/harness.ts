@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type Db, createDb } from "@babyhelm/db";
 import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { onTestFailed } from "vitest";
 // Not exported from @babyhelm/server yet: the server lead wires it into startServer.
 import { createWebAssetsHandler } from "../../../server/src/http/web-assets.js";
 
@@ -20,6 +21,8 @@ export const SKIP_MESSAGE = `Browser tests skipped: no Chromium at ${CHROMIUM_PA
 const webDir = fileURLToPath(new URL("../../", import.meta.url));
 export const distDir = join(webDir, "dist");
 export const screenshotDir = join(webDir, "test-output", "screenshots");
+
+export const PASSWORD = "a long and unusual passphrase";
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 360, height: 740 };
@@ -88,4 +91,45 @@ export async function snap(page: Page, name: string): Promise<void> {
   // Toasts fade after a few seconds; wait for web fonts and layout, not for them.
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * A page in a context of its own, for the current test. When the test fails, what the page showed is photographed
+ * and its URL and accessibility tree printed: CI keeps the log, not the screenshots.
+ */
+export async function openPage(
+  stack: Stack,
+  prefix: string,
+  viewport = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await stack.browser.newContext({ viewport, baseURL: stack.url });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  onTestFailed(async ({ task }) => {
+    await snap(page, `${prefix}-failed-${task.name.slice(0, 40).replace(/\W+/g, "-")}`).catch(
+      () => undefined,
+    );
+    const tree = await page
+      .locator("body")
+      .ariaSnapshot({ timeout: 2_000 })
+      .catch((error: unknown) => `(no snapshot: ${String(error)})`);
+    console.error(`[failed page] ${page.url()}\n${tree.slice(0, 6_000)}`);
+  });
+  // A page's own errors explain a failed step better than the timeout that follows them.
+  page.on("pageerror", (error) => {
+    console.error(`[page error] ${error.message}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") console.error(`[console] ${message.text()}`);
+  });
+  return { context, page };
+}
+
+/** Registers `email` with PASSWORD and waits for the projects page it lands on. */
+export async function register(page: Page, email: string): Promise<void> {
+  await page.goto("/register");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account", exact: true }).click();
+  await page.waitForURL(/\/projects$/);
 }

@@ -49,3 +49,11 @@ export function renderWithApi(
   );
   return { ...view, api, user, router, queryClient };
 }
+
+/** What a screen reader reads after an input: the text of every element its aria-describedby names. */
+export function describedText(element: HTMLElement): string {
+  return (element.getAttribute("aria-describedby") ?? "")
+    .split(" ")
+    .map((id) => document.getElementById(id)?.textContent ?? "")
+    .join("\n");
+}
