@@ -12,6 +12,9 @@ const optionalText = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
+/** Never repeated in an error message: it goes to the log. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(["BABYHELM_SECRET_KEY", "METRICS_TOKEN"]);
+
 /** An on/off setting: false unless set to true or 1. */
 const flag = z
   .enum(["true", "false", "1", "0"], { error: "must be true or false" })
@@ -75,6 +78,12 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalText.pipe(
     z.string().min(16, "must be at least 16 characters (it guards /metrics)").optional(),
   ),
+  BABYHELM_SECRET_KEY: optionalText.pipe(
+    z
+      .string()
+      .min(32, "must be at least 32 characters, such as the output of: openssl rand -base64 32")
+      .optional(),
+  ),
   ALERT_PRIVATE_WEBHOOKS: flag,
   TELEGRAM_API_URL: optionalText.pipe(
     z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
@@ -108,6 +117,8 @@ export interface Config {
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   telegramApiUrl: string;
+  /** Seals stored secrets (alert targets); every replica needs the same one. Else a key file in dataDir. */
+  secretKey: string | undefined;
   /** Webhooks may reach loopback and private addresses (a chat server on the operator's own network). */
   alertPrivateWebhooks: boolean;
 }
@@ -126,8 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? "environment");
-        const value = env[variable];
-        return `${variable}=${JSON.stringify(value ?? "")}: ${issue.message}`;
+        return `${variable}=${shownValue(variable, env[variable] ?? "")}: ${issue.message}`;
       }),
     );
   }
@@ -150,8 +160,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsSampleIntervalMs: values.METRICS_SAMPLE_SECONDS * 1000,
     metricsToken: values.METRICS_TOKEN,
     telegramApiUrl: (values.TELEGRAM_API_URL ?? "https://api.telegram.org").replace(/\/+$/, ""),
+    secretKey: values.BABYHELM_SECRET_KEY,
     alertPrivateWebhooks: values.ALERT_PRIVATE_WEBHOOKS,
   };
+}
+
+/** A bad value as an error message may show it: secrets hidden, a URL's password masked. */
+function shownValue(variable: string, value: string): string {
+  if (SECRET_VARIABLES.has(variable)) return "(hidden)";
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^/@]*@/i, "$1:***@"));
 }
 
 function selectCluster(

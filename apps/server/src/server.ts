@@ -19,6 +19,7 @@ import { createWebAssetsHandler } from "./http/web-assets.js";
 import { type Logger, createLogger } from "./logger.js";
 import { startMetricsSampler } from "./metrics/metrics-sampler.js";
 import { createTelemetry } from "./observability/telemetry.js";
+import { createSecretBox } from "./shared/secret-box.js";
 import type { Services } from "./services.js";
 
 export interface StartOptions {
@@ -91,12 +92,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
     const now = options.now ?? (() => new Date());
     const telemetry = createTelemetry(db);
-    const alerts = createAlertNotifier({ db, config, logger, telemetry, now });
+    const secrets = createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
+    if (config.secretKey === undefined && config.databaseUrl !== undefined) {
+      logger.warn(
+        { keyFile: secrets.keySource },
+        "BABYHELM_SECRET_KEY is not set: stored alert targets are sealed with this server's key file, which other servers on this database cannot read; give every server the same BABYHELM_SECRET_KEY",
+      );
+    }
+    const alerts = createAlertNotifier({ db, config, secrets, logger, telemetry, now });
     // Alerts in flight finish (or time out) before the database closes.
     cleanups.push(() => alerts.drain());
     const services: Services = {
       config,
       logger,
+      secrets,
       db,
       cluster,
       renderer: createRenderer({ packs: options.packs ?? packs, defaultPack: config.defaultPack }),

@@ -8,11 +8,14 @@ import type { Cluster } from "./cluster/cluster.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import type { Telemetry } from "./observability/telemetry.js";
+import type { SecretBox } from "./shared/secret-box.js";
 
 /** Everything a procedure may use, made once at start (see server.ts) and shared by every request. */
 export interface Services {
   config: Config;
   logger: Logger;
+  /** Seals and opens the secrets stored in the database (alert targets). */
+  secrets: SecretBox;
   db: Db;
   cluster: Cluster;
   renderer: Renderer;

@@ -17,6 +17,7 @@ import {
   CookieJar,
   TEST_PASSWORD,
   TEST_PASSWORD_COST,
+  TEST_SECRET_KEY,
   errorOf,
   makeClient,
   uniqueName,
@@ -82,7 +83,7 @@ for (const backend of testBackends()) {
     let creatorCookies: CookieJar;
     let project: string;
 
-    async function start(): Promise<RunningServer> {
+    async function start(secretKey = TEST_SECRET_KEY): Promise<RunningServer> {
       const server = await startServer({
         config: loadConfig({
           PORT: "0",
@@ -93,6 +94,7 @@ for (const backend of testBackends()) {
           TELEGRAM_API_URL: receiver.url,
           // The receiver is on this machine: a private address, refused unless the operator allows them.
           ALERT_PRIVATE_WEBHOOKS: "true",
+          BABYHELM_SECRET_KEY: secretKey,
           PUBLIC_URL: "https://babyhelm.example.com",
         }),
         db,
@@ -206,6 +208,10 @@ for (const backend of testBackends()) {
       const audit = await creator.audit.list.query({ project });
       expect(audit.items[0]).toMatchObject({ action: "alerts.update", details: { type: "slack" } });
       expect(JSON.stringify(audit.items)).not.toContain("xoxSecret");
+      // Sealed in the database: a dump or a backup does not give the webhook away.
+      const stored = await db.kysely.selectFrom("alert_targets").selectAll().execute();
+      expect(stored.map((row) => row.webhook_url)).toEqual([expect.stringMatching(/^bh1:/)]);
+      expect(JSON.stringify(stored)).not.toContain("xoxSecret");
 
       await creator.apps.create.mutate({
         project,
@@ -320,6 +326,9 @@ for (const backend of testBackends()) {
         target: { type: "telegram", botToken: BOT_TOKEN, chatId: CHAT_ID },
       });
       expect(set.target).toEqual({ type: "telegram", botToken: "…WXYZ", chatId: CHAT_ID });
+      expect(JSON.stringify(await db.kysely.selectFrom("alert_targets").selectAll().execute())).not.toContain(
+        "AAH-test",
+      );
       expect(await creator.alerts.get.query({ project })).toMatchObject({
         target: { type: "telegram", botToken: "…WXYZ", chatId: CHAT_ID },
       });
@@ -364,6 +373,29 @@ for (const backend of testBackends()) {
       expect((await creator.audit.list.query({ project })).items[0]).toMatchObject({
         action: "alerts.clear",
       });
+    });
+
+    it("on a server with another secret key, says to align the keys or set the target again", async () => {
+      await creator.alerts.set.mutate({
+        project,
+        target: { type: "slack", url: `${receiver.url}/slack/${SLACK_SECRET}` },
+      });
+      const otherKey = await start("another-secret-key-of-32-characters-or-more");
+      const onOther = makeClient(otherKey.url, { cookies: creatorCookies });
+      for (const refused of [
+        await errorOf(onOther.alerts.get.query({ project })),
+        await errorOf(onOther.alerts.test.mutate({ project })),
+      ]) {
+        expect(refused.code).toBe("PRECONDITION_FAILED");
+        expect(refused.message).toMatch(/another BABYHELM_SECRET_KEY \(set the same value on every server\)/);
+      }
+      // Setting it again there makes it readable there.
+      await onOther.alerts.set.mutate({
+        project,
+        target: { type: "slack", url: `${receiver.url}/slack/again` },
+      });
+      expect(await onOther.alerts.get.query({ project })).toMatchObject({ target: { type: "slack" } });
+      await onOther.alerts.set.mutate({ project, target: null });
     });
 
     it("never writes a webhook URL or bot token to the log", () => {

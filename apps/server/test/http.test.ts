@@ -47,6 +47,20 @@ describe("configuration from the environment", () => {
       expect.stringMatching(/^DATABASE_URL="mysql:\/\/db\/babyhelm": must be a postgres:\/\/ URL/),
       expect.stringMatching(/^BABYHELM_CLUSTER="minikube": must be one of sandbox, kubeconfig, in-cluster/),
     ]);
+    // Secrets are not repeated: the message goes to the log.
+    expect(() =>
+      loadConfig({
+        BABYHELM_SECRET_KEY: "too-short-but-secret",
+        METRICS_TOKEN: "short",
+        DATABASE_URL: "mysql://admin:hunter2@db/babyhelm",
+      }),
+    ).toThrow(
+      new ConfigError([
+        'DATABASE_URL="mysql://admin:***@db/babyhelm": must be a postgres:// URL such as postgres://user@host:5432/babyhelm',
+        "METRICS_TOKEN=(hidden): must be at least 16 characters (it guards /metrics)",
+        "BABYHELM_SECRET_KEY=(hidden): must be at least 32 characters, such as the output of: openssl rand -base64 32",
+      ]),
+    );
     expect(() => loadConfig({ BABYHELM_CLUSTER: "kubeconfig", HOME: "/nonexistent" })).toThrow(
       /no kubeconfig found/,
     );

@@ -2,6 +2,7 @@
 // server replica notices it, in the background so that the request that noticed it neither waits nor fails.
 import type { Db } from "@babyhelm/db";
 import type { Config } from "../config.js";
+import type { SecretBox } from "../shared/secret-box.js";
 import type { Logger } from "../logger.js";
 import type { Telemetry } from "../observability/telemetry.js";
 import { type AlertMessage, DeliveryError, deliverAlert } from "./alert-delivery.js";
@@ -30,6 +31,7 @@ export interface AlertNotifier {
 export function createAlertNotifier(deps: {
   db: Db;
   config: Config;
+  secrets: SecretBox;
   logger: Logger;
   telemetry: Telemetry;
   now(): Date;
@@ -47,7 +49,7 @@ export function createAlertNotifier(deps: {
     status: { state: string; message: string },
   ): Promise<void> {
     const { kysely } = deps.db;
-    const target = await findAlertTarget(kysely, project.id);
+    const target = await findAlertTarget(kysely, deps.secrets, project.id);
     if (target === undefined) return;
     let kind: AlertKind;
     if (ALERTED_STATES.has(status.state)) {
@@ -93,7 +95,7 @@ export function createAlertNotifier(deps: {
     },
 
     async sendTest(project) {
-      const target = await findAlertTarget(deps.db.kysely, project.id);
+      const target = await findAlertTarget(deps.db.kysely, deps.secrets, project.id);
       if (target === undefined) return { sent: false };
       const message = alertMessage(deps.config, "test", project.name, undefined, "");
       try {

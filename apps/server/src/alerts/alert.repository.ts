@@ -1,21 +1,38 @@
 import type { AlertTarget, Database } from "@babyhelm/db";
 import { type Kysely, sql } from "kysely";
+import type { SecretBox } from "../shared/secret-box.js";
 import type { AlertTargetInput } from "./alert-target.js";
 
-export function findAlertTarget(db: Kysely<Database>, projectId: string): Promise<AlertTarget | undefined> {
-  return db.selectFrom("alert_targets").selectAll().where("project_id", "=", projectId).executeTakeFirst();
+/** The project's target with its secrets opened; throws SecretKeyMismatch when this server's key cannot. */
+export async function findAlertTarget(
+  db: Kysely<Database>,
+  secrets: SecretBox,
+  projectId: string,
+): Promise<AlertTarget | undefined> {
+  const row = await db
+    .selectFrom("alert_targets")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    ...row,
+    webhook_url: row.webhook_url === null ? null : secrets.open(row.webhook_url),
+    bot_token: row.bot_token === null ? null : secrets.open(row.bot_token),
+  };
 }
 
 export async function saveAlertTarget(
   db: Kysely<Database>,
+  secrets: SecretBox,
   projectId: string,
   target: AlertTargetInput,
   userId: string,
 ): Promise<void> {
   const values = {
     type: target.type,
-    webhook_url: target.type === "slack" ? target.url : null,
-    bot_token: target.type === "telegram" ? target.botToken : null,
+    webhook_url: target.type === "slack" ? secrets.seal(target.url) : null,
+    bot_token: target.type === "telegram" ? secrets.seal(target.botToken) : null,
     chat_id: target.type === "telegram" ? target.chatId : null,
     updated_by: userId,
     updated_at: new Date(),

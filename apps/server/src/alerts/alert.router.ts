@@ -11,7 +11,7 @@ import { obviouslyPrivate, privateAddressReason } from "./webhook-address.js";
 export const alertRouter = router({
   /** The project's alert target, masked (the webhook's host, a bot token's last 4 characters). */
   get: projectProcedure("editor").query(async ({ ctx }) => {
-    const target = await findAlertTarget(ctx.services.db.kysely, ctx.project.id);
+    const target = await findAlertTarget(ctx.services.db.kysely, ctx.services.secrets, ctx.project.id);
     if (target === undefined) return { target: null, updatedAt: null, updatedBy: null };
     const author =
       target.updated_by === null
@@ -51,8 +51,8 @@ export const alertRouter = router({
           throw new FieldError([{ path: "target.url", message: privateAddressReason(url.host, address) }]);
       }
       const saved = await kysely.transaction().execute(async (trx) => {
-        await saveAlertTarget(trx, project.id, target, ctx.user.id);
-        const row = await findAlertTarget(trx, project.id);
+        await saveAlertTarget(trx, ctx.services.secrets, project.id, target, ctx.user.id);
+        const row = await findAlertTarget(trx, ctx.services.secrets, project.id);
         if (row === undefined) throw new Error("the alert target just saved is missing");
         const masked = maskTarget(row);
         // The audit names the destination as users see it, never the secret.

@@ -1,6 +1,7 @@
 import { ManifestInputError, PackError, PackNotFoundError } from "@babyhelm/manifest-sdk";
 import { TRPCError } from "@trpc/server";
 import { ClusterError } from "../cluster/cluster-errors.js";
+import { SecretKeyMismatch } from "./secret-box.js";
 
 export interface FieldIssue {
   path: string;
@@ -59,5 +60,7 @@ export function toTRPCError(error: unknown): unknown {
   if (error instanceof ClusterError) {
     return new TRPCError({ code: clusterCodes[error.kind], message: error.message, cause: error });
   }
+  if (error instanceof SecretKeyMismatch)
+    return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message, cause: error });
   return error;
 }

@@ -35,6 +35,7 @@ export interface SignedInClient {
 /** Cheap argon2 parameters for tests: the algorithm is the same, the cost is what makes it slow. */
 export const TEST_PASSWORD_COST = { memoryCost: 1024, timeCost: 1 };
 export const TEST_PASSWORD = "correct horse battery staple";
+export const TEST_SECRET_KEY = "test-secret-key-of-at-least-32-characters";
 
 let counter = 0;
 export function uniqueName(prefix: string): string {
@@ -110,6 +111,8 @@ export async function startHarness(
     BABYHELM_WEB_DIR: "/nonexistent/babyhelm-web",
     // Background work would take faults a test injects for its own requests: tests run the sampler themselves.
     METRICS_SAMPLE_SECONDS: "0",
+    // Else the key would be a file made in ./.data the first time a test stores an alert target.
+    BABYHELM_SECRET_KEY: TEST_SECRET_KEY,
     ...options.env,
   });
   const server = await startServer({
