@@ -8,11 +8,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type Db, createDb } from "@babyhelm/db";
-import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
+import {
+  type RunningServer,
+  createLogger,
+  createWebAssetsHandler,
+  loadConfig,
+  startServer,
+} from "@babyhelm/server";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { onTestFailed } from "vitest";
-// Not exported from @babyhelm/server yet: the server lead wires it into startServer.
-import { createWebAssetsHandler } from "../../../server/src/http/web-assets.js";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM_PATH);

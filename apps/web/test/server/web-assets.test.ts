@@ -6,8 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// Not exported from @babyhelm/server yet: the server wires it into startServer.
-import { createWebAssetsHandler } from "../../../server/src/http/web-assets.js";
+import { createWebAssetsHandler } from "@babyhelm/server";
 
 let base: string;
 let dist: string;
