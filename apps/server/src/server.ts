@@ -19,6 +19,7 @@ import { createWebAssetsHandler } from "./http/web-assets.js";
 import { type Logger, createLogger } from "./logger.js";
 import { startMetricsSampler } from "./metrics/metrics-sampler.js";
 import { createTelemetry } from "./observability/telemetry.js";
+import { sealStoredAlertTargets } from "./alerts/alert.repository.js";
 import { createSecretBox } from "./shared/secret-box.js";
 import type { Services } from "./services.js";
 
@@ -93,6 +94,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const now = options.now ?? (() => new Date());
     const telemetry = createTelemetry(db);
     const secrets = createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
+    const sealed = await sealStoredAlertTargets(db.kysely, secrets);
+    if (sealed > 0)
+      logger.info({ sealed }, "sealed the secrets of alert targets stored before sealing existed");
     if (config.secretKey === undefined && config.databaseUrl !== undefined) {
       logger.warn(
         { keyFile: secrets.keySource },

@@ -398,6 +398,35 @@ for (const backend of testBackends()) {
       await onOther.alerts.set.mutate({ project, target: null });
     });
 
+    it("seals, when a server starts, the targets stored before sealing existed", async () => {
+      const url = `${receiver.url}/slack/${SLACK_SECRET}`;
+      const { id } = await db.kysely
+        .selectFrom("projects")
+        .select("id")
+        .where("name", "=", project)
+        .executeTakeFirstOrThrow();
+      await db.kysely
+        .insertInto("alert_targets")
+        .values({ project_id: id, type: "slack", webhook_url: url, updated_at: new Date() })
+        .execute();
+      // Read as it is until then.
+      expect(await creator.alerts.get.query({ project })).toMatchObject({
+        target: { host: new URL(url).host },
+      });
+      await start();
+      const row = await db.kysely
+        .selectFrom("alert_targets")
+        .select("webhook_url")
+        .where("project_id", "=", id)
+        .executeTakeFirstOrThrow();
+      expect(row.webhook_url).toMatch(/^bh1:/);
+      expect(await creator.alerts.get.query({ project })).toMatchObject({
+        target: { host: new URL(url).host },
+      });
+      expect(await creator.alerts.test.mutate({ project })).toEqual({ sent: true });
+      await creator.alerts.set.mutate({ project, target: null });
+    });
+
     it("never writes a webhook URL or bot token to the log", () => {
       expect(logs).toContain('"msg":"alert sent"');
       expect(logs).not.toContain("xoxSecretWebhookPath42");

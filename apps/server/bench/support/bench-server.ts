@@ -1,5 +1,6 @@
 // The server under test, as every bench starts it: in this process (its thread is the one measured), on a fresh
 // PostgreSQL database that is dropped at the end, with the sandbox cluster in a process of its own.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,6 +70,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
       // Background work (drift checks, metrics sampling) would be measured as the calls' cost.
       DRIFT_CHECK_INTERVAL_SECONDS: "0",
       METRICS_SAMPLE_SECONDS: "0",
+      BABYHELM_SECRET_KEY: randomBytes(32).toString("base64url"),
     });
     const server = await startServer({
       config,

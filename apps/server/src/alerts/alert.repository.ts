@@ -1,6 +1,6 @@
 import type { AlertTarget, Database } from "@babyhelm/db";
 import { type Kysely, sql } from "kysely";
-import type { SecretBox } from "../shared/secret-box.js";
+import { SEALED_PREFIX, type SecretBox } from "../shared/secret-box.js";
 import type { AlertTargetInput } from "./alert-target.js";
 
 /** The project's target with its secrets opened; throws SecretKeyMismatch when this server's key cannot. */
@@ -42,6 +42,41 @@ export async function saveAlertTarget(
     .values({ project_id: projectId, ...values })
     .onConflict((conflict) => conflict.column("project_id").doUpdateSet(values))
     .execute();
+}
+
+/**
+ * Seals the secrets of targets stored before sealing existed; returns how many rows it changed. Each row is changed
+ * only if it still holds what was read, so servers starting together (or a creator saving meanwhile) lose nothing.
+ */
+export async function sealStoredAlertTargets(db: Kysely<Database>, secrets: SecretBox): Promise<number> {
+  const plain = await db
+    .selectFrom("alert_targets")
+    .select(["project_id", "webhook_url", "bot_token"])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("webhook_url", "is not", null), eb("webhook_url", "not like", `${SEALED_PREFIX}%`)]),
+        eb.and([eb("bot_token", "is not", null), eb("bot_token", "not like", `${SEALED_PREFIX}%`)]),
+      ]),
+    )
+    .execute();
+  let sealed = 0;
+  for (const row of plain) {
+    const seal = (value: string | null) =>
+      value === null || value.startsWith(SEALED_PREFIX) ? value : secrets.seal(value);
+    const result = await db
+      .updateTable("alert_targets")
+      .set({ webhook_url: seal(row.webhook_url), bot_token: seal(row.bot_token) })
+      .where("project_id", "=", row.project_id)
+      .where((eb) =>
+        eb.and([
+          row.webhook_url === null ? eb("webhook_url", "is", null) : eb("webhook_url", "=", row.webhook_url),
+          row.bot_token === null ? eb("bot_token", "is", null) : eb("bot_token", "=", row.bot_token),
+        ]),
+      )
+      .executeTakeFirst();
+    sealed += Number(result.numUpdatedRows);
+  }
+  return sealed;
 }
 
 export async function deleteAlertTarget(db: Kysely<Database>, projectId: string): Promise<boolean> {

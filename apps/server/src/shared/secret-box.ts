@@ -5,7 +5,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-const SEALED_PREFIX = "bh1:";
+/** What every sealed value starts with; values without it were stored before sealing existed. */
+export const SEALED_PREFIX = "bh1:";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
