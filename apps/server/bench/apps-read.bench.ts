@@ -9,7 +9,8 @@
 //
 // Run: cd apps/server && pnpm exec tsx bench/apps-read.bench.ts
 // Knobs (environment): BENCH_CONNECTIONS (200), BENCH_WARMUP_SECONDS (5), BENCH_SECONDS (10), BENCH_APPS (10),
-// BENCH_POOL_SIZE (20), BENCH_POSTGRES_URL, BENCH_FAST_PATH and BENCH_CREDENTIAL_CACHE (on | off).
+// BENCH_POOL_SIZE (20), BENCH_POSTGRES_URL, BENCH_FAST_PATH, BENCH_CREDENTIAL_CACHE and BENCH_COALESCE_READS
+// (on | off).
 // It exits 0 whether or not the targets are met: it is a report. It exits 1 only when it could not measure.
 import { mutate, query, queryUrl, signUp, startBenchServer } from "./support/bench-server.js";
 import { machineSummary } from "./support/cpu.js";
@@ -25,6 +26,7 @@ const APPS = numberFromEnv("BENCH_APPS", 10);
 const POOL_SIZE = numberFromEnv("BENCH_POOL_SIZE", 20);
 const FAST_PATH = switchFromEnv("BENCH_FAST_PATH", true);
 const CREDENTIAL_CACHE = switchFromEnv("BENCH_CREDENTIAL_CACHE", true);
+const COALESCE_READS = switchFromEnv("BENCH_COALESCE_READS", true);
 const PROJECT = "bench-apps";
 const SPEC = { image: "nginx:1.27", ports: [{ port: 80 }], env: [{ name: "GREETING", value: "hello" }] };
 const READY_TIMEOUT_MS = 60_000;
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     poolSize: POOL_SIZE,
     queryFastPath: FAST_PATH,
     credentialCache: CREDENTIAL_CACHE,
+    coalesceReads: COALESCE_READS,
     readyDelayMs: 0,
   });
   try {
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
       `set-up: ${bench.database.serverVersion}, pool ${POOL_SIZE}, ${APPS} ready apps in one project, auth by ` +
         `api-token, responses: apps.list ${size(listed)} bytes (${listed.items.length} items), apps.get ` +
         `${size(got)} bytes; query fast path ${FAST_PATH ? "on" : "off"}, credential cache ` +
-        (CREDENTIAL_CACHE ? "on" : "off"),
+        `${CREDENTIAL_CACHE ? "on" : "off"}, read coalescing ${COALESCE_READS ? "on" : "off"}`,
     );
 
     const headers = { authorization: `Bearer ${token}` };

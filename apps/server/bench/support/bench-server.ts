@@ -21,6 +21,8 @@ export interface BenchServerOptions {
   queryFastPath: boolean;
   /** Validated credentials are remembered for a few seconds (the server's default). */
   credentialCache: boolean;
+  /** Identical cluster reads waiting to be sent go out once (the server's default). */
+  coalesceReads?: boolean;
   /** How long sandbox pods take to become Ready. */
   readyDelayMs: number;
   logger?: Logger;
@@ -75,7 +77,10 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     const server = await startServer({
       config,
       db,
-      cluster: createCluster({ mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml }),
+      cluster: createCluster(
+        { mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml },
+        { coalesceReads: options.coalesceReads ?? true },
+      ),
       logger: options.logger ?? createLogger("warn"),
       http: { queryFastPath: options.queryFastPath },
     });

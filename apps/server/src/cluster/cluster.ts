@@ -15,6 +15,7 @@ import {
 import { KubeTransport } from "./kube-transport.js";
 import { readLines } from "./line-reader.js";
 import { type ObjectRef, describeRef, inNamespace, refOf } from "./object-ref.js";
+import { ReadCoalescer } from "./read-coalescer.js";
 
 export type { ClusterConfig, ClusterMode } from "./cluster-config.js";
 export { ClusterError, type ClusterErrorCause, type ClusterErrorKind } from "./cluster-errors.js";
@@ -23,6 +24,8 @@ export type { ObjectRef } from "./object-ref.js";
 export interface ClusterOptions {
   /** The deadline of every request to the API server (default 10 s). */
   requestTimeoutMs?: number;
+  /** Identical reads waiting to be sent go out once (default true; see read-coalescer.ts). */
+  coalesceReads?: boolean;
 }
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
@@ -106,17 +109,20 @@ function reconnectPauseMs(attempt: number): number {
 
 export function createCluster(config: ClusterConfig, options: ClusterOptions = {}): Cluster {
   const transport = new KubeTransport(loadKubeConfig(config), options.requestTimeoutMs ?? 10_000);
-  return new KubeCluster(config.mode, transport);
+  return new KubeCluster(config.mode, transport, options.coalesceReads ?? true);
 }
 
 class KubeCluster implements Cluster {
   readonly server: string;
   private readonly discovery: ApiDiscovery;
+  private readonly reads: ReadCoalescer | undefined;
 
   constructor(
     readonly mode: ClusterMode,
     private readonly transport: KubeTransport,
+    coalesceReads: boolean,
   ) {
+    this.reads = coalesceReads ? new ReadCoalescer() : undefined;
     this.server = transport.server;
     this.discovery = new ApiDiscovery(transport);
   }
@@ -175,6 +181,11 @@ class KubeCluster implements Cluster {
   }
 
   async get(ref: ObjectRef): Promise<KubernetesObject | undefined> {
+    const key = `get ${ref.apiVersion} ${ref.kind} ${ref.namespace ?? ""} ${ref.name}`;
+    return this.reads === undefined ? this.getNow(ref) : this.reads.read(key, () => this.getNow(ref));
+  }
+
+  private async getNow(ref: ObjectRef): Promise<KubernetesObject | undefined> {
     const result = await this.attempt(`Reading ${describeRef(ref)}`, async () => {
       const path = await this.discovery.objectPath(ref);
       return this.transport.json(path).catch((error: unknown) => {
@@ -185,10 +196,27 @@ class KubeCluster implements Cluster {
     return result === undefined ? undefined : withKind(result, ref.apiVersion, ref.kind);
   }
 
-  async list(
+  list(
     apiVersion: string,
     kind: string,
     options: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<KubernetesObject[]> {
+    const key = JSON.stringify([
+      "list",
+      apiVersion,
+      kind,
+      options.namespace,
+      options.labelSelector,
+      options.fieldSelector,
+    ]);
+    const send = () => this.listNow(apiVersion, kind, options);
+    return this.reads === undefined ? send() : this.reads.read(key, send);
+  }
+
+  private async listNow(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string; fieldSelector?: string },
   ): Promise<KubernetesObject[]> {
     return this.attempt(`Listing ${kind} objects${inNamespace(options.namespace)}`, async () => {
       const path = await this.discovery.collectionPath(apiVersion, kind, options.namespace);

@@ -306,6 +306,62 @@ describe("get, list, patch, delete", () => {
   });
 });
 
+describe("read coalescing", () => {
+  const dataOf = (object: KubernetesObject | undefined) => (object?.data ?? {}) as Record<string, string>;
+
+  it("sends identical reads asked for together once, and never answers a read with one sent before it was asked", async () => {
+    const namespace = await newNamespace(cluster);
+    await cluster.apply([configMap("settings", namespace, { a: "1" })]);
+    const ref = { apiVersion: "v1", kind: "ConfigMap", name: "settings", namespace };
+    const sent: string[] = [];
+    const stop = sandbox.faults.observe((request) => {
+      if (request.namespace === namespace) sent.push(`${request.verb} ${request.name ?? request.resource}`);
+    });
+    try {
+      const [lists, gets, other] = await Promise.all([
+        Promise.all(Array.from({ length: 20 }, () => cluster.list("v1", "ConfigMap", { namespace }))),
+        Promise.all(Array.from({ length: 20 }, () => cluster.get(ref))),
+        cluster.list("v1", "ConfigMap", { namespace, labelSelector: "x=y" }),
+      ]);
+      expect(sent.sort()).toEqual(["get settings", "list configmaps", "list configmaps"]);
+      expect(lists.every((items) => items.some((item) => item.metadata.name === "settings"))).toBe(true);
+      expect(gets.every((object) => dataOf(object).a === "1")).toBe(true);
+      expect(other).toEqual([]);
+
+      // A read asked for while another is on its way is sent again: it must see what changed meanwhile.
+      sent.length = 0;
+      sandbox.faults.delay(100, { verb: "get" });
+      const early = cluster.get(ref);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      sandbox.faults.clear();
+      await cluster.apply([configMap("settings", namespace, { a: "2" })]);
+      expect(dataOf(await cluster.get(ref)).a).toBe("2");
+      await early;
+      expect(sent).toEqual(["get settings", "patch settings", "get settings"]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("can be turned off", async () => {
+    const namespace = await newNamespace(cluster);
+    const separate = createCluster(
+      { mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml },
+      { coalesceReads: false },
+    );
+    let lists = 0;
+    const stop = sandbox.faults.observe((request) => {
+      if (request.namespace === namespace && request.verb === "list") lists++;
+    });
+    try {
+      await Promise.all(Array.from({ length: 5 }, () => separate.list("v1", "ConfigMap", { namespace })));
+      expect(lists).toBe(5);
+    } finally {
+      stop();
+    }
+  });
+});
+
 describe("watch", () => {
   it("yields ADDED, MODIFIED and DELETED events, and ends when the signal aborts", async () => {
     const namespace = await newNamespace(cluster);
