@@ -30,6 +30,7 @@ const sections = [
   ["objects", "What gets created in the cluster"],
   ["packs", "Template packs"],
   ["reach", "Reaching your app"],
+  ["watch", "Watching your app"],
   ["roles", "Roles"],
   ["clusters", "Sandbox or a real cluster"],
   ["sdk", "The SDK, the CLI and the typed client"],
@@ -191,6 +192,34 @@ export default function DocsPage() {
             <strong>From the internet with a host name</strong>: give the app an ingress host such as{" "}
             <code>shop.example.com</code>. Point that name&rsquo;s DNS at your cluster&rsquo;s ingress
             controller; add TLS with an existing certificate Secret or a cert-manager issuer.
+          </li>
+        </ul>
+      </section>
+
+      <section id="watch" aria-labelledby="watch-title">
+        <h2 id="watch-title">Watching your app</h2>
+        <ul>
+          <li>
+            <strong>Status</strong>: each app is <em>deploying</em>, <em>ready</em>, <em>degraded</em>{" "}
+            (running, but fewer pods are ready than asked for), <em>failed</em> (for example an image that
+            cannot be pulled, or a container that keeps crashing) or <em>drifted</em> (someone changed or
+            deleted its objects in the cluster behind BabyHelm&rsquo;s back: <strong>Redeploy</strong> puts
+            them back). The app page shows a rollout as it happens, its pods and what the cluster reported.
+          </li>
+          <li>
+            <strong>Logs</strong>: the last lines of every pod, then new lines as they are written; pause,
+            pick a pod, search.
+          </li>
+          <li>
+            <strong>CPU and memory</strong>: charts over the last hour, 6 hours or day, per pod and in total,
+            with the app&rsquo;s requests and limits drawn as lines. The project page shows each app&rsquo;s
+            share of the project&rsquo;s quota.
+          </li>
+          <li>
+            <strong>Alerts</strong>: a project&rsquo;s creator can send a message to a Slack-compatible
+            webhook or a Telegram chat when an app fails or degrades, and again when it recovers: once per
+            change. The webhook must be a public <code>https://</code> address (the server&rsquo;s operator
+            can allow private ones); it is stored encrypted and shown only by its host.
           </li>
         </ul>
       </section>

@@ -139,7 +139,7 @@ function AlertForm({ project, currentType }: { project: string; currentType: Tar
             type="url"
             autoComplete="off"
             spellCheck={false}
-            hint="A Slack incoming webhook, or any service that accepts Slack's format (Mattermost, Discord's /slack endpoint…). Kept secret: only its host is shown afterwards."
+            hint="A Slack incoming webhook, or any service that accepts Slack's format (Mattermost, Discord's /slack endpoint…), at a public https:// address. Kept secret: stored encrypted, and only its host is shown afterwards."
             value={url}
             error={errors.byField["target.url"]}
             onChange={(event) => {
