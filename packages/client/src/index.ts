@@ -54,3 +54,97 @@ export function errorCode(error: unknown): string | undefined {
   const data = (error as TRPCClientError<AppRouter>).data;
   return data?.code;
 }
+
+/** An app's status as `apps.status` and `apps.watchStatus` give it. */
+export type AppStatus = Awaited<ReturnType<BabyhelmClient["apps"]["status"]["query"]>>;
+
+const SETTLED_STATES: ReadonlySet<string> = new Set(["ready", "failed", "drifted"]);
+
+/** A rollout that settled in a state other than ready: `status` says why (`status.message`, its pods and events). */
+export class RolloutError extends Error {
+  override readonly name = "RolloutError";
+  constructor(
+    readonly app: string,
+    readonly status: AppStatus,
+  ) {
+    super(`App ${app} is ${status.state}: ${status.message}`);
+  }
+}
+
+/** A rollout still going on when the wait ran out; `status` is the last one seen, if any. */
+export class RolloutTimeoutError extends Error {
+  override readonly name = "RolloutTimeoutError";
+  constructor(
+    readonly app: string,
+    readonly timeoutMs: number,
+    readonly status: AppStatus | undefined,
+  ) {
+    super(
+      `App ${app} did not settle within ${timeoutMs / 1000} s` +
+        (status === undefined ? "" : ` (last: ${status.state}, ${status.message})`),
+    );
+  }
+}
+
+export interface WaitForRolloutOptions {
+  project: string;
+  name: string;
+  /** Default 10 minutes, the Deployment's default progress deadline. */
+  timeoutMs?: number;
+  /** Called with every status while the rollout goes on, for a progress line in CI logs. */
+  onProgress?: (status: AppStatus) => void;
+}
+
+/**
+ * Follows an app's rollout (after `apps.create`, `update`, `rollback`, `restart`…) until it settles. Resolves with
+ * the final status when the app is ready; rejects with RolloutError when it failed or drifted, RolloutTimeoutError
+ * when it is still going after `timeoutMs`, and the call's own error (NOT_FOUND, UNAUTHORIZED…) otherwise.
+ */
+export function waitForRollout(client: BabyhelmClient, options: WaitForRolloutOptions): Promise<AppStatus> {
+  const { project, name } = options;
+  const app = `${project}/${name}`;
+  const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+  return new Promise<AppStatus>((resolve, reject) => {
+    let last: AppStatus | undefined;
+    let done = false;
+    let subscription: { unsubscribe(): void } | undefined;
+    const finish = (outcome: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      subscription?.unsubscribe();
+      outcome();
+    };
+    const fail = (error: Error) => {
+      finish(() => {
+        reject(error);
+      });
+    };
+    const timer = setTimeout(() => {
+      fail(new RolloutTimeoutError(app, timeoutMs, last));
+    }, timeoutMs);
+    const watch = () => {
+      subscription = client.apps.watchStatus.subscribe(
+        { project, name },
+        {
+          onData: (status) => {
+            if (done) return;
+            last = status;
+            options.onProgress?.(status);
+            if (status.state === "ready") {
+              finish(() => {
+                resolve(status);
+              });
+            } else if (SETTLED_STATES.has(status.state)) fail(new RolloutError(app, status));
+          },
+          onError: fail,
+          // The server ends the stream once the rollout settles; ended sooner (a server shutting down), watch again.
+          onComplete: () => {
+            if (!done) watch();
+          },
+        },
+      );
+    };
+    watch();
+  });
+}

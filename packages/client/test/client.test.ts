@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunningServer } from "@babyhelm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBabyhelmClient, errorCode } from "../src/index.js";
+import { createBabyhelmClient, errorCode, waitForRollout } from "../src/index.js";
 import { type TestServer, startTestServer } from "./server.js";
 
 let running: TestServer;
@@ -47,6 +47,21 @@ describe("createBabyhelmClient", () => {
     const error = await anonymous.projects.list.query({}).catch((caught: unknown) => caught);
     expect(errorCode(error)).toBe("UNAUTHORIZED");
     expect(errorCode(new Error("plain"))).toBeUndefined();
+  });
+
+  it("waitForRollout passes on the server's refusal", async () => {
+    const anonymous = createBabyhelmClient({ url: server.url });
+    const { token } = await anonymous.auth.register.mutate({
+      email: "waiter@example.com",
+      password: "a long and unusual passphrase",
+      mode: "token",
+    });
+    const client = createBabyhelmClient({ url: server.url, token: token! });
+    await client.projects.create.mutate({ name: "waiting" });
+    const missing = await waitForRollout(client, { project: "waiting", name: "nothing" }).catch(
+      (error: unknown) => error,
+    );
+    expect(errorCode(missing)).toBe("NOT_FOUND");
   });
 
   it("the server wrote the sandbox's kubeconfig into its data folder", () => {

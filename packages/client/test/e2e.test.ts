@@ -1,7 +1,15 @@
 // The whole product through the typed client, as a CI script would drive it, against the server's own sandbox.
 import type { RunningServer } from "@babyhelm/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type BabyhelmClient, createBabyhelmClient, errorCode } from "../src/index.js";
+import {
+  type AppStatus,
+  type BabyhelmClient,
+  RolloutError,
+  RolloutTimeoutError,
+  createBabyhelmClient,
+  errorCode,
+  waitForRollout,
+} from "../src/index.js";
 import { type TestServer, startTestServer } from "./server.js";
 
 let running: TestServer;
@@ -17,29 +25,16 @@ afterAll(async () => {
   await running?.stop();
 });
 
-type Status = Awaited<ReturnType<BabyhelmClient["apps"]["status"]["query"]>>;
-
-/** Every status the server streams until the rollout settles. */
-function watchRollout(client: BabyhelmClient, project: string, name: string): Promise<Status[]> {
-  return new Promise((resolve, reject) => {
-    const seen: Status[] = [];
-    const subscription = client.apps.watchStatus.subscribe(
-      { project, name },
-      {
-        onData: (status) => {
-          seen.push(status);
-          if (["ready", "failed", "drifted"].includes(status.state)) {
-            subscription.unsubscribe();
-            resolve(seen);
-          }
-        },
-        onError: (error) => {
-          subscription.unsubscribe();
-          reject(error);
-        },
-      },
-    );
+/** Every status the server streams until the rollout is ready. */
+async function watchRollout(client: BabyhelmClient, project: string, name: string): Promise<AppStatus[]> {
+  const seen: AppStatus[] = [];
+  await waitForRollout(client, {
+    project,
+    name,
+    timeoutMs: 60_000,
+    onProgress: (status) => seen.push(status),
   });
+  return seen;
 }
 
 it("register → project → deploy → ready → env change → roll back → restart → failed image → delete all", async () => {
@@ -64,6 +59,12 @@ it("register → project → deploy → ready → env change → roll back → r
     pack: "default@2.0.0",
     revision: 1,
   });
+  // Pods take 1.5 s here: a shorter wait runs out while the rollout goes on, and says where it was.
+  const impatient = await waitForRollout(client, { project, name: "web", timeoutMs: 300 }).catch(
+    (error: unknown) => error,
+  );
+  expect(impatient).toBeInstanceOf(RolloutTimeoutError);
+  expect((impatient as RolloutTimeoutError).message).toMatch(/^App e2e\/web did not settle within 0\.3 s/);
   const rollout = await watchRollout(client, project, "web");
   expect(rollout.at(-1)).toMatchObject({ state: "ready", progress: { done: 2, total: 2 } });
   expect(rollout[0]!.state).toBe("deploying");
@@ -101,7 +102,10 @@ it("register → project → deploy → ready → env change → roll back → r
     name: "broken",
     spec: { image: "invalid.example/app:1", ports: [{ port: 8080 }] },
   });
-  const failed = (await watchRollout(client, project, "broken")).at(-1)!;
+  const refused = await waitForRollout(client, { project, name: "broken" }).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(RolloutError);
+  expect((refused as RolloutError).message).toMatch(/^App e2e\/broken is failed: .*invalid\.example\/app:1/);
+  const failed = (refused as RolloutError).status;
   expect(failed.state).toBe("failed");
   expect(failed.message).toContain("invalid.example/app:1");
   expect(failed.pods.some((pod) => /ErrImagePull|ImagePullBackOff/.test(pod.waitingReason ?? ""))).toBe(true);
