@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { RunningServer } from "@babyhelm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBabyhelmClient, errorCode, waitForRollout } from "../src/index.js";
-import { type TestServer, startTestServer } from "./server.js";
+import { type TestServer, registeredClient, startTestServer } from "./server.js";
 
 let running: TestServer;
 let server: RunningServer;
@@ -50,13 +50,7 @@ describe("createBabyhelmClient", () => {
   });
 
   it("waitForRollout passes on the server's refusal", async () => {
-    const anonymous = createBabyhelmClient({ url: server.url });
-    const { token } = await anonymous.auth.register.mutate({
-      email: "waiter@example.com",
-      password: "a long and unusual passphrase",
-      mode: "token",
-    });
-    const client = createBabyhelmClient({ url: server.url, token: token! });
+    const client = await registeredClient(server.url, "waiter@example.com");
     await client.projects.create.mutate({ name: "waiting" });
     const missing = await waitForRollout(client, { project: "waiting", name: "nothing" }).catch(
       (error: unknown) => error,

@@ -6,11 +6,10 @@ import {
   type BabyhelmClient,
   RolloutError,
   RolloutTimeoutError,
-  createBabyhelmClient,
   errorCode,
   waitForRollout,
 } from "../src/index.js";
-import { type TestServer, startTestServer } from "./server.js";
+import { type TestServer, registeredClient, startTestServer } from "./server.js";
 
 let running: TestServer;
 let server: RunningServer;
@@ -38,13 +37,7 @@ async function watchRollout(client: BabyhelmClient, project: string, name: strin
 }
 
 it("register → project → deploy → ready → env change → roll back → restart → failed image → delete all", async () => {
-  const anonymous = createBabyhelmClient({ url: server.url });
-  const { token } = await anonymous.auth.register.mutate({
-    email: "e2e@example.com",
-    password: "an end to end passphrase",
-    mode: "token",
-  });
-  const client = createBabyhelmClient({ url: server.url, token: token! });
+  const client = await registeredClient(server.url, "e2e@example.com");
   const project = "e2e";
   await client.projects.create.mutate({ name: project });
 

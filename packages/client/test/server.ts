@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "@babyhelm/db";
 import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
+import { type BabyhelmClient, createBabyhelmClient } from "../src/index.js";
 
 export interface TestServer {
   server: RunningServer;
@@ -35,4 +36,15 @@ export async function startTestServer(options: { sandboxReadyDelayMs?: number } 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A client signed in as a newly registered `email`, by a session token. */
+export async function registeredClient(url: string, email: string): Promise<BabyhelmClient> {
+  const anonymous = createBabyhelmClient({ url });
+  const { token } = await anonymous.auth.register.mutate({
+    email,
+    password: "a long and unusual passphrase",
+    mode: "token",
+  });
+  return createBabyhelmClient({ url, token: token! });
 }
