@@ -100,7 +100,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (config.secretKey === undefined && config.databaseUrl !== undefined) {
       logger.warn(
         { keyFile: secrets.keySource },
-        "BABYHELM_SECRET_KEY is not set: stored alert targets are sealed with this server's key file, which other servers on this database cannot read; give every server the same BABYHELM_SECRET_KEY",
+        "BABYHELM_SECRET_KEY is not set: stored alert targets are sealed with this server's key file, which other servers on this database cannot read; give every server the same BABYHELM_SECRET_KEY (the key file's content keeps what is stored readable)",
       );
     }
     const alerts = createAlertNotifier({ db, config, secrets, logger, telemetry, now });

@@ -55,6 +55,9 @@ describe("createSecretBox", () => {
     const file = statSync(join(dataDir, "secret-key"));
     expect(file.mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dataDir, "secret-key"), "utf8").trim()).toMatch(/^[\w-]{43}$/);
+    // Its content, given as BABYHELM_SECRET_KEY (to every replica), opens what it sealed.
+    const content = readFileSync(join(dataDir, "secret-key"), "utf8").trim();
+    expect(createSecretBox({ secretKey: content, dataDir: freshDir() }).open(sealed)).toBe(SECRET);
     // A restarted server reads the same file.
     expect(createSecretBox({ secretKey: undefined, dataDir }).open(sealed)).toBe(SECRET);
     // Two servers starting on one data directory agree on one key.
