@@ -27,6 +27,14 @@ describe("isPrivateAddress", () => {
     ["fe80::1", true],
     ["::ffff:127.0.0.1", true],
     ["::ffff:10.0.0.1", true],
+    ["::ffff:7f00:1", true],
+    ["64:ff9b::a9fe:a9fe", true],
+    ["64:ff9b::169.254.169.254", true],
+    ["2002:7f00:1::1", true],
+    ["::7f00:1", true],
+    ["fe80::1%eth0", true],
+    ["64:ff9b::808:808", false],
+    ["2002:808:808::1", false],
     ["172.32.0.1", false],
     ["8.8.8.8", false],
     ["203.0.113.9", false],
@@ -183,6 +191,9 @@ describe.skipIf(backend?.skipReason !== undefined)("alerts.set with the default 
     ["https://[::1]/hook", "::1"],
     ["https://10.1.2.3/hook", "10.1.2.3"],
     ["https://169.254.169.254/latest", "169.254.169.254"],
+    ["https://[::ffff:169.254.169.254]/latest", "::ffff:a9fe:a9fe"],
+    ["https://[64:ff9b::169.254.169.254]/latest", "64:ff9b::a9fe:a9fe"],
+    ["https://0x7f000001/hook", "127.0.0.1"],
   ])("refuses %s, naming the field and the setting", async (url, address) => {
     const { client } = await harness.newUser("private");
     const project = (await client.projects.create.mutate({ name: uniqueName("private") })).name;

@@ -33,11 +33,42 @@ for (const [network, prefix] of [
 
 /** True for loopback, private, link-local and other addresses that are not on the public internet. */
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped !== null) return isPrivateAddress(mapped[1]!);
   const family = isIP(address);
   if (family === 0) return false;
-  return privateRanges.check(address, family === 4 ? "ipv4" : "ipv6");
+  if (family === 4) return privateRanges.check(address, "ipv4");
+  const embedded = embeddedIPv4(address);
+  if (embedded !== undefined) return isPrivateAddress(embedded);
+  return privateRanges.check(address, "ipv6");
+}
+
+/**
+ * The IPv4 address inside an IPv6 one that carries it to an IPv4 host: mapped (::ffff:0:0/96), IPv4-compatible
+ * (::/96), NAT64 (64:ff9b::/96) and 6to4 (2002::/16). `64:ff9b::a9fe:a9fe` is 169.254.169.254 on a NAT64 network.
+ */
+function embeddedIPv4(address: string): string | undefined {
+  const groups = ipv6Groups(address);
+  const v4 = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  if (zeros(0, 5) && (groups[5] === 0xffff || groups[5] === 0)) return v4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return v4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!);
+  return undefined;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a trailing dotted quad as two groups). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, "");
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad !== null) {
+    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const parse = (part: string) => (part === "" ? [] : part.split(":").map((group) => parseInt(group, 16)));
+  const front = parse(head);
+  if (tail === undefined) return front;
+  const back = parse(tail);
+  return [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
 }
 
 /** A URL's host as an address when it is one (`[::1]` gives `::1`), or undefined for a name. */
