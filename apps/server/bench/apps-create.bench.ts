@@ -15,7 +15,7 @@ import { createLogger } from "../src/logger.js";
 import { mutate, query, signUp, startBenchServer } from "./support/bench-server.js";
 import { type CpuGroup, cpuShares, machineSummary, snapshotCpu } from "./support/cpu.js";
 import { ms, row } from "./support/format.js";
-import { numberFromEnv } from "./support/settings.js";
+import { numberFromEnv, runBench } from "./support/settings.js";
 import { type Percentiles, percentiles } from "./support/stats.js";
 
 const APPS = numberFromEnv("BENCH_APPS", 100);
@@ -220,10 +220,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (error) {
-  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exit(1);
-}
+await runBench(main);

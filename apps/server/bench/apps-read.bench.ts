@@ -14,7 +14,7 @@
 // It exits 0 whether or not the targets are met: it is a report. It exits 1 only when it could not measure.
 import { mutate, query, queryUrl, signUp, startBenchServer } from "./support/bench-server.js";
 import { machineSummary } from "./support/cpu.js";
-import { numberFromEnv, sleep, switchFromEnv } from "./support/settings.js";
+import { numberFromEnv, runBench, sleep, switchFromEnv } from "./support/settings.js";
 import { measureEndpoints, reportThroughput } from "./support/throughput.js";
 
 const SHAPE = {
@@ -99,10 +99,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (error) {
-  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exit(1);
-}
+await runBench(main);

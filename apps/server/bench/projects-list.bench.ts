@@ -14,7 +14,7 @@
 // It exits 0 whether or not the targets are met: it is a report. It exits 1 only when it could not measure.
 import { machineSummary } from "./support/cpu.js";
 import { mutate, query, queryUrl, signUp, startBenchServer } from "./support/bench-server.js";
-import { numberFromEnv, switchFromEnv } from "./support/settings.js";
+import { numberFromEnv, runBench, switchFromEnv } from "./support/settings.js";
 import { measureEndpoints, reportThroughput } from "./support/throughput.js";
 
 const SHAPE = {
@@ -75,10 +75,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (error) {
-  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exit(1);
-}
+await runBench(main);

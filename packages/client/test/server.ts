@@ -1,42 +1,7 @@
-// A real server for the client's tests: in-memory PGlite, and the sandbox cluster the server starts itself.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createDb } from "@babyhelm/db";
-import { type RunningServer, createLogger, loadConfig, startServer } from "@babyhelm/server";
+// The client's tests run against a whole server (see @babyhelm/server/testing).
 import { type BabyhelmClient, createBabyhelmClient } from "../src/index.js";
 
-export interface TestServer {
-  server: RunningServer;
-  dataDir: string;
-  stop(): Promise<void>;
-}
-
-export async function startTestServer(options: { sandboxReadyDelayMs?: number } = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-client-"));
-  const db = await createDb({});
-  const server = await startServer({
-    config: loadConfig({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      BABYHELM_CLUSTER: "sandbox",
-      BABYHELM_DATA_DIR: dataDir,
-    }),
-    db,
-    logger: createLogger("silent"),
-    passwordCost: { memoryCost: 1024, timeCost: 1 },
-    sandboxReadyDelayMs: options.sandboxReadyDelayMs ?? 20,
-  });
-  return {
-    server,
-    dataDir,
-    stop: async () => {
-      await server.stop();
-      await db.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+export { type TestServer, startTestServer } from "@babyhelm/server/testing";
 
 /** A client signed in as a newly registered `email`, by a session token. */
 export async function registeredClient(url: string, email: string): Promise<BabyhelmClient> {

@@ -20,3 +20,17 @@ export function switchFromEnv(name: string, fallback: boolean): boolean {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Runs a bench's main and exits: 0 when it measured (met targets or not), 1 when it could not (run-all.ts counts
+ * those). Exiting also ends whatever handles a failed run left open.
+ */
+export async function runBench(main: () => Promise<void>): Promise<never> {
+  try {
+    await main();
+    process.exit(0);
+  } catch (error) {
+    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  }
+}

@@ -5,6 +5,7 @@ import { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../cluster/owned-labe
 import { driftCheckOutcome } from "../observability/telemetry.js";
 import type { Services } from "../services.js";
 import { rememberState } from "./app-status.service.js";
+import { repeatEvery } from "../shared/periodic.js";
 
 const LOCK_KEY = "babyhelm:drift-check";
 /**
@@ -105,19 +106,9 @@ async function runCheck(services: Services, orphanGraceMs: number): Promise<Drif
 
 /** Runs checkDrift every `intervalMs` until stopped; never two at once in this process. */
 export function startDriftChecker(services: Services, intervalMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() =>
-      checkDrift(services).catch((error: unknown) => {
-        services.logger.error({ err: error }, "drift check failed");
-      }),
-    );
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(intervalMs, async () => {
+    await checkDrift(services).catch((error: unknown) => {
+      services.logger.error({ err: error }, "drift check failed");
+    });
+  });
 }

@@ -10,6 +10,7 @@ import {
   insertSamples,
   newestSampleTime,
 } from "./metric-samples.repository.js";
+import { repeatEvery } from "../shared/periodic.js";
 
 const LOCK_KEY = "babyhelm:metrics-sample";
 export const SAMPLE_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -98,20 +99,10 @@ async function sampleAll(services: Services, at: Date): Promise<SampleReport> {
 
 /** Runs sampleMetrics every `intervalMs` until stopped; never two at once in this process. */
 export function startMetricsSampler(services: Services, intervalMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() =>
-      sampleMetrics(services, { minIntervalMs: intervalMs }).catch((error: unknown) => {
-        services.telemetry.metricsSampled("failed", 0);
-        services.logger.error({ err: error }, "metrics sampling failed");
-      }),
-    );
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(intervalMs, async () => {
+    await sampleMetrics(services, { minIntervalMs: intervalMs }).catch((error: unknown) => {
+      services.telemetry.metricsSampled("failed", 0);
+      services.logger.error({ err: error }, "metrics sampling failed");
+    });
+  });
 }

@@ -7,14 +7,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Db, createDb } from "@babyhelm/db";
-import {
-  type RunningServer,
-  createLogger,
-  createWebAssetsHandler,
-  loadConfig,
-  startServer,
-} from "@babyhelm/server";
+import { type RunningServer, createWebAssetsHandler } from "@babyhelm/server";
+import { startTestServer } from "@babyhelm/server/testing";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { onTestFailed } from "vitest";
 
@@ -54,24 +48,15 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const dataDir = mkdtempSync(join(tmpdir(), "babyhelm-web-e2e-"));
+  const buildRoot = mkdtempSync(join(tmpdir(), "babyhelm-web-e2e-"));
   // Each stack builds into a folder of its own: test files run in parallel, and one build empties its folder first.
-  const builtDir = join(dataDir, "dist");
+  const builtDir = join(buildRoot, "dist");
   await buildDashboard(builtDir);
-  const db: Db = await createDb({});
-  const server = await startServer({
-    config: loadConfig({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      BABYHELM_CLUSTER: "sandbox",
-      BABYHELM_DATA_DIR: dataDir,
-    }),
-    db,
-    logger: createLogger("silent"),
-    passwordCost: { memoryCost: 1024, timeCost: 1 },
+  const running = await startTestServer({
     sandboxReadyDelayMs: options.sandboxReadyDelayMs ?? 200,
     http: { fallback: createWebAssetsHandler(builtDir) },
   });
+  const { server } = running;
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -83,9 +68,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     url: server.url,
     stop: async () => {
       await browser.close().catch(() => undefined);
-      await server.stop();
-      await db.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await running.stop();
+      rmSync(buildRoot, { recursive: true, force: true });
     },
   };
 }
