@@ -1,11 +1,14 @@
-// apps.metrics and projects.usage against a real Prometheus (Debian's `prometheus` package) scraping an exporter
-// that serves cAdvisor's series for known pods: CPU counters that grow linearly, so rate() has an exact value.
-import { type ChildProcess, spawn } from "node:child_process";
+// apps.metrics and projects.usage against a real Prometheus (Debian's `prometheus` package) holding cAdvisor's series
+// for known pods. The series are backfilled with `promtool tsdb create-blocks-from openmetrics` before Prometheus
+// starts, and the server's clock is pinned inside them, so every query reads the same fixed samples however busy the
+// machine is: no scrape timing can move a rate.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { type Server, createServer } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,13 +16,20 @@ import { waitFor } from "./cluster/helpers.js";
 import { type ApiClient, type Harness, startHarness } from "./support/harness.js";
 
 const PROMETHEUS = "/usr/bin/prometheus";
-const present = existsSync(PROMETHEUS);
-if (!present) console.warn(`Prometheus tests skipped: ${PROMETHEUS} is absent (apt-get install prometheus)`);
+const PROMTOOL = "/usr/bin/promtool";
+const present = existsSync(PROMETHEUS) && existsSync(PROMTOOL);
+if (!present) {
+  console.warn(
+    `Prometheus tests skipped: ${PROMETHEUS} or ${PROMTOOL} is absent (apt-get install prometheus)`,
+  );
+}
 
 const MIB = 1024 * 1024;
-/** History the exporter hands over on the first scrape, every 15 s, with explicit timestamps as cAdvisor's have. */
-const HISTORY_MS = 10 * 60_000;
-const HISTORY_STEP_MS = 15_000;
+/** The server's pinned clock, on a minute; the samples run from two hours before it to ten minutes after. */
+const NOW_S = Math.floor(Date.now() / 60_000) * 60;
+const SAMPLES_FROM_S = NOW_S - 2 * 3600;
+const SAMPLES_UNTIL_S = NOW_S + 10 * 60;
+const SAMPLE_STEP_S = 15;
 
 interface Series {
   namespace: string;
@@ -50,44 +60,31 @@ function seriesFor(namespace: string): Series[] {
   ];
 }
 
-/** cAdvisor's text format; the first scrape carries the history, later ones the current values. */
-function startExporter(series: readonly Series[]): Promise<{ server: Server; url: string }> {
-  const origin = Date.now() - HISTORY_MS;
-  let last = 0;
-  const server = createServer((_req, res) => {
-    const now = Date.now();
-    const times: number[] = [];
-    if (last === 0) for (let t = origin; t < now; t += HISTORY_STEP_MS) times.push(t);
-    times.push(now);
-    const lines = [
-      "# HELP container_cpu_usage_seconds_total Cumulative cpu time consumed in seconds.",
-      "# TYPE container_cpu_usage_seconds_total counter",
-    ];
-    const labels = (s: Series) =>
-      `container="${s.container}",id="/kubepods/${s.pod}/${s.container}",image="nginx:1.27",name="${s.container}",namespace="${s.namespace}",pod="${s.pod}"`;
-    for (const s of series) {
-      for (const t of times) {
-        if (t > last)
-          lines.push(`container_cpu_usage_seconds_total{${labels(s)}} ${(s.cpu * (t - origin)) / 1000} ${t}`);
-      }
+/** cAdvisor's two series in OpenMetrics text, as promtool backfills it: CPU counters that grow linearly (so rate()
+ * has an exact value) and constant memory gauges. */
+function openMetrics(series: readonly Series[]): string {
+  const labels = (s: Series) =>
+    `container="${s.container}",id="/kubepods/${s.pod}/${s.container}",image="nginx:1.27",name="${s.container}",namespace="${s.namespace}",pod="${s.pod}"`;
+  const times: number[] = [];
+  for (let t = SAMPLES_FROM_S; t <= SAMPLES_UNTIL_S; t += SAMPLE_STEP_S) times.push(t);
+  const lines = [
+    "# HELP container_cpu_usage_seconds Cumulative cpu time consumed in seconds.",
+    "# TYPE container_cpu_usage_seconds counter",
+  ];
+  for (const s of series) {
+    for (const t of times) {
+      lines.push(`container_cpu_usage_seconds_total{${labels(s)}} ${s.cpu * (t - SAMPLES_FROM_S)} ${t}`);
     }
-    lines.push(
-      "# HELP container_memory_working_set_bytes Current working set of the container in bytes",
-      "# TYPE container_memory_working_set_bytes gauge",
-    );
-    for (const s of series) {
-      for (const t of times)
-        if (t > last) lines.push(`container_memory_working_set_bytes{${labels(s)}} ${s.memory} ${t}`);
-    }
-    last = now;
-    res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4" });
-    res.end(`${lines.join("\n")}\n`);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      resolve({ server, url: `127.0.0.1:${(server.address() as AddressInfo).port}` });
-    });
-  });
+  }
+  lines.push(
+    "# HELP container_memory_working_set_bytes Current working set of the container in bytes.",
+    "# TYPE container_memory_working_set_bytes gauge",
+  );
+  for (const s of series) {
+    for (const t of times) lines.push(`container_memory_working_set_bytes{${labels(s)}} ${s.memory} ${t}`);
+  }
+  lines.push("# EOF");
+  return `${lines.join("\n")}\n`;
 }
 
 function freePort(): Promise<number> {
@@ -103,24 +100,23 @@ function freePort(): Promise<number> {
 
 describe.skipIf(!present)("metrics from a real Prometheus", () => {
   const namespaces = [`prom-a-${process.pid}`, `prom-b-${process.pid}`];
-  let exporter: { server: Server; url: string };
   let prometheus: ChildProcess;
   let prometheusUrl: string;
   let dir: string;
   let output = "";
 
   beforeAll(async () => {
-    exporter = await startExporter(namespaces.flatMap(seriesFor));
     dir = mkdtempSync(join(tmpdir(), "babyhelm-prometheus-"));
-    writeFileSync(
-      join(dir, "prometheus.yml"),
-      [
-        "global: { scrape_interval: 1s, scrape_timeout: 1s }",
-        "scrape_configs:",
-        "  - job_name: cadvisor",
-        `    static_configs: [{ targets: ["${exporter.url}"] }]`,
-      ].join("\n"),
-    );
+    const input = join(dir, "cadvisor.om");
+    writeFileSync(input, openMetrics(namespaces.flatMap(seriesFor)));
+    await promisify(execFile)(PROMTOOL, [
+      "tsdb",
+      "create-blocks-from",
+      "openmetrics",
+      input,
+      join(dir, "data"),
+    ]);
+    writeFileSync(join(dir, "prometheus.yml"), "global: { evaluation_interval: 1m }\n");
     const port = await freePort();
     prometheusUrl = `http://127.0.0.1:${port}`;
     prometheus = spawn(
@@ -133,20 +129,22 @@ describe.skipIf(!present)("metrics from a real Prometheus", () => {
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     prometheus.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    // Ready, and the exporter scraped: the memory series are queryable.
+    // Ready, with the backfilled blocks loaded: every memory series is there at the pinned time.
     await waitFor(
       async () => {
         if (prometheus.exitCode !== null) throw new Error(`prometheus exited: ${output.slice(-2000)}`);
-        const response = await fetch(
-          `${prometheusUrl}/api/v1/query?query=${encodeURIComponent("count(container_memory_working_set_bytes)")}`,
-        ).catch(() => undefined);
+        const query = new URLSearchParams({
+          query: "count(container_memory_working_set_bytes)",
+          time: `${NOW_S}`,
+        });
+        const response = await fetch(`${prometheusUrl}/api/v1/query?${query}`).catch(() => undefined);
         const body = (await response?.json().catch(() => undefined)) as
           { data?: { result?: { value: [number, string] }[] } } | undefined;
         return body?.data?.result?.[0]?.value[1] === String(namespaces.length * 6) ? true : undefined;
       },
-      { what: "Prometheus to scrape the exporter", timeoutMs: 30_000, intervalMs: 200 },
+      { what: "Prometheus to load the backfilled series", timeoutMs: 60_000, intervalMs: 200 },
     );
-  }, 45_000);
+  }, 90_000);
 
   afterAll(async () => {
     if (prometheus !== undefined && prometheus.exitCode === null) {
@@ -154,12 +152,10 @@ describe.skipIf(!present)("metrics from a real Prometheus", () => {
       prometheus.kill("SIGTERM");
       await exited;
     }
-    await new Promise((resolve) => exporter?.server.close(resolve));
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  // The queries go to Prometheus, not the database, so one backend suffices; it runs while the exporter's history
-  // is fresh (a later suite would query a window that has drifted past it).
+  // The queries go to Prometheus, not the database, so one backend suffices.
   for (const [index, backend] of testBackends().slice(0, 1).entries()) {
     describe.skipIf(backend.skipReason !== undefined)(`on ${backend.name}`, () => {
       const project = namespaces[index]!;
@@ -169,7 +165,10 @@ describe.skipIf(!present)("metrics from a real Prometheus", () => {
 
       beforeAll(async () => {
         db = await backend.open();
-        harness = await startHarness(db, { env: { PROMETHEUS_URL: prometheusUrl } });
+        harness = await startHarness(db, {
+          env: { PROMETHEUS_URL: prometheusUrl },
+          now: () => new Date(NOW_S * 1000),
+        });
         client = (await harness.newUser("prom")).client;
         await client.projects.create.mutate({ name: project });
         await client.apps.create.mutate({
@@ -196,23 +195,21 @@ describe.skipIf(!present)("metrics from a real Prometheus", () => {
           "web-5f6d7c8b9-abcde",
           "web-5f6d7c8b9-fghij",
         ]);
-        // rate(...[5m]) is exact once its whole window lies inside the history.
-        const settled = (Date.now() - HISTORY_MS) / 1000 + 5 * 60 + 30;
+        // One point a minute from an hour before the pinned clock to it, each inside the samples.
+        const times = Array.from({ length: 61 }, (_, minute) => NOW_S - 3600 + minute * 60);
         const expected = [
           { cpu: 0.25, memory: 100 * MIB },
           { cpu: 0.5, memory: 200 * MIB },
         ];
         for (const [podIndex, series] of metrics.series.pods.entries()) {
-          const cpu = series.cpu.filter(([t]) => t >= settled);
-          expect(cpu.length).toBeGreaterThanOrEqual(3);
-          for (const [, value] of cpu) expect(value).toBeCloseTo(expected[podIndex]!.cpu, 6);
-          expect(series.memory.length).toBeGreaterThanOrEqual(9);
+          expect(series.cpu.map(([t]) => t)).toEqual(times);
+          for (const [, value] of series.cpu) expect(value).toBeCloseTo(expected[podIndex]!.cpu, 6);
+          expect(series.memory.map(([t]) => t)).toEqual(times);
           for (const [, value] of series.memory) expect(value).toBe(expected[podIndex]!.memory);
         }
-        const totalCpu = metrics.series.total.cpu.filter(([t]) => t >= settled);
-        expect(totalCpu.length).toBeGreaterThanOrEqual(3);
-        for (const [, value] of totalCpu) expect(value).toBeCloseTo(0.75, 6);
-        expect(metrics.series.total.memory.at(-1)?.[1]).toBe(300 * MIB);
+        expect(metrics.series.total.cpu.map(([t]) => t)).toEqual(times);
+        for (const [, value] of metrics.series.total.cpu) expect(value).toBeCloseTo(0.75, 6);
+        for (const [, value] of metrics.series.total.memory) expect(value).toBe(300 * MIB);
       });
 
       it("gives each app's current usage for the project overview", async () => {
