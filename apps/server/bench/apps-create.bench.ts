@@ -11,7 +11,7 @@
 // Knobs (environment): BENCH_APPS (100 per phase), BENCH_CONCURRENCY (10, the second phase's creates in flight),
 // BENCH_POOL_SIZE (20), BENCH_POSTGRES_URL. Exits 0 when it measured (target met or not), 1 when it could not.
 import { Writable } from "node:stream";
-import { createLogger } from "../src/logger.js";
+import { createLogger } from "@babyhelm/api/testing";
 import { mutate, query, signUp, startBenchServer } from "./support/bench-server.js";
 import { type CpuGroup, cpuShares, machineSummary, snapshotCpu } from "./support/cpu.js";
 import { ms, row } from "./support/format.js";

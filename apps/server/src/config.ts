@@ -2,7 +2,10 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ClusterSelection, type Config, LOG_LEVELS } from "@babyhelm/api/runtime";
 import { z } from "zod";
+
+export type { Config, ClusterSelection };
 
 const clusterModes = ["sandbox", "kubeconfig", "in-cluster"] as const;
 
@@ -57,7 +60,7 @@ const envSchema = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label such as babyhelm")
     .default("babyhelm"),
   BABYHELM_DEFAULT_PACK: z.string().trim().min(1).default("default@2"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   TRUST_PROXY: flag,
   GRAFANA_DASHBOARD_URL: optionalText,
   DRIFT_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
@@ -89,39 +92,6 @@ const envSchema = z.object({
     z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
   ),
 });
-
-export type ClusterSelection =
-  | { mode: "sandbox" }
-  | { mode: "kubeconfig"; kubeconfigPath: string | undefined; context: string | undefined }
-  | { mode: "in-cluster" };
-
-export interface Config {
-  port: number;
-  host: string;
-  publicUrl: URL | undefined;
-  databaseUrl: string | undefined;
-  dataDir: string;
-  cluster: ClusterSelection;
-  platformNamespace: string;
-  defaultPack: string;
-  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
-  trustProxy: boolean;
-  grafanaDashboardUrl: string | undefined;
-  driftCheckIntervalMs: number;
-  /** The built dashboard served at every path the API does not use. */
-  webDir: string;
-  /** Where CPU and memory history comes from when set; otherwise the server samples metrics.k8s.io itself. */
-  prometheusUrl: string | undefined;
-  /** How often the server samples metrics.k8s.io (0: never). */
-  metricsSampleIntervalMs: number;
-  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
-  metricsToken: string | undefined;
-  telegramApiUrl: string;
-  /** Seals stored secrets (alert targets); every replica needs the same one. Else a key file in dataDir. */
-  secretKey: string | undefined;
-  /** Webhooks may reach loopback and private addresses (a chat server on the operator's own network). */
-  alertPrivateWebhooks: boolean;
-}
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

@@ -7,21 +7,26 @@ import { type Db, createDb } from "@babyhelm/db";
 import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
 import { type Pack, createRenderer } from "@babyhelm/manifest-sdk";
 import { packs } from "@babyhelm/template-pack-default";
-import { type PasswordCost, createPasswordHasher } from "./auth/password.js";
-import { createAlertNotifier } from "./alerts/alert-notifier.js";
-import { startDriftChecker } from "./applications/drift-checker.js";
-import { CredentialCache } from "./auth/credential-cache.js";
-import { RateLimiter } from "./auth/rate-limiter.js";
-import { type Cluster, createCluster } from "./cluster/cluster.js";
+import {
+  type Cluster,
+  type Logger,
+  type PasswordCost,
+  type Services,
+  CredentialCache,
+  RateLimiter,
+  createAlertNotifier,
+  createCluster,
+  createLogger,
+  createPasswordHasher,
+  createSecretBox,
+  createTelemetry,
+  sealStoredAlertTargets,
+  startDriftChecker,
+  startMetricsSampler,
+} from "@babyhelm/api/runtime";
 import type { Config } from "./config.js";
 import { type HttpServerOptions, createHttpServer } from "./http/http-server.js";
 import { createWebAssetsHandler } from "./http/web-assets.js";
-import { type Logger, createLogger } from "./logger.js";
-import { startMetricsSampler } from "./metrics/metrics-sampler.js";
-import { createTelemetry } from "./observability/telemetry.js";
-import { sealStoredAlertTargets } from "./alerts/alert.repository.js";
-import { createSecretBox } from "./shared/secret-box.js";
-import type { Services } from "./services.js";
 
 export interface StartOptions {
   config: Config;

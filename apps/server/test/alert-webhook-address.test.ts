@@ -6,8 +6,8 @@ import type { AddressInfo } from "node:net";
 import type { AlertTarget } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AlertMessage, DeliveryError, deliverAlert } from "../src/alerts/alert-delivery.js";
-import { type Lookup, isPrivateAddress } from "../src/alerts/webhook-address.js";
+import { type AlertMessage, DeliveryError, deliverAlert } from "@babyhelm/api/testing";
+import { type Lookup, isPrivateAddress } from "@babyhelm/api/testing";
 import { type Harness, errorOf, startHarness, uniqueName } from "./support/harness.js";
 
 describe("isPrivateAddress", () => {

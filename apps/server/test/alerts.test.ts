@@ -7,11 +7,11 @@ import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCluster } from "../src/cluster/cluster.js";
+import { createCluster } from "@babyhelm/api/testing";
 import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
+import { createLogger } from "@babyhelm/api/testing";
 import { type RunningServer, startServer } from "../src/server.js";
-import { waitFor } from "./cluster/helpers.js";
+import { waitFor } from "@babyhelm/api/testing";
 import {
   type ApiClient,
   CookieJar,

@@ -3,10 +3,10 @@ import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, createCluster } from "../src/cluster/cluster.js";
-import type { LogLine } from "../src/observability/app-logs.stream.js";
-import type { AppRouter } from "../src/root.js";
-import { waitFor } from "./cluster/helpers.js";
+import { type Cluster, createCluster } from "@babyhelm/api/testing";
+import type { LogLine } from "@babyhelm/api/testing";
+import type { AppRouter } from "@babyhelm/api";
+import { waitFor } from "@babyhelm/api/testing";
 import {
   type ApiClient,
   type Harness,

@@ -5,12 +5,12 @@ import type { AddressInfo } from "node:net";
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, createCluster } from "../src/cluster/cluster.js";
-import { NO_METRICS_API, readAppMetrics } from "../src/metrics/app-metrics.js";
-import { sampleMetrics } from "../src/metrics/metrics-sampler.js";
-import { readProjectUsage } from "../src/metrics/project-usage.js";
-import type { Services } from "../src/services.js";
-import { waitFor } from "./cluster/helpers.js";
+import { type Cluster, createCluster } from "@babyhelm/api/testing";
+import { NO_METRICS_API, readAppMetrics } from "@babyhelm/api/testing";
+import { sampleMetrics } from "@babyhelm/api/testing";
+import { readProjectUsage } from "@babyhelm/api/testing";
+import type { Services } from "@babyhelm/api/testing";
+import { waitFor } from "@babyhelm/api/testing";
 import { type ApiClient, type Harness, startHarness, uniqueName } from "./support/harness.js";
 
 const MIB = 1024 * 1024;

@@ -3,7 +3,7 @@
 import type { Db } from "@babyhelm/db";
 import type { FailOptions, RequestAttributes } from "@babyhelm/kube-sandbox";
 import { beforeAll, expect, it } from "vitest";
-import { readAppStatus } from "../src/cluster/app-status.js";
+import { readAppStatus } from "@babyhelm/api/testing";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { type ApiClient, type Harness, errorOf, uniqueName } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";

@@ -1,6 +1,6 @@
 import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
-import { checkDrift } from "../src/applications/drift-checker.js";
+import { checkDrift } from "@babyhelm/api/testing";
 import {
   type ApiClient,
   type Harness,

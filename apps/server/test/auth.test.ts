@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
-import { passwordWeakness } from "../src/auth/password.js";
-import { createSession, validateSessionToken } from "../src/auth/session.repository.js";
+import { passwordWeakness } from "@babyhelm/api/testing";
+import { createSession, validateSessionToken } from "@babyhelm/api/testing";
 import { loadConfig } from "../src/config.js";
 import { startServer } from "../src/server.js";
 import {
@@ -237,7 +237,7 @@ onEveryBackend("auth", (suite) => {
 
   it("marks the cookie Secure when PUBLIC_URL is https, and logs no secret", async () => {
     const lines: string[] = [];
-    const { createLogger } = await import("../src/logger.js");
+    const { createLogger } = await import("@babyhelm/api/runtime");
     const secure = await startServer({
       config: loadConfig({
         PORT: "0",

@@ -4,7 +4,7 @@ import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryCounter, withQueryCounter } from "../bench/support/query-counter.js";
-import { type Credential, CredentialCache } from "../src/auth/credential-cache.js";
+import { type Credential, CredentialCache } from "@babyhelm/api/testing";
 import {
   CookieJar,
   type Harness,

@@ -6,9 +6,9 @@ import type { Kysely } from "kysely";
 import type { Database } from "@babyhelm/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryCounter } from "../bench/support/query-counter.js";
-import { createApiToken, validateApiToken } from "../src/auth/api-token.repository.js";
-import { SESSION_LIFETIME_MS, createSession, validateSessionToken } from "../src/auth/session.repository.js";
-import { insertUser } from "../src/auth/user.repository.js";
+import { createApiToken, validateApiToken } from "@babyhelm/api/testing";
+import { SESSION_LIFETIME_MS, createSession, validateSessionToken } from "@babyhelm/api/testing";
+import { insertUser } from "@babyhelm/api/testing";
 import { uniqueName } from "./support/harness.js";
 
 const CONCURRENT = 50;

@@ -6,9 +6,9 @@ import type { AddressInfo } from "node:net";
 import { type Db, createDb } from "@babyhelm/db";
 import { TRPCClientError, createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "../src/auth/session.repository.js";
+import { createSession } from "@babyhelm/api/testing";
 import { createHttpServer } from "../src/http/http-server.js";
-import type { AppRouter } from "../src/root.js";
+import type { AppRouter } from "@babyhelm/api";
 import { type Harness, startHarness, uniqueName } from "./support/harness.js";
 
 interface RawResponse {

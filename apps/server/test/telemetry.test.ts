@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkDrift } from "../src/applications/drift-checker.js";
+import { checkDrift } from "@babyhelm/api/testing";
 import { type ApiClient, type Harness, errorOf, startHarness, uniqueName } from "./support/harness.js";
 import { packsWithUpgrade } from "./support/packs.js";
 

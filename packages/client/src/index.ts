@@ -1,4 +1,4 @@
-import type { AppRouter } from "@babyhelm/server";
+import type { AppRouter } from "@babyhelm/api";
 import {
   TRPCClientError,
   createTRPCClient,

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { serveMetrics } from "../observability/metrics-endpoint.js";
-import { appRouter } from "../root.js";
-import type { Services } from "../services.js";
-import { createContextFactory, tagRequest } from "../trpc.js";
+import { type Services, appRouter, createContextFactory, tagRequest } from "@babyhelm/api/runtime";
+import { serveMetrics } from "./metrics-endpoint.js";
 import { createQueryFastPath } from "./query-fast-path.js";
 
 export interface HttpServerOptions {

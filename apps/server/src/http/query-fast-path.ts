@@ -22,9 +22,7 @@ import {
   transformTRPCResponse,
   urlPathToProcedurePath,
 } from "@trpc/server/unstable-core-do-not-import";
-import type { Logger } from "../logger.js";
-import { appRouter } from "../root.js";
-import { type Context, createCallerFactory } from "../trpc.js";
+import { type Context, type Logger, appRouter, createCallerFactory } from "@babyhelm/api/runtime";
 
 /** Takes the request (true) or leaves it to tRPC's adapter (false), deciding before doing anything. */
 export type QueryFastPath = (req: IncomingMessage, res: ServerResponse) => boolean;

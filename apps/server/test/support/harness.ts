@@ -4,10 +4,10 @@ import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
 import type { Pack } from "@babyhelm/manifest-sdk";
 import { TRPCClientError, createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { EventSource } from "eventsource";
-import { createCluster } from "../../src/cluster/cluster.js";
+import { createCluster } from "@babyhelm/api/testing";
 import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import type { AppRouter } from "../../src/root.js";
+import { createLogger } from "@babyhelm/api/testing";
+import type { AppRouter } from "@babyhelm/api";
 import { type RunningServer, startServer } from "../../src/server.js";
 
 export interface Harness {

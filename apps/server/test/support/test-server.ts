@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "@babyhelm/db";
 import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
+import { createLogger } from "@babyhelm/api/testing";
 import { type RunningServer, type StartOptions, startServer } from "../../src/server.js";
 
 export interface TestServer {

@@ -7,7 +7,7 @@ export interface FieldIssue {
   message: string;
 }
 
-/** The `data` of a BabyHelm tRPC error (see the server's error formatter in apps/server/src/trpc.ts). */
+/** The `data` of a BabyHelm tRPC error (see the server's error formatter in packages/api/src/trpc.ts). */
 export interface ApiErrorData {
   code?: string;
   httpStatus?: number;

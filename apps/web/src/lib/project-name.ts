@@ -1,4 +1,4 @@
-// The project-name rule, checked as the person types. The server checks it again (apps/server/src/shared/names.ts)
+// The project-name rule, checked as the person types. The server checks it again (packages/api/src/shared/names.ts)
 // and its words are the same, so a name refused here would be refused there for the same reason.
 
 export const PROJECT_NAME_MAX = 63;

@@ -1,5 +1,5 @@
 // A stand-in for the BabyHelm server in component tests: it answers tRPC's batched HTTP requests with what each
-// test says, in the wire format the real server uses (see the error formatter in apps/server/src/trpc.ts).
+// test says, in the wire format the real server uses (see the error formatter in packages/api/src/trpc.ts).
 
 export interface FieldIssue {
   path: string;

@@ -1,7 +1,7 @@
 // GET /metrics: the platform's own metrics for Prometheus, behind a bearer token when METRICS_TOKEN is set.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Services } from "../services.js";
+import type { Services } from "@babyhelm/api/runtime";
 
 export async function serveMetrics(
   services: Services,

@@ -1,95 +1,12 @@
-// The tRPC bootstrap: the request context, the error shape, and the procedures every router builds on.
-import { randomUUID } from "node:crypto";
+// The tRPC bootstrap: the error shape, and the procedures every router builds on (the context is context.ts).
 import type { ProjectRole } from "@babyhelm/db";
 import { TRPCError, initTRPC } from "@trpc/server";
-import type { CreateHTTPContextOptions } from "@trpc/server/adapters/standalone";
 import { z } from "zod";
-import { type Authentication, authenticate } from "./auth/authenticate.js";
-import { clearSessionCookie, setSessionCookie } from "./auth/session-cookie.js";
-import type { Logger } from "./logger.js";
+import type { Context } from "./context.js";
 import { findMembership } from "./projects/project.repository.js";
 import type { Services } from "./services.js";
 import { FieldError, toTRPCError } from "./shared/errors.js";
 import { projectRef } from "./shared/names.js";
-
-export interface Context {
-  services: Services;
-  requestId: string;
-  log: Logger;
-  clientIp: string;
-  userAgent: string | undefined;
-  /** The caller, resolved on first use and then remembered for the request (a batch shares it). */
-  authenticate(): Promise<Authentication | null>;
-  setSessionCookie(token: string, expiresAt: Date): void;
-  clearSessionCookie(): void;
-  /** The Origin header when it names a site other than this server's: a cross-site request. */
-  foreignOrigin: string | undefined;
-}
-
-const requestIds = new WeakMap<object, string>();
-
-/** The HTTP layer names each request first, so that its log lines and the tRPC ones share the id. */
-export function tagRequest(req: object, requestId: string): void {
-  requestIds.set(req, requestId);
-}
-
-export function createContextFactory(services: Services) {
-  const secure = services.config.publicUrl?.protocol === "https:";
-  // Only the request and the response: the query fast path (http/query-fast-path.ts) makes contexts too.
-  return ({ req, res }: Pick<CreateHTTPContextOptions, "req" | "res">): Context => {
-    const requestId = requestIds.get(req) ?? randomUUID();
-    let auth: Promise<Authentication | null> | undefined;
-    return {
-      services,
-      requestId,
-      log: services.logger.child({ requestId }),
-      clientIp: clientIp(req, services.config.trustProxy),
-      userAgent: req.headers["user-agent"],
-      authenticate: () => {
-        auth ??= authenticate(services, req).then((result) => {
-          if (result?.method === "cookie" && result.renewedUntil !== undefined) {
-            setSessionCookie(res, readCookieToken(req) ?? "", result.renewedUntil, secure);
-          }
-          return result;
-        });
-        return auth;
-      },
-      setSessionCookie: (token, expiresAt) => {
-        setSessionCookie(res, token, expiresAt, secure);
-      },
-      clearSessionCookie: () => {
-        clearSessionCookie(res, secure);
-      },
-      foreignOrigin: foreignOrigin(req.headers.origin, req.headers.host, services.config.publicUrl, secure),
-    };
-  };
-}
-
-function readCookieToken(req: CreateHTTPContextOptions["req"]): string | undefined {
-  return /(?:^|;\s*)babyhelm_session=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
-}
-
-function clientIp(req: CreateHTTPContextOptions["req"], trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
-}
-
-function foreignOrigin(
-  origin: string | undefined,
-  host: string | undefined,
-  publicUrl: URL | undefined,
-  secure: boolean,
-): string | undefined {
-  if (origin === undefined) return undefined;
-  if (publicUrl !== undefined && origin === publicUrl.origin) return undefined;
-  if (host !== undefined && (origin === `http://${host}` || (secure && origin === `https://${host}`)))
-    return undefined;
-  return origin;
-}
 
 const t = initTRPC.context<Context>().create({
   // Pings keep streams (rollout progress, logs) alive through proxies that close quiet connections.

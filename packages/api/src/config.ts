@@ -1,0 +1,37 @@
+// What the API is configured with. The server process reads it from the environment (apps/server/src/config.ts).
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type ClusterSelection =
+  | { mode: "sandbox" }
+  | { mode: "kubeconfig"; kubeconfigPath: string | undefined; context: string | undefined }
+  | { mode: "in-cluster" };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: URL | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  cluster: ClusterSelection;
+  platformNamespace: string;
+  defaultPack: string;
+  logLevel: LogLevel;
+  trustProxy: boolean;
+  grafanaDashboardUrl: string | undefined;
+  driftCheckIntervalMs: number;
+  /** The built dashboard served at every path the API does not use. */
+  webDir: string;
+  /** Where CPU and memory history comes from when set; otherwise the server samples metrics.k8s.io itself. */
+  prometheusUrl: string | undefined;
+  /** How often the server samples metrics.k8s.io (0: never). */
+  metricsSampleIntervalMs: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  telegramApiUrl: string;
+  /** Seals stored secrets (alert targets); every replica needs the same one. Else a key file in dataDir. */
+  secretKey: string | undefined;
+  /** Webhooks may reach loopback and private addresses (a chat server on the operator's own network). */
+  alertPrivateWebhooks: boolean;
+}

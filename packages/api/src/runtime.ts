@@ -1,0 +1,18 @@
+// What a process hosting the API puts together at start: the services every procedure uses, request contexts,
+// and the periodic jobs (apps/server/src/server.ts does this).
+export { createAlertNotifier } from "./alerts/alert-notifier.js";
+export { sealStoredAlertTargets } from "./alerts/alert.repository.js";
+export { startDriftChecker } from "./applications/drift-checker.js";
+export { CredentialCache } from "./auth/credential-cache.js";
+export { type PasswordCost, createPasswordHasher } from "./auth/password.js";
+export { RateLimiter } from "./auth/rate-limiter.js";
+export { type Cluster, type ClusterOptions, ClusterError, createCluster } from "./cluster/cluster.js";
+export { type ClusterSelection, type Config, LOG_LEVELS, type LogLevel } from "./config.js";
+export { type Context, createContextFactory, tagRequest } from "./context.js";
+export { type Logger, createLogger } from "./logger.js";
+export { startMetricsSampler } from "./metrics/metrics-sampler.js";
+export { createTelemetry } from "./observability/telemetry.js";
+export { appRouter } from "./root.js";
+export type { Services } from "./services.js";
+export { createSecretBox } from "./shared/secret-box.js";
+export { createCallerFactory } from "./trpc.js";
