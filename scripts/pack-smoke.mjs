@@ -17,6 +17,7 @@ const packages = [
       "dist/index.js",
       "dist/index.d.ts",
       "dist/cli.js",
+      "dist/names.js",
       "bin/babyhelm.js",
       "openapi/kubernetes-1.35-openapi-v2.json",
       "README.md",

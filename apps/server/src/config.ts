@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ClusterSelection, type Config, LOG_LEVELS } from "@babyhelm/api/runtime";
+import { DNS_1123_LABEL } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
 
 export type { Config, ClusterSelection };
@@ -57,7 +58,7 @@ const envSchema = z.object({
   BABYHELM_NAMESPACE: z
     .string()
     .trim()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label such as babyhelm")
+    .regex(DNS_1123_LABEL, "must be a DNS-1123 label such as babyhelm")
     .default("babyhelm"),
   BABYHELM_DEFAULT_PACK: z.string().trim().min(1).default("default@2"),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),

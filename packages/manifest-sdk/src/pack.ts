@@ -2,6 +2,7 @@ import { Eta, type TemplateFunction } from "eta";
 import semver from "semver";
 import { z } from "zod";
 import { PackDefinitionError, PackError } from "./errors.js";
+import { DNS_1123_LABEL } from "./names.js";
 import { parseInput } from "./input.js";
 import { ROLE_NAME } from "./templates.js";
 import type { KubernetesObject, PackDefinition, PackTarget, TemplateContext } from "./types.js";
@@ -25,8 +26,6 @@ export interface Pack {
   /** Validates an input and renders its objects, in template order. Throws ManifestInputError or PackError. */
   render(target: PackTarget, input: unknown): KubernetesObject[];
 }
-
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 // One engine for every pack: compiled templates are plain functions, so sharing it costs nothing.
 const eta = new Eta({ autoEscape: false, autoTrim: false, cache: false });

@@ -1,6 +1,5 @@
+import { DNS_1035_LABEL, DNS_1123_LABEL } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A project name is its namespace: a DNS-1123 label, and not one Kubernetes keeps for itself. */
 export const projectNameSchema = z
@@ -8,7 +7,7 @@ export const projectNameSchema = z
   .min(1, "must not be empty")
   .max(63, "must be at most 63 characters (it is the namespace name)")
   .regex(
-    DNS_LABEL,
+    DNS_1123_LABEL,
     "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
   )
   .refine((name) => name !== "default", '"default" is Kubernetes\' own namespace; choose another name')
@@ -21,10 +20,7 @@ export const appNameSchema = z
   .string({ error: "must be a string" })
   .min(1, "must not be empty")
   .max(53, "must be at most 53 characters")
-  .regex(
-    /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
-    "must be a DNS label starting with a letter: lowercase letters, digits and '-'",
-  );
+  .regex(DNS_1035_LABEL, "must be a DNS label starting with a letter: lowercase letters, digits and '-'");
 
 export const emailSchema = z
   .string()

@@ -5,10 +5,8 @@
  * so callers can turn each into one issue. The regexes are the server's; the fast path is one regex
  * test and messages are only built for bad values.
  */
+import { DNS_1035_LABEL, DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "../names.js";
 
-const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME_PART = /^(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(?:(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const IANA_SVC_NAME = /^[-a-z0-9]+$/;
@@ -66,11 +64,11 @@ function byRegex(regex: RegExp, max: number, message: string): NameRule {
 }
 
 /** RFC 1123 label (≤ 63): Namespace names, container names, `metadata.namespace`. */
-export const dns1123Label: NameRule = byRegex(DNS1123_LABEL, 63, DNS1123_LABEL_MESSAGE);
+export const dns1123Label: NameRule = byRegex(DNS_1123_LABEL, 63, DNS1123_LABEL_MESSAGE);
 /** RFC 1123 subdomain (≤ 253): the name of most kinds. */
-export const dns1123Subdomain: NameRule = byRegex(DNS1123_SUBDOMAIN, 253, DNS1123_SUBDOMAIN_MESSAGE);
+export const dns1123Subdomain: NameRule = byRegex(DNS_1123_SUBDOMAIN, 253, DNS1123_SUBDOMAIN_MESSAGE);
 /** RFC 1035 label (≤ 63, starts with a letter): Service names, since they become DNS names and env vars. */
-export const dns1035Label: NameRule = byRegex(DNS1035_LABEL, 63, DNS1035_LABEL_MESSAGE);
+export const dns1035Label: NameRule = byRegex(DNS_1035_LABEL, 63, DNS1035_LABEL_MESSAGE);
 
 /** A path segment (RBAC names): anything but `.`, `..`, `/` and `%`. */
 export const pathSegmentName: NameRule = (value) => {
@@ -89,7 +87,7 @@ export const qualifiedName: NameRule = (value) => {
   const nameIsValid = name.length <= 63 && QUALIFIED_NAME_PART.test(name);
   if (slash === -1 && nameIsValid) return NO_PROBLEMS;
   if (slash !== -1 && nameIsValid && slash === value.lastIndexOf("/") && slash <= 253) {
-    if (DNS1123_SUBDOMAIN.test(value.slice(0, slash))) return NO_PROBLEMS;
+    if (DNS_1123_SUBDOMAIN.test(value.slice(0, slash))) return NO_PROBLEMS;
   }
   return qualifiedNameProblems(value);
 };

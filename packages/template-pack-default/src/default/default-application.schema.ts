@@ -1,9 +1,9 @@
 // default@2 application spec: what a user writes. Every object is strict (a misspelt key is an error, not a silent
 // no-op), every field's error names it, and every default lives here so templates stay free of policy.
+import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
 import { fieldError } from "../shared/field-error.js";
 import {
-  DNS_1035_LABEL,
   annotationsSchema,
   dnsSubdomainSchema,
   envNameSchema,

@@ -1,14 +1,9 @@
 // Kubernetes and OCI naming rules both packs enforce before rendering, so a bad value is refused with a message that
 // names its field instead of by the API server after half the objects were applied.
+import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
 import { fieldError } from "./field-error.js";
 
-/** RFC 1035 label: Service names must start with a letter. */
-export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** RFC 1123 label: namespace names may start with a digit. */
-export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** RFC 1123 subdomain: Secret names, annotation key prefixes. */
-export const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Kubernetes' classic environment variable name rule (a C identifier, plus `.` and `-`), which every shell accepts. */
 export const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** A label value: empty, or alphanumerics with '-', '_', '.' inside (at most 63 characters, checked apart). */
