@@ -5,36 +5,35 @@
 // (@trpc/server, http/resolveResponse.ts) builds it: same status, body and headers, but the body is sent with a
 // Content-Length instead of chunked. test/query-fast-path.test.ts sends the same requests both ways and compares.
 //
+// Only tRPC's public entry points are used (`@trpc/server`, `/http`, `/rpc`) and the router's `_def`, which its types
+// expose.
+//
 // Anything else, or anything unusual, is left to the adapter: batches, mutations, subscriptions, other methods,
 // other query parameters, unparsable input, encoded or odd paths, streaming accept headers, a content type.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { TRPCError } from "@trpc/server";
-import { getHTTPStatusCode } from "@trpc/server/http";
 import {
-  type AnyProcedure,
-  TRPC_ERROR_CODES_BY_KEY,
-  type TRPCResponse,
-  getErrorShape,
+  type AnyTRPCProcedure,
+  TRPCError,
   getTRPCErrorFromUnknown,
-  isAsyncIterable,
-  isObject,
-  isPromise,
+  getTRPCErrorShape,
   transformTRPCResponse,
-  urlPathToProcedurePath,
-} from "@trpc/server/unstable-core-do-not-import";
+} from "@trpc/server";
+import { getHTTPStatusCode } from "@trpc/server/http";
+import { TRPC_ERROR_CODES_BY_KEY, type TRPCResponse } from "@trpc/server/rpc";
 import { type Context, type Logger, appRouter, createCallerFactory } from "@babyhelm/api/runtime";
 
 /** Takes the request (true) or leaves it to tRPC's adapter (false), deciding before doing anything. */
 export type QueryFastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const BASE_PATH = "/trpc/";
-/** Dotted names only: no percent-encoding, separators, slashes or dot segments to interpret. */
+/** Dotted names only: no percent-encoding, separators, slashes or dot segments to interpret; with the router's
+ * default path separator (".") such a URL path is the procedure's path as it stands. */
 const PROCEDURE_PATH = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
 /** Printable ASCII only: no fragment, no bytes whose URL parsing could differ from URLSearchParams'. */
 const PLAIN_URL = /^[\x21-\x22\x24-\x7e]*$/;
 const config = appRouter._def._config;
 // Typed as the nested router record, but keyed by full dotted path at run time (as getProcedureAtPath reads it).
-const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure | undefined>;
 const createCaller = createCallerFactory(appRouter);
 
 interface Call {
@@ -75,7 +74,7 @@ function plainSingleQuery(req: IncomingMessage): Call | undefined {
   const queryStart = url.indexOf("?");
   const urlPath = queryStart === -1 ? url.slice(BASE_PATH.length) : url.slice(BASE_PATH.length, queryStart);
   if (!PROCEDURE_PATH.test(urlPath)) return undefined;
-  const path = urlPathToProcedurePath(urlPath, config.pathSeparator);
+  const path = urlPath;
   const procedure = Object.hasOwn(procedures, path) ? procedures[path] : undefined;
   if (typeof procedure !== "function" || procedure._def.type !== "query") return undefined;
 
@@ -145,7 +144,14 @@ async function answer(
       error === undefined
         ? { result: { data } }
         : {
-            error: getErrorShape({ config, ctx, error, input: call.input, path: call.path, type: "query" }),
+            error: getTRPCErrorShape({
+              config,
+              ctx,
+              error,
+              input: call.input,
+              path: call.path,
+              type: "query",
+            }),
           };
     status = getHTTPStatusCode([response], error === undefined ? [] : [error]);
     body = JSON.stringify(transformTRPCResponse(config, response));
@@ -153,7 +159,14 @@ async function answer(
     // resolveResponse's last catch (a result that cannot be serialised, a stream): an error without path or input.
     const caught = getTRPCErrorFromUnknown(cause);
     const response: TRPCResponse = {
-      error: getErrorShape({ config, ctx, error: caught, input: undefined, path: undefined, type: "query" }),
+      error: getTRPCErrorShape({
+        config,
+        ctx,
+        error: caught,
+        input: undefined,
+        path: undefined,
+        type: "query",
+      }),
     };
     status = getHTTPStatusCode(response, [caught]);
     body = JSON.stringify(transformTRPCResponse(config, response));
@@ -173,6 +186,14 @@ function procedureAt(caller: object, path: string): (input: unknown) => Promise<
   for (const segment of path.split(".")) node = node[segment]!;
   return node;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+const isPromise = (value: unknown): boolean =>
+  (isObject(value) || typeof value === "function") &&
+  typeof (value as { then?: unknown }).then === "function" &&
+  typeof (value as { catch?: unknown }).catch === "function";
+const isAsyncIterable = (value: unknown): boolean => isObject(value) && Symbol.asyncIterator in value;
 
 /** resolveResponse's check: promises or iterables in a result need httpBatchStreamLink. */
 function isDataStream(value: unknown): boolean {
