@@ -350,6 +350,80 @@ describe("patch", () => {
     expect(failed.status).toBe(422);
   });
 
+  it("answers JSON patches that do not apply with a Status, and stores nothing", async () => {
+    const namespace = await newNamespace();
+    const created = (await createDeployment(namespace, "web")).body;
+    const jsonPatch = (body: unknown) =>
+      api(deploymentPath(namespace, "web"), {
+        method: "PATCH",
+        contentType: "application/json-patch+json",
+        body,
+      });
+    const cases: [unknown, number, string, string][] = [
+      [
+        [{ op: "test", path: "/spec/replicas", value: 99 }],
+        422,
+        "Invalid",
+        "testing value /spec/replicas failed",
+      ],
+      [[{ op: "remove", path: "/spec/paused" }], 422, "Invalid", 'doc is missing path: "/spec/paused"'],
+      [
+        [{ op: "replace", path: "/spec/template/spec/containers/1", value: { name: "x", image: "x" } }],
+        422,
+        "Invalid",
+        "array index out of bounds: 1",
+      ],
+      [[{ op: "bogus", path: "/spec" }], 400, "BadRequest", "unknown json patch operation: bogus"],
+      [
+        [{ op: "add", path: "/metadata/__proto__/polluted", value: "yes" }],
+        400,
+        "BadRequest",
+        'json patch paths cannot go through __proto__ or constructor/prototype: "/metadata/__proto__/polluted"',
+      ],
+    ];
+    for (const [body, code, reason, message] of cases) {
+      const response = await jsonPatch(body);
+      expect(response.status).toBe(code);
+      expect(response.body).toMatchObject({ kind: "Status", status: "Failure", code, reason, message });
+    }
+    // A good operation before a failing one is not kept either.
+    const partial = await jsonPatch([
+      { op: "replace", path: "/spec/replicas", value: 5 },
+      { op: "test", path: "/spec/replicas", value: 1 },
+    ]);
+    expect(partial.status).toBe(422);
+    const stored = (await api(deploymentPath(namespace, "web"))).body;
+    // The controllers write status meanwhile, so generation (bumped by spec writes) is what shows no patch landed.
+    expect(stored.metadata.generation).toBe(created.metadata.generation);
+    expect(stored.spec).toEqual(created.spec);
+    expect(stored.metadata.labels.polluted).toBeUndefined();
+  });
+
+  it("reads ~1 in JSON patch paths as / (label keys with a prefix)", async () => {
+    const namespace = await newNamespace();
+    await createDeployment(namespace, "web");
+    const response = await api(deploymentPath(namespace, "web"), {
+      method: "PATCH",
+      contentType: "application/json-patch+json",
+      body: [
+        { op: "add", path: "/metadata/labels/example.com~1team", value: "platform" },
+        { op: "copy", from: "/metadata/labels/example.com~1team", path: "/metadata/labels/team" },
+        {
+          op: "move",
+          from: "/spec/template/spec/containers/0/ports/0",
+          path: "/spec/template/spec/containers/0/ports/-",
+        },
+      ],
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.metadata.labels).toEqual({
+      app: "web",
+      "example.com/team": "platform",
+      team: "platform",
+    });
+    expect(response.body.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 80 }]);
+  });
+
   it("415s unsupported patch types", async () => {
     const namespace = await newNamespace();
     await createDeployment(namespace, "web");
