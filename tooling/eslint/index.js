@@ -1,5 +1,7 @@
-// Shared flat config: typescript-eslint's type-checked rules for every package.
+// Shared flat config: typescript-eslint's type-checked rules for every package's TypeScript, and the recommended
+// rules for its plain JavaScript (bins, scripts, configs), which no tsconfig includes.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /**
@@ -8,7 +10,7 @@ import tseslint from "typescript-eslint";
  */
 export function baseConfig(tsconfigRootDir) {
   return tseslint.config(
-    { ignores: ["dist/**", "coverage/**", "**/*.js", "**/*.mjs", "test-output/**"] },
+    { ignores: ["dist/**", "coverage/**", "test-output/**"] },
     js.configs.recommended,
     ...tseslint.configs.strictTypeChecked,
     {
@@ -27,6 +29,11 @@ export function baseConfig(tsconfigRootDir) {
       },
     },
     {
+      files: ["**/*.js", "**/*.mjs"],
+      extends: [tseslint.configs.disableTypeChecked],
+      languageOptions: { globals: globals.node },
+    },
+    {
       // Tests and benches read untyped JSON responses, and pass plain object literals to client libraries' model
       // classes (how @kubernetes/client-node is meant to be used).
       files: ["**/*.test.ts", "**/test/**/*.ts", "**/bench/**/*.ts"],
@@ -41,4 +48,15 @@ export function baseConfig(tsconfigRootDir) {
       },
     },
   );
+}
+
+/**
+ * For the repository's own scripts (`scripts/*.mjs`), linted by the root test command.
+ * @returns {import("typescript-eslint").ConfigArray}
+ */
+export function scriptsConfig() {
+  return tseslint.config(js.configs.recommended, {
+    files: ["**/*.js", "**/*.mjs"],
+    languageOptions: { globals: globals.node },
+  });
 }

@@ -47,7 +47,6 @@ export const routes: RouteObject[] = [
               { path: "settings", element: <SettingsTab /> },
             ],
           },
-          // The apps pages go here: apps/new (the deploy form), apps/:app (status, revisions, logs)…
           { path: "projects/:name/apps/new", element: <DeployAppPage /> },
           { path: "projects/:name/apps/:app", element: <AppPage /> },
           { path: "account", element: <AccountPage /> },

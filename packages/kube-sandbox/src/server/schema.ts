@@ -87,12 +87,6 @@ export function itemSchema(schema: Schema | undefined): Schema | undefined {
   return resolve(resolve(schema)?.items);
 }
 
-/** A map keyed by arbitrary strings (labels, data), as opposed to a struct with declared properties. */
-export function isMap(schema: Schema | undefined): boolean {
-  const resolved = resolve(schema);
-  return resolved !== undefined && !resolved.properties && resolved.additionalProperties !== undefined;
-}
-
 export function isAtomic(schema: Schema | undefined): boolean {
   return resolve(schema)?.["x-kubernetes-map-type"] === "atomic";
 }

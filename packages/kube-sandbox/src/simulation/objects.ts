@@ -18,10 +18,6 @@ export function controllerOf(object: StoredObject): OwnerReference | undefined {
   return object.metadata.ownerReferences?.find((reference) => reference.controller === true);
 }
 
-export function isControlledBy(object: StoredObject, owner: StoredObject): boolean {
-  return controllerOf(object)?.uid === owner.metadata.uid;
-}
-
 export function isTerminating(object: StoredObject): boolean {
   return object.metadata.deletionTimestamp !== undefined;
 }
