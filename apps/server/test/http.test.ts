@@ -1,6 +1,9 @@
+import { type IncomingHttpHeaders, request } from "node:http";
 import { createDb, type Db } from "@babyhelm/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "@babyhelm/api/runtime";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { MAX_BATCH_SIZE } from "../src/http/http-server.js";
 import { type Harness, startHarness } from "./support/harness.js";
 
 describe("configuration from the environment", () => {
@@ -85,7 +88,7 @@ describe("health endpoints and plumbing", () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       ready: true,
-      checks: { database: { ok: true, backend: "PGlite in memory" }, cluster: { ok: true, mode: "sandbox" } },
+      checks: { database: { ok: true, backend: "PGlite" }, cluster: { ok: true, mode: "sandbox" } },
     });
   });
 
@@ -127,5 +130,138 @@ describe("health endpoints and plumbing", () => {
     } finally {
       await db.kysely.schema.alterTable("audit_events_moved").renameTo("audit_events").execute();
     }
+  });
+});
+
+/** fetch refuses some methods (TRACE); node:http sends any. */
+function rawRequest(
+  method: string,
+  url: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("HTTP hardening", () => {
+  const METRICS_TOKEN = "metrics-token-of-the-operator";
+  let db: Db;
+  let harness: Harness;
+  const logLines: string[] = [];
+  beforeAll(async () => {
+    db = await createDb({});
+    harness = await startHarness(db, {
+      env: { METRICS_TOKEN },
+      logger: createLogger("info", { write: (line: string) => logLines.push(line) }),
+    });
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await db?.close();
+  });
+
+  it("answers methods a path does not take with 405 and Allow, TRACE included", async () => {
+    for (const [method, path, allow] of [
+      ["TRACE", "/", "GET, HEAD"],
+      ["TRACE", "/trpc/auth.me", "GET, POST"],
+      ["PUT", "/trpc/projects.list", "GET, POST"],
+      ["DELETE", "/healthz", "GET, HEAD"],
+      ["POST", "/readyz", "GET, HEAD"],
+      ["PATCH", "/login", "GET, HEAD"],
+    ] as const) {
+      const response = await rawRequest(method, `${harness.url}${path}`);
+      expect({ method, path, status: response.status }).toEqual({ method, path, status: 405 });
+      expect(response.headers.allow).toBe(allow);
+      expect(JSON.parse(response.body)).toEqual({
+        error: expect.stringContaining(`${method} is not allowed here`),
+      });
+    }
+  });
+
+  it("marks API answers not to be stored or sniffed", async () => {
+    const { client } = await harness.newUser("headers");
+    await client.projects.list.query({});
+    for (const path of ["/trpc/auth.me", "/trpc/projects.list?input=%7B%7D"]) {
+      const response = await fetch(`${harness.url}${path}`);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+    expect((await fetch(`${harness.url}/healthz`)).headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("refuses batches larger than the limit", async () => {
+    const paths = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => "auth.me").join(",");
+    const input = encodeURIComponent(JSON.stringify({}));
+    const refused = await fetch(`${harness.url}/trpc/${paths}?batch=1&input=${input}`);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    const allowed = await fetch(
+      `${harness.url}/trpc/${Array.from({ length: MAX_BATCH_SIZE }, () => "auth.me").join(",")}?batch=1&input=${input}`,
+    );
+    expect(allowed.status).toBe(200);
+  });
+
+  it("tells anonymous callers what is not ready without addresses, and the metrics token holder the details", async () => {
+    await harness.sandbox.faults.down();
+    try {
+      const anonymous = await fetch(`${harness.url}/readyz`);
+      expect(anonymous.status).toBe(503);
+      const text = await anonymous.text();
+      expect(text).not.toContain("127.0.0.1");
+      expect(text).not.toContain("https://");
+      expect(JSON.parse(text)).toEqual({
+        ready: false,
+        checks: {
+          database: { ok: true, backend: "PGlite" },
+          cluster: { ok: false, mode: "sandbox", error: expect.stringMatching(/Is the cluster running/) },
+        },
+      });
+      const operator = await fetch(`${harness.url}/readyz`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(await operator.json()).toMatchObject({
+        checks: { cluster: { ok: false, server: expect.stringMatching(/^https?:\/\/127\.0\.0\.1:/) } },
+      });
+      expect(logLines.some((line) => line.includes('"msg":"not ready"'))).toBe(true);
+    } finally {
+      await harness.sandbox.faults.up();
+    }
+  });
+
+  it("logs a failed database write without the values it carried", async () => {
+    const secret = "env-secret-value-0815";
+    const { client } = await harness.newUser("logs");
+    const project = `logs-${process.pid}`;
+    await client.projects.create.mutate({ name: project });
+    await client.apps.create.mutate({
+      project,
+      name: "web",
+      spec: { image: "nginx:1.27", ports: [{ port: 80 }] },
+    });
+    await db.kysely.schema.alterTable("app_revisions").renameTo("app_revisions_moved").execute();
+    try {
+      const update = client.apps.update.mutate({
+        project,
+        name: "web",
+        spec: { image: "nginx:1.27", ports: [{ port: 80 }], env: [{ name: "API_KEY", value: secret }] },
+        expectedRevision: 1,
+      });
+      await expect(update).rejects.toThrow(/Internal error/);
+    } finally {
+      await db.kysely.schema.alterTable("app_revisions_moved").renameTo("app_revisions").execute();
+    }
+    const failed = logLines.filter((line) => line.includes('"msg":"procedure failed"'));
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.join("\n")).toContain("app_revisions");
+    expect(logLines.join("\n")).not.toContain(secret);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { type Services, appRouter, createContextFactory, tagRequest } from "@babyhelm/api/runtime";
-import { serveMetrics } from "./metrics-endpoint.js";
+import { holdsMetricsToken, serveMetrics } from "./metrics-endpoint.js";
 import { createQueryFastPath } from "./query-fast-path.js";
 
 export interface HttpServerOptions {
@@ -13,6 +13,10 @@ export interface HttpServerOptions {
 }
 
 const READY_CHECK_TIMEOUT_MS = 3_000;
+/** The dashboard batches a page's queries; a few dozen is plenty, and a batch of thousands is an attack. */
+export const MAX_BATCH_SIZE = 50;
+const TRPC_METHODS = new Set(["GET", "POST"]);
+const READ_METHODS = new Set(["GET", "HEAD"]);
 
 export function createHttpServer(services: Services, options: HttpServerOptions = {}): Server {
   const createContext = createContextFactory(services);
@@ -23,6 +27,7 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
     basePath: "/trpc/",
     // Specs and manifests are small; a larger body is a mistake or an attack on memory.
     maxBodySize: 1024 * 1024,
+    maxBatchSize: MAX_BATCH_SIZE,
     createContext,
     // Errors are logged once, with the request id, by the procedure middleware in trpc.ts.
     onError: () => undefined,
@@ -34,8 +39,22 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
       typeof headerId === "string" && /^[\w.-]{1,64}$/.test(headerId) ? headerId : randomUUID();
     tagRequest(req, requestId);
     res.setHeader("X-Request-Id", requestId);
+    res.setHeader("X-Content-Type-Options", "nosniff");
     const path = (req.url ?? "/").split("?", 1)[0]!;
-    if (path.startsWith("/trpc/")) {
+    const api = path.startsWith("/trpc/");
+    const allowed = api ? TRPC_METHODS : READ_METHODS;
+    if (!allowed.has(req.method ?? "")) {
+      res.writeHead(405, { Allow: [...allowed].join(", "), "Content-Type": "application/json" });
+      res.end(
+        JSON.stringify({
+          error: `${req.method ?? "This method"} is not allowed here: use ${[...allowed].join(" or ")}.`,
+        }),
+      );
+      return;
+    }
+    if (api) {
+      // Answers are per user: never kept by a shared cache or the browser's history.
+      res.setHeader("Cache-Control", "no-store");
       if (queryFastPath?.(req, res) !== true) trpc(req, res);
       return;
     }
@@ -51,7 +70,7 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
       return;
     }
     if (path === "/readyz") {
-      void readiness(services).then(({ ready, checks }) => {
+      void readiness(services, holdsMetricsToken(services, req)).then(({ ready, checks }) => {
         json(res, ready ? 200 : 503, { ready, checks });
       });
       return;
@@ -75,16 +94,48 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function readiness(services: Services) {
+/**
+ * Database and cluster checks. Anyone may ask (probes carry no credentials), so what went wrong is said in general
+ * words; the server log, and callers holding METRICS_TOKEN, get the details (addresses, paths, errors).
+ */
+async function readiness(services: Services, detailed: boolean) {
   const [database, cluster] = await Promise.all([
     check(() => services.db.ping()),
     check(() => services.cluster.ping()),
   ]);
+  for (const [name, result] of [
+    ["database", database],
+    ["cluster", cluster],
+  ] as const) {
+    if (!result.ok) services.logger.warn({ check: name, error: result.error }, "not ready");
+  }
+  if (detailed) {
+    return {
+      ready: database.ok && cluster.ok,
+      checks: {
+        database: { ...database, backend: services.db.description },
+        cluster: { ...cluster, mode: services.cluster.mode, server: services.cluster.server },
+      },
+    };
+  }
   return {
     ready: database.ok && cluster.ok,
     checks: {
-      database: { ...database, backend: services.db.description },
-      cluster: { ...cluster, mode: services.cluster.mode, server: services.cluster.server },
+      database: {
+        ok: database.ok,
+        backend: services.db.description.split(" ", 1)[0],
+        ...(database.ok ? {} : { error: "The database does not answer. The server log has the details." }),
+      },
+      cluster: {
+        ok: cluster.ok,
+        mode: services.cluster.mode,
+        ...(cluster.ok
+          ? {}
+          : {
+              error:
+                "The cluster does not answer. Is the cluster running? Check BABYHELM_CLUSTER / KUBECONFIG; the server log has the details.",
+            }),
+      },
     },
   };
 }

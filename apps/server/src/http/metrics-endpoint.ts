@@ -14,7 +14,7 @@ export async function serveMetrics(
     return;
   }
   const token = services.config.metricsToken;
-  if (token !== undefined && !sameSecret(bearerOf(req), token)) {
+  if (token !== undefined && !holdsMetricsToken(services, req)) {
     res.writeHead(401, { "WWW-Authenticate": 'Bearer realm="metrics"', "Content-Type": "text/plain" });
     res.end("/metrics needs Authorization: Bearer <METRICS_TOKEN>.\n");
     return;
@@ -23,6 +23,12 @@ export async function serveMetrics(
   const body = await registry.metrics();
   res.writeHead(200, { "Content-Type": registry.contentType, "Cache-Control": "no-store" });
   res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/** Whether the request carries METRICS_TOKEN (never true when it is unset): such callers see internal details. */
+export function holdsMetricsToken(services: Services, req: IncomingMessage): boolean {
+  const token = services.config.metricsToken;
+  return token !== undefined && sameSecret(bearerOf(req), token);
 }
 
 function bearerOf(req: IncomingMessage): string {

@@ -4,10 +4,9 @@ import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
 import type { Pack } from "@babyhelm/manifest-sdk";
 import { TRPCClientError, createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { EventSource } from "eventsource";
-import { createCluster } from "@babyhelm/api/testing";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "@babyhelm/api/testing";
 import type { AppRouter } from "@babyhelm/api";
+import { type Logger, createCluster, createLogger } from "@babyhelm/api/runtime";
+import { loadConfig } from "../../src/config.js";
 import { type RunningServer, startServer } from "../../src/server.js";
 
 export interface Harness {
@@ -99,6 +98,8 @@ export async function startHarness(
     requestTimeoutMs?: number;
     /** The server's clock (default: the real one). */
     now?: () => Date;
+    /** Where the server logs (default: silent, or TEST_LOG_LEVEL). */
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
   const sandbox = options.sandbox ?? (await startSandbox({ readyDelayMs: options.readyDelayMs ?? 20 }));
@@ -122,7 +123,7 @@ export async function startHarness(
       { mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml },
       { requestTimeoutMs: options.requestTimeoutMs ?? 3_000 },
     ),
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
     passwordCost: TEST_PASSWORD_COST,
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.packs === undefined ? {} : { packs: options.packs }),
