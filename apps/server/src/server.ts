@@ -77,7 +77,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       const started = sandbox;
       cleanups.push(() => started.stop());
-      mkdirSync(config.dataDir, { recursive: true });
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       sandboxKubeconfigPath = join(config.dataDir, "sandbox-kubeconfig.yaml");
       writeFileSync(sandboxKubeconfigPath, sandbox.kubeconfigYaml, { mode: 0o600 });
       cluster = createCluster({ mode: "sandbox", kubeconfigYaml: sandbox.kubeconfigYaml });

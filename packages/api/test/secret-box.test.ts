@@ -54,6 +54,7 @@ describe("createSecretBox", () => {
     const sealed = box.seal(SECRET);
     const file = statSync(join(dataDir, "secret-key"));
     expect(file.mode & 0o777).toBe(0o600);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     expect(readFileSync(join(dataDir, "secret-key"), "utf8").trim()).toMatch(/^[\w-]{43}$/);
     // Its content, given as BABYHELM_SECRET_KEY (to every replica), opens what it sealed.
     const content = readFileSync(join(dataDir, "secret-key"), "utf8").trim();

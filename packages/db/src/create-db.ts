@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
@@ -58,7 +58,9 @@ async function createPglite(dataDir: string | undefined): Promise<Db> {
     client = new PGlite({ parsers: { [INT8_OID]: parseInt8 } });
   } else {
     location = join(dataDir, "pglite");
-    mkdirSync(location, { recursive: true });
+    // The database holds password and token hashes and sealed secrets: only its owner may read it.
+    mkdirSync(location, { recursive: true, mode: 0o700 });
+    chmodSync(location, 0o700);
     client = new PGlite(location, { parsers: { [INT8_OID]: parseInt8 } });
   }
   await client.waitReady;

@@ -1,6 +1,6 @@
 // Persistence for `dataDir`: the whole store as one JSON file, written atomically (temp file + rename) a moment
 // after changes settle and on stop, and read back at start, so a restarted sandbox still has its objects.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { MemoryObjectStore, StoreSnapshot } from "./store/object-store.js";
 import type { TlsMaterial } from "./tls.js";
@@ -17,9 +17,15 @@ export async function loadSnapshot(dataDir: string): Promise<StoreSnapshot | und
   }
 }
 
-async function writeAtomically(path: string, content: string, mode = 0o644): Promise<void> {
+/** The state holds the sandbox's token, TLS key and every Secret applied to it: files and folder are the owner's. */
+async function ownerOnlyDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, content, { mode });
+  await writeFile(temporary, content, { mode: 0o600 });
   await rename(temporary, path);
 }
 
@@ -36,7 +42,7 @@ export async function loadOrCreateCredentials(
   dataDir: string,
   complete: (stored: Partial<Credentials>) => Credentials,
 ): Promise<Credentials> {
-  await mkdir(dataDir, { recursive: true });
+  await ownerOnlyDir(dataDir);
   const path = join(dataDir, CREDENTIALS_FILE);
   let stored: Partial<Credentials> = {};
   try {
@@ -46,7 +52,7 @@ export async function loadOrCreateCredentials(
   }
   const credentials = complete(stored);
   if (JSON.stringify(credentials) !== JSON.stringify(stored)) {
-    await writeAtomically(path, JSON.stringify(credentials), 0o600);
+    await writeAtomically(path, JSON.stringify(credentials));
   }
   return credentials;
 }
@@ -79,7 +85,7 @@ export class SnapshotWriter {
     const content = JSON.stringify(this.store.snapshot());
     this.writing = this.writing
       .then(async () => {
-        await mkdir(this.dataDir, { recursive: true });
+        await ownerOnlyDir(this.dataDir);
         await writeAtomically(join(this.dataDir, STATE_FILE), content);
       })
       .catch((error: unknown) => {

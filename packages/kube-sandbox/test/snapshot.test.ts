@@ -1,5 +1,5 @@
 // dataDir persistence: a restarted sandbox finds its objects, token and monotonic resourceVersions again.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -23,6 +23,10 @@ describe("snapshots", () => {
     const lastVersion = Number(first.store.resourceVersion);
     await first.stop();
     const saved = JSON.parse(await readFile(join(dataDir, "sandbox-state.json"), "utf8"));
+    // The state holds the token, the TLS key and every Secret: readable by the owner only.
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    for (const file of await readdir(dataDir))
+      expect((await stat(join(dataDir, file))).mode & 0o777).toBe(0o600);
     expect(saved.objects.deployments).toHaveLength(1);
 
     const second = await testSandbox({ dataDir });

@@ -70,7 +70,7 @@ function readOrCreateKeyFile(path: string): string {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   // Written whole under another name, then linked into place: of two servers starting at once, one key wins and
   // neither reads a half-written file.
   const draft = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
