@@ -28,6 +28,9 @@ describe("isPrivateAddress", () => {
     ["::ffff:127.0.0.1", true],
     ["::ffff:10.0.0.1", true],
     ["::ffff:7f00:1", true],
+    ["::ffff:0:127.0.0.1", true],
+    ["::ffff:0:a9fe:a9fe", true],
+    ["::ffff:0:10.0.0.1", true],
     ["64:ff9b::a9fe:a9fe", true],
     ["64:ff9b::169.254.169.254", true],
     ["2002:7f00:1::1", true],
@@ -40,6 +43,7 @@ describe("isPrivateAddress", () => {
     ["203.0.113.9", false],
     ["2001:4860:4860::8888", false],
     ["::ffff:8.8.8.8", false],
+    ["::ffff:0:8.8.8.8", false],
   ])("%s: %s", (address, expected) => {
     expect(isPrivateAddress(address)).toBe(expected);
   });
@@ -193,6 +197,7 @@ describe.skipIf(backend?.skipReason !== undefined)("alerts.set with the default 
     ["https://169.254.169.254/latest", "169.254.169.254"],
     ["https://[::ffff:169.254.169.254]/latest", "::ffff:a9fe:a9fe"],
     ["https://[64:ff9b::169.254.169.254]/latest", "64:ff9b::a9fe:a9fe"],
+    ["https://[::ffff:0:169.254.169.254]/latest", "::ffff:0:a9fe:a9fe"],
     ["https://0x7f000001/hook", "127.0.0.1"],
   ])("refuses %s, naming the field and the setting", async (url, address) => {
     const { client } = await harness.newUser("private");

@@ -42,14 +42,15 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 /**
- * The IPv4 address inside an IPv6 one that carries it to an IPv4 host: mapped (::ffff:0:0/96), IPv4-compatible
- * (::/96), NAT64 (64:ff9b::/96) and 6to4 (2002::/16). `64:ff9b::a9fe:a9fe` is 169.254.169.254 on a NAT64 network.
+ * The IPv4 address inside an IPv6 one that carries it to an IPv4 host: mapped (::ffff:0:0/96), translated
+ * (::ffff:0:0:0/96, SIIT), IPv4-compatible (::/96), NAT64 (64:ff9b::/96) and 6to4 (2002::/16). `64:ff9b::a9fe:a9fe` is 169.254.169.254 on a NAT64 network.
  */
 function embeddedIPv4(address: string): string | undefined {
   const groups = ipv6Groups(address);
   const v4 = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
   const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
   if (zeros(0, 5) && (groups[5] === 0xffff || groups[5] === 0)) return v4(groups[6]!, groups[7]!);
+  if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4(groups[6]!, groups[7]!);
   if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return v4(groups[6]!, groups[7]!);
   if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!);
   return undefined;
