@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Publishing smoke test, run by the root test command after the suites: builds and packs @babyhelm/manifest-sdk and
-// @babyhelm/template-pack-default as npm would receive them (pnpm applies publishConfig and rewrites workspace:
-// ranges), installs both tarballs into an empty project with npm, then renders through the API and the installed CLI.
+// Publishing smoke test, run by the root test command after the suites: builds and packs @babyhelm/manifest-sdk,
+// @babyhelm/template-pack-default and @babyhelm/client as npm would receive them (pnpm applies publishConfig and
+// rewrites workspace: ranges), installs the tarballs into an empty project with npm, then renders through the API and
+// the installed CLI, and type-checks scripts using the client with tsc: a valid one must compile, mistaken ones must not.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +28,11 @@ const packages = [
     name: "@babyhelm/template-pack-default",
     dir: "packages/template-pack-default",
     mustContain: ["dist/index.js", "dist/index.d.ts", "packs/classic/1.0.0/application/deployment.yaml.eta"],
+  },
+  {
+    name: "@babyhelm/client",
+    dir: "packages/client",
+    mustContain: ["dist/index.js", "dist/index.d.ts", "README.md"],
   },
 ];
 const work = mkdtempSync(join(tmpdir(), "babyhelm-pack-smoke-"));
@@ -60,7 +66,7 @@ function pnpmCommand() {
 const [pnpm, ...pnpmArgs] = pnpmCommand();
 const step = (message) => console.log(`pack-smoke: ${message}`);
 
-step(`building ${packages.map((pkg) => pkg.name).join(" and ")}`);
+step(`building ${packages.map((pkg) => pkg.name).join(", ")}`);
 run(pnpm, [...pnpmArgs, ...packages.flatMap((pkg) => ["--filter", pkg.name]), "run", "build"], {
   stdio: "inherit",
 });
@@ -84,14 +90,42 @@ for (const pkg of packages) {
   if (JSON.stringify(manifest).includes("workspace:")) fail(`${pkg.name} still has workspace: ranges`);
   step(`packed ${basename(tarball)} (${files.size} files, exports dist)`);
   tarballs.push(tarball);
+  if (pkg.name === "@babyhelm/client") checkClientDeclarations(tarball, manifest);
 }
+
+// Loads the installed client and makes a call to a closed port: the error must be the client's TRPCClientError.
+const CLIENT_RUNTIME_CHECK = `
+import { TRPCClientError, createBabyhelmClient, errorCode, waitForRollout } from "@babyhelm/client";
+if (typeof waitForRollout !== "function") throw new Error("waitForRollout is not exported");
+const client = createBabyhelmClient({ url: "http://127.0.0.1:9", token: "bhp_smoke" });
+const error = await client.projects.list.query({}).then(() => undefined, (caught) => caught);
+if (!(error instanceof TRPCClientError)) throw new Error("expected a TRPCClientError, got " + error);
+console.log("client call to a closed port: TRPCClientError (" + error.message + "), code " + errorCode(error));
+`;
 
 const project = join(work, "project");
 run("mkdir", ["-p", project]);
 run("npm", ["init", "-y"], { cwd: project });
 run("npm", ["pkg", "set", "type=module"], { cwd: project });
-step(`installing both tarballs into an empty npm project (${project})`);
-run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], { cwd: project });
+// The TypeScript and Node types a user of the client has, at the workspace's versions.
+const typescriptVersion = installedVersion("typescript");
+const nodeTypesVersion = installedVersion("@types/node");
+step(
+  `installing the tarballs, typescript@${typescriptVersion} and @types/node into an empty npm project (${project})`,
+);
+run(
+  "npm",
+  [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    ...tarballs,
+    `typescript@${typescriptVersion}`,
+    `@types/node@${nodeTypesVersion}`,
+  ],
+  { cwd: project },
+);
 
 const classicSpec = {
   name: "web",
@@ -140,5 +174,135 @@ if (cli.status !== 0) fail(`the CLI exited ${cli.status}\n${cli.stdout}${cli.std
 if (!/^kind: Deployment$/m.test(cli.stdout)) fail(`the CLI printed no Deployment:\n${cli.stdout}`);
 step(`CLI exit 0, ${cli.stdout.split(/^---$/m).length} documents`);
 
+step("type-checking scripts that use the installed client (tsc --strict, NodeNext)");
+checkClientScripts();
+
+step("calling the installed client at run time");
+const runtime = run("node", ["--input-type=module", "-e", CLIENT_RUNTIME_CHECK], { cwd: project });
+process.stdout.write(runtime.stdout);
+
 if (!keep) rmSync(work, { recursive: true, force: true });
 step("OK");
+
+function installedVersion(name) {
+  const manifest = join(root, "packages/client/node_modules", name, "package.json");
+  return JSON.parse(readFileSync(manifest, "utf8")).version;
+}
+
+/**
+ * The client's declarations must stand alone for its users: the router's types inlined, no import of an unpublished
+ * workspace package or of a server-only library, and nothing imported but the client's declared dependencies.
+ */
+function checkClientDeclarations(tarball, manifest) {
+  const declarations = run("tar", ["-xzOf", tarball, "package/dist/index.d.ts"]).stdout;
+  const dependencies = Object.keys(manifest.dependencies ?? {});
+  const specifiers = [
+    ...declarations.matchAll(/\bfrom\s+["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((match) => match[1] ?? match[2]);
+  const undeclared = specifiers.filter(
+    (specifier) => !dependencies.some((name) => specifier === name || specifier.startsWith(`${name}/`)),
+  );
+  if (undeclared.length > 0)
+    fail(
+      `@babyhelm/client's dist/index.d.ts imports ${[...new Set(undeclared)].join(", ")}, not its dependencies`,
+    );
+  const serverOnly =
+    /@babyhelm\/(?!client\b)|kysely|pino|@electric-sql|prom-client|@kubernetes\/|argon2/.exec(declarations);
+  if (serverOnly)
+    fail(`@babyhelm/client's dist/index.d.ts names ${serverOnly[0]}, which its users do not install`);
+  if (!/\bprojects: \{/.test(declarations))
+    fail("@babyhelm/client's dist/index.d.ts lacks the router's procedures");
+  step(
+    `client declarations: ${declarations.length} characters, imports only ${[...new Set(specifiers)].join(", ")}`,
+  );
+}
+
+/**
+ * Type-checks, in one tsc run with a user's settings, a valid script and variants with one mistake each: the valid
+ * one must have no error, each variant exactly the errors its mistake causes (so the client's types are precise).
+ */
+function checkClientScripts() {
+  const scripts = [
+    { file: "valid.ts", script: clientScript({}), error: undefined },
+    {
+      file: "wrong-procedure.ts",
+      script: clientScript({ procedure: "projects.lits" }),
+      error: /^error TS2339: Property 'lits' does not exist/,
+    },
+    {
+      file: "wrong-input.ts",
+      script: clientScript({ input: `{ limit: "20" }` }),
+      error: /^error TS2322: Type 'string' is not assignable to type 'number'/,
+    },
+    {
+      file: "wrong-output.ts",
+      script: clientScript({ countType: "string" }),
+      error: /^error TS2322: Type 'number' is not assignable to type 'string'/,
+    },
+  ];
+  for (const { file, script } of scripts) writeFileSync(join(project, file), script);
+  // skipLibCheck off, so that the client's declarations are checked too.
+  const compilerOptions = {
+    strict: true,
+    target: "ES2023",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    types: ["node"],
+    skipLibCheck: false,
+    noEmit: true,
+  };
+  const files = scripts.map(({ file }) => file);
+  writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, files }, null, 2));
+  const result = run("npx", ["--no", "--", "tsc", "-p", "."], { cwd: project, allowFailure: true });
+  const output = `${result.stdout}${result.stderr}`;
+  const errors = [...output.matchAll(/^(\S+?)\(\d+,\d+\): (error TS\d+: .*)$/gm)].map(([, file, error]) => ({
+    file,
+    error,
+  }));
+  if (result.status === 0 || errors.length === 0)
+    fail(`tsc found no error in the mistaken scripts:\n${output}`);
+  const unexpected = errors.filter(
+    ({ file, error }) => !scripts.find((s) => s.file === file)?.error?.test(error),
+  );
+  if (unexpected.length > 0) fail(`unexpected type errors:\n${output}`);
+  for (const { file, error } of scripts) {
+    const found = errors.find((e) => e.file === file);
+    if (error === undefined) step(`${file} compiles`);
+    else if (found === undefined) fail(`${file} compiles, but its mistake should not:\n${output}`);
+    else step(`${file} does not compile: ${found.error.slice(0, 80)}`);
+  }
+}
+
+/** A CI script of the kind the client is for; the options each put one mistake into it. */
+function clientScript({ procedure = "projects.list", input = "{}", countType = "number" }) {
+  return `import { type AppStatus, RolloutError, createBabyhelmClient, errorCode, waitForRollout } from "@babyhelm/client";
+
+const client = createBabyhelmClient({ url: "https://babyhelm.example.com", token: process.env.BABYHELM_TOKEN });
+
+export async function deploy(image: string): Promise<AppStatus> {
+  const page = await client.${procedure}.query(${input});
+  const names: string[] = [];
+  for (const project of page.items) names.push(project.name);
+  const appCount: ${countType} = page.items[0]!.appCount;
+  console.log(names, appCount, page.nextCursor);
+  const app = await client.apps.get.query({ project: "shop", name: "web" });
+  await client.apps.update.mutate({
+    project: "shop",
+    name: "web",
+    expectedRevision: app.revision,
+    spec: { ...(app.spec as object), image },
+  });
+  try {
+    return await waitForRollout(client, {
+      project: "shop",
+      name: "web",
+      onProgress: (status) => console.log(status.state, status.progress.done, status.progress.total),
+    });
+  } catch (error) {
+    if (error instanceof RolloutError) console.error(error.status.message);
+    if (errorCode(error) === "CONFLICT") console.error("changed meanwhile");
+    throw error;
+  }
+}
+`;
+}

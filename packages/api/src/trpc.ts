@@ -1,17 +1,17 @@
 // The tRPC bootstrap: the error shape, and the procedures every router builds on (the context is context.ts).
 import type { ProjectRole } from "@babyhelm/db";
-import { TRPCError, initTRPC } from "@trpc/server";
+import { TRPCError, type TRPCDefaultErrorData, type TRPCDefaultErrorShape, initTRPC } from "@trpc/server";
 import { z } from "zod";
 import type { Context } from "./context.js";
 import { findMembership } from "./projects/project.repository.js";
 import type { Services } from "./services.js";
-import { FieldError, toTRPCError } from "./shared/errors.js";
+import { FieldError, type FieldIssue, toTRPCError } from "./shared/errors.js";
 import { projectRef } from "./shared/names.js";
 
 const t = initTRPC.context<Context>().create({
   // Pings keep streams (rollout progress, logs) alive through proxies that close quiet connections.
   sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 20_000 } },
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error }): ErrorShape {
     return {
       ...shape,
       data: {
@@ -23,6 +23,14 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
+
+/** The errors clients get: tRPC's, with the refused fields of an input and when a refused call may be retried. */
+export interface ErrorShape extends TRPCDefaultErrorShape {
+  data: TRPCDefaultErrorData & {
+    issues: FieldIssue[] | undefined;
+    retryAfterSeconds: number | undefined;
+  };
+}
 
 /** Attached as a TOO_MANY_REQUESTS error's cause: clients read `data.retryAfterSeconds`. */
 export class RetryAfter extends Error {

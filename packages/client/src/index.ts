@@ -1,4 +1,5 @@
-import type { AppRouter } from "@babyhelm/api";
+// The router without the server's context: the published declarations inline it (rollup.config.js).
+import type { ClientRouter as AppRouter } from "@babyhelm/api";
 import {
   TRPCClientError,
   createTRPCClient,

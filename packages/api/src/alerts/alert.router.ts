@@ -1,14 +1,14 @@
-import { TRPCError } from "@trpc/server";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
-import { projectProcedure, router } from "../trpc.js";
+import { projectProcedure } from "../trpc.js";
 import { FieldError } from "../shared/errors.js";
 import { DeliveryError } from "./alert-delivery.js";
 import { alertTargetInput, maskTarget } from "./alert-target.js";
 import { deleteAlertTarget, findAlertTarget, saveAlertTarget } from "./alert.repository.js";
 import { obviouslyPrivate, privateAddressReason } from "./webhook-address.js";
 
-export const alertRouter = router({
+export const alertRouter = {
   /** The project's alert target, masked (the webhook's host, a bot token's last 4 characters). */
   get: projectProcedure("editor").query(async ({ ctx }) => {
     const target = await findAlertTarget(ctx.services.db.kysely, ctx.services.secrets, ctx.project.id);
@@ -84,4 +84,4 @@ export const alertRouter = router({
       throw error;
     }
   }),
-});
+} satisfies TRPCRouterRecord;

@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
 import { z } from "zod";
@@ -8,7 +9,7 @@ import { streamAppLogs } from "../observability/app-logs.stream.js";
 import { type DeployOperation, timeDeploy } from "../observability/telemetry.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import type { Context } from "../context.js";
-import { projectProcedure, router } from "../trpc.js";
+import { projectProcedure } from "../trpc.js";
 import { appLinks } from "./app-links.js";
 import { streamAppStatus } from "./app-status.stream.js";
 import { observeAppStatus, summarizeApps } from "./app-status.service.js";
@@ -58,7 +59,7 @@ function deploying(operation: DeployOperation) {
   });
 }
 
-export const applicationRouter = router({
+export const applicationRouter = {
   /** The packs this server has, newest first per name, with the JSON Schema of an app's spec for forms. */
   packs: viewer.query(({ ctx }) =>
     ctx.services.renderer.listPacks().map((pack) => ({
@@ -244,7 +245,7 @@ export const applicationRouter = router({
       z.object({ name: z.string().min(1).max(63).optional(), pack: packRef.optional(), spec: z.unknown() }),
     )
     .query(({ ctx, input }) => previewApp(scopeOf(ctx), input)),
-});
+} satisfies TRPCRouterRecord;
 
 function imageOf(manifests: readonly KubernetesObject[]): string | undefined {
   const deployment = manifests.find((object) => object.kind === "Deployment") as

@@ -1,9 +1,10 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
-import { projectProcedure, router } from "../trpc.js";
+import { projectProcedure } from "../trpc.js";
 import { listAuditEvents } from "./audit.repository.js";
 
-export const auditRouter = router({
+export const auditRouter = {
   /** Newest first. Creators and editors of the project may read it. */
   list: projectProcedure("editor")
     .input(z.object(pageInput))
@@ -24,4 +25,4 @@ export const auditRouter = router({
         (row) => row.id,
       );
     }),
-});
+} satisfies TRPCRouterRecord;

@@ -1,10 +1,10 @@
-import { TRPCError } from "@trpc/server";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { FieldError, conflictOn } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
-import { RetryAfter, authedProcedure, publicProcedure, router } from "../trpc.js";
+import { RetryAfter, authedProcedure, publicProcedure } from "../trpc.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token.repository.js";
 import { PASSWORD_MAX_LENGTH, passwordWeakness } from "./password.js";
 import {
@@ -22,7 +22,7 @@ const credentials = z.object({
 
 const loginMode = z.enum(["cookie", "token"]).default("cookie");
 
-const sessionsRouter = router({
+const sessionsRouter = {
   list: authedProcedure.input(z.object(pageInput).default({ limit: 20 })).query(async ({ ctx, input }) => {
     const offset = decodeCursor(input.cursor, z.number().int().min(0)) ?? 0;
     const rows = await listUserSessions(
@@ -64,9 +64,9 @@ const sessionsRouter = router({
       }
       return { revoked: true };
     }),
-});
+} satisfies TRPCRouterRecord;
 
-const tokensRouter = router({
+const tokensRouter = {
   create: authedProcedure
     .input(
       z.object({
@@ -117,9 +117,9 @@ const tokensRouter = router({
     ctx.services.credentials.forgetApiToken(input.id);
     return { revoked: true };
   }),
-});
+} satisfies TRPCRouterRecord;
 
-export const authRouter = router({
+export const authRouter = {
   register: publicProcedure
     .input(credentials.extend({ mode: loginMode }))
     .mutation(async ({ ctx, input }) => {
@@ -195,4 +195,4 @@ export const authRouter = router({
 
   sessions: sessionsRouter,
   tokens: tokensRouter,
-});
+} satisfies TRPCRouterRecord;

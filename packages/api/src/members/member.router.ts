@@ -1,5 +1,5 @@
 import { PROJECT_ROLES } from "@babyhelm/db";
-import { TRPCError } from "@trpc/server";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { findUserByEmail } from "../auth/user.repository.js";
@@ -7,7 +7,7 @@ import { isUniqueViolation } from "../shared/db-errors.js";
 import { FieldError, conflictOn } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
-import { projectProcedure, router } from "../trpc.js";
+import { projectProcedure } from "../trpc.js";
 import { countCreatorsForUpdate, findMemberByEmail, listMembers, setRole } from "./member.repository.js";
 
 const role = z.enum(PROJECT_ROLES, { error: `must be one of ${PROJECT_ROLES.join(", ")}` });
@@ -22,7 +22,7 @@ const lastCreator = (project: string) =>
     message: `That would leave "${project}" without a creator: make someone else creator first (or transfer ownership).`,
   });
 
-export const memberRouter = router({
+export const memberRouter = {
   list: projectProcedure("viewer")
     .input(z.object(pageInput))
     .query(async ({ ctx, input }) => {
@@ -154,4 +154,4 @@ export const memberRouter = router({
       });
       return { creator: input.email, you: "editor" as const };
     }),
-});
+} satisfies TRPCRouterRecord;

@@ -1,12 +1,13 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { readProjectUsage } from "../metrics/project-usage.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { projectNameSchema } from "../shared/names.js";
-import { authedProcedure, namedProjectProcedure, router } from "../trpc.js";
+import { authedProcedure, namedProjectProcedure } from "../trpc.js";
 import { countApps, listProjectsOfUser } from "./project.repository.js";
 import { createProject, deleteProject } from "./project.service.js";
 
-export const projectRouter = router({
+export const projectRouter = {
   create: authedProcedure.input(z.object({ name: projectNameSchema })).mutation(async ({ ctx, input }) => {
     const project = await createProject(ctx.services, ctx.user, input.name);
     return {
@@ -51,4 +52,4 @@ export const projectRouter = router({
     const result = await deleteProject(ctx.services, ctx.user, ctx.project);
     return { deleted: ctx.project.name, ...result };
   }),
-});
+} satisfies TRPCRouterRecord;
