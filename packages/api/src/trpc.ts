@@ -7,6 +7,7 @@ import { findMembership } from "./projects/project.repository.js";
 import type { Services } from "./services.js";
 import { FieldError, type FieldIssue, toTRPCError } from "./shared/errors.js";
 import { projectRef } from "./shared/names.js";
+import { malformedText } from "./shared/well-formed-input.js";
 
 const t = initTRPC.context<Context>().create({
   // Pings keep streams (rollout progress, logs) alive through proxies that close quiet connections.
@@ -89,7 +90,14 @@ const observed = t.procedure.use(async ({ ctx, path, type, next }) => {
 });
 
 /** Refuses mutations sent by another site's pages (CSRF): browsers always name the page's origin on them. */
-const sameSite = observed.use(({ ctx, type, next }) => {
+/** Text the database cannot store is refused for every procedure at once (see shared/well-formed-input.ts). */
+const wellFormed = observed.use(async ({ getRawInput, next }) => {
+  const issue = malformedText(await getRawInput());
+  if (issue !== undefined) throw new FieldError([issue], { prefix: "The input is not valid" });
+  return next();
+});
+
+const sameSite = wellFormed.use(({ ctx, type, next }) => {
   if (type === "mutation" && ctx.foreignOrigin !== undefined) {
     throw new TRPCError({
       code: "FORBIDDEN",
