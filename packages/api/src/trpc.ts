@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Context } from "./context.js";
 import { findMembership } from "./projects/project.repository.js";
 import type { Services } from "./services.js";
-import { FieldError, toTRPCError } from "./shared/errors.js";
+import { DomainError, toTRPCError } from "./shared/errors.js";
 import { projectRef } from "./shared/names.js";
 
 const t = initTRPC.context<Context>().create({
@@ -17,7 +17,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         stack: undefined,
-        issues: error instanceof FieldError ? error.issues : zodIssues(error.cause),
+        issues: error.cause instanceof DomainError ? error.cause.issues : zodIssues(error.cause),
         retryAfterSeconds: error.cause instanceof RetryAfter ? error.cause.seconds : undefined,
       },
     };
