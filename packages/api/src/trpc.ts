@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Context } from "./context.js";
 import { findMembership } from "./projects/project.repository.js";
 import type { Services } from "./services.js";
-import { FieldError, type FieldIssue, toTRPCError } from "./shared/errors.js";
+import { DomainError, FieldError, type FieldIssue, toTRPCError } from "./shared/errors.js";
 import { projectRef } from "./shared/names.js";
 import { malformedText } from "./shared/well-formed-input.js";
 
@@ -18,7 +18,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         stack: undefined,
-        issues: error instanceof FieldError ? error.issues : zodIssues(error.cause),
+        issues: error.cause instanceof DomainError ? error.cause.issues : zodIssues(error.cause),
         retryAfterSeconds: error.cause instanceof RetryAfter ? error.cause.seconds : undefined,
       },
     };
@@ -93,7 +93,7 @@ const observed = t.procedure.use(async ({ ctx, path, type, next }) => {
 /** Text the database cannot store is refused for every procedure at once (see shared/well-formed-input.ts). */
 const wellFormed = observed.use(async ({ getRawInput, next }) => {
   const issue = malformedText(await getRawInput());
-  if (issue !== undefined) throw new FieldError([issue], { prefix: "The input is not valid" });
+  if (issue !== undefined) throw new FieldError([issue], "The input is not valid");
   return next();
 });
 

@@ -1,8 +1,9 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
+import { findUserEmail } from "../auth/user.repository.js";
 import { projectProcedure } from "../trpc.js";
-import { FieldError } from "../shared/errors.js";
+import { FieldError, PreconditionError } from "../shared/errors.js";
 import { DeliveryError } from "./alert-delivery.js";
 import { alertTargetInput, maskTarget } from "./alert-target.js";
 import { deleteAlertTarget, findAlertTarget, saveAlertTarget } from "./alert.repository.js";
@@ -14,17 +15,11 @@ export const alertRouter = {
     const target = await findAlertTarget(ctx.services.db.kysely, ctx.services.secrets, ctx.project.id);
     if (target === undefined) return { target: null, updatedAt: null, updatedBy: null };
     const author =
-      target.updated_by === null
-        ? undefined
-        : await ctx.services.db.kysely
-            .selectFrom("users")
-            .select("email")
-            .where("id", "=", target.updated_by)
-            .executeTakeFirst();
+      target.updated_by === null ? undefined : await findUserEmail(ctx.services.db.kysely, target.updated_by);
     return {
       target: maskTarget(target),
       updatedAt: target.updated_at.toISOString(),
-      updatedBy: author?.email ?? null,
+      updatedBy: author ?? null,
     };
   }),
 
@@ -67,10 +62,9 @@ export const alertRouter = {
     try {
       const { sent } = await ctx.services.alerts.sendTest({ id: ctx.project.id, name: ctx.project.name });
       if (!sent) {
-        throw new TRPCError({
-          code: "PRECONDITION_FAILED",
-          message: `Project "${ctx.project.name}" has no alert target: set a Slack webhook or a Telegram chat first.`,
-        });
+        throw new PreconditionError(
+          `Project "${ctx.project.name}" has no alert target: set a Slack webhook or a Telegram chat first.`,
+        );
       }
       return { sent: true };
     } catch (error) {

@@ -1,7 +1,6 @@
 import type { Project } from "@babyhelm/db";
-import { type KubernetesObject, ManifestInputError, PackError } from "@babyhelm/manifest-sdk";
+import { type KubernetesObject, ManifestInputError, PackError, type Renderer } from "@babyhelm/manifest-sdk";
 import { withOwnerLabels } from "../cluster/owned-labels.js";
-import type { Services } from "../services.js";
 import { FieldError } from "../shared/errors.js";
 
 export interface RenderedApp {
@@ -15,13 +14,13 @@ export interface RenderedApp {
 
 /** Renders an app's spec with a pack; every bad field is named with its path under `spec`. */
 export function renderApp(
-  services: Services,
+  renderer: Renderer,
   project: Pick<Project, "name" | "namespace">,
   name: string,
   packRef: string,
   spec: unknown,
 ): RenderedApp {
-  const pack = services.renderer.resolvePack(packRef);
+  const pack = renderer.resolvePack(packRef);
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw new FieldError([{ path: "spec", message: "must be an object: the pack's values for this app" }]);
   }
@@ -42,7 +41,7 @@ export function renderApp(
           path: issue.path === "" ? "spec" : `spec.${issue.path}`,
           message: issue.message,
         })),
-        { prefix: `The spec is not valid for ${pack.ref}` },
+        `The spec is not valid for ${pack.ref}`,
       );
     }
     throw error;

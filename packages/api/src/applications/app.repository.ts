@@ -2,6 +2,13 @@ import type { AppRevision, Application, Database } from "@babyhelm/db";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Kysely } from "kysely";
 
+/** jsonb reads back as `unknown`: the manifests column holds what insertRevision wrote, typed here once. */
+interface WithManifests {
+  manifests: KubernetesObject[];
+}
+
+export type Revision = Omit<AppRevision, "manifests"> & WithManifests;
+
 export function findApp(
   db: Kysely<Database>,
   projectId: string,
@@ -15,35 +22,81 @@ export function findApp(
     .executeTakeFirst();
 }
 
+export function insertApp(
+  db: Kysely<Database>,
+  values: { projectId: string; name: string; packRef: string; createdBy: string },
+): Promise<Application> {
+  return db
+    .insertInto("applications")
+    .values({
+      project_id: values.projectId,
+      name: values.name,
+      pack_ref: values.packRef,
+      current_revision: 1,
+      created_by: values.createdBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Its revisions, samples and alert state go with it (the foreign keys cascade). */
+export async function deleteAppRow(db: Kysely<Database>, appId: string): Promise<void> {
+  await db.deleteFrom("applications").where("id", "=", appId).execute();
+}
+
 export function findRevision(
   db: Kysely<Database>,
   appId: string,
   revision: number,
-): Promise<AppRevision | undefined> {
+): Promise<Revision | undefined> {
   return db
     .selectFrom("app_revisions")
     .selectAll()
     .where("app_id", "=", appId)
     .where("revision", "=", revision)
+    .$narrowType<WithManifests>()
     .executeTakeFirst();
 }
 
-/** A page of apps by name, each with its current revision's manifests. */
-export function listApps(db: Kysely<Database>, projectId: string, after: string | undefined, limit: number) {
-  let query = db
+/** Applications joined with their current revision. */
+function withCurrentRevision(db: Kysely<Database>) {
+  return db
     .selectFrom("applications")
     .innerJoin("app_revisions", (join) =>
       join
         .onRef("app_revisions.app_id", "=", "applications.id")
         .onRef("app_revisions.revision", "=", "applications.current_revision"),
-    )
+    );
+}
+
+/** A page of apps by name, each with its current revision's manifests. */
+export function listApps(db: Kysely<Database>, projectId: string, after: string | undefined, limit: number) {
+  let query = withCurrentRevision(db)
     .selectAll("applications")
     .select("app_revisions.manifests")
     .where("applications.project_id", "=", projectId)
     .orderBy("applications.name")
     .limit(limit + 1);
   if (after !== undefined) query = query.where("applications.name", ">", after);
-  return query.execute();
+  return query.$narrowType<WithManifests>().execute();
+}
+
+/**
+ * Every app (or one project's, the first `limit` by name) with its project's name and namespace and its current
+ * manifests: what the periodic jobs and the project overview read the cluster by.
+ */
+export function listAppsWithManifests(
+  db: Kysely<Database>,
+  filter: { projectId?: string; limit?: number } = {},
+) {
+  let query = withCurrentRevision(db)
+    .innerJoin("projects", "projects.id", "applications.project_id")
+    .selectAll("applications")
+    .select(["projects.name as project_name", "projects.namespace", "app_revisions.manifests"])
+    .orderBy("applications.name");
+  if (filter.projectId !== undefined) query = query.where("applications.project_id", "=", filter.projectId);
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  return query.$narrowType<WithManifests>().execute();
 }
 
 /** Newest first, with the author's email; `before` is the revision number the previous page ended with. */
@@ -69,7 +122,7 @@ export function listRevisions(
     .orderBy("app_revisions.revision", "desc")
     .limit(limit + 1);
   if (before !== undefined) query = query.where("app_revisions.revision", "<", before);
-  return query.execute();
+  return query.$narrowType<WithManifests>().execute();
 }
 
 export interface NewRevision {
@@ -141,4 +194,22 @@ export async function recordObservedState(
       .execute();
   }
   return previous.observed_state;
+}
+
+/** A redeploy starts the status over: the next read says what the re-applied objects are doing. */
+export async function clearObservedState(db: Kysely<Database>, appId: string): Promise<void> {
+  await db.updateTable("applications").set({ observed_state: null }).where("id", "=", appId).execute();
+}
+
+export async function recordRestart(db: Kysely<Database>, appId: string, restartedAt: string): Promise<void> {
+  await db.updateTable("applications").set({ restarted_at: restartedAt }).where("id", "=", appId).execute();
+}
+
+export async function countDriftedApps(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom("applications")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("observed_state", "=", "drifted")
+    .executeTakeFirst();
+  return row?.count ?? 0;
 }

@@ -1,22 +1,31 @@
-import type { AppRevision, Application, Project } from "@babyhelm/db";
+import type { Application, Project } from "@babyhelm/db";
 import { type KubernetesObject, diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
-import { TRPCError } from "@trpc/server";
 import semver from "semver";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { AuthenticatedUser } from "../auth/session.repository.js";
+import type { Cluster } from "../cluster/cluster.js";
 import { refOf } from "../cluster/object-ref.js";
 import { APP_LABEL, APP_OWNED_KINDS, ownerSelector } from "../cluster/owned-labels.js";
 import type { Logger } from "../logger.js";
 import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { FieldError, conflictOn } from "../shared/errors.js";
+import { ConflictError, FieldError, NotFoundError, conflictOn } from "../shared/errors.js";
 import { type RenderedApp, projectOnto, renderApp } from "./app-manifests.js";
 import { deleteObjects, rollOut } from "./app-rollout.js";
-import { advanceRevision, findApp, findRevision, insertRevision } from "./app.repository.js";
+import {
+  type Revision,
+  advanceRevision,
+  clearObservedState,
+  deleteAppRow,
+  findApp,
+  findRevision,
+  insertApp,
+  insertRevision,
+  recordRestart,
+} from "./app.repository.js";
 
-/** Who acts on which project: what every app operation needs besides its own input. */
+/** Who acts on which project, and where their request logs: what every change besides its own input needs. */
 export interface AppScope {
-  services: Services;
   user: AuthenticatedUser;
   project: Project;
   log: Logger;
@@ -26,35 +35,41 @@ export const RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
 /** Restarts patch with a field manager of their own, so that BabyHelm's applies neither own nor undo them. */
 export const RESTART_FIELD_MANAGER = "babyhelm-restart";
 
-export async function requireApp(scope: AppScope, name: string): Promise<Application> {
-  const app = await findApp(scope.services.db.kysely, scope.project.id, name);
-  if (app === undefined) {
-    throw new TRPCError({
-      code: "NOT_FOUND",
-      message: `No app named "${name}" in project "${scope.project.name}".`,
-    });
-  }
+export async function requireApp(
+  { db }: Pick<Services, "db">,
+  project: Pick<Project, "id" | "name">,
+  name: string,
+): Promise<Application> {
+  const app = await findApp(db.kysely, project.id, name);
+  if (app === undefined) throw new NotFoundError(`No app named "${name}" in project "${project.name}".`);
   return app;
 }
 
-export async function currentRevision(scope: AppScope, app: Application): Promise<AppRevision> {
-  const revision = await findRevision(scope.services.db.kysely, app.id, app.current_revision);
+export async function currentRevision({ db }: Pick<Services, "db">, app: Application): Promise<Revision> {
+  const revision = await findRevision(db.kysely, app.id, app.current_revision);
   if (revision === undefined) throw new Error(`app ${app.id} has no revision ${app.current_revision}`);
   return revision;
 }
 
-export async function currentManifests(scope: AppScope, app: Application): Promise<KubernetesObject[]> {
-  return (await currentRevision(scope, app)).manifests as KubernetesObject[];
+/** The named app and the revision it runs. */
+export async function requireCurrent(
+  services: Pick<Services, "db">,
+  project: Pick<Project, "id" | "name">,
+  name: string,
+): Promise<{ app: Application; revision: Revision }> {
+  const app = await requireApp(services, project, name);
+  return { app, revision: await currentRevision(services, app) };
 }
 
 export async function createApp(
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
   scope: AppScope,
   input: { name: string; pack?: string | undefined; spec: unknown },
 ): Promise<{ app: Application; rendered: RenderedApp }> {
-  const { services, user, project, log } = scope;
+  const { user, project, log } = scope;
   const { db, cluster } = services;
   const rendered = renderApp(
-    services,
+    services.renderer,
     project,
     input.name,
     input.pack ?? services.config.defaultPack,
@@ -62,23 +77,18 @@ export async function createApp(
   );
   if ((await findApp(db.kysely, project.id, input.name)) !== undefined)
     throw appNameTaken(input.name, project.name);
-  await refuseForeignObjects(scope, input.name, rendered.manifests);
+  await refuseForeignObjects(cluster, project, input.name, rendered.manifests);
   await cluster.apply(rendered.manifests, { dryRun: true });
 
   let rolledOut = false;
   try {
     const app = await db.kysely.transaction().execute(async (trx) => {
-      const app = await trx
-        .insertInto("applications")
-        .values({
-          project_id: project.id,
-          name: input.name,
-          pack_ref: rendered.packRef,
-          current_revision: 1,
-          created_by: user.id,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const app = await insertApp(trx, {
+        projectId: project.id,
+        name: input.name,
+        packRef: rendered.packRef,
+        createdBy: user.id,
+      });
       await insertRevision(trx, app.id, 1, user.id, { ...rendered, reason: "create" });
       await recordAudit(trx, {
         actor: user,
@@ -103,20 +113,22 @@ export async function createApp(
 }
 
 export async function updateApp(
+  services: Pick<Services, "db" | "cluster" | "renderer">,
   scope: AppScope,
   input: { name: string; spec: unknown; expectedRevision: number },
 ): Promise<{ revision: number }> {
-  const app = await requireApp(scope, input.name);
+  const app = await requireApp(services, scope.project, input.name);
   requireRevision(app, input.expectedRevision);
-  const rendered = renderApp(scope.services, scope.project, app.name, app.pack_ref, input.spec);
-  return commitRevision(scope, app, input.expectedRevision, rendered, "update");
+  const rendered = renderApp(services.renderer, scope.project, app.name, app.pack_ref, input.spec);
+  return commitRevision(services, scope, app, input.expectedRevision, rendered, "update");
 }
 
 export async function rollbackApp(
+  services: Pick<Services, "db" | "cluster">,
   scope: AppScope,
   input: { name: string; revision: number; expectedRevision?: number | undefined },
 ): Promise<{ revision: number }> {
-  const app = await requireApp(scope, input.name);
+  const app = await requireApp(services, scope.project, input.name);
   const expected = input.expectedRevision ?? app.current_revision;
   requireRevision(app, expected);
   if (input.revision === app.current_revision) {
@@ -127,19 +139,18 @@ export async function rollbackApp(
       },
     ]);
   }
-  const target = await findRevision(scope.services.db.kysely, app.id, input.revision);
+  const target = await findRevision(services.db.kysely, app.id, input.revision);
   if (target === undefined) {
-    throw new TRPCError({
-      code: "NOT_FOUND",
-      message: `App "${app.name}" has no revision ${input.revision} (it has 1 to ${app.current_revision}).`,
-    });
+    throw new NotFoundError(
+      `App "${app.name}" has no revision ${input.revision} (it has 1 to ${app.current_revision}).`,
+    );
   }
   const rendered: RenderedApp = {
     packRef: target.pack_ref,
     spec: target.spec as Record<string, unknown>,
-    manifests: target.manifests as KubernetesObject[],
+    manifests: target.manifests,
   };
-  return commitRevision(scope, app, expected, rendered, `rollback to ${input.revision}`);
+  return commitRevision(services, scope, app, expected, rendered, `rollback to ${input.revision}`);
 }
 
 export interface PackUpgradePlan {
@@ -150,15 +161,16 @@ export interface PackUpgradePlan {
 }
 
 export async function upgradeAppPack(
+  services: Pick<Services, "db" | "cluster" | "renderer">,
   scope: AppScope,
   input: { name: string; to: string; preview: boolean; expectedRevision?: number | undefined },
 ): Promise<PackUpgradePlan & { revision: number | null }> {
-  const { services } = scope;
-  const app = await requireApp(scope, input.name);
+  const { renderer } = services;
+  const { app, revision } = await requireCurrent(services, scope.project, input.name);
   const expected = input.expectedRevision ?? app.current_revision;
   requireRevision(app, expected);
-  const current = services.renderer.resolvePack(app.pack_ref);
-  const target = services.renderer.resolvePack(input.to);
+  const current = renderer.resolvePack(app.pack_ref);
+  const target = renderer.resolvePack(input.to);
   if (target.name !== current.name) {
     throw new FieldError([
       {
@@ -172,22 +184,31 @@ export async function upgradeAppPack(
       { path: "to", message: `${target.ref} is not newer than the app's ${current.ref}` },
     ]);
   }
-  const revision = await findRevision(services.db.kysely, app.id, app.current_revision);
-  const rendered = renderApp(services, scope.project, app.name, target.ref, revision?.spec);
-  const changes = diffManifests((revision?.manifests ?? []) as KubernetesObject[], rendered.manifests);
+  const rendered = renderApp(renderer, scope.project, app.name, target.ref, revision.spec);
+  const changes = diffManifests(revision.manifests, rendered.manifests);
   const plan = { from: current.ref, to: target.ref, changes, diff: formatDiff(changes) };
   if (input.preview) return { ...plan, revision: null };
-  const committed = await commitRevision(scope, app, expected, rendered, `upgrade to ${target.ref}`);
+  const committed = await commitRevision(
+    services,
+    scope,
+    app,
+    expected,
+    rendered,
+    `upgrade to ${target.ref}`,
+  );
   return { ...plan, revision: committed.revision };
 }
 
 /** Re-applies the current revision: repairs what was changed or deleted outside BabyHelm. */
-export async function redeployApp(scope: AppScope, name: string): Promise<{ revision: number }> {
-  const app = await requireApp(scope, name);
-  const manifests = await currentManifests(scope, app);
-  await scope.services.cluster.apply(manifests);
-  await scope.services.db.kysely.transaction().execute(async (trx) => {
-    await trx.updateTable("applications").set({ observed_state: null }).where("id", "=", app.id).execute();
+export async function redeployApp(
+  services: Pick<Services, "db" | "cluster">,
+  scope: AppScope,
+  name: string,
+): Promise<{ revision: number }> {
+  const { app, revision } = await requireCurrent(services, scope.project, name);
+  await services.cluster.apply(revision.manifests);
+  await services.db.kysely.transaction().execute(async (trx) => {
+    await clearObservedState(trx, app.id);
     await recordAudit(trx, {
       actor: scope.user,
       action: "app.redeploy",
@@ -200,10 +221,14 @@ export async function redeployApp(scope: AppScope, name: string): Promise<{ revi
 }
 
 /** What `kubectl rollout restart` does: a new pod-template annotation, so the Deployment rolls its pods. */
-export async function restartApp(scope: AppScope, name: string): Promise<{ restartedAt: string }> {
-  const { services, user, project } = scope;
-  const app = await requireApp(scope, name);
-  const deployment = (await currentManifests(scope, app)).find((object) => object.kind === "Deployment");
+export async function restartApp(
+  services: Pick<Services, "db" | "cluster" | "now">,
+  scope: AppScope,
+  name: string,
+): Promise<{ restartedAt: string }> {
+  const { user, project } = scope;
+  const { app, revision } = await requireCurrent(services, project, name);
+  const deployment = revision.manifests.find((object) => object.kind === "Deployment");
   if (deployment === undefined) throw new Error(`app ${app.id} has no Deployment`);
   const restartedAt = services.now().toISOString();
   await services.cluster.patch(
@@ -212,11 +237,7 @@ export async function restartApp(scope: AppScope, name: string): Promise<{ resta
     { fieldManager: RESTART_FIELD_MANAGER },
   );
   await services.db.kysely.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("applications")
-      .set({ restarted_at: restartedAt })
-      .where("id", "=", app.id)
-      .execute();
+    await recordRestart(trx, app.id, restartedAt);
     await recordAudit(trx, {
       actor: user,
       action: "app.restart",
@@ -232,15 +253,18 @@ export async function restartApp(scope: AppScope, name: string): Promise<{ resta
  * Every object the app owns goes first (those of its current revision, then anything else labelled with it), then
  * its rows. If the cluster refuses, the rows stay, so the app can still be seen and deleted again.
  */
-export async function deleteApp(scope: AppScope, name: string): Promise<{ deletedObjects: number }> {
-  const { services, user, project } = scope;
-  const app = await requireApp(scope, name);
-  const manifests = await currentManifests(scope, app);
-  await deleteObjects(services.cluster, manifests);
-  const leftovers = await ownedObjects(scope, name);
+export async function deleteApp(
+  services: Pick<Services, "db" | "cluster">,
+  scope: AppScope,
+  name: string,
+): Promise<{ deletedObjects: number }> {
+  const { user, project } = scope;
+  const { app, revision } = await requireCurrent(services, project, name);
+  await deleteObjects(services.cluster, revision.manifests);
+  const leftovers = await ownedObjects(services.cluster, project, name);
   await deleteObjects(services.cluster, leftovers);
   await services.db.kysely.transaction().execute(async (trx) => {
-    await trx.deleteFrom("applications").where("id", "=", app.id).execute();
+    await deleteAppRow(trx, app.id);
     await recordAudit(trx, {
       actor: user,
       action: "app.delete",
@@ -249,33 +273,34 @@ export async function deleteApp(scope: AppScope, name: string): Promise<{ delete
       details: { revision: app.current_revision },
     });
   });
-  return { deletedObjects: manifests.length + leftovers.length };
+  return { deletedObjects: revision.manifests.length + leftovers.length };
 }
 
 /** Renders a spec and shows what applying it would change in the cluster; writes nothing anywhere. */
 export async function previewApp(
-  scope: AppScope,
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
+  project: Project,
   input: { name?: string | undefined; pack?: string | undefined; spec: unknown },
 ) {
-  const { services, project } = scope;
+  const { cluster } = services;
   const app =
     input.name === undefined ? undefined : await findApp(services.db.kysely, project.id, input.name);
   const name = input.name ?? stringField(input.spec, "name");
   if (name === undefined)
     throw new FieldError([{ path: "name", message: "name the app (or set spec.name)" }]);
   const rendered = renderApp(
-    services,
+    services.renderer,
     project,
     name,
     input.pack ?? app?.pack_ref ?? services.config.defaultPack,
     input.spec,
   );
-  const applied = app === undefined ? [] : await currentManifests(scope, app);
-  const running = await runningObjects(scope, [...applied, ...rendered.manifests], applied);
+  const applied = app === undefined ? [] : (await currentRevision(services, app)).manifests;
+  const running = await runningObjects(cluster, [...applied, ...rendered.manifests], applied);
   const changes = diffManifests(running, rendered.manifests);
   let serverCheck: { ok: boolean; message?: string } = { ok: true };
   try {
-    await services.cluster.apply(rendered.manifests, { dryRun: true });
+    await cluster.apply(rendered.manifests, { dryRun: true });
   } catch (error) {
     serverCheck = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
@@ -293,7 +318,7 @@ export async function previewApp(
  * diff against a render shows exactly what an apply would change, drift included.
  */
 async function runningObjects(
-  scope: AppScope,
+  cluster: Cluster,
   candidates: readonly KubernetesObject[],
   applied: readonly KubernetesObject[],
 ): Promise<KubernetesObject[]> {
@@ -302,9 +327,7 @@ async function runningObjects(
     const key = JSON.stringify(refOf(object));
     if (!shapes.has(key) || applied.includes(object)) shapes.set(key, object);
   }
-  const live = await Promise.all(
-    [...shapes.values()].map((shape) => scope.services.cluster.get(refOf(shape))),
-  );
+  const live = await Promise.all([...shapes.values()].map((shape) => cluster.get(refOf(shape))));
   const running: KubernetesObject[] = [];
   [...shapes.values()].forEach((shape, index) => {
     const object = live[index];
@@ -313,31 +336,37 @@ async function runningObjects(
   return running;
 }
 
-async function ownedObjects(scope: AppScope, app: string): Promise<KubernetesObject[]> {
-  const selector = ownerSelector({ project: scope.project.name, app });
+async function ownedObjects(
+  cluster: Cluster,
+  project: Pick<Project, "name" | "namespace">,
+  app: string,
+): Promise<KubernetesObject[]> {
+  const selector = ownerSelector({ project: project.name, app });
   const lists = await Promise.all(
     APP_OWNED_KINDS.map(({ apiVersion, kind }) =>
-      scope.services.cluster.list(apiVersion, kind, {
-        namespace: scope.project.namespace,
-        labelSelector: selector,
-      }),
+      cluster.list(apiVersion, kind, { namespace: project.namespace, labelSelector: selector }),
     ),
   );
   return lists.flat();
 }
 
 /** Objects with the app's names that exist without being this app's: applying would take them over. */
-async function refuseForeignObjects(scope: AppScope, name: string, manifests: readonly KubernetesObject[]) {
-  const live = await Promise.all(manifests.map((object) => scope.services.cluster.get(refOf(object))));
+async function refuseForeignObjects(
+  cluster: Cluster,
+  project: Pick<Project, "namespace">,
+  name: string,
+  manifests: readonly KubernetesObject[],
+) {
+  const live = await Promise.all(manifests.map((object) => cluster.get(refOf(object))));
   const foreign = live.filter(
     (object): object is KubernetesObject =>
       object !== undefined && object.metadata.labels?.[APP_LABEL] !== name,
   );
   if (foreign.length > 0) {
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: `${foreign.map((object) => `${object.kind} "${object.metadata.name}"`).join(", ")} already exist${foreign.length === 1 ? "s" : ""} in namespace "${scope.project.namespace}" and BabyHelm did not create ${foreign.length === 1 ? "it" : "them"}: choose another app name, or remove ${foreign.length === 1 ? "it" : "them"} first.`,
-    });
+    const them = foreign.length === 1 ? "it" : "them";
+    throw new ConflictError(
+      `${foreign.map((object) => `${object.kind} "${object.metadata.name}"`).join(", ")} already exist${foreign.length === 1 ? "s" : ""} in namespace "${project.namespace}" and BabyHelm did not create ${them}: choose another app name, or remove ${them} first.`,
+    );
   }
 }
 
@@ -346,15 +375,16 @@ async function refuseForeignObjects(scope: AppScope, name: string, manifests: re
  * manifests; a refused apply puts the previous manifests back and rolls the rows back.
  */
 async function commitRevision(
+  services: Pick<Services, "db" | "cluster">,
   scope: AppScope,
   app: Application,
   expected: number,
   next: RenderedApp,
   reason: string,
 ): Promise<{ revision: number }> {
-  const { services, user, project, log } = scope;
+  const { user, project, log } = scope;
   const { db, cluster } = services;
-  const previous = await currentManifests(scope, app);
+  const previous = (await currentRevision(services, app)).manifests;
   await cluster.apply(next.manifests, { dryRun: true });
   const revision = expected + 1;
   let rolledOut = false;
@@ -391,14 +421,13 @@ function requireRevision(app: Application, expected: number): void {
   if (app.current_revision !== expected) throw staleRevision(app.name, expected, app.current_revision);
 }
 
-function staleRevision(name: string, expected: number, current?: number): TRPCError {
-  return new TRPCError({
-    code: "CONFLICT",
-    message: `App "${name}" changed since revision ${expected}${current === undefined ? "" : ` (it is at revision ${current})`}: reload it and make your change again.`,
-  });
+function staleRevision(name: string, expected: number, current?: number): ConflictError {
+  return new ConflictError(
+    `App "${name}" changed since revision ${expected}${current === undefined ? "" : ` (it is at revision ${current})`}: reload it and make your change again.`,
+  );
 }
 
-function appNameTaken(name: string, project: string): TRPCError {
+function appNameTaken(name: string, project: string): ConflictError {
   return conflictOn(
     "name",
     `is taken by another app in "${project}": choose another name`,

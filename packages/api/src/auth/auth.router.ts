@@ -1,7 +1,7 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
-import { FieldError, conflictOn } from "../shared/errors.js";
+import { FieldError, NotFoundError, conflictOn } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { RetryAfter, authedProcedure, publicProcedure } from "../trpc.js";
@@ -12,6 +12,7 @@ import {
   invalidateSession,
   invalidateUserSessions,
   listUserSessions,
+  revokeUserSession,
 } from "./session.repository.js";
 import { findUserByEmail, insertUser } from "./user.repository.js";
 
@@ -51,13 +52,8 @@ const sessionsRouter = {
   revoke: authedProcedure
     .input(z.object({ id: z.string().min(1).max(128) }))
     .mutation(async ({ ctx, input }) => {
-      const result = await ctx.services.db.kysely
-        .deleteFrom("sessions")
-        .where("id", "=", input.id)
-        .where("user_id", "=", ctx.user.id)
-        .executeTakeFirst();
-      if (result.numDeletedRows === 0n)
-        throw new TRPCError({ code: "NOT_FOUND", message: "No such session of yours." });
+      if (!(await revokeUserSession(ctx.services.db.kysely, ctx.user.id, input.id)))
+        throw new NotFoundError("No such session of yours.");
       ctx.services.credentials.forgetSession(input.id);
       if ("sessionId" in ctx.auth && ctx.auth.sessionId === input.id && ctx.auth.method === "cookie") {
         ctx.clearSessionCookie();
@@ -112,7 +108,7 @@ const tokensRouter = {
   }),
   revoke: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     if (!(await revokeApiToken(ctx.services.db.kysely, ctx.user.id, input.id))) {
-      throw new TRPCError({ code: "NOT_FOUND", message: "No such API token of yours." });
+      throw new NotFoundError("No such API token of yours.");
     }
     ctx.services.credentials.forgetApiToken(input.id);
     return { revoked: true };

@@ -93,6 +93,20 @@ export async function invalidateSession(db: Kysely<Database>, sessionId: string)
   await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
 }
 
+/** Only the user's own session: false when they have none with that id. */
+export async function revokeUserSession(
+  db: Kysely<Database>,
+  userId: string,
+  sessionId: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom("sessions")
+    .where("id", "=", sessionId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
 export async function invalidateUserSessions(db: Kysely<Database>, userId: string): Promise<number> {
   const result = await db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
   return Number(result.numDeletedRows);

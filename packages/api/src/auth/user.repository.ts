@@ -9,6 +9,11 @@ export function findUserByEmail(db: Kysely<Database>, email: string): Promise<Us
     .executeTakeFirst();
 }
 
+export async function findUserEmail(db: Kysely<Database>, userId: string): Promise<string | undefined> {
+  const row = await db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
+  return row?.email;
+}
+
 /** undefined when the email is taken (whatever its case). */
 export async function insertUser(
   db: Kysely<Database>,

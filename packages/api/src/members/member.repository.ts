@@ -48,3 +48,16 @@ export async function setRole(db: Kysely<Database>, projectId: string, userId: s
     .where("user_id", "=", userId)
     .execute();
 }
+
+/** Throws a unique violation when the user is a member already. */
+export async function addMember(db: Kysely<Database>, projectId: string, userId: string, role: ProjectRole) {
+  await db.insertInto("project_members").values({ project_id: projectId, user_id: userId, role }).execute();
+}
+
+export async function removeMember(db: Kysely<Database>, projectId: string, userId: string) {
+  await db
+    .deleteFrom("project_members")
+    .where("project_id", "=", projectId)
+    .where("user_id", "=", userId)
+    .execute();
+}

@@ -4,23 +4,29 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { findUserByEmail } from "../auth/user.repository.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { FieldError, conflictOn } from "../shared/errors.js";
+import { ForbiddenError, NotFoundError, PreconditionError, conflictOn } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { projectProcedure } from "../trpc.js";
-import { countCreatorsForUpdate, findMemberByEmail, listMembers, setRole } from "./member.repository.js";
+import {
+  addMember,
+  countCreatorsForUpdate,
+  findMemberByEmail,
+  listMembers,
+  removeMember,
+  setRole,
+} from "./member.repository.js";
 
 const role = z.enum(PROJECT_ROLES, { error: `must be one of ${PROJECT_ROLES.join(", ")}` });
 
-function notMember(email: string, project: string): TRPCError {
-  return new TRPCError({ code: "NOT_FOUND", message: `${email} is not a member of "${project}".` });
+function notMember(email: string, project: string): NotFoundError {
+  return new NotFoundError(`${email} is not a member of "${project}".`);
 }
 
 const lastCreator = (project: string) =>
-  new TRPCError({
-    code: "PRECONDITION_FAILED",
-    message: `That would leave "${project}" without a creator: make someone else creator first (or transfer ownership).`,
-  });
+  new PreconditionError(
+    `That would leave "${project}" without a creator: make someone else creator first (or transfer ownership).`,
+  );
 
 export const memberRouter = {
   list: projectProcedure("viewer")
@@ -47,17 +53,14 @@ export const memberRouter = {
       const { db } = ctx.services;
       const user = await findUserByEmail(db.kysely, input.email);
       if (user === undefined) {
-        throw new FieldError([{ path: "email", message: "has no account yet: ask them to register first" }], {
-          code: "NOT_FOUND",
-          message: `Nobody has registered with ${input.email}: ask them to create an account first.`,
-        });
+        throw new NotFoundError(
+          `Nobody has registered with ${input.email}: ask them to create an account first.`,
+          [{ path: "email", message: "has no account yet: ask them to register first" }],
+        );
       }
       try {
         await db.kysely.transaction().execute(async (trx) => {
-          await trx
-            .insertInto("project_members")
-            .values({ project_id: ctx.project.id, user_id: user.id, role: input.role })
-            .execute();
+          await addMember(trx, ctx.project.id, user.id, input.role);
           await recordAudit(trx, {
             actor: ctx.user,
             action: "member.add",
@@ -104,10 +107,9 @@ export const memberRouter = {
     .mutation(async ({ ctx, input }) => {
       const self = input.email.toLowerCase() === ctx.user.email.toLowerCase();
       if (!self && ctx.role !== "creator") {
-        throw new TRPCError({
-          code: "FORBIDDEN",
-          message: `Your role in "${ctx.project.name}" is ${ctx.role}: only creators remove other members.`,
-        });
+        throw new ForbiddenError(
+          `Your role in "${ctx.project.name}" is ${ctx.role}: only creators remove other members.`,
+        );
       }
       await ctx.services.db.kysely.transaction().execute(async (trx) => {
         const member = await findMemberByEmail(trx, ctx.project.id, input.email);
@@ -115,11 +117,7 @@ export const memberRouter = {
         if (member.role === "creator" && (await countCreatorsForUpdate(trx, ctx.project.id)) <= 1) {
           throw lastCreator(ctx.project.name);
         }
-        await trx
-          .deleteFrom("project_members")
-          .where("project_id", "=", ctx.project.id)
-          .where("user_id", "=", member.user_id)
-          .execute();
+        await removeMember(trx, ctx.project.id, member.user_id);
         await recordAudit(trx, {
           actor: ctx.user,
           action: "member.remove",

@@ -38,7 +38,7 @@ export const NO_METRICS_API =
   "No metrics server is installed in the cluster (metrics.k8s.io is missing), so CPU and memory cannot be shown. " +
   "Install metrics-server in the cluster, or set PROMETHEUS_URL to a Prometheus that scrapes the kubelets.";
 
-export function metricSource(services: Services): MetricSource {
+export function metricSource(services: Pick<Services, "config" | "cluster">): MetricSource {
   if (services.config.prometheusUrl !== undefined) return "prometheus";
   return services.cluster.mode === "sandbox" ? "sandbox" : "metrics-server";
 }

@@ -1,6 +1,6 @@
 // Samples every app's pods from metrics.k8s.io (metrics-server, or the sandbox's synthetic figures) into the database,
 // so that charts have 24 hours of history without a Prometheus. One replica samples at a time.
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import { listAppsWithManifests } from "../applications/app.repository.js";
 import { ClusterError } from "../cluster/cluster.js";
 import type { Services } from "../services.js";
 import { appPods } from "./app-pods.js";
@@ -24,12 +24,15 @@ export interface SampleReport {
   errors: string[];
 }
 
+/** What sampling uses of the services. */
+type SamplerServices = Pick<Services, "db" | "cluster" | "now" | "logger" | "telemetry">;
+
 /**
  * Takes one sample of every app's pods at `at` (default now) and deletes those older than 24 h. Undefined when
  * another replica is sampling, or sampled less than half of `minIntervalMs` ago (replicas' timers are not aligned).
  */
 export async function sampleMetrics(
-  services: Services,
+  services: SamplerServices,
   options: { at?: Date; minIntervalMs?: number } = {},
 ): Promise<SampleReport | undefined> {
   const at = options.at ?? services.now();
@@ -46,19 +49,13 @@ export async function sampleMetrics(
   return report;
 }
 
-async function sampleAll(services: Services, at: Date): Promise<SampleReport> {
+async function sampleAll(
+  services: Pick<Services, "db" | "cluster" | "logger">,
+  at: Date,
+): Promise<SampleReport> {
   const { db, cluster } = services;
   const report: SampleReport = { samples: 0, deleted: 0, unavailable: [], errors: [] };
-  const apps = await db.kysely
-    .selectFrom("applications")
-    .innerJoin("projects", "projects.id", "applications.project_id")
-    .innerJoin("app_revisions", (join) =>
-      join
-        .onRef("app_revisions.app_id", "=", "applications.id")
-        .onRef("app_revisions.revision", "=", "applications.current_revision"),
-    )
-    .select(["applications.id", "projects.namespace", "app_revisions.manifests"])
-    .execute();
+  const apps = await listAppsWithManifests(db.kysely);
   const byNamespace = new Map<string, typeof apps>();
   for (const app of apps) byNamespace.set(app.namespace, [...(byNamespace.get(app.namespace) ?? []), app]);
   const samples: NewSample[] = [];
@@ -71,7 +68,7 @@ async function sampleAll(services: Services, at: Date): Promise<SampleReport> {
       ]);
       const labelsOf = new Map(pods.map((pod) => [pod.metadata.name, pod.metadata.labels]));
       for (const app of namespaceApps) {
-        const selection = appPods(app.manifests as KubernetesObject[]);
+        const selection = appPods(app.manifests);
         if (selection === undefined) continue;
         for (const pod of metrics) {
           if (!labelsOf.has(pod.pod) || !selection.selects(labelsOf.get(pod.pod))) continue;
@@ -98,7 +95,10 @@ async function sampleAll(services: Services, at: Date): Promise<SampleReport> {
 }
 
 /** Runs sampleMetrics every `intervalMs` until stopped; never two at once in this process. */
-export function startMetricsSampler(services: Services, intervalMs: number): { stop(): Promise<void> } {
+export function startMetricsSampler(
+  services: SamplerServices,
+  intervalMs: number,
+): { stop(): Promise<void> } {
   return repeatEvery(intervalMs, async () => {
     await sampleMetrics(services, { minIntervalMs: intervalMs }).catch((error: unknown) => {
       services.telemetry.metricsSampled("failed", 0);

@@ -1,6 +1,7 @@
 // A project's overview: its namespace's ResourceQuota (hard and used) and each app's current CPU and memory, from
 // the same source as the charts.
 import { type KubernetesObject, quantityValue } from "@babyhelm/manifest-sdk";
+import { listAppsWithManifests } from "../applications/app.repository.js";
 import { ClusterError } from "../cluster/cluster.js";
 import type { Services } from "../services.js";
 import {
@@ -54,24 +55,13 @@ export interface ProjectUsage {
 const APP_LIMIT = 500;
 
 export async function readProjectUsage(
-  services: Services,
+  services: Pick<Services, "db" | "cluster" | "config" | "now">,
   project: { id: string; namespace: string },
 ): Promise<ProjectUsage> {
   const { cluster } = services;
   const namespace = project.namespace;
   const now = services.now();
-  const apps = await services.db.kysely
-    .selectFrom("applications")
-    .innerJoin("app_revisions", (join) =>
-      join
-        .onRef("app_revisions.app_id", "=", "applications.id")
-        .onRef("app_revisions.revision", "=", "applications.current_revision"),
-    )
-    .select(["applications.name", "app_revisions.manifests"])
-    .where("applications.project_id", "=", project.id)
-    .orderBy("applications.name")
-    .limit(APP_LIMIT)
-    .execute();
+  const apps = await listAppsWithManifests(services.db.kysely, { projectId: project.id, limit: APP_LIMIT });
   const [quotas, pods, current] = await Promise.all([
     cluster.list("v1", "ResourceQuota", { namespace }),
     cluster.list("v1", "Pod", { namespace }),
@@ -82,7 +72,7 @@ export async function readProjectUsage(
   );
 
   const usage: AppUsage[] = apps.map((app) => {
-    const selection = appPods(app.manifests as KubernetesObject[]);
+    const selection = appPods(app.manifests);
     const own =
       selection === undefined ? [] : running.filter((pod) => selection.selects(pod.metadata.labels));
     const figures =
@@ -124,7 +114,11 @@ interface CurrentUsage {
   reason: string | undefined;
 }
 
-async function currentUsage(services: Services, namespace: string, time: number): Promise<CurrentUsage> {
+async function currentUsage(
+  services: Pick<Services, "cluster" | "config">,
+  namespace: string,
+  time: number,
+): Promise<CurrentUsage> {
   const byPod = new Map<string, { cpu: number; memory: number }>();
   const entry = (pod: string) => {
     const found = byPod.get(pod) ?? { cpu: 0, memory: 0 };

@@ -4,6 +4,7 @@
 import type { Db, PoolStats } from "@babyhelm/db";
 import { TRPCError } from "@trpc/server";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { countDriftedApps } from "../applications/app.repository.js";
 import { toTRPCError } from "../shared/errors.js";
 
 export const DEPLOY_OPERATIONS = [
@@ -104,12 +105,7 @@ export function createTelemetry(db: Db): Telemetry {
     help: "Applications whose last status read or drift check found them changed or deleted outside BabyHelm.",
     registers,
     async collect() {
-      const row = await db.kysely
-        .selectFrom("applications")
-        .select((eb) => eb.fn.countAll<number>().as("count"))
-        .where("observed_state", "=", "drifted")
-        .executeTakeFirst();
-      this.set(row?.count ?? 0);
+      this.set(await countDriftedApps(db.kysely));
     },
   });
   // Labelled by backend and set only where there is a pool: PGlite (none) shows the metrics with no samples rather

@@ -19,6 +19,28 @@ export async function findMembership(
   return { project, role };
 }
 
+/** Throws a unique violation when the name is taken. */
+export function insertProject(
+  db: Kysely<Database>,
+  values: { name: string; packRef: string; createdBy: string },
+): Promise<Project> {
+  return db
+    .insertInto("projects")
+    .values({
+      name: values.name,
+      namespace: values.name,
+      pack_ref: values.packRef,
+      created_by: values.createdBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Its members and alert target go with it; the database refuses while it has apps. */
+export async function deleteProjectRow(db: Kysely<Database>, projectId: string): Promise<void> {
+  await db.deleteFrom("projects").where("id", "=", projectId).execute();
+}
+
 export function projectNameTaken(db: Kysely<Database>, name: string): Promise<boolean> {
   return db
     .selectFrom("projects")

@@ -1,13 +1,13 @@
 import type { Project } from "@babyhelm/db";
-import { TRPCError } from "@trpc/server";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { AuthenticatedUser } from "../auth/session.repository.js";
 import { PROJECT_LABEL } from "../cluster/owned-labels.js";
+import { addMember } from "../members/member.repository.js";
 import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { FieldError, conflictOn } from "../shared/errors.js";
+import { ConflictError, FieldError, PreconditionError, conflictOn } from "../shared/errors.js";
 import { renderProjectObjects } from "./project-objects.js";
-import { countApps, projectNameTaken } from "./project.repository.js";
+import { countApps, deleteProjectRow, insertProject, projectNameTaken } from "./project.repository.js";
 
 const NAMESPACE_GONE_WAIT_MS = 5_000;
 
@@ -15,7 +15,7 @@ function namespaceRef(name: string) {
   return { apiVersion: "v1", kind: "Namespace", name };
 }
 
-function nameTaken(name: string): TRPCError {
+function nameTaken(name: string): ConflictError {
   return conflictOn(
     "name",
     "is taken by another project: choose another name",
@@ -29,7 +29,7 @@ function nameTaken(name: string): TRPCError {
  * a refused apply removes the namespace again (which takes its content with it).
  */
 export async function createProject(
-  services: Services,
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config" | "logger">,
   actor: AuthenticatedUser,
   name: string,
 ): Promise<Project> {
@@ -37,7 +37,7 @@ export async function createProject(
   if (name === services.config.platformNamespace) {
     throw new FieldError([{ path: "name", message: `"${name}" is the namespace BabyHelm itself runs in` }]);
   }
-  const { objects, packRef } = renderProjectObjects(services, name, services.config.defaultPack);
+  const { objects, packRef } = renderProjectObjects(services.renderer, name, services.config.defaultPack);
   if (await projectNameTaken(db.kysely, name)) throw nameTaken(name);
 
   const existing = await cluster.get(namespaceRef(name));
@@ -50,10 +50,9 @@ export async function createProject(
       );
     }
     if (existing.metadata.deletionTimestamp !== undefined) {
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `The namespace "${name}" of a deleted project is still being removed: try again in a few seconds.`,
-      });
+      throw new ConflictError(
+        `The namespace "${name}" of a deleted project is still being removed: try again in a few seconds.`,
+      );
     }
     // Labelled as ours but without a row: left over by a create whose clean-up could not reach the cluster.
   }
@@ -61,15 +60,8 @@ export async function createProject(
   let applied = false;
   try {
     return await db.kysely.transaction().execute(async (trx) => {
-      const project = await trx
-        .insertInto("projects")
-        .values({ name, namespace: name, pack_ref: packRef, created_by: actor.id })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto("project_members")
-        .values({ project_id: project.id, user_id: actor.id, role: "creator" })
-        .execute();
+      const project = await insertProject(trx, { name, packRef, createdBy: actor.id });
+      await addMember(trx, project.id, actor.id, "creator");
       await recordAudit(trx, { actor, action: "project.create", project, details: { pack: packRef } });
       applied = true;
       await cluster.apply(objects);
@@ -90,17 +82,16 @@ export async function createProject(
 }
 
 export async function deleteProject(
-  services: Services,
+  services: Pick<Services, "db" | "cluster">,
   actor: AuthenticatedUser,
   project: Project,
 ): Promise<{ namespaceRemoved: boolean }> {
   const { db, cluster } = services;
   const apps = await countApps(db.kysely, project.id);
   if (apps > 0) {
-    throw new TRPCError({
-      code: "PRECONDITION_FAILED",
-      message: `Project "${project.name}" still has ${apps} application${apps === 1 ? "" : "s"}: delete ${apps === 1 ? "it" : "them"} first.`,
-    });
+    throw new PreconditionError(
+      `Project "${project.name}" still has ${apps} application${apps === 1 ? "" : "s"}: delete ${apps === 1 ? "it" : "them"} first.`,
+    );
   }
   await cluster.delete(namespaceRef(project.namespace));
   const namespaceRemoved = await cluster.waitUntilGone(
@@ -108,7 +99,7 @@ export async function deleteProject(
     NAMESPACE_GONE_WAIT_MS,
   );
   await db.kysely.transaction().execute(async (trx) => {
-    await trx.deleteFrom("projects").where("id", "=", project.id).execute();
+    await deleteProjectRow(trx, project.id);
     await recordAudit(trx, { actor, action: "project.delete", project });
   });
   return { namespaceRemoved };

@@ -8,19 +8,48 @@ export interface FieldIssue {
   message: string;
 }
 
-/** A user-facing refusal that names fields: BAD_REQUEST (unless told) whose data carries `issues`. */
-export class FieldError extends TRPCError {
-  constructor(
-    readonly issues: FieldIssue[],
-    options: { prefix?: string; code?: TRPCError["code"]; message?: string } = {},
-  ) {
+/**
+ * A refusal in words for the caller, thrown by services without knowing about tRPC: toTRPCError gives each kind its
+ * code. `issues` name the inputs at fault, for forms (clients read them as `data.issues`).
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: "not-found" | "conflict" | "forbidden" | "precondition" | "invalid";
+  readonly issues: FieldIssue[] | undefined;
+
+  constructor(message: string, issues?: FieldIssue[]) {
+    super(message);
+    this.name = new.target.name;
+    this.issues = issues;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  override readonly kind = "not-found";
+}
+
+export class ConflictError extends DomainError {
+  override readonly kind = "conflict";
+}
+
+export class ForbiddenError extends DomainError {
+  override readonly kind = "forbidden";
+}
+
+/** The request is fine but the state is not: something else has to happen first. */
+export class PreconditionError extends DomainError {
+  override readonly kind = "precondition";
+}
+
+/** Bad input that names its fields; the message lists them, after `prefix` when given. */
+export class FieldError extends DomainError {
+  override readonly kind = "invalid";
+  declare readonly issues: FieldIssue[];
+
+  constructor(issues: FieldIssue[], prefix?: string) {
     const listed = issues.map((issue) =>
       issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`,
     );
-    super({
-      code: options.code ?? "BAD_REQUEST",
-      message: options.message ?? [options.prefix, listed.join("; ")].filter(Boolean).join(": "),
-    });
+    super([prefix, listed.join("; ")].filter(Boolean).join(": "), issues);
   }
 }
 
@@ -28,9 +57,17 @@ export class FieldError extends TRPCError {
  * CONFLICT about one input, such as a name already taken: `message` is the whole sentence, `issue` reads on after
  * the input's label in a form ("Project name" + "is taken: choose another name").
  */
-export function conflictOn(path: string, issue: string, message: string): FieldError {
-  return new FieldError([{ path, message: issue }], { code: "CONFLICT", message });
+export function conflictOn(path: string, issue: string, message: string): ConflictError {
+  return new ConflictError(message, [{ path, message: issue }]);
 }
+
+const domainCodes: Record<DomainError["kind"], TRPCError["code"]> = {
+  "not-found": "NOT_FOUND",
+  conflict: "CONFLICT",
+  forbidden: "FORBIDDEN",
+  precondition: "PRECONDITION_FAILED",
+  invalid: "BAD_REQUEST",
+};
 
 const clusterCodes: Record<ClusterError["kind"], TRPCError["code"]> = {
   unreachable: "SERVICE_UNAVAILABLE",
@@ -44,13 +81,21 @@ const clusterCodes: Record<ClusterError["kind"], TRPCError["code"]> = {
   unknown: "BAD_GATEWAY",
 };
 
-/** Turns the errors of our own libraries into tRPC errors a client can act on; others pass through. */
+/**
+ * Turns domain errors and the errors of our own libraries into tRPC errors a client can act on; others pass
+ * through. A domain error stays the cause, so that the error formatter finds its issues.
+ */
 export function toTRPCError(error: unknown): unknown {
   if (error instanceof TRPCError) return error;
+  if (error instanceof DomainError) {
+    return new TRPCError({ code: domainCodes[error.kind], message: error.message, cause: error });
+  }
   if (error instanceof ManifestInputError) {
-    return new FieldError(
-      error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
-      { prefix: "The spec is not valid" },
+    return toTRPCError(
+      new FieldError(
+        error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
+        "The spec is not valid",
+      ),
     );
   }
   if (error instanceof PackNotFoundError)

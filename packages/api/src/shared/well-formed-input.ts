@@ -36,7 +36,8 @@ function visit(value: unknown, path: string, depth: number): FieldIssue | undefi
   for (const [key, item] of Object.entries(value)) {
     const at = path === "" ? key : `${path}.${key}`;
     const keyProblem = problemOf(key);
-    if (keyProblem !== undefined) return { path: path === "" ? "(a key)" : `${path} (a key)`, message: keyProblem };
+    if (keyProblem !== undefined)
+      return { path: path === "" ? "(a key)" : `${path} (a key)`, message: keyProblem };
     const found = visit(item, at, depth + 1);
     if (found !== undefined) return found;
   }

@@ -1,0 +1,181 @@
+// What is shown of apps: the list with statuses, one app with its links, its history with diffs, and its status,
+// logs and metrics, each read for the app's current manifests.
+import type { Project } from "@babyhelm/db";
+import { type KubernetesObject, diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
+import { refOf } from "../cluster/object-ref.js";
+import { type MetricRange, readAppMetrics } from "../metrics/app-metrics.js";
+import { type LogOptions, streamAppLogs } from "../observability/app-logs.stream.js";
+import type { Services } from "../services.js";
+import { toPage } from "../shared/pagination.js";
+import { appLinks } from "./app-links.js";
+import { observeAppStatus, summarizeApps } from "./app-status.service.js";
+import { streamAppStatus } from "./app-status.stream.js";
+import { listApps, listRevisions } from "./app.repository.js";
+import { requireApp, requireCurrent } from "./app.service.js";
+
+type ProjectRef = Pick<Project, "id" | "name" | "namespace">;
+
+/** The packs this server has, newest first per name, with the JSON Schema of an app's spec for forms. */
+export function listPacks({ renderer, config }: Pick<Services, "renderer" | "config">) {
+  const defaultRef = renderer.resolvePack(config.defaultPack).ref;
+  return renderer.listPacks().map((pack) => ({
+    ...pack,
+    default: defaultRef === pack.ref,
+    specSchema: renderer.resolvePack(pack.ref).jsonSchema("application"),
+  }));
+}
+
+/** A page of apps by name, after the name `after`, each with its image and status. */
+export async function listAppsWithStatus(
+  services: Services,
+  project: ProjectRef,
+  after: string | undefined,
+  limit: number,
+) {
+  const rows = await listApps(services.db.kysely, project.id, after, limit);
+  const statuses = await summarizeApps(
+    services,
+    project.namespace,
+    project.name,
+    rows.slice(0, limit).map((row) => ({
+      app: row,
+      deployment: row.manifests.find((object) => object.kind === "Deployment"),
+    })),
+  );
+  return toPage(
+    rows,
+    limit,
+    (row) => ({
+      name: row.name,
+      pack: row.pack_ref,
+      revision: row.current_revision,
+      image: imageOf(row.manifests),
+      status: statuses.get(row.name) ?? null,
+      updatedAt: row.updated_at.toISOString(),
+    }),
+    (row) => row.name,
+  );
+}
+
+/** One app as its page shows it: the current revision's spec, the live status, and where people reach it. */
+export async function describeApp(services: Services, project: ProjectRef, name: string) {
+  const { app, revision } = await requireCurrent(services, project, name);
+  const { manifests } = revision;
+  const [status, live] = await Promise.all([
+    observeAppStatus(services, project, app, manifests),
+    Promise.all(
+      manifests
+        .filter((object) => object.kind === "Service")
+        .map((object) => services.cluster.get(refOf(object))),
+    ),
+  ]);
+  return {
+    name: app.name,
+    project: project.name,
+    pack: app.pack_ref,
+    revision: app.current_revision,
+    spec: revision.spec,
+    env: envOf(revision.spec),
+    image: imageOf(manifests),
+    links: appLinks(manifests, live, services.config.grafanaDashboardUrl),
+    status,
+    restartedAt: app.restarted_at,
+    createdAt: app.created_at.toISOString(),
+    updatedAt: app.updated_at.toISOString(),
+  };
+}
+
+export async function readStatusOfApp(services: Services, project: ProjectRef, name: string) {
+  const { app, revision } = await requireCurrent(services, project, name);
+  return observeAppStatus(services, project, app, revision.manifests);
+}
+
+/** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
+export async function watchStatusOfApp(
+  services: Services,
+  project: ProjectRef,
+  name: string,
+  signal: AbortSignal,
+) {
+  const { revision } = await requireCurrent(services, project, name);
+  return streamAppStatus(services, revision.manifests, signal);
+}
+
+/** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
+export async function watchLogsOfApp(
+  services: Services,
+  project: ProjectRef,
+  name: string,
+  options: LogOptions,
+  signal: AbortSignal,
+) {
+  const { revision } = await requireCurrent(services, project, name);
+  return streamAppLogs(services, revision.manifests, options, signal);
+}
+
+export async function readMetricsOfApp(
+  services: Services,
+  project: ProjectRef,
+  name: string,
+  range: MetricRange,
+) {
+  const { app, revision } = await requireCurrent(services, project, name);
+  return readAppMetrics(services, app, revision.manifests, range);
+}
+
+/**
+ * A page of revisions, newest first, before the revision `before`, each with what it changed from the revision
+ * before it.
+ */
+export async function listRevisionsWithChanges(
+  services: Pick<Services, "db">,
+  project: ProjectRef,
+  name: string,
+  before: number | undefined,
+  limit: number,
+) {
+  const app = await requireApp(services, project, name);
+  // One row past the page: the previous revision of the page's last item, to diff against.
+  const rows = await listRevisions(services.db.kysely, app.id, before, limit + 1);
+  return toPage(
+    rows.slice(0, limit + 1),
+    limit,
+    (row) => {
+      const previous = rows.find((candidate) => candidate.revision === row.revision - 1);
+      const changes =
+        previous === undefined
+          ? row.revision === 1
+            ? diffManifests([], row.manifests)
+            : undefined
+          : diffManifests(previous.manifests, row.manifests);
+      return {
+        revision: row.revision,
+        current: row.revision === app.current_revision,
+        author: row.author,
+        at: row.created_at.toISOString(),
+        reason: row.reason,
+        pack: row.pack_ref,
+        spec: row.spec,
+        changes: changes ?? null,
+        diff: changes === undefined ? null : formatDiff(changes),
+      };
+    },
+    (row) => row.revision,
+  );
+}
+
+function imageOf(manifests: readonly KubernetesObject[]): string | undefined {
+  const deployment = manifests.find((object) => object.kind === "Deployment") as
+    { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined;
+  return deployment?.spec?.template?.spec?.containers?.[0]?.image;
+}
+
+/** The env vars of a spec, whichever pack it is for (`env` in default@2, `envs` in classic@1). */
+function envOf(spec: unknown): { name: string; value: string }[] {
+  const record = (spec ?? {}) as { env?: unknown; envs?: unknown };
+  const list = Array.isArray(record.env) ? record.env : Array.isArray(record.envs) ? record.envs : [];
+  return (list as { name?: unknown; value?: unknown }[]).map((item) => ({
+    name: typeof item.name === "string" ? item.name : "",
+    value: typeof item.value === "string" ? item.value : JSON.stringify(item.value ?? ""),
+  }));
+}
