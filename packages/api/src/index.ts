@@ -5,4 +5,4 @@ import type { AppRouter } from "./root.js";
 export { appRouter, type AppRouter } from "./root.js";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export type { LogLine } from "./observability/app-logs.stream.js";
+export type { LogLine } from "./applications/status/app-logs.stream.js";

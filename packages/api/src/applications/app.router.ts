@@ -4,14 +4,14 @@ import { z } from "zod";
 import { refOf } from "../cluster/object-ref.js";
 import { appNameSchema } from "../shared/names.js";
 import { readAppMetrics } from "../metrics/app-metrics.js";
-import { streamAppLogs } from "../observability/app-logs.stream.js";
+import { streamAppLogs } from "./status/app-logs.stream.js";
 import { type DeployOperation, timeDeploy } from "../observability/telemetry.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import type { Context } from "../context.js";
 import { projectProcedure, router } from "../trpc.js";
-import { appLinks } from "./app-links.js";
-import { streamAppStatus } from "./app-status.stream.js";
-import { observeAppStatus, summarizeApps } from "./app-status.service.js";
+import { appLinks } from "./status/app-links.js";
+import { streamAppStatus } from "./status/app-status.stream.js";
+import { observeAppStatus, summarizeApps } from "./status/app-status.service.js";
 import { listApps, listRevisions } from "./app.repository.js";
 import {
   type AppScope,

@@ -1,10 +1,11 @@
 // An app's logs as one stream: the last lines of each of its pods, then (with follow) their new lines as they come,
 // including pods that start later (a restart, a rollout, a scale-up), until the client leaves.
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import type { Pod } from "kubernetes-types/core/v1.js";
 import { TRPCError } from "@trpc/server";
-import { ClusterError } from "../cluster/cluster.js";
-import { appPods, type AppPods } from "../metrics/app-pods.js";
-import type { Services } from "../services.js";
+import { ClusterError } from "../../cluster/cluster.js";
+import { appPods, type AppPods } from "../../metrics/app-pods.js";
+import type { Services } from "../../services.js";
 
 export interface LogLine {
   pod: string;
@@ -184,19 +185,7 @@ async function* follow(
 
 /** Identifies one run of the app's container in a pod, so that a finished log is not read twice. */
 function containerInstance(pod: KubernetesObject, container: string | undefined): string | undefined {
-  const statuses =
-    (
-      pod.status as
-        | {
-            containerStatuses?: {
-              name: string;
-              containerID?: string;
-              restartCount?: number;
-              state?: { running?: { startedAt?: string } };
-            }[];
-          }
-        | undefined
-    )?.containerStatuses ?? [];
+  const statuses = (pod as KubernetesObject & Pod).status?.containerStatuses ?? [];
   const status = statuses.find((candidate) => candidate.name === container) ?? statuses[0];
   const running = status?.state?.running;
   if (status === undefined || running === undefined) return undefined;

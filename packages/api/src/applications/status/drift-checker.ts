@@ -1,11 +1,11 @@
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { readAppStatus } from "../cluster/app-status.js";
-import { refOf } from "../cluster/object-ref.js";
-import { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../cluster/owned-labels.js";
-import { driftCheckOutcome } from "../observability/telemetry.js";
-import type { Services } from "../services.js";
+import { readAppStatus } from "./app-status.js";
+import { refOf } from "../../cluster/object-ref.js";
+import { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../../cluster/owned-labels.js";
+import { driftCheckOutcome } from "../../observability/telemetry.js";
+import type { Services } from "../../services.js";
 import { rememberState } from "./app-status.service.js";
-import { repeatEvery } from "../shared/periodic.js";
+import { repeatEvery } from "../../shared/periodic.js";
 
 const LOCK_KEY = "babyhelm:drift-check";
 /**

@@ -1,11 +1,11 @@
 import type { Application } from "@babyhelm/db";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { type AppStatus, readAppStatus, summarizeAppStatus } from "../cluster/app-status.js";
-import { refKey, refOf } from "../cluster/object-ref.js";
-import { PROJECT_LABEL } from "../cluster/owned-labels.js";
-import { recordAudit } from "../audit/audit.repository.js";
-import type { Services } from "../services.js";
-import { recordObservedState } from "./app.repository.js";
+import { type AppStatus, readAppStatus, summarizeAppStatus } from "./app-status.js";
+import { refKey, refOf } from "../../cluster/object-ref.js";
+import { PROJECT_LABEL } from "../../cluster/owned-labels.js";
+import { recordAudit } from "../../audit/audit.repository.js";
+import type { Services } from "../../services.js";
+import { recordObservedState } from "../app.repository.js";
 
 /** The full status of one app, remembered as the app's observed state (and audited when it turns drifted). */
 export async function observeAppStatus(
