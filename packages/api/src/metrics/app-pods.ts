@@ -1,5 +1,5 @@
-// An app's pods as metrics read them: which they are (appPodSelector), where they run and what each asks for, from
-// the manifests BabyHelm applied.
+// An app's pods as logs and metrics read them: which they are (appPodSelector), where they run and what each asks
+// for, from the manifests BabyHelm applied.
 import { type KubernetesObject, quantityValue } from "@babyhelm/manifest-sdk";
 import { type PodSelector, appPodSelector, findDeployment } from "../applications/status/pod-selector.js";
 

@@ -17,7 +17,7 @@ const MAX_STREAM_MS = 30 * 60 * 1000;
  * Changes are noticed through watches on the app's Deployment and pods, with a slow poll as a safety net.
  */
 export async function* streamAppStatus(
-  services: Services,
+  services: Pick<Services, "cluster" | "logger">,
   manifests: readonly KubernetesObject[],
   signal: AbortSignal,
 ): AsyncGenerator<AppStatus> {
@@ -58,7 +58,7 @@ export async function* streamAppStatus(
 }
 
 async function follow(
-  services: Services,
+  services: Pick<Services, "cluster" | "logger">,
   apiVersion: string,
   kind: string,
   namespace: string,
