@@ -7,4 +7,4 @@ export { appRouter, type AppRouter, type ClientRouter } from "./root.js";
 export type { ErrorShape } from "./trpc.js";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export type { LogLine } from "./observability/app-logs.stream.js";
+export type { LogLine } from "./applications/status/app-logs.stream.js";

@@ -2,7 +2,7 @@
 // and the periodic jobs (apps/server/src/server.ts does this).
 export { createAlertNotifier } from "./alerts/alert-notifier.js";
 export { sealStoredAlertTargets } from "./alerts/alert.repository.js";
-export { startDriftChecker } from "./applications/drift-checker.js";
+export { startDriftChecker } from "./applications/status/drift-checker.js";
 export { CredentialCache } from "./auth/credential-cache.js";
 export { type PasswordCost, createPasswordHasher } from "./auth/password.js";
 export { RateLimiter } from "./auth/rate-limiter.js";

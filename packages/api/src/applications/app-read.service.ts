@@ -4,12 +4,12 @@ import type { Project } from "@babyhelm/db";
 import { type KubernetesObject, diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
 import { refOf } from "../cluster/object-ref.js";
 import { type MetricRange, readAppMetrics } from "../metrics/app-metrics.js";
-import { type LogOptions, streamAppLogs } from "../observability/app-logs.stream.js";
+import { type LogOptions, streamAppLogs } from "./status/app-logs.stream.js";
 import type { Services } from "../services.js";
 import { toPage } from "../shared/pagination.js";
-import { appLinks } from "./app-links.js";
-import { observeAppStatus, summarizeApps } from "./app-status.service.js";
-import { streamAppStatus } from "./app-status.stream.js";
+import { appLinks } from "./status/app-links.js";
+import { observeAppStatus, summarizeApps } from "./status/app-status.service.js";
+import { streamAppStatus } from "./status/app-status.stream.js";
 import { listApps, listRevisions } from "./app.repository.js";
 import { requireApp, requireCurrent } from "./app.service.js";
 

@@ -2,6 +2,7 @@
 // metrics, each with a deadline and failures as ClusterErrors that say what to do next.
 import type { IncomingMessage } from "node:http";
 import { type KubernetesObject, quantityValue, validateManifests } from "@babyhelm/manifest-sdk";
+import type { ListMeta, WatchEvent as KubeWatchEvent } from "kubernetes-types/meta/v1.js";
 import { ApiDiscovery, groupVersionPath } from "./api-discovery.js";
 import { type ClusterConfig, type ClusterMode, loadKubeConfig } from "./cluster-config.js";
 import {
@@ -230,7 +231,7 @@ class KubeCluster implements Cluster {
             limit: LIST_PAGE_SIZE,
             continue: continueToken,
           },
-        })) as { items?: unknown[]; metadata?: { continue?: string } } | undefined;
+        })) as { items?: unknown[]; metadata?: ListMeta } | undefined;
         // List items come without apiVersion and kind on a real API server.
         for (const item of page?.items ?? []) items.push(withKind(item, apiVersion, kind));
         continueToken = page?.metadata?.continue || undefined;
@@ -307,7 +308,7 @@ class KubeCluster implements Cluster {
       try {
         for await (const line of readLines(stream)) {
           if (line.trim() === "") continue;
-          const event = JSON.parse(line) as { type: string; object: unknown };
+          const event = JSON.parse(line) as KubeWatchEvent;
           received = true;
           if (event.type === "ERROR") {
             const status = event.object as KubeStatus;
@@ -415,6 +416,7 @@ class KubeCluster implements Cluster {
   }
 }
 
+/** A PodMetrics of metrics.k8s.io, an aggregated API that kubernetes-types does not describe. */
 interface RawPodMetrics {
   metadata: { name: string };
   timestamp: string;

@@ -1,36 +1,11 @@
-// Which pods are an app's: those its Deployment selects (the same rule app-status.ts reads status by), and what
-// each of them asks for, from the manifests BabyHelm applied.
+// An app's pods as logs and metrics read them: which they are (appPodSelector), where they run and what each asks
+// for, from the manifests BabyHelm applied.
 import { type KubernetesObject, quantityValue } from "@babyhelm/manifest-sdk";
+import { type PodSelector, appPodSelector, findDeployment } from "../applications/status/pod-selector.js";
 
-interface Requirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-interface DeploymentShape {
-  metadata: { name: string; namespace?: string };
-  spec?: {
-    replicas?: number;
-    selector?: { matchLabels?: Record<string, string>; matchExpressions?: Requirement[] };
-    template?: {
-      spec?: {
-        containers?: {
-          name: string;
-          resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
-        }[];
-      };
-    };
-  };
-}
-
-export interface AppPods {
+export interface AppPods extends PodSelector {
   deploymentName: string;
   namespace: string;
-  /** The selector as the API's labelSelector parameter: `app=web,tier in (a,b)`. */
-  labelSelector: string;
-  /** Whether a pod's labels fall under the selector. */
-  selects(labels: Readonly<Record<string, string>> | undefined): boolean;
   /** The first container: the app's own (others are sidecars a pack may add). */
   mainContainer: string | undefined;
   desiredReplicas: number;
@@ -46,35 +21,13 @@ export interface Resources {
 
 /** undefined when the manifests have no Deployment (nothing runs). */
 export function appPods(manifests: readonly KubernetesObject[]): AppPods | undefined {
-  const deployment = manifests.find((object) => object.kind === "Deployment") as DeploymentShape | undefined;
+  const deployment = findDeployment(manifests);
   if (deployment === undefined) return undefined;
-  const selector = deployment.spec?.selector ?? {};
-  const matchLabels = Object.entries(selector.matchLabels ?? {});
-  const expressions = selector.matchExpressions ?? [];
-  const parts = matchLabels.map(([key, value]) => `${key}=${value}`);
-  for (const { key, operator, values = [] } of expressions) {
-    if (operator === "In") parts.push(`${key} in (${values.join(",")})`);
-    else if (operator === "NotIn") parts.push(`${key} notin (${values.join(",")})`);
-    else if (operator === "Exists") parts.push(key);
-    else if (operator === "DoesNotExist") parts.push(`!${key}`);
-  }
   const containers = deployment.spec?.template?.spec?.containers ?? [];
   return {
     deploymentName: deployment.metadata.name,
     namespace: deployment.metadata.namespace ?? "",
-    labelSelector: parts.join(","),
-    selects: (labels = {}) =>
-      // An empty selector selects nothing here: a Deployment always has one, and "everything" would be a leak.
-      parts.length > 0 &&
-      matchLabels.every(([key, value]) => labels[key] === value) &&
-      expressions.every(({ key, operator, values = [] }) => {
-        const value = labels[key];
-        if (operator === "In") return value !== undefined && values.includes(value);
-        if (operator === "NotIn") return value === undefined || !values.includes(value);
-        if (operator === "Exists") return value !== undefined;
-        if (operator === "DoesNotExist") return value === undefined;
-        return false;
-      }),
+    ...appPodSelector(deployment),
     mainContainer: containers[0]?.name,
     desiredReplicas: deployment.spec?.replicas ?? 1,
     requests: sumResources(containers.map((container) => container.resources?.requests)),

@@ -89,3 +89,8 @@ export function countApps(db: Kysely<Database>, projectId: string): Promise<numb
     .executeTakeFirstOrThrow()
     .then((row) => row.count);
 }
+
+/** Every project's name and namespace: where a drift check looks for objects left by apps that are gone. */
+export function listProjectNamespaces(db: Kysely<Database>) {
+  return db.selectFrom("projects").select(["name", "namespace"]).execute();
+}

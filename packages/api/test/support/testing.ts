@@ -4,7 +4,8 @@ export * from "../../src/runtime.js";
 export type { LogLine } from "../../src/index.js";
 export { type AlertMessage, DeliveryError, deliverAlert } from "../../src/alerts/alert-delivery.js";
 export { type Lookup, isPrivateAddress } from "../../src/alerts/webhook-address.js";
-export { checkDrift } from "../../src/applications/drift-checker.js";
+export { readAppStatus } from "../../src/applications/status/app-status.js";
+export { checkDrift } from "../../src/applications/status/drift-checker.js";
 export { createApiToken, validateApiToken } from "../../src/auth/api-token.repository.js";
 export { type Credential } from "../../src/auth/credential-cache.js";
 export { passwordWeakness } from "../../src/auth/password.js";
@@ -14,7 +15,6 @@ export {
   validateSessionToken,
 } from "../../src/auth/session.repository.js";
 export { insertUser } from "../../src/auth/user.repository.js";
-export { readAppStatus } from "../../src/cluster/app-status.js";
 export { NO_METRICS_API, readAppMetrics } from "../../src/metrics/app-metrics.js";
 export { sampleMetrics } from "../../src/metrics/metrics-sampler.js";
 export { readProjectUsage } from "../../src/metrics/project-usage.js";

@@ -2,8 +2,8 @@ import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { createRenderer } from "@babyhelm/manifest-sdk";
 import { packs } from "@babyhelm/template-pack-default";
 import { describe, expect, it } from "vitest";
-import { appLinks } from "../src/applications/app-links.js";
-import { withOwnerLabels } from "../src/cluster/owned-labels.js";
+import { appLinks } from "../../../src/applications/status/app-links.js";
+import { withOwnerLabels } from "../../../src/cluster/owned-labels.js";
 
 const renderer = createRenderer({ packs });
 

@@ -1,15 +1,18 @@
 import type { Application } from "@babyhelm/db";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { type AppStatus, readAppStatus, summarizeAppStatus } from "../cluster/app-status.js";
-import { refKey, refOf } from "../cluster/object-ref.js";
-import { PROJECT_LABEL } from "../cluster/owned-labels.js";
-import { recordAudit } from "../audit/audit.repository.js";
-import type { Services } from "../services.js";
-import { recordObservedState } from "./app.repository.js";
+import { type AppStatus, readAppStatus, summarizeAppStatus } from "./app-status.js";
+import { refKey, refOf } from "../../cluster/object-ref.js";
+import { PROJECT_LABEL } from "../../cluster/owned-labels.js";
+import { recordAudit } from "../../audit/audit.repository.js";
+import type { Services } from "../../services.js";
+import { recordObservedState } from "../app.repository.js";
+
+/** What remembering an app's observed state uses: its row, the clock, alerts and the log (drift is logged). */
+export type ObservedStateServices = Pick<Services, "db" | "now" | "alerts" | "logger">;
 
 /** The full status of one app, remembered as the app's observed state (and audited when it turns drifted). */
 export async function observeAppStatus(
-  services: Services,
+  services: ObservedStateServices & Pick<Services, "cluster">,
   project: { id: string; name: string },
   app: Application,
   manifests: readonly KubernetesObject[],
@@ -20,7 +23,7 @@ export async function observeAppStatus(
 }
 
 export async function rememberState(
-  services: Services,
+  services: ObservedStateServices,
   project: { id: string; name: string },
   app: Application,
   status: Pick<AppStatus, "state" | "message" | "drift">,
@@ -57,18 +60,18 @@ export interface AppSummaryStatus {
  * dozen per app. Only the Deployment is compared here; other objects' drift comes from the last full check.
  */
 export async function summarizeApps(
-  services: Services,
+  { cluster }: Pick<Services, "cluster">,
   namespace: string,
   project: string,
   apps: readonly { app: Application; deployment: KubernetesObject | undefined }[],
 ): Promise<Map<string, AppSummaryStatus>> {
   const [deployments, replicaSets, pods] = await Promise.all([
-    services.cluster.list("apps/v1", "Deployment", {
+    cluster.list("apps/v1", "Deployment", {
       namespace,
       labelSelector: `${PROJECT_LABEL}=${project}`,
     }),
-    services.cluster.list("apps/v1", "ReplicaSet", { namespace }),
-    services.cluster.list("v1", "Pod", { namespace }),
+    cluster.list("apps/v1", "ReplicaSet", { namespace }),
+    cluster.list("v1", "Pod", { namespace }),
   ]);
   const live = new Map(deployments.map((object) => [refKey(refOf(object)), object]));
   const result = new Map<string, AppSummaryStatus>();

@@ -1,20 +1,10 @@
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import type { Service } from "kubernetes-types/core/v1.js";
+import type { Ingress } from "kubernetes-types/networking/v1.js";
 
 export interface AppLink {
   kind: "ingress" | "load-balancer" | "dashboard";
   url: string;
-}
-
-interface ServiceView {
-  spec?: { type?: string; ports?: { port: number }[] };
-  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
-}
-
-interface IngressView {
-  spec?: {
-    tls?: { hosts?: string[] }[];
-    rules?: { host?: string; http?: { paths?: { path?: string }[] } }[];
-  };
 }
 
 /**
@@ -28,7 +18,7 @@ export function appLinks(
 ): AppLink[] {
   const links: AppLink[] = [];
   for (const object of manifests.filter((candidate) => candidate.kind === "Ingress")) {
-    const spec = (object as IngressView).spec;
+    const spec = (object as KubernetesObject & Ingress).spec;
     const tlsHosts = new Set(spec?.tls?.flatMap((tls) => tls.hosts ?? []));
     for (const rule of spec?.rules ?? []) {
       if (rule.host === undefined) continue;
@@ -41,7 +31,7 @@ export function appLinks(
   }
   for (const object of live) {
     if (object?.kind !== "Service") continue;
-    const service = object as KubernetesObject & ServiceView;
+    const service = object as KubernetesObject & Service;
     if (service.spec?.type !== "LoadBalancer") continue;
     const port = service.spec.ports?.[0]?.port ?? 80;
     for (const ingress of service.status?.loadBalancer?.ingress ?? []) {

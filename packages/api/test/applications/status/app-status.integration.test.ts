@@ -3,10 +3,10 @@ import type { Sandbox } from "@babyhelm/kube-sandbox";
 import { type KubernetesObject, createRenderer } from "@babyhelm/manifest-sdk";
 import { packs } from "@babyhelm/template-pack-default";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppState, type AppStatus, readAppStatus } from "../../src/cluster/app-status.js";
-import type { Cluster } from "../../src/cluster/cluster.js";
-import { withOwnerLabels } from "../../src/cluster/owned-labels.js";
-import { newNamespace, sandboxCluster, waitFor } from "./helpers.js";
+import { type AppState, type AppStatus, readAppStatus } from "../../../src/applications/status/app-status.js";
+import type { Cluster } from "../../../src/cluster/cluster.js";
+import { withOwnerLabels } from "../../../src/cluster/owned-labels.js";
+import { newNamespace, sandboxCluster, waitFor } from "../../cluster/helpers.js";
 
 let sandbox: Sandbox;
 let cluster: Cluster;

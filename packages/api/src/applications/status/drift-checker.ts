@@ -1,11 +1,12 @@
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { readAppStatus } from "../cluster/app-status.js";
-import { refOf } from "../cluster/object-ref.js";
-import { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../cluster/owned-labels.js";
-import { driftCheckOutcome } from "../observability/telemetry.js";
-import type { Services } from "../services.js";
-import { rememberState } from "./app-status.service.js";
-import { repeatEvery } from "../shared/periodic.js";
+import { readAppStatus } from "./app-status.js";
+import { refOf } from "../../cluster/object-ref.js";
+import { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../../cluster/owned-labels.js";
+import { driftCheckOutcome } from "../../observability/telemetry.js";
+import type { Services } from "../../services.js";
+import { repeatEvery } from "../../shared/periodic.js";
+import { listProjectNamespaces } from "../../projects/project.repository.js";
+import { listAppsWithManifests } from "../app.repository.js";
+import { type ObservedStateServices, rememberState } from "./app-status.service.js";
 
 const LOCK_KEY = "babyhelm:drift-check";
 /**
@@ -13,6 +14,8 @@ const LOCK_KEY = "babyhelm:drift-check";
  * before its rows commit.
  */
 const DEFAULT_ORPHAN_GRACE_MS = 2 * 60 * 1000;
+
+export type DriftCheckServices = ObservedStateServices & Pick<Services, "cluster" | "telemetry">;
 
 export interface DriftReport {
   checked: number;
@@ -27,7 +30,7 @@ export interface DriftReport {
  * no longer exist. With several server replicas only one runs it at a time: the others return undefined.
  */
 export async function checkDrift(
-  services: Services,
+  services: DriftCheckServices,
   options: { orphanGraceMs?: number } = {},
 ): Promise<DriftReport | undefined> {
   const outcome = await services.db.tryExclusive(LOCK_KEY, () =>
@@ -38,23 +41,13 @@ export async function checkDrift(
   return report;
 }
 
-async function runCheck(services: Services, orphanGraceMs: number): Promise<DriftReport> {
+async function runCheck(services: DriftCheckServices, orphanGraceMs: number): Promise<DriftReport> {
   const { db, cluster, logger } = services;
   const report: DriftReport = { checked: 0, drifted: [], orphansRemoved: [], errors: [] };
-  const apps = await db.kysely
-    .selectFrom("applications")
-    .innerJoin("projects", "projects.id", "applications.project_id")
-    .innerJoin("app_revisions", (join) =>
-      join
-        .onRef("app_revisions.app_id", "=", "applications.id")
-        .onRef("app_revisions.revision", "=", "applications.current_revision"),
-    )
-    .selectAll("applications")
-    .select(["projects.name as project_name", "app_revisions.manifests"])
-    .execute();
+  const apps = await listAppsWithManifests(db.kysely);
   for (const app of apps) {
     try {
-      const status = await readAppStatus(cluster, app.manifests as KubernetesObject[]);
+      const status = await readAppStatus(cluster, app.manifests);
       await rememberState(services, { id: app.project_id, name: app.project_name }, app, status);
       report.checked++;
       if (status.state === "drifted") report.drifted.push(`${app.project_name}/${app.name}`);
@@ -65,7 +58,7 @@ async function runCheck(services: Services, orphanGraceMs: number): Promise<Drif
     }
   }
 
-  const projects = await db.kysely.selectFrom("projects").select(["name", "namespace"]).execute();
+  const projects = await listProjectNamespaces(db.kysely);
   const appsByProject = new Map<string, Set<string>>();
   for (const app of apps) {
     const names = appsByProject.get(app.project_name) ?? new Set();
@@ -105,7 +98,10 @@ async function runCheck(services: Services, orphanGraceMs: number): Promise<Drif
 }
 
 /** Runs checkDrift every `intervalMs` until stopped; never two at once in this process. */
-export function startDriftChecker(services: Services, intervalMs: number): { stop(): Promise<void> } {
+export function startDriftChecker(
+  services: DriftCheckServices,
+  intervalMs: number,
+): { stop(): Promise<void> } {
   return repeatEvery(intervalMs, async () => {
     await checkDrift(services).catch((error: unknown) => {
       services.logger.error({ err: error }, "drift check failed");

@@ -1,10 +1,11 @@
 // An app's logs as one stream: the last lines of each of its pods, then (with follow) their new lines as they come,
 // including pods that start later (a restart, a rollout, a scale-up), until the client leaves.
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import type { Pod } from "kubernetes-types/core/v1.js";
 import { TRPCError } from "@trpc/server";
-import { ClusterError } from "../cluster/cluster.js";
-import { appPods, type AppPods } from "../metrics/app-pods.js";
-import type { Services } from "../services.js";
+import { type Cluster, ClusterError } from "../../cluster/cluster.js";
+import { appPods, type AppPods } from "../../metrics/app-pods.js";
+import type { Services } from "../../services.js";
 
 export interface LogLine {
   pod: string;
@@ -27,7 +28,7 @@ export interface LogOptions {
 const QUEUE_LIMIT = 1000;
 
 export async function* streamAppLogs(
-  services: Services,
+  { cluster }: Pick<Services, "cluster">,
   manifests: readonly KubernetesObject[],
   options: LogOptions,
   signal: AbortSignal,
@@ -36,7 +37,7 @@ export async function* streamAppLogs(
   if (pods === undefined) return;
   const wanted = (pod: KubernetesObject) =>
     pods.selects(pod.metadata.labels) && (options.pod === undefined || pod.metadata.name === options.pod);
-  const listed = await services.cluster.list("v1", "Pod", {
+  const listed = await cluster.list("v1", "Pod", {
     namespace: pods.namespace,
     labelSelector: pods.labelSelector,
   });
@@ -50,23 +51,23 @@ export async function* streamAppLogs(
 
   if (!options.follow) {
     for (const pod of listed.filter(wanted).sort(byName)) {
-      yield* readOnce(services, pods, pod.metadata.name, options.tail, signal);
+      yield* readOnce(cluster, pods, pod.metadata.name, options.tail, signal);
     }
     return;
   }
-  yield* follow(services, pods, wanted, options.tail, options.pod, signal);
+  yield* follow(cluster, pods, wanted, options.tail, options.pod, signal);
 }
 
 /** One pod's last lines, or a notice saying why it has none. */
 async function* readOnce(
-  services: Services,
+  cluster: Cluster,
   pods: AppPods,
   pod: string,
   tail: number,
   signal: AbortSignal,
 ): AsyncGenerator<LogLine> {
   try {
-    for await (const line of services.cluster.podLogs(
+    for await (const line of cluster.podLogs(
       pods.namespace,
       pod,
       { container: pods.mainContainer, tailLines: tail },
@@ -86,7 +87,7 @@ async function* readOnce(
  * replaced), merging all lines into one queue the generator drains.
  */
 async function* follow(
-  services: Services,
+  cluster: Cluster,
   pods: AppPods,
   wanted: (pod: KubernetesObject) => boolean,
   tail: number,
@@ -108,7 +109,7 @@ async function* follow(
     state: { running: boolean; instance: string | undefined; notice?: string },
   ) => {
     try {
-      for await (const line of services.cluster.podLogs(
+      for await (const line of cluster.podLogs(
         pods.namespace,
         pod,
         { container: pods.mainContainer, tailLines: tail, follow: true },
@@ -155,7 +156,7 @@ async function* follow(
 
   const watching = (async () => {
     try {
-      for await (const event of services.cluster.watch(
+      for await (const event of cluster.watch(
         "v1",
         "Pod",
         { namespace: pods.namespace, labelSelector: pods.labelSelector },
@@ -184,19 +185,7 @@ async function* follow(
 
 /** Identifies one run of the app's container in a pod, so that a finished log is not read twice. */
 function containerInstance(pod: KubernetesObject, container: string | undefined): string | undefined {
-  const statuses =
-    (
-      pod.status as
-        | {
-            containerStatuses?: {
-              name: string;
-              containerID?: string;
-              restartCount?: number;
-              state?: { running?: { startedAt?: string } };
-            }[];
-          }
-        | undefined
-    )?.containerStatuses ?? [];
+  const statuses = (pod as KubernetesObject & Pod).status?.containerStatuses ?? [];
   const status = statuses.find((candidate) => candidate.name === container) ?? statuses[0];
   const running = status?.state?.running;
   if (status === undefined || running === undefined) return undefined;

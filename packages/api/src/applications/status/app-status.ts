@@ -1,12 +1,13 @@
 // What users watch while and after they deploy: one state and one line that says what is going on, with the
 // replicas, pods, events and drift behind it.
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import type { Deployment, DeploymentCondition, ReplicaSet } from "kubernetes-types/apps/v1.js";
+import type { ContainerStateTerminated, Event, Pod } from "kubernetes-types/core/v1.js";
+import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
+import type { Cluster } from "../../cluster/cluster.js";
+import { type ObjectRef, describeRef, refKey, refOf } from "../../cluster/object-ref.js";
 import { type AppDrift, detectDrift } from "./app-drift.js";
-import type { Cluster } from "./cluster.js";
-import { type ObjectRef, describeRef, refKey, refOf } from "./object-ref.js";
-
-export { detectDrift, type AppDrift } from "./app-drift.js";
-export { refKey } from "./object-ref.js";
+import { appPodSelector, findDeployment } from "./pod-selector.js";
 
 export type AppState = "deploying" | "ready" | "degraded" | "failed" | "drifted";
 
@@ -78,7 +79,7 @@ export async function readAppStatus(
 ): Promise<AppStatus> {
   const deployment = expectedDeployment(expected);
   const namespace = deployment.metadata.namespace;
-  const labelSelector = selectorOf(deployment);
+  const { labelSelector } = appPodSelector(deployment);
   const [live, replicaSets, pods, events] = await Promise.all([
     Promise.all(
       expected.map(async (object) => [refKey(refOf(object)), await cluster.get(refOf(object))] as const),
@@ -95,10 +96,10 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
   const now = input.now ?? new Date();
   const expectedDeploymentObject = expectedDeployment(input.expected);
   const drift = detectDrift(input.expected, input.live);
-  const deployment = input.live.get(refKey(refOf(expectedDeploymentObject))) as DeploymentView | undefined;
+  const deployment = input.live.get(refKey(refOf(expectedDeploymentObject))) as LiveDeployment | undefined;
   const observedAt = now.toISOString();
   if (deployment === undefined) {
-    const desired = (expectedDeploymentObject as DeploymentView).spec?.replicas ?? 1;
+    const desired = expectedDeploymentObject.spec?.replicas ?? 1;
     return {
       state: "drifted",
       message: driftMessage(drift),
@@ -112,11 +113,11 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
     };
   }
 
-  const replicaSets = (input.replicaSets as readonly unknown[] as readonly ReplicaSetView[]).filter((rs) =>
+  const replicaSets = (input.replicaSets as readonly LiveReplicaSet[]).filter((rs) =>
     isOwnedBy(rs, deployment),
   );
   const newest = newestReplicaSet(replicaSets);
-  const pods = (input.pods as readonly unknown[] as readonly PodView[]).filter((pod) =>
+  const pods = (input.pods as readonly LivePod[]).filter((pod) =>
     replicaSets.some((rs) => isOwnedBy(pod, rs)),
   );
   const currentPods =
@@ -130,6 +131,7 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
     available: status.availableReplicas ?? 0,
   };
   const readyCurrent = currentPods.filter(isPodReady).length;
+  const events = input.events as readonly LiveEvent[];
   const facts: Facts = {
     deployment,
     replicas,
@@ -138,7 +140,7 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
     newestAvailable: newest?.status?.availableReplicas ?? readyCurrent,
     pods,
     currentPods,
-    events: input.events as readonly unknown[] as readonly EventView[],
+    events,
     now,
   };
   const { state, message } =
@@ -157,11 +159,7 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
       ...optional("lastTransitionTime", condition.lastTransitionTime),
     })),
     pods: pods.map(summarizePod).sort(newestFirst),
-    events: relatedEvents(
-      input.events as readonly unknown[] as readonly EventView[],
-      deployment,
-      replicaSets,
-    ),
+    events: relatedEvents(events, deployment, replicaSets),
     drift,
     progress: { done: Math.min(readyCurrent, desired), total: desired },
     observedAt,
@@ -171,16 +169,16 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
 // ---- state ---------------------------------------------------------------------------------------------------
 
 interface Facts {
-  deployment: DeploymentView;
+  deployment: LiveDeployment;
   replicas: AppStatus["replicas"];
   /** Pods of every revision the Deployment counts, old ones still shutting down included. */
   totalReplicas: number;
   /** The Deployment controller has seen the latest spec. */
   caughtUp: boolean;
   newestAvailable: number;
-  pods: readonly PodView[];
-  currentPods: readonly PodView[];
-  events: readonly EventView[];
+  pods: readonly LivePod[];
+  currentPods: readonly LivePod[];
+  events: readonly LiveEvent[];
   now: Date;
 }
 
@@ -248,7 +246,7 @@ function decideState(facts: Facts): { state: AppState; message: string } {
 }
 
 /** Why a pod will not become ready by itself, as one line; undefined when it may still. */
-function stuckReason(pod: PodView, facts: Pick<Facts, "events">): string | undefined {
+function stuckReason(pod: LivePod, facts: Pick<Facts, "events">): string | undefined {
   const unschedulable = pod.status?.conditions?.find(
     (condition) =>
       condition.type === "PodScheduled" &&
@@ -282,7 +280,7 @@ function stuckReason(pod: PodView, facts: Pick<Facts, "events">): string | undef
 }
 
 /** The registry's own words: the kubelet's "Failed to pull image" event, else an ErrImagePull message. */
-function pullFailure(pod: PodView, waiting: Waiting, events: readonly EventView[]): string {
+function pullFailure(pod: LivePod, waiting: Waiting, events: readonly LiveEvent[]): string {
   const failed = events
     .filter(
       (event) =>
@@ -324,7 +322,7 @@ function describeObject(ref: ObjectRef): string {
 
 // ---- pods and events ------------------------------------------------------------------------------------------
 
-function summarizePod(pod: PodView): AppStatus["pods"][number] {
+function summarizePod(pod: LivePod): AppStatus["pods"][number] {
   const waiting = waitingOf(pod);
   const restarts = [
     ...(pod.status?.initContainerStatuses ?? []),
@@ -349,12 +347,12 @@ function newestFirst(
 }
 
 function relatedEvents(
-  events: readonly EventView[],
-  deployment: DeploymentView,
-  replicaSets: readonly ReplicaSetView[],
+  events: readonly LiveEvent[],
+  deployment: LiveDeployment,
+  replicaSets: readonly LiveReplicaSet[],
 ): AppStatus["events"] {
   const setNames = new Set(replicaSets.map((rs) => rs.metadata.name));
-  const related = (event: EventView): boolean => {
+  const related = (event: LiveEvent): boolean => {
     const { kind, name } = event.involvedObject ?? {};
     if (name === undefined) return false;
     if (kind === "Deployment") return name === deployment.metadata.name;
@@ -377,7 +375,7 @@ function relatedEvents(
     }));
 }
 
-function eventTime(event: EventView): string {
+function eventTime(event: LiveEvent): string {
   return (
     event.lastTimestamp ??
     event.series?.lastObservedTime ??
@@ -390,115 +388,28 @@ function eventTime(event: EventView): string {
 
 // ---- reading the objects --------------------------------------------------------------------------------------
 
-interface Meta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  annotations?: Record<string, string>;
-  ownerReferences?: { kind: string; name: string; uid?: string; controller?: boolean }[];
-}
-
-interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
-
-interface DeploymentView {
-  apiVersion: string;
-  kind: string;
-  metadata: Meta;
-  spec?: {
-    replicas?: number;
-    selector?: {
-      matchLabels?: Record<string, string>;
-      matchExpressions?: { key: string; operator: string; values?: string[] }[];
-    };
-  };
-  status?: {
-    observedGeneration?: number;
-    replicas?: number;
-    updatedReplicas?: number;
-    readyReplicas?: number;
-    availableReplicas?: number;
-    conditions?: Condition[];
-  };
-}
-
-interface ReplicaSetView {
-  metadata: Meta;
-  status?: { availableReplicas?: number; readyReplicas?: number };
-}
-
-interface ContainerStatus {
-  name: string;
-  image?: string;
-  restartCount?: number;
-  state?: { waiting?: { reason?: string; message?: string } };
-  lastState?: { terminated?: { exitCode?: number; reason?: string } };
-}
-
-interface PodView {
-  metadata: Meta;
-  spec?: {
-    containers?: { name: string; image?: string }[];
-    initContainers?: { name: string; image?: string }[];
-  };
-  status?: {
-    phase?: string;
-    conditions?: Condition[];
-    containerStatuses?: ContainerStatus[];
-    initContainerStatuses?: ContainerStatus[];
-  };
-}
-
-interface EventView {
-  metadata: Meta;
-  involvedObject?: { kind?: string; name?: string };
-  type?: string;
-  reason?: string;
-  message?: string;
-  count?: number;
-  lastTimestamp?: string;
-  firstTimestamp?: string;
-  eventTime?: string;
-  series?: { count?: number; lastObservedTime?: string };
-}
+// The cluster's objects as kubernetes-types describes them; KubernetesObject adds what every object read has: a name.
+type LiveDeployment = KubernetesObject & Deployment;
+type LiveReplicaSet = KubernetesObject & ReplicaSet;
+type LivePod = KubernetesObject & Pod;
+type LiveEvent = KubernetesObject & Event;
 
 interface Waiting {
   container: string;
   reason?: string;
   message?: string;
   restarts: number;
-  lastTerminated?: { exitCode?: number; reason?: string };
+  lastTerminated?: ContainerStateTerminated;
 }
 
-function expectedDeployment(expected: readonly KubernetesObject[]): KubernetesObject {
-  const deployment = expected.find((object) => object.kind === "Deployment");
+function expectedDeployment(expected: readonly KubernetesObject[]): LiveDeployment {
+  const deployment = findDeployment(expected);
   if (deployment === undefined)
     throw new Error("An application's expected objects must include its Deployment");
   return deployment;
 }
 
-/** The Deployment's selector as a label selector string (`app=web,tier in (a,b)`). */
-function selectorOf(deployment: KubernetesObject): string {
-  const selector = (deployment as DeploymentView).spec?.selector;
-  const parts = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
-  for (const { key, operator, values = [] } of selector?.matchExpressions ?? []) {
-    if (operator === "In") parts.push(`${key} in (${values.join(",")})`);
-    else if (operator === "NotIn") parts.push(`${key} notin (${values.join(",")})`);
-    else if (operator === "Exists") parts.push(key);
-    else if (operator === "DoesNotExist") parts.push(`!${key}`);
-  }
-  return parts.join(",");
-}
-
-function isOwnedBy(object: { metadata: Meta }, owner: { metadata: Meta }): boolean {
+function isOwnedBy(object: { metadata: ObjectMeta }, owner: { metadata: ObjectMeta }): boolean {
   return (object.metadata.ownerReferences ?? []).some((reference) =>
     reference.uid !== undefined && owner.metadata.uid !== undefined
       ? reference.uid === owner.metadata.uid
@@ -506,8 +417,8 @@ function isOwnedBy(object: { metadata: Meta }, owner: { metadata: Meta }): boole
   );
 }
 
-function newestReplicaSet(replicaSets: readonly ReplicaSetView[]): ReplicaSetView | undefined {
-  const revision = (rs: ReplicaSetView) => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0);
+function newestReplicaSet(replicaSets: readonly LiveReplicaSet[]): LiveReplicaSet | undefined {
+  const revision = (rs: LiveReplicaSet) => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0);
   return [...replicaSets].sort(
     (a, b) =>
       revision(b) - revision(a) ||
@@ -515,22 +426,22 @@ function newestReplicaSet(replicaSets: readonly ReplicaSetView[]): ReplicaSetVie
   )[0];
 }
 
-function conditionOf(deployment: DeploymentView, type: string): Condition | undefined {
+function conditionOf(deployment: LiveDeployment, type: string): DeploymentCondition | undefined {
   return deployment.status?.conditions?.find((condition) => condition.type === type);
 }
 
-function isPodReady(pod: PodView): boolean {
+function isPodReady(pod: LivePod): boolean {
   return (
     pod.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True") ??
     false
   );
 }
 
-function isTerminating(pod: PodView): boolean {
+function isTerminating(pod: LivePod): boolean {
   return pod.metadata.deletionTimestamp !== undefined;
 }
 
-function isStarting(pod: PodView, now: Date): boolean {
+function isStarting(pod: LivePod, now: Date): boolean {
   if (isPodReady(pod) || isTerminating(pod)) return false;
   const waiting = waitingOf(pod)?.reason;
   if (waiting !== undefined && STUCK_REASONS.has(waiting)) return false;
@@ -539,7 +450,7 @@ function isStarting(pod: PodView, now: Date): boolean {
 }
 
 /** The first waiting container, preferring one stuck for good; init containers first, as they run first. */
-function waitingOf(pod: PodView): Waiting | undefined {
+function waitingOf(pod: LivePod): Waiting | undefined {
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const waitingStatuses = statuses.filter((status) => status.state?.waiting !== undefined);
   const chosen =
@@ -555,7 +466,7 @@ function waitingOf(pod: PodView): Waiting | undefined {
   };
 }
 
-function imageOf(pod: PodView, container: string): string {
+function imageOf(pod: LivePod, container: string): string {
   const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find(
     (c) => c.name === container,
   );

@@ -1,7 +1,8 @@
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { type AppStatus, readAppStatus } from "../cluster/app-status.js";
-import { APP_LABEL, PROJECT_LABEL } from "../cluster/owned-labels.js";
-import type { Services } from "../services.js";
+import { type AppStatus, readAppStatus } from "./app-status.js";
+import { appPodSelector, findDeployment } from "./pod-selector.js";
+import { APP_LABEL, PROJECT_LABEL } from "../../cluster/owned-labels.js";
+import type { Services } from "../../services.js";
 
 /** States a rollout ends in: the stream stops after sending one of them. */
 const SETTLED: ReadonlySet<AppStatus["state"]> = new Set(["ready", "failed", "drifted"]);
@@ -16,11 +17,11 @@ const MAX_STREAM_MS = 30 * 60 * 1000;
  * Changes are noticed through watches on the app's Deployment and pods, with a slow poll as a safety net.
  */
 export async function* streamAppStatus(
-  services: Services,
+  services: Pick<Services, "cluster" | "logger">,
   manifests: readonly KubernetesObject[],
   signal: AbortSignal,
 ): AsyncGenerator<AppStatus> {
-  const deployment = manifests.find((object) => object.kind === "Deployment");
+  const deployment = findDeployment(manifests);
   if (deployment === undefined) return;
   const namespace = deployment.metadata.namespace!;
   const stop = new AbortController();
@@ -29,11 +30,7 @@ export async function* streamAppStatus(
   };
   signal.addEventListener("abort", onAbort, { once: true });
   const wake = new Wakeup();
-  const matchLabels =
-    (deployment.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {};
-  const podSelector = Object.entries(matchLabels)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(",");
+  const podSelector = appPodSelector(deployment).labelSelector;
   const appLabels = deployment.metadata.labels ?? {};
   const deploymentSelector = `${PROJECT_LABEL}=${appLabels[PROJECT_LABEL] ?? ""},${APP_LABEL}=${appLabels[APP_LABEL] ?? ""}`;
   void follow(services, "apps/v1", "Deployment", namespace, deploymentSelector, stop.signal, wake);
@@ -61,7 +58,7 @@ export async function* streamAppStatus(
 }
 
 async function follow(
-  services: Services,
+  services: Pick<Services, "cluster" | "logger">,
   apiVersion: string,
   kind: string,
   namespace: string,
