@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { type DeployOperation, timeDeploy } from "../observability/telemetry.js";
+import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput } from "../shared/pagination.js";
 import { appNameSchema } from "../shared/names.js";
 import { projectProcedure } from "../trpc.js";
@@ -27,7 +28,7 @@ import {
 
 const appRef = z.object({ name: z.string().min(1).max(63) });
 const packRef = z.string().trim().min(1).max(100);
-const revisionNumber = z.number().int().min(1);
+const revisionNumber = int4(1);
 
 const viewer = projectProcedure("viewer");
 const editor = projectProcedure("editor");
@@ -104,7 +105,7 @@ export const applicationRouter = {
     ),
 
   revisions: viewer.input(appRef.extend(pageInput)).query(async ({ ctx, input }) => {
-    const before = decodeCursor(input.cursor, z.number().int());
+    const before = decodeCursor(input.cursor, int4(1));
     return listRevisionsWithChanges(ctx.services, ctx.project, input.name, before, input.limit);
   }),
 

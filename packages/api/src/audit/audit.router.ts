@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { int8Id } from "../shared/numbers.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { projectProcedure } from "../trpc.js";
 import { listAuditEvents } from "./audit.repository.js";
@@ -9,7 +10,7 @@ export const auditRouter = {
   list: projectProcedure("editor")
     .input(z.object(pageInput))
     .query(async ({ ctx, input }) => {
-      const before = decodeCursor(input.cursor, z.number().int());
+      const before = decodeCursor(input.cursor, int8Id);
       const rows = await listAuditEvents(ctx.services.db.kysely, ctx.project.id, before, input.limit);
       return toPage(
         rows,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { FieldError, NotFoundError, conflictOn } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
+import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { RetryAfter, authedProcedure, publicProcedure } from "../trpc.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token.repository.js";
@@ -25,7 +26,7 @@ const loginMode = z.enum(["cookie", "token"]).default("cookie");
 
 const sessionsRouter = {
   list: authedProcedure.input(z.object(pageInput).default({ limit: 20 })).query(async ({ ctx, input }) => {
-    const offset = decodeCursor(input.cursor, z.number().int().min(0)) ?? 0;
+    const offset = decodeCursor(input.cursor, int4(0)) ?? 0;
     const rows = await listUserSessions(
       ctx.services.db.kysely,
       ctx.user.id,
@@ -90,7 +91,7 @@ const tokensRouter = {
       };
     }),
   list: authedProcedure.input(z.object(pageInput).default({ limit: 20 })).query(async ({ ctx, input }) => {
-    const offset = decodeCursor(input.cursor, z.number().int().min(0)) ?? 0;
+    const offset = decodeCursor(input.cursor, int4(0)) ?? 0;
     const rows = await listApiTokens(ctx.services.db.kysely, ctx.user.id, offset, input.limit);
     return toPage(
       rows,
