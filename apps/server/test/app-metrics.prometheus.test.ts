@@ -137,7 +137,9 @@ describe.skipIf(!present)("metrics from a real Prometheus", () => {
           query: "count(container_memory_working_set_bytes)",
           time: `${NOW_S}`,
         });
-        const response = await fetch(`${prometheusUrl}/api/v1/query?${query}`).catch(() => undefined);
+        const response = await fetch(`${prometheusUrl}/api/v1/query?${query.toString()}`).catch(
+          () => undefined,
+        );
         const body = (await response?.json().catch(() => undefined)) as
           { data?: { result?: { value: [number, string] }[] } } | undefined;
         return body?.data?.result?.[0]?.value[1] === String(namespaces.length * 6) ? true : undefined;
