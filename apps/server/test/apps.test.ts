@@ -1,5 +1,6 @@
 import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { checkDrift } from "../src/applications/drift-checker.js";
 import {
   type ApiClient,
@@ -269,6 +270,11 @@ onEveryBackend(
       });
       expect(preview.pack).toBe("default@2.0.0");
       expect(preview.serverCheck).toEqual({ ok: true });
+      // The same objects as YAML text, one document each, in the same order.
+      expect(parseAllDocuments(preview.yaml).map((document) => document.toJS() as unknown)).toEqual(
+        preview.manifests,
+      );
+      expect(preview.yaml).toContain("- name: GREETING\n");
       expect(preview.changes).toEqual([
         expect.objectContaining({
           object: "Deployment/web",

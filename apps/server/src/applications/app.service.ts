@@ -1,5 +1,5 @@
 import type { AppRevision, Application, Project } from "@babyhelm/db";
-import { type KubernetesObject, diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
+import { type KubernetesObject, diffManifests, formatDiff, toYaml } from "@babyhelm/manifest-sdk";
 import { TRPCError } from "@trpc/server";
 import semver from "semver";
 import { recordAudit } from "../audit/audit.repository.js";
@@ -282,6 +282,8 @@ export async function previewApp(
   return {
     pack: rendered.packRef,
     manifests: rendered.manifests,
+    // The SDK's writer, so that what the dashboard shows and copies is what `babyhelm render` prints.
+    yaml: toYaml(rendered.manifests),
     changes,
     diff: formatDiff(changes),
     serverCheck,
