@@ -3,8 +3,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import AppPage from "../../src/pages/app/app-page.js";
-import { PACKS } from "../fixtures/pack-schemas.js";
 import { FakeError, type Procedure } from "../support/fake-api.js";
+import { PACKS } from "../support/packs.js";
 import { renderWithApi } from "../support/render.js";
 
 type State = "deploying" | "ready" | "degraded" | "failed" | "drifted";

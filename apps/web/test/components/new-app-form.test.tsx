@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import DeployAppPage from "../../src/pages/deploy-app.js";
-import { PACKS } from "../fixtures/pack-schemas.js";
 import { FakeError, type Procedure } from "../support/fake-api.js";
+import { PACKS } from "../support/packs.js";
 import { describedText, renderWithApi } from "../support/render.js";
 
 const DEPLOYMENT = {

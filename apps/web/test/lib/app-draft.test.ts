@@ -1,5 +1,4 @@
-// The deploy form's model against the JSON Schemas the server really sends (copied from `apps.packs`, see
-// test/fixtures/pack-schemas.ts).
+// The deploy form's model against the JSON Schemas the server really sends: the packs' own (test/support/packs.ts).
 import { describe, expect, it } from "vitest";
 import {
   type AppDraft,
@@ -11,7 +10,10 @@ import {
 } from "../../src/lib/app-draft.js";
 import { schemaIssues } from "../../src/lib/schema-check.js";
 import { toYamlDocuments } from "../../src/lib/yaml.js";
-import { CLASSIC_SCHEMA, DEFAULT_SCHEMA } from "../fixtures/pack-schemas.js";
+import { applicationSchema } from "../support/packs.js";
+
+const CLASSIC_SCHEMA = applicationSchema("classic");
+const DEFAULT_SCHEMA = applicationSchema("default");
 
 function draft(change: Partial<AppDraft>): AppDraft {
   return { ...emptyDraft(), name: "web", image: "nginx:1.27", ...change };
