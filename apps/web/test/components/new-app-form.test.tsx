@@ -1,3 +1,4 @@
+import { toYaml } from "@babyhelm/manifest-sdk";
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import DeployAppPage from "../../src/pages/deploy-app.js";
@@ -29,6 +30,7 @@ async function openForm(procedures: Record<string, Procedure> = {}, role = "edit
       "apps.previewManifests": () => ({
         pack: "default@2.0.0",
         manifests: [DEPLOYMENT],
+        yaml: toYaml([DEPLOYMENT]),
         changes: [],
         diff: "No changes.\n",
         serverCheck: { ok: true },
@@ -209,6 +211,7 @@ describe("new app form: validation", () => {
         return {
           pack: "default@2.0.0",
           manifests: [DEPLOYMENT],
+          yaml: toYaml([DEPLOYMENT]),
           changes: [],
           diff: "",
           serverCheck: { ok: false, message: 'namespaces "shop" not found' },
