@@ -6,12 +6,11 @@
 import { DEFAULT_PACK_REF, createRenderer } from "@babyhelm/manifest-sdk";
 import { packs } from "@babyhelm/template-pack-default";
 import type { TestProject } from "vitest/node";
-import type { AppRouter } from "@babyhelm/server";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { ProcedureOutput } from "./fake-api.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    packs: inferRouterOutputs<AppRouter>["apps"]["packs"];
+    packs: ProcedureOutput<"apps.packs">;
   }
 }
 
