@@ -12,6 +12,7 @@ export default defineConfig({
           include: ["test/components/**/*.test.tsx", "test/lib/**/*.test.ts"],
           environment: "happy-dom",
           setupFiles: ["test/support/setup-dom.ts"],
+          globalSetup: ["test/support/packs.setup.ts"],
         },
       },
       {

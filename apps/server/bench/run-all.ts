@@ -4,7 +4,12 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["projects-list.bench.ts", "apps-read.bench.ts", "apps-create.bench.ts"];
+const BENCHES = [
+  "projects-list.bench.ts",
+  "apps-read.bench.ts",
+  "apps-create.bench.ts",
+  "web-assets.bench.ts",
+];
 
 const tsx = import.meta.resolve("tsx");
 const failed: string[] = [];

@@ -1,6 +1,7 @@
 import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
 import { checkDrift } from "@babyhelm/api/testing";
+import { parseAllDocuments } from "yaml";
 import {
   type ApiClient,
   type Harness,
@@ -269,6 +270,11 @@ onEveryBackend(
       });
       expect(preview.pack).toBe("default@2.0.0");
       expect(preview.serverCheck).toEqual({ ok: true });
+      // The same objects as YAML text, one document each, in the same order.
+      expect(parseAllDocuments(preview.yaml).map((document) => document.toJS() as unknown)).toEqual(
+        preview.manifests,
+      );
+      expect(preview.yaml).toContain("- name: GREETING\n");
       expect(preview.changes).toEqual([
         expect.objectContaining({
           object: "Deployment/web",

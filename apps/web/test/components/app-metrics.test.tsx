@@ -3,13 +3,14 @@ import { describe, expect, it } from "vitest";
 import { niceCeiling } from "../../src/components/line-chart.js";
 import AppMetrics, { formatCpu, formatMebibytes } from "../../src/pages/app/app-metrics.js";
 import type { AppContext } from "../../src/pages/app/app-page.js";
+import { appDetails } from "../support/fake-data.js";
 import { renderWithApi } from "../support/render.js";
 
-const context = {
-  app: { project: "shop", name: "web" },
+const context: AppContext = {
+  app: appDetails("viewer", "ready"),
   mayManage: false,
   changed: () => Promise.resolve(),
-} as unknown as AppContext;
+};
 
 const now = Math.floor(Date.now() / 1000);
 const MIB = 1024 ** 2;
@@ -18,10 +19,10 @@ describe("app metrics", () => {
   it("draws a line per pod against the request and limit, and asks again for another range", async () => {
     const { user, api } = renderWithApi(<AppMetrics context={context} />, {
       procedures: {
-        "apps.metrics": (input: { range: string }) => ({
+        "apps.metrics": (input) => ({
           source: "metrics-server",
           available: true,
-          range: input.range,
+          range: input.range ?? "1h",
           stepSeconds: 60,
           series: {
             pods: [

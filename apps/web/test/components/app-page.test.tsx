@@ -3,68 +3,12 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import AppPage from "../../src/pages/app/app-page.js";
-import { PACKS } from "../fixtures/pack-schemas.js";
-import { FakeError, type Procedure } from "../support/fake-api.js";
+import { FakeError, type Handlers, type ProcedureOutput } from "../support/fake-api.js";
+import { appDetails } from "../support/fake-data.js";
+import { PACKS } from "../support/packs.js";
 import { renderWithApi } from "../support/render.js";
 
-type State = "deploying" | "ready" | "degraded" | "failed" | "drifted";
-
-function details(role: string, state: State, extra: Record<string, unknown> = {}) {
-  const spec = {
-    name: "web",
-    image: "nginx:1.27",
-    ports: [{ port: 80 }],
-    env: [{ name: "LOG_LEVEL", value: "info" }],
-  };
-  return {
-    name: "web",
-    project: "shop",
-    pack: "default@2.0.0",
-    revision: 2,
-    spec,
-    env: spec.env,
-    image: "nginx:1.27",
-    links: [{ kind: "ingress", url: "https://shop.example.com/" }],
-    status: {
-      state,
-      message:
-        state === "drifted"
-          ? 'Service "web" was deleted outside BabyHelm: redeploy to repair'
-          : "Deploying: 1/3 replicas ready (ContainerCreating)",
-      replicas: { desired: 3, updated: 3, ready: 1, available: 1 },
-      conditions: [],
-      pods: [
-        { name: "web-abc-1", phase: "Running", ready: true, restarts: 0 },
-        {
-          name: "web-abc-2",
-          phase: "Pending",
-          ready: false,
-          restarts: 2,
-          waitingReason: "ContainerCreating",
-        },
-      ],
-      events: [
-        {
-          type: "Normal",
-          reason: "ScalingReplicaSet",
-          message: "Scaled up to 3",
-          object: "Deployment/web",
-          count: 1,
-        },
-      ],
-      drift: { missing: [], changed: [] },
-      progress: { done: 1, total: 3 },
-      observedAt: "2026-01-02T03:04:05.000Z",
-    },
-    restartedAt: null,
-    createdAt: "2026-01-02T03:04:05.000Z",
-    updatedAt: "2026-01-02T03:04:05.000Z",
-    yourRole: role,
-    ...extra,
-  };
-}
-
-const revisions = {
+const revisions: ProcedureOutput<"apps.revisions"> = {
   items: [
     {
       revision: 2,
@@ -92,13 +36,13 @@ const revisions = {
   nextCursor: null,
 };
 
-function openApp(procedures: Record<string, Procedure>, route = "/projects/shop/apps/web") {
+function openApp(procedures: Handlers, route = "/projects/shop/apps/web") {
   return renderWithApi(<AppPage />, { path: "/projects/:name/apps/:app", route, procedures });
 }
 
 describe("app page", () => {
   it("shows the rollout's progress, the pods with their restarts, the events and the links", async () => {
-    openApp({ "apps.get": () => details("editor", "deploying") });
+    openApp({ "apps.get": () => appDetails("editor", "deploying") });
     const bar = await screen.findByRole("progressbar", { name: "1 of 3 replicas ready" });
     expect(bar.getAttribute("aria-valuenow")).toBe("1");
     expect(bar.getAttribute("aria-valuemax")).toBe("3");
@@ -117,7 +61,7 @@ describe("app page", () => {
 
   it("gives a viewer no control that changes the app", async () => {
     const { user } = openApp({
-      "apps.get": () => details("viewer", "drifted"),
+      "apps.get": () => appDetails("viewer", "drifted"),
       "apps.revisions": () => revisions,
     });
     await screen.findByRole("heading", { level: 1, name: "web" });
@@ -144,7 +88,7 @@ describe("app page", () => {
 
   it("offers Redeploy when the app drifted, and says how it went", async () => {
     const { user, api } = openApp({
-      "apps.get": () => details("editor", "drifted"),
+      "apps.get": () => appDetails("editor", "drifted"),
       "apps.redeploy": () => ({ revision: 2 }),
     });
     const status = await screen.findByRole("region", { name: "Status" });
@@ -159,7 +103,7 @@ describe("app page", () => {
   it("saves variables as a new revision from the revision being edited", async () => {
     const { user, api } = openApp(
       {
-        "apps.get": () => details("editor", "ready"),
+        "apps.get": () => appDetails("editor", "ready"),
         "apps.update": () => ({ revision: 3 }),
       },
       "/projects/shop/apps/web?tab=environment",
@@ -199,8 +143,8 @@ describe("app page", () => {
       {
         "apps.get": () =>
           revision === 2
-            ? details("editor", "ready")
-            : details("editor", "ready", { revision: 4, env: [{ name: "LOG_LEVEL", value: "warn" }] }),
+            ? appDetails("editor", "ready")
+            : appDetails("editor", "ready", { revision: 4, env: [{ name: "LOG_LEVEL", value: "warn" }] }),
         "apps.update": () => {
           revision = 4;
           throw new FakeError(
@@ -229,9 +173,9 @@ describe("app page", () => {
     const newer = { ...PACKS[1]!, version: "2.1.0", ref: "default@2.1.0", default: false };
     const { user, api } = openApp(
       {
-        "apps.get": () => details("editor", "ready"),
+        "apps.get": () => appDetails("editor", "ready"),
         "apps.packs": () => [...PACKS, newer],
-        "apps.upgradePack": (input: { preview: boolean }) => ({
+        "apps.upgradePack": (input) => ({
           from: "default@2.0.0",
           to: "default@2.1.0",
           changes: [{ object: "Deployment/web", apiVersion: "apps/v1", change: "changed" }],

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import LoginPage from "../../src/pages/login.js";
 import RegisterPage from "../../src/pages/register.js";
-import { FakeError, deferred } from "../support/fake-api.js";
+import { FakeError, type ProcedureOutput, deferred } from "../support/fake-api.js";
 import { describedText, renderWithApi } from "../support/render.js";
 
 const signedOut = { "auth.me": () => null };
@@ -67,7 +67,7 @@ describe("registration form", () => {
   });
 
   it("disables the button and says it is working while the request runs, then goes where it was sent", async () => {
-    const answer = deferred<unknown>();
+    const answer = deferred<ProcedureOutput<"auth.register">>();
     const { user } = renderWithApi(<RegisterPage />, {
       path: "/register",
       route: "/register?next=%2Faccount",

@@ -1,8 +1,9 @@
+import { toYaml } from "@babyhelm/manifest-sdk";
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import DeployAppPage from "../../src/pages/deploy-app.js";
-import { PACKS } from "../fixtures/pack-schemas.js";
-import { FakeError, type Procedure } from "../support/fake-api.js";
+import { FakeError, type Handlers, type ProcedureOutput } from "../support/fake-api.js";
+import { PACKS } from "../support/packs.js";
 import { describedText, renderWithApi } from "../support/render.js";
 
 const DEPLOYMENT = {
@@ -12,7 +13,25 @@ const DEPLOYMENT = {
   spec: { replicas: 1 },
 };
 
-async function openForm(procedures: Record<string, Procedure> = {}, role = "editor") {
+type Preview = ProcedureOutput<"apps.previewManifests">;
+
+/** A preview of DEPLOYMENT as the server sends it, with the SDK's YAML of it. */
+function previewAnswer(answer: Pick<Preview, "diff" | "serverCheck">): Preview {
+  return {
+    pack: "default@2.0.0",
+    manifests: [DEPLOYMENT],
+    yaml: toYaml([DEPLOYMENT]),
+    changes: [],
+    ...answer,
+  };
+}
+
+/** The image a spec names, if any: the server takes the spec as any value and leaves it to the pack. */
+function imageOf(spec: unknown): unknown {
+  return typeof spec === "object" && spec !== null && "image" in spec ? spec.image : undefined;
+}
+
+async function openForm(procedures: Handlers = {}, role: ProcedureOutput<"projects.get">["role"] = "editor") {
   const view = renderWithApi(<DeployAppPage />, {
     path: "/projects/:name/apps/new",
     route: "/projects/shop/apps/new",
@@ -26,13 +45,7 @@ async function openForm(procedures: Record<string, Procedure> = {}, role = "edit
         createdAt: "2026-01-02T03:04:05.000Z",
       }),
       "apps.packs": () => PACKS,
-      "apps.previewManifests": () => ({
-        pack: "default@2.0.0",
-        manifests: [DEPLOYMENT],
-        changes: [],
-        diff: "No changes.\n",
-        serverCheck: { ok: true },
-      }),
+      "apps.previewManifests": () => previewAnswer({ diff: "No changes.\n", serverCheck: { ok: true } }),
       ...procedures,
     },
   });
@@ -200,19 +213,16 @@ describe("new app form: validation", () => {
 
   it("shows the server's verdict in the live preview: YAML when valid, its issues when not", async () => {
     const { user, api } = await openForm({
-      "apps.previewManifests": (input: { spec: { image?: string } }) => {
-        if (input.spec.image === "bad") {
+      "apps.previewManifests": (input) => {
+        if (imageOf(input.spec) === "bad") {
           throw new FakeError("BAD_REQUEST", "The spec is not valid", {
             issues: [{ path: "spec.image", message: "must be a pullable image reference" }],
           });
         }
-        return {
-          pack: "default@2.0.0",
-          manifests: [DEPLOYMENT],
-          changes: [],
+        return previewAnswer({
           diff: "",
           serverCheck: { ok: false, message: 'namespaces "shop" not found' },
-        };
+        });
       },
     });
     const preview = screen.getByRole("region", { name: "Manifest preview" });
@@ -246,7 +256,7 @@ describe("new app form: validation", () => {
 describe("new app form: deploying", () => {
   it("deploys with the chosen pack and opens the app's page", async () => {
     const { user, api } = await openForm({
-      "apps.create": (input: { name: string }) => ({ name: input.name, pack: "classic@1.0.0", revision: 1 }),
+      "apps.create": (input) => ({ name: input.name, pack: "classic@1.0.0", revision: 1 }),
     });
     await user.selectOptions(screen.getByLabelText("Pack"), "classic");
     // classic@1 has no scaling, probes or Ingress: the form shows only what the pack takes.

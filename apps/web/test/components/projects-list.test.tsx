@@ -1,9 +1,12 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import ProjectsPage from "../../src/pages/projects.js";
+import type { ProcedureOutput } from "../support/fake-api.js";
 import { renderWithApi } from "../support/render.js";
 
-function project(name: string, role: "creator" | "editor" | "viewer", appCount: number) {
+type ProjectItem = ProcedureOutput<"projects.list">["items"][number];
+
+function project(name: string, role: ProjectItem["role"], appCount: number): ProjectItem {
   return {
     name,
     namespace: name,
@@ -20,8 +23,8 @@ describe("projects list", () => {
       path: "/projects",
       route: "/projects",
       procedures: {
-        "projects.list": (input: { cursor?: string | null }) =>
-          input.cursor === "after-b"
+        "projects.list": (input) =>
+          input?.cursor === "after-b"
             ? { items: [project("c-shop", "viewer", 1)], nextCursor: null }
             : {
                 items: [project("a-shop", "creator", 0), project("b-shop", "editor", 3)],
@@ -41,6 +44,6 @@ describe("projects list", () => {
     await user.click(screen.getByRole("button", { name: "Load more projects" }));
     expect((await within(list).findByText("c-shop")).closest("li")!.textContent).toContain("1 app ");
     expect(screen.queryByRole("button", { name: /Load more/ })).toBeNull();
-    expect(api.inputsOf("projects.list").map((input) => input.cursor ?? null)).toEqual([null, "after-b"]);
+    expect(api.inputsOf("projects.list").map((input) => input?.cursor ?? null)).toEqual([null, "after-b"]);
   });
 });

@@ -1,11 +1,14 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { QuotaUsage } from "../../src/pages/project/quota-usage.js";
+import type { ProcedureOutput } from "../support/fake-api.js";
 import { renderWithApi } from "../support/render.js";
 
 const GI = 1024 ** 3;
 
-function usage(overrides: Record<string, unknown> = {}) {
+type Usage = ProcedureOutput<"projects.usage">;
+
+function usage(overrides: Partial<Usage> = {}): Usage {
   return {
     namespace: "shop",
     source: "metrics-server",

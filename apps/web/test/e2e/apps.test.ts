@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       expect(yaml).toContain("kind: Deployment");
       expect(yaml).toContain("image: nginx:1.27");
       expect(yaml).toContain("replicas: 2");
-      expect(yaml).toContain('value: "hello = world"');
+      expect(yaml).toContain("value: hello = world");
       await snap(page, "apps-01-new-app-form");
 
       // Deploying opens the app's page, where the rollout shows as it happens.

@@ -1,5 +1,4 @@
-// The deploy form's model against the JSON Schemas the server really sends (copied from `apps.packs`, see
-// test/fixtures/pack-schemas.ts).
+// The deploy form's model against the JSON Schemas the server really sends: the packs' own (test/support/packs.ts).
 import { describe, expect, it } from "vitest";
 import {
   type AppDraft,
@@ -10,8 +9,10 @@ import {
   specFromDraft,
 } from "../../src/lib/app-draft.js";
 import { schemaIssues } from "../../src/lib/schema-check.js";
-import { toYamlDocuments } from "../../src/lib/yaml.js";
-import { CLASSIC_SCHEMA, DEFAULT_SCHEMA } from "../fixtures/pack-schemas.js";
+import { applicationSchema } from "../support/packs.js";
+
+const CLASSIC_SCHEMA = applicationSchema("classic");
+const DEFAULT_SCHEMA = applicationSchema("default");
 
 function draft(change: Partial<AppDraft>): AppDraft {
   return { ...emptyDraft(), name: "web", image: "nginx:1.27", ...change };
@@ -209,70 +210,5 @@ describe("placeIssues: the server's issues beside the inputs they are about", ()
       "ports[0].containerPort": "must be at most 65535",
       "env[0].name": "bad",
     });
-  });
-});
-
-describe("toYamlDocuments", () => {
-  it("writes block YAML, quoting only what a plain scalar would misread", () => {
-    expect(
-      toYamlDocuments([
-        {
-          apiVersion: "apps/v1",
-          kind: "Deployment",
-          metadata: { name: "web", labels: { "app.kubernetes.io/version": "1.27" }, annotations: {} },
-          spec: {
-            replicas: 1,
-            template: {
-              spec: {
-                containers: [
-                  {
-                    name: "web",
-                    image: "nginx:1.27",
-                    env: [
-                      { name: "A", value: "yes" },
-                      { name: "B", value: "a: b # c" },
-                    ],
-                    args: [],
-                  },
-                ],
-              },
-            },
-          },
-        },
-        { kind: "Service", spec: { ports: [[80, 443]], maxSurge: "25%", empty: "" } },
-      ]),
-    ).toBe(
-      [
-        "apiVersion: apps/v1",
-        "kind: Deployment",
-        "metadata:",
-        "  name: web",
-        "  labels:",
-        '    app.kubernetes.io/version: "1.27"',
-        "  annotations: {}",
-        "spec:",
-        "  replicas: 1",
-        "  template:",
-        "    spec:",
-        "      containers:",
-        "      - name: web",
-        "        image: nginx:1.27",
-        "        env:",
-        "        - name: A",
-        '          value: "yes"',
-        "        - name: B",
-        '          value: "a: b # c"',
-        "        args: []",
-        "---",
-        "kind: Service",
-        "spec:",
-        "  ports:",
-        "  - - 80",
-        "    - 443",
-        "  maxSurge: 25%",
-        '  empty: ""',
-        "",
-      ].join("\n"),
-    );
   });
 });

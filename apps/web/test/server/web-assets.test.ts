@@ -47,10 +47,21 @@ function get(
       res.on("end", () => {
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
       });
+      res.on("error", reject);
     });
     req.on("error", reject);
     req.end();
   });
+}
+
+let builds = 0;
+
+/** What a new build does last: write index.html (with a newer time than the one before). */
+function rebuild(): void {
+  const index = join(dist, "index.html");
+  writeFileSync(index, INDEX);
+  const later = new Date(Date.now() + 1000 * ++builds);
+  utimesSync(index, later, later);
 }
 
 beforeAll(async () => {
@@ -125,8 +136,32 @@ describe("createWebAssetsHandler", () => {
     writeFileSync(`${script}.gz`, gzipSync("/* stale */"));
     const past = new Date(Date.now() - 600_000);
     utimesSync(`${script}.gz`, past, past);
+    rebuild();
     const response = await get("/assets/stale-5e5e5e.js", { "accept-encoding": "gzip" });
     expect(gunzipSync(response.body).toString()).toBe(SCRIPT);
+  });
+
+  it("lists the folder again when a build writes a new index.html", async () => {
+    const added = join(dist, "assets", "added-7a7a7a.js");
+    writeFileSync(added, "1");
+    expect((await get("/assets/added-7a7a7a.js")).status).toBe(404);
+    rebuild();
+    const served = await get("/assets/added-7a7a7a.js");
+    expect(served.status).toBe(200);
+    expect(served.body.toString()).toBe("1");
+    rmSync(added);
+    rebuild();
+    expect((await get("/assets/added-7a7a7a.js")).status).toBe(404);
+  });
+
+  it("survives a file deleted under it between two builds: that request fails, the server goes on", async () => {
+    const doomed = join(dist, "assets", "doomed-6b6b6b.js");
+    writeFileSync(doomed, SCRIPT);
+    rebuild();
+    expect((await get("/assets/doomed-6b6b6b.js")).status).toBe(200);
+    rmSync(doomed);
+    await expect(get("/assets/doomed-6b6b6b.js")).rejects.toThrow();
+    expect((await get("/assets/index-abc123.js")).status).toBe(200);
   });
 
   it("answers a matching ETag with 304 and HEAD without a body", async () => {

@@ -1,5 +1,43 @@
 // A stand-in for the BabyHelm server in component tests: it answers tRPC's batched HTTP requests with what each
-// test says, in the wire format the real server uses (see the error formatter in packages/api/src/trpc.ts).
+// test says, in the wire format the real server uses (see the error formatter in packages/api/src/trpc.ts). The
+// handlers are typed from the server's router, so a fake answer that the real server could not give, or a procedure
+// it does not have, fails to compile.
+import type { AppRouter } from "@babyhelm/api";
+import type {
+  AnyMutationProcedure,
+  AnyQueryProcedure,
+  TRPCRouterRecord,
+  inferRouterInputs,
+  inferRouterOutputs,
+} from "@trpc/server";
+
+/** "apps.get" for each query and mutation: what httpBatchLink sends (subscriptions go over server-sent events). */
+type PathsOf<Record, Prefix extends string = ""> = {
+  [Key in keyof Record & string]: Record[Key] extends AnyQueryProcedure | AnyMutationProcedure
+    ? `${Prefix}${Key}`
+    : Record[Key] extends TRPCRouterRecord
+      ? PathsOf<Record[Key], `${Prefix}${Key}.`>
+      : never;
+}[keyof Record & string];
+
+type At<Tree, Path extends string> = Path extends `${infer Head}.${infer Rest}`
+  ? Head extends keyof Tree
+    ? At<Tree[Head], Rest>
+    : never
+  : Path extends keyof Tree
+    ? Tree[Path]
+    : never;
+
+export type ProcedurePath = PathsOf<AppRouter["_def"]["record"]>;
+export type ProcedureInput<Path extends ProcedurePath> = At<inferRouterInputs<AppRouter>, Path>;
+export type ProcedureOutput<Path extends ProcedurePath> = At<inferRouterOutputs<AppRouter>, Path>;
+
+/** What the fake server does for one procedure: its answer, or a FakeError thrown. */
+export type Handler<Path extends ProcedurePath> = (
+  input: ProcedureInput<Path>,
+) => ProcedureOutput<Path> | Promise<ProcedureOutput<Path>>;
+
+export type Handlers = { [Path in ProcedurePath]?: Handler<Path> };
 
 export interface FieldIssue {
   path: string;
@@ -39,21 +77,22 @@ const JSON_RPC_CODE: Record<keyof typeof HTTP_STATUS, number> = {
   INTERNAL_SERVER_ERROR: -32603,
 };
 
-export type Procedure = (input: any) => unknown;
-
 export interface Call {
   path: string;
-  input: any;
+  input: unknown;
 }
 
 export interface FakeApi {
   fetch: typeof globalThis.fetch;
   calls: Call[];
-  /** The inputs of every call of one procedure, in order. */
-  inputsOf(path: string): any[];
+  /** The inputs of every call of one procedure, in order, as the client sent them. */
+  inputsOf<Path extends ProcedurePath>(path: Path): ProcedureInput<Path>[];
 }
 
-export function fakeApi(procedures: Record<string, Procedure>): FakeApi {
+export function fakeApi(handlers: Handlers): FakeApi {
+  // The one untyped edge: a request names its procedure with a string and carries its input as JSON, which the
+  // handler's types describe only once the path has matched.
+  const byPath = handlers as Partial<Record<string, (input: unknown) => unknown>>;
   const calls: Call[] = [];
   const fetch = async (url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const parsed = new URL(
@@ -69,10 +108,10 @@ export function fakeApi(procedures: Record<string, Procedure>): FakeApi {
       paths.map(async (path, index) => {
         const input = inputs[String(index)];
         calls.push({ path, input });
-        const procedure = procedures[path];
+        const handler = byPath[path];
         try {
-          if (procedure === undefined) throw new FakeError("NOT_FOUND", `No procedure on path "${path}"`);
-          return { result: { data: await procedure(input) } };
+          if (handler === undefined) throw new FakeError("NOT_FOUND", `No procedure on path "${path}"`);
+          return { result: { data: await handler(input) } };
         } catch (error) {
           if (!(error instanceof FakeError)) throw error;
           return {
@@ -93,7 +132,8 @@ export function fakeApi(procedures: Record<string, Procedure>): FakeApi {
   return {
     fetch,
     calls,
-    inputsOf: (path) => calls.filter((call) => call.path === path).map((call) => call.input),
+    inputsOf: <Path extends ProcedurePath>(path: Path) =>
+      calls.filter((call) => call.path === path).map((call) => call.input as ProcedureInput<Path>),
   };
 }
 

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { RouterProvider, createMemoryRouter, useLocation } from "react-router";
 import { ToastProvider } from "../../src/components/toast.js";
 import { TRPCProvider, createApiClient, createQueryClient } from "../../src/trpc.js";
-import { type Procedure, fakeApi } from "./fake-api.js";
+import { type Handlers, fakeApi } from "./fake-api.js";
 
 function WhereAmI() {
   const location = useLocation();
@@ -18,11 +18,7 @@ function WhereAmI() {
  */
 export function renderWithApi(
   ui: ReactNode,
-  {
-    procedures = {},
-    route = "/",
-    path = "*",
-  }: { procedures?: Record<string, Procedure>; route?: string; path?: string } = {},
+  { procedures = {}, route = "/", path = "*" }: { procedures?: Handlers; route?: string; path?: string } = {},
 ) {
   const api = fakeApi({
     "auth.me": () => ({ id: "u1", email: "ada@example.com", via: "cookie" }),

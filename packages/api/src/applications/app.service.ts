@@ -1,5 +1,5 @@
 import type { Application, Project } from "@babyhelm/db";
-import { type KubernetesObject, diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
+import { type KubernetesObject, diffManifests, formatDiff, toYaml } from "@babyhelm/manifest-sdk";
 import semver from "semver";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { AuthenticatedUser } from "../auth/session.repository.js";
@@ -307,6 +307,8 @@ export async function previewApp(
   return {
     pack: rendered.packRef,
     manifests: rendered.manifests,
+    // The SDK's writer, so that what the dashboard shows and copies is what `babyhelm render` prints.
+    yaml: toYaml(rendered.manifests),
     changes,
     diff: formatDiff(changes),
     serverCheck,

@@ -1,11 +1,11 @@
 // What the server would apply for the spec being typed: `apps.previewManifests` (no side effects; a dry run against
-// the cluster) as the person pauses, rendered as YAML, or the server's reasons for refusing the spec.
+// the cluster) as the person pauses, as the YAML the server writes with the SDK (what `babyhelm render` prints), or
+// the server's reasons for refusing the spec.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { CopyButton } from "../../components/copy-button.js";
 import { withoutOwnPath } from "../../lib/app-draft.js";
 import { describeError, errorCode, fieldIssues } from "../../lib/errors.js";
 import { useDebounced } from "../../lib/use-debounced.js";
-import { toYamlDocuments } from "../../lib/yaml.js";
 import { useTRPC } from "../../trpc.js";
 
 export const PREVIEW_DELAY_MS = 400;
@@ -69,7 +69,7 @@ export function ManifestPreview({
         <p className="form-error">Could not render a preview. {describeError(preview.error)}</p>
       );
   } else {
-    const yaml = toYamlDocuments(preview.data.manifests);
+    const { yaml } = preview.data;
     body = (
       <>
         <p className="preview-summary">
