@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ClusterSelection, type Config, LOG_LEVELS } from "@babyhelm/api/runtime";
-import { DNS_1123_LABEL } from "@babyhelm/manifest-sdk/names";
+import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
 
 export type { Config, ClusterSelection };
@@ -24,6 +24,52 @@ const flag = z
   .enum(["true", "false", "1", "0"], { error: "must be true or false" })
   .default("false")
   .transform((value) => value === "true" || value === "1");
+
+/** A comma-separated list; blank entries are dropped. */
+const list = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+);
+
+/** Namespaces of well-known cluster components: a project taking one could impersonate it (NetworkPolicies that
+ * admit it by name) or, once deleted, delete a component installed there later. */
+export const DEFAULT_RESERVED_NAMESPACES = [
+  "default",
+  "ingress-nginx",
+  "cert-manager",
+  "monitoring",
+  "prometheus",
+  "grafana",
+  "logging",
+  "loki",
+  "traefik",
+  "haproxy-controller",
+  "kong",
+  "istio-system",
+  "istio-ingress",
+  "linkerd",
+  "cilium",
+  "calico-system",
+  "tigera-operator",
+  "metallb-system",
+  "external-dns",
+  "external-secrets",
+  "sealed-secrets",
+  "vault",
+  "argocd",
+  "flux-system",
+  "velero",
+  "longhorn-system",
+  "rook-ceph",
+  "gatekeeper-system",
+  "kyverno",
+  "keda",
+  "knative-serving",
+  "local-path-storage",
+  "metrics-server",
+];
 
 const envSchema = z.object({
   PORT: z.coerce
@@ -89,6 +135,25 @@ const envSchema = z.object({
       .optional(),
   ),
   ALERT_PRIVATE_WEBHOOKS: flag,
+  BABYHELM_INGRESS_DOMAINS: optionalText.pipe(
+    list
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(DNS_1123_SUBDOMAIN, "must list DNS domains such as apps.example.com, separated by commas"),
+        ),
+      )
+      .optional(),
+  ),
+  BABYHELM_RESERVED_NAMESPACES: optionalText.pipe(list.optional()),
+  BABYHELM_INGRESS_NAMESPACE_LABEL: z
+    .string()
+    .trim()
+    .regex(/^[^=\s]+=[^=\s]*$/, "must be one label as key=value, such as babyhelm.io/ingress-controller=true")
+    .default("babyhelm.io/ingress-controller=true"),
+  BABYHELM_ANNOTATION_ALLOWLIST: optionalText.pipe(list.optional()),
+  BABYHELM_NEW_APP_PACKS: optionalText.pipe(list.optional()),
   TELEGRAM_API_URL: optionalText.pipe(
     z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
   ),
@@ -133,6 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telegramApiUrl: (values.TELEGRAM_API_URL ?? "https://api.telegram.org").replace(/\/+$/, ""),
     secretKey: values.BABYHELM_SECRET_KEY,
     alertPrivateWebhooks: values.ALERT_PRIVATE_WEBHOOKS,
+    ingressDomains: values.BABYHELM_INGRESS_DOMAINS ?? [],
+    reservedNamespaces: values.BABYHELM_RESERVED_NAMESPACES ?? DEFAULT_RESERVED_NAMESPACES,
+    ingressNamespaceSelector: Object.fromEntries([
+      values.BABYHELM_INGRESS_NAMESPACE_LABEL.split("="),
+    ]) as Record<string, string>,
+    annotationAllowList: values.BABYHELM_ANNOTATION_ALLOWLIST,
+    newAppPacks: values.BABYHELM_NEW_APP_PACKS,
   };
 }
 

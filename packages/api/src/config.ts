@@ -34,4 +34,14 @@ export interface Config {
   secretKey: string | undefined;
   /** Webhooks may reach loopback and private addresses (a chat server on the operator's own network). */
   alertPrivateWebhooks: boolean;
+  /** The domains Ingress hosts may be under (empty: any); the dashboard suggests `<app>-<project>.<first>`. */
+  ingressDomains: string[];
+  /** Namespaces no project may take: well-known cluster components' (BABYHELM_RESERVED_NAMESPACES). */
+  reservedNamespaces: string[];
+  /** The label of the ingress controller's namespace, which project NetworkPolicies admit; set by the operator. */
+  ingressNamespaceSelector: Record<string, string>;
+  /** Annotations apps may set on their objects (exact keys, or `prefix/*`); undefined: all but the dangerous ones. */
+  annotationAllowList: string[] | undefined;
+  /** The packs new apps may use (names such as "default", or refs); undefined: every pack. */
+  newAppPacks: string[] | undefined;
 }

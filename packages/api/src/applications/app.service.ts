@@ -1,4 +1,5 @@
-import type { Application, Project } from "@babyhelm/db";
+import type { Application, Database, Project } from "@babyhelm/db";
+import type { Kysely } from "kysely";
 import { type KubernetesObject, diffManifests, formatDiff, toYaml } from "@babyhelm/manifest-sdk";
 import semver from "semver";
 import { recordAudit } from "../audit/audit.repository.js";
@@ -11,6 +12,7 @@ import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
 import { ConflictError, FieldError, NotFoundError, conflictOn } from "../shared/errors.js";
 import { type RenderedApp, projectOnto, renderApp } from "./app-manifests.js";
+import { checkAppPolicy, checkNewAppPack, ingressHostsOf, specPathOf } from "./app-policy.js";
 import { deleteObjects, rollOut } from "./app-rollout.js";
 import {
   type Revision,
@@ -23,6 +25,7 @@ import {
   insertRevision,
   recordRestart,
 } from "./app.repository.js";
+import { claimIngressHosts, hostsHeldByOthers } from "./ingress-host.repository.js";
 
 /** Who acts on which project, and where their request logs: what every change besides its own input needs. */
 export interface AppScope {
@@ -75,8 +78,11 @@ export async function createApp(
     input.pack ?? services.config.defaultPack,
     input.spec,
   );
+  checkNewAppPack(services.config, rendered.packRef);
+  checkAppPolicy(services.config, rendered.spec, rendered.manifests);
   if ((await findApp(db.kysely, project.id, input.name)) !== undefined)
     throw appNameTaken(input.name, project.name);
+  await refuseTakenHosts(db.kysely, rendered, undefined);
   await refuseForeignObjects(cluster, project, input.name, rendered.manifests);
   await cluster.apply(rendered.manifests, { dryRun: true });
 
@@ -90,6 +96,7 @@ export async function createApp(
         createdBy: user.id,
       });
       await insertRevision(trx, app.id, 1, user.id, { ...rendered, reason: "create" });
+      await holdIngressHosts(trx, app.id, rendered);
       await recordAudit(trx, {
         actor: user,
         action: "app.create",
@@ -113,7 +120,7 @@ export async function createApp(
 }
 
 export async function updateApp(
-  services: Pick<Services, "db" | "cluster" | "renderer">,
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
   scope: AppScope,
   input: { name: string; spec: unknown; expectedRevision: number },
 ): Promise<{ revision: number }> {
@@ -124,7 +131,7 @@ export async function updateApp(
 }
 
 export async function rollbackApp(
-  services: Pick<Services, "db" | "cluster">,
+  services: Pick<Services, "db" | "cluster" | "config">,
   scope: AppScope,
   input: { name: string; revision: number; expectedRevision?: number | undefined },
 ): Promise<{ revision: number }> {
@@ -161,7 +168,7 @@ export interface PackUpgradePlan {
 }
 
 export async function upgradeAppPack(
-  services: Pick<Services, "db" | "cluster" | "renderer">,
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
   scope: AppScope,
   input: { name: string; to: string; preview: boolean; expectedRevision?: number | undefined },
 ): Promise<PackUpgradePlan & { revision: number | null }> {
@@ -295,6 +302,9 @@ export async function previewApp(
     input.pack ?? app?.pack_ref ?? services.config.defaultPack,
     input.spec,
   );
+  checkAppPolicy(services.config, rendered.spec, rendered.manifests);
+  if (app === undefined) checkNewAppPack(services.config, rendered.packRef);
+  await refuseTakenHosts(services.db.kysely, rendered, app?.id);
   const applied = app === undefined ? [] : (await currentRevision(services, app)).manifests;
   const running = await runningObjects(cluster, [...applied, ...rendered.manifests], applied);
   const changes = diffManifests(running, rendered.manifests);
@@ -377,7 +387,7 @@ async function refuseForeignObjects(
  * manifests; a refused apply puts the previous manifests back and rolls the rows back.
  */
 async function commitRevision(
-  services: Pick<Services, "db" | "cluster">,
+  services: Pick<Services, "db" | "cluster" | "config">,
   scope: AppScope,
   app: Application,
   expected: number,
@@ -386,7 +396,17 @@ async function commitRevision(
 ): Promise<{ revision: number }> {
   const { user, project, log } = scope;
   const { db, cluster } = services;
+  checkAppPolicy(services.config, next.spec, next.manifests);
   const previous = (await currentRevision(services, app)).manifests;
+  await refuseTakenHosts(db.kysely, next, app.id);
+  // Objects the new revision adds must not be someone else's, as on create.
+  const known = new Set(previous.map((object) => JSON.stringify(refOf(object))));
+  await refuseForeignObjects(
+    cluster,
+    project,
+    app.name,
+    next.manifests.filter((object) => !known.has(JSON.stringify(refOf(object)))),
+  );
   await cluster.apply(next.manifests, { dryRun: true });
   const revision = expected + 1;
   let rolledOut = false;
@@ -395,6 +415,7 @@ async function commitRevision(
       if (!(await advanceRevision(trx, app.id, expected, next.packRef)))
         throw staleRevision(app.name, expected);
       await insertRevision(trx, app.id, revision, user.id, { ...next, reason });
+      await holdIngressHosts(trx, app.id, next);
       await recordAudit(trx, {
         actor: user,
         action: reason.startsWith("rollback")
@@ -417,6 +438,30 @@ async function commitRevision(
     throw error;
   }
   return { revision };
+}
+
+/** Early, friendly refusal of hosts other apps serve; holdIngressHosts settles races inside the transaction. */
+async function refuseTakenHosts(
+  db: Kysely<Database>,
+  rendered: RenderedApp,
+  appId: string | undefined,
+): Promise<void> {
+  const taken = await hostsHeldByOthers(db, ingressHostsOf(rendered.manifests), appId);
+  if (taken.length > 0) throw hostsTaken(rendered, taken);
+}
+
+async function holdIngressHosts(db: Kysely<Database>, appId: string, rendered: RenderedApp): Promise<void> {
+  const taken = await claimIngressHosts(db, appId, ingressHostsOf(rendered.manifests));
+  if (taken.length > 0) throw hostsTaken(rendered, taken);
+}
+
+function hostsTaken(rendered: RenderedApp, hosts: string[]): ConflictError {
+  const [first] = hosts as [string];
+  return conflictOn(
+    specPathOf(rendered.spec, first) ?? "spec",
+    "is served by another app on this platform: choose another host",
+    `${hosts.join(", ")} ${hosts.length === 1 ? "is" : "are"} already served by another app on this platform: choose another host.`,
+  );
 }
 
 function requireRevision(app: Application, expected: number): void {

@@ -37,7 +37,20 @@ export async function createProject(
   if (name === services.config.platformNamespace) {
     throw new FieldError([{ path: "name", message: `"${name}" is the namespace BabyHelm itself runs in` }]);
   }
-  const { objects, packRef } = renderProjectObjects(services.renderer, name, services.config.defaultPack);
+  if (services.config.reservedNamespaces.includes(name)) {
+    throw new FieldError([
+      {
+        path: "name",
+        message: `"${name}" is reserved for a cluster component's namespace on this platform: choose another name`,
+      },
+    ]);
+  }
+  const { objects, packRef } = renderProjectObjects(
+    services.renderer,
+    name,
+    services.config.defaultPack,
+    services.config,
+  );
   if (await projectNameTaken(db.kysely, name)) throw nameTaken(name);
 
   const existing = await cluster.get(namespaceRef(name));

@@ -1,0 +1,161 @@
+// What the platform lets an app's rendered objects do on a cluster shared by many projects, whatever pack rendered
+// them: Ingress hosts stay inside the operator's domains and are never wildcards (hosts are also claimed, see
+// ingress-host.repository.ts), and annotations that reach outside the app (proxy configuration snippets, external
+// auth and mirror targets, DNS names and addresses claimed through controllers) are refused unless the operator
+// allows them. Checked on every render that would be applied or previewed.
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import type { Config } from "../config.js";
+import { FieldError, type FieldIssue } from "../shared/errors.js";
+
+export type AppPolicy = Pick<Config, "ingressDomains" | "annotationAllowList" | "newAppPacks">;
+
+/**
+ * Annotation keys that make a controller act beyond the app: arbitrary proxy configuration (`*-snippet`), requests
+ * to other addresses (external auth, mirroring), other namespaces' objects (`ns/name` references), extra host names,
+ * DNS records and load-balancer addresses claimed for the app, and joining another tenant's load balancer.
+ */
+const DANGEROUS_ANNOTATIONS: readonly RegExp[] = [
+  /-snippets?$/,
+  /^nginx\.ingress\.kubernetes\.io\/(auth-url|auth-signin|auth-proxy-set-headers|auth-tls-secret|global-auth-url|enable-global-auth|mirror-target|mirror-host|mirror-uri|upstream-vhost|server-alias|fastcgi-params-configmap|default-backend|custom-headers|proxy-set-headers|custom-http-errors)$/,
+  /^external-dns\.alpha\.kubernetes\.io\//,
+  /^metallb\.(universe\.tf|io)\//,
+  /^traefik\.ingress\.kubernetes\.io\/router\.middlewares$/,
+  /^alb\.ingress\.kubernetes\.io\/group\.name$/,
+  /^haproxy\.org\/(auth-url|backend-config-snippet|frontend-config-snippet)$/,
+];
+
+/** BabyHelm's own annotations are always allowed, allow-list or not. */
+const OWN_ANNOTATIONS = /^babyhelm\.io\//;
+
+/** Every host an Ingress of `manifests` serves or holds a certificate for, lowercased, without repeats. */
+export function ingressHostsOf(manifests: readonly KubernetesObject[]): string[] {
+  const hosts = new Set<string>();
+  for (const object of manifests) {
+    if (object.kind !== "Ingress") continue;
+    const spec = (object as { spec?: { rules?: { host?: string }[]; tls?: { hosts?: string[] }[] } }).spec;
+    for (const rule of spec?.rules ?? []) if (rule.host !== undefined) hosts.add(rule.host.toLowerCase());
+    for (const tls of spec?.tls ?? []) for (const host of tls.hosts ?? []) hosts.add(host.toLowerCase());
+  }
+  return [...hosts];
+}
+
+/** Refuses (BAD_REQUEST naming the spec field) hosts and annotations the platform does not allow. */
+export function checkAppPolicy(
+  policy: AppPolicy,
+  spec: unknown,
+  manifests: readonly KubernetesObject[],
+): void {
+  const issues: FieldIssue[] = [];
+  for (const host of ingressHostsOf(manifests)) {
+    const problem = hostProblem(policy, host);
+    if (problem !== undefined) issues.push({ path: specPathOf(spec, host) ?? "spec", message: problem });
+  }
+  for (const object of manifests) {
+    for (const key of Object.keys(object.metadata.annotations ?? {})) {
+      if (annotationAllowed(policy, key)) continue;
+      issues.push({
+        path: specPathOf(spec, key, "key") ?? "spec",
+        message:
+          policy.annotationAllowList === undefined
+            ? `annotation ${key} on the ${object.kind} is not allowed on this platform (it reaches beyond the app); ask an operator to allow it with BABYHELM_ANNOTATION_ALLOWLIST`
+            : `annotation ${key} on the ${object.kind} is not on this platform's allow-list (${policy.annotationAllowList.join(", ") || "empty"})`,
+      });
+    }
+  }
+  if (issues.length > 0) throw new FieldError(dedupe(issues), "Not allowed on this platform");
+}
+
+/** New apps may be restricted to some packs (existing apps keep theirs); `packRef` is resolved, such as default@2.0.0. */
+export function checkNewAppPack(policy: AppPolicy, packRef: string): void {
+  const allowed = policy.newAppPacks;
+  if (allowed === undefined) return;
+  const name = packRef.slice(0, packRef.lastIndexOf("@"));
+  const version = packRef.slice(packRef.lastIndexOf("@") + 1);
+  const permitted = allowed.some(
+    (entry) =>
+      entry === name ||
+      entry === packRef ||
+      (entry.startsWith(`${name}@`) && version.startsWith(`${entry.slice(name.length + 1)}.`)),
+  );
+  if (!permitted) {
+    throw new FieldError([
+      {
+        path: "pack",
+        message: `new apps on this platform use ${allowed.join(", ")}, not ${packRef}`,
+      },
+    ]);
+  }
+}
+
+/** Whether a pack may be chosen for a new app (for the packs list the deploy form offers). */
+export function packOpenToNewApps(policy: AppPolicy, packRef: string): boolean {
+  try {
+    checkNewAppPack(policy, packRef);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A host the dashboard may suggest for a new app, under the first platform domain; undefined without one. */
+export function suggestedHost(policy: AppPolicy, project: string, app: string): string | undefined {
+  const domain = policy.ingressDomains[0];
+  return domain === undefined ? undefined : `${app}-${project}.${domain}`;
+}
+
+function hostProblem(policy: AppPolicy, host: string): string | undefined {
+  if (host.includes("*")) {
+    return `${host} is a wildcard: name each host (a wildcard would take every other project's hosts under it)`;
+  }
+  const domains = policy.ingressDomains;
+  if (domains.length === 0 || domains.some((domain) => host === domain || host.endsWith(`.${domain}`))) {
+    return undefined;
+  }
+  return `${host} is not under this platform's domains (${domains.join(", ")}): use a host such as app.${domains[0]}`;
+}
+
+function annotationAllowed(policy: AppPolicy, key: string): boolean {
+  if (OWN_ANNOTATIONS.test(key)) return true;
+  const allowList = policy.annotationAllowList;
+  if (allowList !== undefined) {
+    return allowList.some((entry) =>
+      entry.endsWith("/*") ? key.startsWith(entry.slice(0, -1)) : key === entry,
+    );
+  }
+  return !DANGEROUS_ANNOTATIONS.some((pattern) => pattern.test(key));
+}
+
+/** Where in the user's spec a value (or a key) is written, as `spec.a.b[0]`: packs are free to name their fields. */
+export function specPathOf(spec: unknown, wanted: string, as: "value" | "key" = "value"): string | undefined {
+  const search = (node: unknown, path: string, depth: number): string | undefined => {
+    if (depth > 32) return undefined;
+    if (typeof node === "string") {
+      return as === "value" && node.toLowerCase() === wanted ? path : undefined;
+    }
+    if (node === null || typeof node !== "object") return undefined;
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) {
+        const found = search(item, `${path}[${index}]`, depth + 1);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    }
+    for (const [key, item] of Object.entries(node)) {
+      if (as === "key" && key === wanted) return path;
+      const found = search(item, `${path}.${key}`, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return search(spec, "spec", 0);
+}
+
+function dedupe(issues: FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.path}\n${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
