@@ -185,6 +185,12 @@ const rows: Row[] = [
     call: (c, f) => c.apps.revisions.query({ project: f.project, name: "web" }),
   },
   {
+    procedure: "apps.suggestHost",
+    allowed: members,
+    app: 1,
+    call: (c, f) => c.apps.suggestHost.query({ project: f.project, name: "api" }),
+  },
+  {
     procedure: "apps.previewManifests",
     allowed: members,
     app: 1,

@@ -135,6 +135,7 @@ describe("hostile input to every procedure", () => {
     "apps.revisions": () => ({ ...app(), cursor: null, limit: 20 }),
     "apps.logs": () => ({ ...app(), pod: "web-0", tail: 10, follow: false }),
     "apps.metrics": () => ({ ...app(), range: "1h" }),
+    "apps.suggestHost": () => ({ project, name: "api" }),
     "apps.previewManifests": () => ({ project, name: "web", pack: "default@2", spec }),
     "alerts.get": () => ({ project }),
     "alerts.set": () => ({

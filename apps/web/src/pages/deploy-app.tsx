@@ -48,9 +48,18 @@ export default function DeployAppPage() {
   } else if (packs.isPending) body = <Loading what="the template packs" />;
   else if (packs.isError)
     body = <QueryError error={packs.error} retry={packs.refetch} what="the template packs" />;
-  else if (packs.data.length === 0) {
-    body = <p className="form-error">This server offers no template packs, so nothing can be deployed.</p>;
-  } else body = <NewAppForm project={name} packs={packs.data} />;
+  else {
+    // Packs an operator keeps for existing apps only are not offered for new ones.
+    const offered = packs.data.filter((pack) => pack.openToNewApps);
+    body =
+      offered.length === 0 ? (
+        <p className="form-error">
+          This server offers no template packs for new apps, so nothing can be deployed.
+        </p>
+      ) : (
+        <NewAppForm project={name} packs={offered} />
+      );
+  }
 
   return (
     <div className="page page-wide">

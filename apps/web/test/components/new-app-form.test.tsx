@@ -286,3 +286,25 @@ describe("new app form: deploying", () => {
     expect(screen.queryByRole("button", { name: "Deploy" })).toBeNull();
   });
 });
+
+describe("new app form: the Ingress host", () => {
+  it("offers the free host the server suggests, and fills it in with one click", async () => {
+    const { user, api } = await openForm({
+      "apps.suggestHost": ({ name }) => ({ host: `${name}-shop.apps.example.test` }),
+    });
+    await user.type(screen.getByLabelText("App name"), "api");
+    await user.click(await screen.findByRole("button", { name: "Use api-shop.apps.example.test" }));
+    expect(screen.getByLabelText("Ingress host")).toHaveProperty("value", "api-shop.apps.example.test");
+    expect(screen.queryByRole("button", { name: /^Use / })).toBeNull();
+    expect(api.inputsOf("apps.suggestHost").at(-1)).toEqual({ project: "shop", name: "api" });
+  });
+
+  it("offers nothing when the platform has no domain", async () => {
+    const { user, api } = await openForm({ "apps.suggestHost": () => ({ host: null }) });
+    await user.type(screen.getByLabelText("App name"), "api");
+    await waitFor(() => {
+      expect(api.inputsOf("apps.suggestHost").length).toBeGreaterThan(0);
+    });
+    expect(screen.queryByRole("button", { name: /^Use / })).toBeNull();
+  });
+});

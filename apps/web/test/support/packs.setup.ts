@@ -21,6 +21,7 @@ export default function providePacks(project: TestProject): void {
     renderer.listPacks().map((pack) => ({
       ...pack,
       default: renderer.resolvePack(DEFAULT_PACK_REF).ref === pack.ref,
+      openToNewApps: true,
       specSchema: renderer.resolvePack(pack.ref).jsonSchema("application"),
     })),
   );

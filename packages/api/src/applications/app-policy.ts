@@ -97,10 +97,15 @@ export function packOpenToNewApps(policy: AppPolicy, packRef: string): boolean {
   }
 }
 
-/** A host the dashboard may suggest for a new app, under the first platform domain; undefined without one. */
-export function suggestedHost(policy: AppPolicy, project: string, app: string): string | undefined {
+/**
+ * Hosts the dashboard may suggest for an app, best first: `<app>-<project>.<domain>` under the first platform
+ * domain, then numbered ones; none without a domain, or when the first label would be longer than DNS allows.
+ */
+export function suggestedHosts(policy: AppPolicy, project: string, app: string): string[] {
   const domain = policy.ingressDomains[0];
-  return domain === undefined ? undefined : `${app}-${project}.${domain}`;
+  const label = `${app}-${project}`;
+  if (domain === undefined || label.length > 60) return [];
+  return [label, ...[2, 3, 4, 5].map((n) => `${label}-${n}`)].map((first) => `${first}.${domain}`);
 }
 
 function hostProblem(policy: AppPolicy, host: string): string | undefined {

@@ -1,5 +1,7 @@
 // What is shown of apps: the list with statuses, one app with its links, its history with diffs, and its status,
 // logs and metrics, each read for the app's current manifests.
+import { packOpenToNewApps, suggestedHosts } from "./app-policy.js";
+import { hostsHeldByOthers } from "./ingress-host.repository.js";
 import type { Project } from "@babyhelm/db";
 import { type KubernetesObject, diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
 import { refOf } from "../cluster/object-ref.js";
@@ -21,6 +23,8 @@ export function listPacks({ renderer, config }: Pick<Services, "renderer" | "con
   return renderer.listPacks().map((pack) => ({
     ...pack,
     default: defaultRef === pack.ref,
+    /** Whether the operator lets new apps use it (BABYHELM_NEW_APP_PACKS); existing apps keep theirs. */
+    openToNewApps: packOpenToNewApps(config, pack.ref),
     specSchema: renderer.resolvePack(pack.ref).jsonSchema("application"),
   }));
 }
@@ -178,4 +182,15 @@ function envOf(spec: unknown): { name: string; value: string }[] {
     name: typeof item.name === "string" ? item.name : "",
     value: typeof item.value === "string" ? item.value : JSON.stringify(item.value ?? ""),
   }));
+}
+
+/** A free Ingress host under the platform's domain for app `name`, for the deploy form to offer; null without one. */
+export async function suggestIngressHost(
+  { db, config }: Pick<Services, "db" | "config">,
+  project: ProjectRef,
+  name: string,
+): Promise<{ host: string | null }> {
+  const candidates = suggestedHosts(config, project.name, name);
+  const taken = new Set(await hostsHeldByOthers(db.kysely, candidates, undefined));
+  return { host: candidates.find((host) => !taken.has(host)) ?? null };
 }

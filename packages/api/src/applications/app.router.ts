@@ -12,6 +12,7 @@ import {
   listRevisionsWithChanges,
   readMetricsOfApp,
   readStatusOfApp,
+  suggestIngressHost,
   watchLogsOfApp,
   watchStatusOfApp,
 } from "./app-read.service.js";
@@ -129,6 +130,11 @@ export const applicationRouter = {
   metrics: viewer
     .input(appRef.extend({ range: z.enum(["1h", "6h", "24h"]).default("1h") }))
     .query(({ ctx, input }) => readMetricsOfApp(ctx.services, ctx.project, input.name, input.range)),
+
+  /** A free `<app>-<project>.<domain>` Ingress host when the operator set BABYHELM_INGRESS_DOMAINS. */
+  suggestHost: viewer
+    .input(z.object({ name: appNameSchema }))
+    .query(({ ctx, input }) => suggestIngressHost(ctx.services, ctx.project, input.name)),
 
   previewManifests: viewer
     .input(

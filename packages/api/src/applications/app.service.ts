@@ -71,14 +71,9 @@ export async function createApp(
 ): Promise<{ app: Application; rendered: RenderedApp }> {
   const { user, project, log } = scope;
   const { db, cluster } = services;
-  const rendered = renderApp(
-    services.renderer,
-    project,
-    input.name,
-    input.pack ?? services.config.defaultPack,
-    input.spec,
-  );
-  checkNewAppPack(services.config, rendered.packRef);
+  const packRef = input.pack ?? services.config.defaultPack;
+  checkNewAppPack(services.config, services.renderer.resolvePack(packRef).ref);
+  const rendered = renderApp(services.renderer, project, input.name, packRef, input.spec);
   checkAppPolicy(services.config, rendered.spec, rendered.manifests);
   if ((await findApp(db.kysely, project.id, input.name)) !== undefined)
     throw appNameTaken(input.name, project.name);
@@ -295,15 +290,10 @@ export async function previewApp(
   const name = input.name ?? stringField(input.spec, "name");
   if (name === undefined)
     throw new FieldError([{ path: "name", message: "name the app (or set spec.name)" }]);
-  const rendered = renderApp(
-    services.renderer,
-    project,
-    name,
-    input.pack ?? app?.pack_ref ?? services.config.defaultPack,
-    input.spec,
-  );
+  const packRef = input.pack ?? app?.pack_ref ?? services.config.defaultPack;
+  if (app === undefined) checkNewAppPack(services.config, services.renderer.resolvePack(packRef).ref);
+  const rendered = renderApp(services.renderer, project, name, packRef, input.spec);
   checkAppPolicy(services.config, rendered.spec, rendered.manifests);
-  if (app === undefined) checkNewAppPack(services.config, rendered.packRef);
   await refuseTakenHosts(services.db.kysely, rendered, app?.id);
   const applied = app === undefined ? [] : (await currentRevision(services, app)).manifests;
   const running = await runningObjects(cluster, [...applied, ...rendered.manifests], applied);

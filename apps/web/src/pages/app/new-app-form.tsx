@@ -1,7 +1,7 @@
 // The deploy form: a pack and its version, then the app's image, ports, variables, scaling, resources, health checks
 // and exposure, with a live preview of the manifests beside it. Issues show beside their inputs: the pack's JSON
 // Schema as the person types, then the server's own issues (from the preview, and from the deploy itself).
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, type SubmitEvent, useMemo, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { EnvEditor } from "../../components/env-editor.js";
@@ -27,6 +27,7 @@ import { type Pack, compareVersions, splitPackRef } from "../../lib/app-state.js
 import { type FieldIssue, describeError, fieldIssues } from "../../lib/errors.js";
 import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
+import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { useTRPC } from "../../trpc.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 
@@ -88,6 +89,12 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
   // The form's own checks run on every change; the server's preview only once typing pauses.
   const local = placeIssues(draftIssues(draft, schema), draft, shape);
   const preview = useManifestPreview({ project, name: draft.name, pack: packRef, spec });
+  // With BABYHELM_INGRESS_DOMAINS set, the server offers a free <app>-<project>.<domain> host.
+  const suggestedHost = useQuery({
+    ...trpc.apps.suggestHost.queryOptions({ project, name: draft.name.trim() }),
+    enabled: draft.ingressHost.trim() === "" && DNS_1035_LABEL.test(draft.name.trim()),
+    staleTime: 30_000,
+  }).data?.host;
   const previewError = preview.settled.name === draft.name.trim() ? preview.query.error : null;
   const previewed = placeIssues(fieldIssues(previewError), draft, shape);
   const deployed = placeIssues(deployIssues, draft, shape);
@@ -515,6 +522,17 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
                     hint="Routes HTTP(S) for this host to the app through the cluster's Ingress controller. Empty: no Ingress."
                     {...bind("ingress.host", draft.ingressHost, (ingressHost) => ({ ...draft, ingressHost }))}
                   />
+                  {draft.ingressHost.trim() === "" && suggestedHost != null ? (
+                    <button
+                      type="button"
+                      className="button button-small button-secondary"
+                      onClick={() => {
+                        edit("ingress.host", { ...draft, ingressHost: suggestedHost });
+                      }}
+                    >
+                      Use {suggestedHost}
+                    </button>
+                  ) : null}
                   {draft.ingressHost.trim() === "" ? null : (
                     <Field
                       label="Ingress path"
