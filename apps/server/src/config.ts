@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ClusterSelection, type Config, LOG_LEVELS } from "@babyhelm/api/runtime";
+import { type ClusterSelection, type Config, LOG_LEVELS, REGISTRATION_MODES } from "@babyhelm/api/runtime";
 import { DNS_1123_LABEL } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
 
@@ -24,6 +24,15 @@ const flag = z
   .enum(["true", "false", "1", "0"], { error: "must be true or false" })
   .default("false")
   .transform((value) => value === "true" || value === "1");
+
+/** A limit: a whole number of at least 1. */
+function limit(fallback: number) {
+  return z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .default(fallback);
+}
 
 const envSchema = z.object({
   PORT: z.coerce
@@ -89,6 +98,13 @@ const envSchema = z.object({
       .optional(),
   ),
   ALERT_PRIVATE_WEBHOOKS: flag,
+  BABYHELM_REGISTRATION: z
+    .enum(REGISTRATION_MODES, { error: `must be one of ${REGISTRATION_MODES.join(", ")}` })
+    .default("open"),
+  BABYHELM_REGISTRATIONS_PER_IP_HOUR: limit(20),
+  BABYHELM_MAX_PROJECTS_PER_USER: limit(20),
+  BABYHELM_MAX_LOG_STREAMS_PER_USER: limit(10),
+  BABYHELM_MAX_ENV_PER_APP: limit(200),
   TELEGRAM_API_URL: optionalText.pipe(
     z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
   ),
@@ -133,6 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telegramApiUrl: (values.TELEGRAM_API_URL ?? "https://api.telegram.org").replace(/\/+$/, ""),
     secretKey: values.BABYHELM_SECRET_KEY,
     alertPrivateWebhooks: values.ALERT_PRIVATE_WEBHOOKS,
+    registration: values.BABYHELM_REGISTRATION,
+    limits: {
+      registrationsPerIpPerHour: values.BABYHELM_REGISTRATIONS_PER_IP_HOUR,
+      projectsPerUser: values.BABYHELM_MAX_PROJECTS_PER_USER,
+      logStreamsPerUser: values.BABYHELM_MAX_LOG_STREAMS_PER_USER,
+      envEntriesPerApp: values.BABYHELM_MAX_ENV_PER_APP,
+    },
   };
 }
 

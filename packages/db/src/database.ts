@@ -2,6 +2,7 @@ import type { AlertTargetTable, AppAlertStateTable } from "./tables/alert.table.
 import type { ApiTokenTable } from "./tables/api-token.table.js";
 import type { AppRevisionTable, ApplicationTable } from "./tables/app.table.js";
 import type { AuditEventTable } from "./tables/audit-event.table.js";
+import type { InvitationTable } from "./tables/invitation.table.js";
 import type { PodMetricSampleTable } from "./tables/pod-metric-sample.table.js";
 import type { ProjectMemberTable, ProjectTable } from "./tables/project.table.js";
 import type { SessionTable } from "./tables/session.table.js";
@@ -19,4 +20,5 @@ export interface Database {
   pod_metric_samples: PodMetricSampleTable;
   alert_targets: AlertTargetTable;
   app_alert_states: AppAlertStateTable;
+  invitations: InvitationTable;
 }

@@ -30,6 +30,7 @@ for (const backend of testBackends()) {
         "app_revisions",
         "applications",
         "audit_events",
+        "invitations",
         "pod_metric_samples",
         "project_members",
         "projects",
@@ -40,7 +41,7 @@ for (const backend of testBackends()) {
       expect(await tables()).toEqual([]);
       expect(await db.migrate()).toEqual(Object.keys(migrations));
       expect(await db.migrate()).toEqual([]);
-      expect(await tables()).toHaveLength(11);
+      expect(await tables()).toHaveLength(12);
     });
 
     it("keeps emails unique whatever their case", async () => {

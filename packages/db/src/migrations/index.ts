@@ -3,6 +3,7 @@ import * as initial from "./0001-initial.js";
 import * as appObservedState from "./0002-app-observed-state.js";
 import * as podMetricSamples from "./0003-pod-metric-samples.js";
 import * as alerts from "./0004-alerts.js";
+import * as invitations from "./0006-invitations.js";
 
 /**
  * Every migration, by name in the order they run. A static list rather than a folder scan, so the migrations
@@ -13,6 +14,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0002-app-observed-state": appObservedState,
   "0003-pod-metric-samples": podMetricSamples,
   "0004-alerts": alerts,
+  "0006-invitations": invitations,
 };
 
 export const migrationProvider: MigrationProvider = {
