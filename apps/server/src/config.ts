@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ClusterSelection, type Config, LOG_LEVELS } from "@babyhelm/api/runtime";
+import { type ClusterSelection, type Config, LOG_LEVELS, REGISTRATION_MODES } from "@babyhelm/api/runtime";
 import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
 
@@ -70,6 +70,15 @@ export const DEFAULT_RESERVED_NAMESPACES = [
   "local-path-storage",
   "metrics-server",
 ];
+
+/** A limit: a whole number of at least 1. */
+function limit(fallback: number) {
+  return z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .default(fallback);
+}
 
 const envSchema = z.object({
   PORT: z.coerce
@@ -154,6 +163,13 @@ const envSchema = z.object({
     .default("babyhelm.io/ingress-controller=true"),
   BABYHELM_ANNOTATION_ALLOWLIST: optionalText.pipe(list.optional()),
   BABYHELM_NEW_APP_PACKS: optionalText.pipe(list.optional()),
+  BABYHELM_REGISTRATION: z
+    .enum(REGISTRATION_MODES, { error: `must be one of ${REGISTRATION_MODES.join(", ")}` })
+    .default("open"),
+  BABYHELM_REGISTRATIONS_PER_IP_HOUR: limit(20),
+  BABYHELM_MAX_PROJECTS_PER_USER: limit(20),
+  BABYHELM_MAX_LOG_STREAMS_PER_USER: limit(10),
+  BABYHELM_MAX_ENV_PER_APP: limit(200),
   TELEGRAM_API_URL: optionalText.pipe(
     z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
   ),
@@ -205,6 +221,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ]) as Record<string, string>,
     annotationAllowList: values.BABYHELM_ANNOTATION_ALLOWLIST,
     newAppPacks: values.BABYHELM_NEW_APP_PACKS,
+    registration: values.BABYHELM_REGISTRATION,
+    limits: {
+      registrationsPerIpPerHour: values.BABYHELM_REGISTRATIONS_PER_IP_HOUR,
+      projectsPerUser: values.BABYHELM_MAX_PROJECTS_PER_USER,
+      logStreamsPerUser: values.BABYHELM_MAX_LOG_STREAMS_PER_USER,
+      envEntriesPerApp: values.BABYHELM_MAX_ENV_PER_APP,
+    },
   };
 }
 

@@ -12,7 +12,11 @@ import {
   type Logger,
   type PasswordCost,
   type Services,
+  ConcurrencyLimit,
   CredentialCache,
+  DEFAULT_THROTTLE_POLICY,
+  LoginThrottle,
+  MemoryFailureStore,
   RateLimiter,
   createAlertNotifier,
   createCluster,
@@ -55,6 +59,7 @@ export interface RunningServer {
 }
 
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
@@ -97,6 +102,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
 
     const now = options.now ?? (() => new Date());
+    const clock = () => now().getTime();
     const telemetry = createTelemetry(db);
     const secrets = createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
     const sealed = await sealStoredAlertTargets(db.kysely, secrets);
@@ -120,9 +126,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       renderer: createRenderer({ packs: options.packs ?? packs, defaultPack: config.defaultPack }),
       passwords: createPasswordHasher(options.passwordCost),
       loginLimits: {
-        byIp: new RateLimiter(50, LOGIN_WINDOW_MS),
-        byEmail: new RateLimiter(10, LOGIN_WINDOW_MS),
+        byIp: new RateLimiter(50, LOGIN_WINDOW_MS, clock),
+        failuresByEmail: new LoginThrottle(new MemoryFailureStore(), DEFAULT_THROTTLE_POLICY, clock),
+        // An office behind one address makes typos together: more free failures than one person gets.
+        failuresByIp: new LoginThrottle(
+          new MemoryFailureStore(),
+          { ...DEFAULT_THROTTLE_POLICY, freeFailures: 20 },
+          clock,
+        ),
       },
+      registrationLimit: new RateLimiter(config.limits.registrationsPerIpPerHour, HOUR_MS, clock),
+      logStreams: new ConcurrencyLimit(config.limits.logStreamsPerUser),
       credentials: new CredentialCache(),
       now,
       telemetry,

@@ -134,6 +134,11 @@ const rows: Row[] = [
     call: (c, f) => c.members.add.mutate({ project: f.project, email: f.outsider, role: "viewer" }),
   },
   {
+    procedure: "members.invitations",
+    allowed: ["creator"],
+    call: (c, f) => c.members.invitations.query({ project: f.project }),
+  },
+  {
     procedure: "members.updateRole",
     allowed: ["creator"],
     call: (c, f) => c.members.updateRole.mutate({ project: f.project, email: f.extra, role: "editor" }),
@@ -291,7 +296,11 @@ function defineMatrix() {
       const users = {} as Record<Exclude<Caller, "anonymous"> | "extra" | "outsider", SignedInClient>;
       beforeAll(async () => {
         db = await backend.open();
-        harness = await startHarness(db, { packs: packsWithUpgrade });
+        // The creator makes a fresh project for every caller of every row: far past the per-user limit.
+        harness = await startHarness(db, {
+          packs: packsWithUpgrade,
+          env: { BABYHELM_MAX_PROJECTS_PER_USER: "100000" },
+        });
         for (const name of ["creator", "editor", "viewer", "nonMember", "extra", "outsider"] as const) {
           users[name] = await harness.newUser(name.toLowerCase());
         }

@@ -91,6 +91,8 @@ describe("hostile input to every procedure", () => {
     baselines["members.updateRole"] = { project, email: other.email, role: "editor" };
     baselines["members.remove"] = { project, email: "nobody@example.com" };
     baselines["members.transferOwnership"] = { project, email: "nobody@example.com" };
+    baselines["members.invitations"] = { project };
+    baselines["members.revokeInvitation"] = { project, email: "nobody@example.com" };
   });
   afterAll(async () => {
     await harness?.stop();

@@ -25,15 +25,23 @@ export interface ApiClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+/** Queries whose input can outgrow a URL (a whole spec): sent as POST, which the server allows for queries. */
+export const POSTED_QUERIES: ReadonlySet<string> = new Set(["apps.previewManifests"]);
+
 export function createApiClient(options: ApiClientOptions = {}) {
   const url = options.url ?? "/trpc";
+  const fetchOption = options.fetch === undefined ? {} : { fetch: options.fetch };
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (operation) => operation.type === "subscription",
         // Same origin: the browser sends the session cookie with the event stream.
         true: httpSubscriptionLink({ url }),
-        false: httpBatchLink({ url, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) }),
+        false: splitLink({
+          condition: (operation) => POSTED_QUERIES.has(operation.path),
+          true: httpBatchLink({ url, methodOverride: "POST", ...fetchOption }),
+          false: httpBatchLink({ url, ...fetchOption }),
+        }),
       }),
     ],
   });

@@ -8,6 +8,17 @@ export type ClusterSelection =
   | { mode: "kubeconfig"; kubeconfigPath: string | undefined; context: string | undefined }
   | { mode: "in-cluster" };
 
+export const REGISTRATION_MODES = ["open", "invite", "closed"] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+/** What one user (or one client address) may take of a shared server. */
+export interface UsageLimits {
+  registrationsPerIpPerHour: number;
+  projectsPerUser: number;
+  logStreamsPerUser: number;
+  envEntriesPerApp: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -44,4 +55,7 @@ export interface Config {
   annotationAllowList: string[] | undefined;
   /** The packs new apps may use (names such as "default", or refs); undefined: every pack. */
   newAppPacks: string[] | undefined;
+  /** Who may create an account: anyone, only people a project creator invited, or nobody. */
+  registration: RegistrationMode;
+  limits: UsageLimits;
 }

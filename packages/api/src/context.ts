@@ -18,6 +18,8 @@ export interface Context {
   clearSessionCookie(): void;
   /** The Origin header when it names a site other than this server's: a cross-site request. */
   foreignOrigin: string | undefined;
+  /** Where users open this server, for links it hands out: PUBLIC_URL, else the origin the request came from. */
+  publicOrigin: string;
 }
 
 const requestIds = new WeakMap<object, string>();
@@ -33,6 +35,7 @@ export function createContextFactory(services: Services) {
   return ({ req, res }: Pick<CreateHTTPContextOptions, "req" | "res">): Context => {
     const requestId = requestIds.get(req) ?? randomUUID();
     let auth: Promise<Authentication | null> | undefined;
+    const foreign = foreignOrigin(req.headers.origin, req.headers.host, services.config.publicUrl, secure);
     return {
       services,
       requestId,
@@ -54,7 +57,11 @@ export function createContextFactory(services: Services) {
       clearSessionCookie: () => {
         clearSessionCookie(res, secure);
       },
-      foreignOrigin: foreignOrigin(req.headers.origin, req.headers.host, services.config.publicUrl, secure),
+      foreignOrigin: foreign,
+      publicOrigin:
+        services.config.publicUrl?.origin ??
+        (foreign === undefined ? req.headers.origin : undefined) ??
+        `http://${req.headers.host ?? "localhost"}`,
     };
   };
 }

@@ -5,14 +5,23 @@ export { sealStoredAlertTargets } from "./alerts/alert.repository.js";
 export { startDriftChecker } from "./applications/status/drift-checker.js";
 export { CredentialCache } from "./auth/credential-cache.js";
 export { type PasswordCost, createPasswordHasher } from "./auth/password.js";
+export { DEFAULT_THROTTLE_POLICY, LoginThrottle, MemoryFailureStore } from "./auth/login-throttle.js";
 export { RateLimiter } from "./auth/rate-limiter.js";
 export { type Cluster, type ClusterOptions, ClusterError, createCluster } from "./cluster/cluster.js";
-export { type ClusterSelection, type Config, LOG_LEVELS, type LogLevel } from "./config.js";
+export {
+  type ClusterSelection,
+  type Config,
+  LOG_LEVELS,
+  type LogLevel,
+  REGISTRATION_MODES,
+  type RegistrationMode,
+} from "./config.js";
 export { type Context, createContextFactory, tagRequest } from "./context.js";
 export { type Logger, createLogger } from "./logger.js";
 export { startMetricsSampler } from "./metrics/metrics-sampler.js";
 export { createTelemetry } from "./observability/telemetry.js";
 export { appRouter } from "./root.js";
 export type { Services } from "./services.js";
+export { ConcurrencyLimit } from "./shared/concurrency-limit.js";
 export { createSecretBox } from "./shared/secret-box.js";
 export { createCallerFactory } from "./trpc.js";

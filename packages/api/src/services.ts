@@ -2,12 +2,14 @@ import type { Db } from "@babyhelm/db";
 import type { Renderer } from "@babyhelm/manifest-sdk";
 import type { AlertNotifier } from "./alerts/alert-notifier.js";
 import type { CredentialCache } from "./auth/credential-cache.js";
+import type { LoginThrottle } from "./auth/login-throttle.js";
 import type { RateLimiter } from "./auth/rate-limiter.js";
 import type { PasswordHasher } from "./auth/password.js";
 import type { Cluster } from "./cluster/cluster.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import type { Telemetry } from "./observability/telemetry.js";
+import type { ConcurrencyLimit } from "./shared/concurrency-limit.js";
 import type { SecretBox } from "./shared/secret-box.js";
 
 /** Everything a procedure may use, made once at start (see server.ts) and shared by every request. */
@@ -20,7 +22,12 @@ export interface Services {
   cluster: Cluster;
   renderer: Renderer;
   passwords: PasswordHasher;
-  loginLimits: { byIp: RateLimiter; byEmail: RateLimiter };
+  /** Attempts per client address, and failures per email and per address, which slow further attempts. */
+  loginLimits: { byIp: RateLimiter; failuresByEmail: LoginThrottle; failuresByIp: LoginThrottle };
+  /** Accounts created per client address. */
+  registrationLimit: RateLimiter;
+  /** Log streams each user holds open. */
+  logStreams: ConcurrencyLimit;
   /** Validated session and API tokens, for a few seconds (see credential-cache.ts). */
   credentials: CredentialCache;
   now(): Date;

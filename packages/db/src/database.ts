@@ -3,6 +3,7 @@ import type { ApiTokenTable } from "./tables/api-token.table.js";
 import type { AppRevisionTable, ApplicationTable } from "./tables/app.table.js";
 import type { AuditEventTable } from "./tables/audit-event.table.js";
 import type { IngressHostTable } from "./tables/ingress-host.table.js";
+import type { InvitationTable } from "./tables/invitation.table.js";
 import type { PodMetricSampleTable } from "./tables/pod-metric-sample.table.js";
 import type { ProjectMemberTable, ProjectTable } from "./tables/project.table.js";
 import type { SessionTable } from "./tables/session.table.js";
@@ -21,4 +22,5 @@ export interface Database {
   alert_targets: AlertTargetTable;
   app_alert_states: AppAlertStateTable;
   ingress_hosts: IngressHostTable;
+  invitations: InvitationTable;
 }

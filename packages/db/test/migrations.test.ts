@@ -31,6 +31,7 @@ for (const backend of testBackends()) {
         "applications",
         "audit_events",
         "ingress_hosts",
+        "invitations",
         "pod_metric_samples",
         "project_members",
         "projects",
@@ -41,7 +42,7 @@ for (const backend of testBackends()) {
       expect(await tables()).toEqual([]);
       expect(await db.migrate()).toEqual(Object.keys(migrations));
       expect(await db.migrate()).toEqual([]);
-      expect(await tables()).toHaveLength(12);
+      expect(await tables()).toHaveLength(13);
     });
 
     it("keeps emails unique whatever their case", async () => {

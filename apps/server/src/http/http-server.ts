@@ -28,6 +28,9 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
     // Specs and manifests are small; a larger body is a mistake or an attack on memory.
     maxBodySize: 1024 * 1024,
     maxBatchSize: MAX_BATCH_SIZE,
+    // A query's input travels in the URL, which Node caps at 16 KB of headers: clients send queries with large
+    // inputs (apps.previewManifests' spec) as POST. Queries only read, so a cross-site POST learns nothing.
+    allowMethodOverride: true,
     createContext,
     // Errors are logged once, with the request id, by the procedure middleware in trpc.ts.
     onError: () => undefined,

@@ -1,10 +1,13 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { type DeployOperation, timeDeploy } from "../observability/telemetry.js";
+import { releasingAfter } from "../shared/concurrency-limit.js";
+import { TooManyError } from "../shared/errors.js";
 import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput } from "../shared/pagination.js";
 import { appNameSchema } from "../shared/names.js";
 import { projectProcedure } from "../trpc.js";
+import { refuseTooManyEnvEntries } from "./app-limits.js";
 import {
   describeApp,
   listAppsWithStatus,
@@ -49,13 +52,17 @@ export const applicationRouter = {
   create: deploying("create")
     .input(z.object({ name: appNameSchema, pack: packRef.optional(), spec: z.unknown() }))
     .mutation(async ({ ctx, input }) => {
+      refuseTooManyEnvEntries(input.spec, ctx.services.config.limits.envEntriesPerApp);
       const { app } = await createApp(ctx.services, ctx, input);
       return { name: app.name, pack: app.pack_ref, revision: app.current_revision };
     }),
 
   update: deploying("update")
     .input(appRef.extend({ spec: z.unknown(), expectedRevision: revisionNumber }))
-    .mutation(({ ctx, input }) => updateApp(ctx.services, ctx, input)),
+    .mutation(({ ctx, input }) => {
+      refuseTooManyEnvEntries(input.spec, ctx.services.config.limits.envEntriesPerApp);
+      return updateApp(ctx.services, ctx, input);
+    }),
 
   rollback: deploying("rollback")
     .input(appRef.extend({ revision: revisionNumber, expectedRevision: revisionNumber.optional() }))
@@ -122,9 +129,23 @@ export const applicationRouter = {
         follow: z.boolean().default(true),
       }),
     )
-    .subscription(({ ctx, input, signal }) =>
-      watchLogsOfApp(ctx.services, ctx.project, input.name, input, signal ?? new AbortController().signal),
-    ),
+    .subscription(async ({ ctx, input, signal }) => {
+      // Refused while the subscription starts, so that the refusal is an error the client reads, not a broken stream.
+      const release = ctx.services.logStreams.acquire(ctx.user.id);
+      if (release === undefined) {
+        throw new TooManyError(
+          `You already have ${ctx.services.logStreams.limit} log streams open, the most one user may: close one (another tab or terminal) and try again.`,
+        );
+      }
+      const aborted = signal ?? new AbortController().signal;
+      try {
+        const lines = await watchLogsOfApp(ctx.services, ctx.project, input.name, input, aborted);
+        return releasingAfter(lines, release, aborted);
+      } catch (error) {
+        release();
+        throw error;
+      }
+    }),
 
   /** CPU (cores) and memory (bytes) per pod and in total over the last hour, 6 hours or day, for charts. */
   metrics: viewer
@@ -140,5 +161,8 @@ export const applicationRouter = {
     .input(
       z.object({ name: z.string().min(1).max(63).optional(), pack: packRef.optional(), spec: z.unknown() }),
     )
-    .query(({ ctx, input }) => previewApp(ctx.services, ctx.project, input)),
+    .query(({ ctx, input }) => {
+      refuseTooManyEnvEntries(input.spec, ctx.services.config.limits.envEntriesPerApp);
+      return previewApp(ctx.services, ctx.project, input);
+    }),
 } satisfies TRPCRouterRecord;

@@ -1,7 +1,13 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
-import { FieldError, NotFoundError, conflictOn } from "../shared/errors.js";
+import {
+  FieldError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionError,
+  conflictOn,
+} from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
@@ -15,6 +21,8 @@ import {
   listUserSessions,
   revokeUserSession,
 } from "./session.repository.js";
+import { addMember } from "../members/member.repository.js";
+import { projectName, takeInvitation } from "../members/invitation.repository.js";
 import { findUserByEmail, insertUser } from "./user.repository.js";
 
 const credentials = z.object({
@@ -116,22 +124,81 @@ const tokensRouter = {
   }),
 } satisfies TRPCRouterRecord;
 
+function tooMany(what: string, seconds: number): TRPCError {
+  return new TRPCError({
+    code: "TOO_MANY_REQUESTS",
+    message: `Too many ${what}. Try again in ${seconds} s.`,
+    cause: new RetryAfter(seconds),
+  });
+}
+
 export const authRouter = {
   register: publicProcedure
-    .input(credentials.extend({ mode: loginMode }))
+    .input(
+      credentials.extend({
+        mode: loginMode,
+        /** The secret of an invitation link (`/register?invite=…`): the account joins the inviting project. */
+        invite: z.string().trim().min(1).max(100).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
+      const { registration } = ctx.services.config;
+      if (registration === "closed") {
+        throw new ForbiddenError(
+          "Registration is closed on this server: ask an operator of this BabyHelm for an account.",
+        );
+      }
+      if (registration === "invite" && input.invite === undefined) {
+        throw new ForbiddenError(
+          "Registration on this server is by invitation: ask a project's creator to add your email, then open the link they get.",
+        );
+      }
+      const wait = ctx.services.registrationLimit.hit(ctx.clientIp);
+      if (wait !== undefined) throw tooMany("accounts created from your address", wait);
       const weakness = passwordWeakness(input.password, input.email);
       if (weakness !== undefined) throw new FieldError([{ path: "password", message: weakness }]);
       const { db, passwords } = ctx.services;
-      const user = await insertUser(db.kysely, input.email, await passwords.hash(input.password));
-      if (user === undefined) {
-        throw conflictOn(
-          "email",
-          "is already registered: sign in instead",
-          "An account with this email already exists: sign in instead.",
-        );
-      }
-      await recordAudit(db.kysely, { actor: { id: user.id, email: user.email }, action: "user.register" });
+      const passwordHash = await passwords.hash(input.password);
+      // The account, its membership and the used invitation in one transaction: a refusal leaves the link working.
+      const user = await db.kysely.transaction().execute(async (trx) => {
+        const invitation =
+          input.invite === undefined
+            ? undefined
+            : await takeInvitation(trx, input.invite, ctx.services.now());
+        if (input.invite !== undefined && invitation === undefined) {
+          throw new FieldError([
+            {
+              path: "invite",
+              message: "is unknown, used or expired: ask the project's creator for a new link",
+            },
+          ]);
+        }
+        if (invitation !== undefined && invitation.email.toLowerCase() !== input.email.toLowerCase()) {
+          throw new FieldError([
+            { path: "email", message: "must be the address the invitation was sent to" },
+          ]);
+        }
+        const created = await insertUser(trx, input.email, passwordHash);
+        if (created === undefined) {
+          throw conflictOn(
+            "email",
+            "is already registered: sign in instead",
+            "An account with this email already exists: sign in instead.",
+          );
+        }
+        const actor = { id: created.id, email: created.email };
+        await recordAudit(trx, { actor, action: "user.register" });
+        if (invitation !== undefined) {
+          await addMember(trx, invitation.project_id, created.id, invitation.role);
+          await recordAudit(trx, {
+            actor,
+            action: "invitation.accept",
+            project: await projectName(trx, invitation.project_id),
+            details: { email: created.email, role: invitation.role },
+          });
+        }
+        return created;
+      });
       const session = await createSession(db.kysely, user.id, ctx.userAgent, ctx.services.now());
       if (input.mode === "cookie") ctx.setSessionCookie(session.token, session.expiresAt);
       return {
@@ -143,23 +210,25 @@ export const authRouter = {
   login: publicProcedure.input(credentials.extend({ mode: loginMode })).mutation(async ({ ctx, input }) => {
     const { db, passwords, loginLimits } = ctx.services;
     const emailKey = input.email.toLowerCase();
-    const wait = loginLimits.byIp.hit(ctx.clientIp) ?? loginLimits.byEmail.hit(emailKey);
-    if (wait !== undefined) {
-      throw new TRPCError({
-        code: "TOO_MANY_REQUESTS",
-        message: `Too many sign-in attempts. Try again in ${wait} s.`,
-        cause: new RetryAfter(wait),
-      });
-    }
+    // Refused before the password is checked, so that guesses during a wait tell nothing and cost no hashing.
+    const wait =
+      loginLimits.byIp.hit(ctx.clientIp) ??
+      (await loginLimits.failuresByEmail.waitSeconds(emailKey)) ??
+      (await loginLimits.failuresByIp.waitSeconds(ctx.clientIp));
+    if (wait !== undefined) throw tooMany("sign-in attempts", wait);
     const user = await findUserByEmail(db.kysely, input.email);
     const valid =
       user === undefined
         ? await passwords.verifyNothing(input.password)
         : await passwords.verify(user.password_hash, input.password);
     if (user === undefined || !valid) {
+      await loginLimits.failuresByEmail.fail(emailKey);
+      await loginLimits.failuresByIp.fail(ctx.clientIp);
       throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password." });
     }
-    loginLimits.byEmail.reset(emailKey);
+    // Only the email's count: were a success to clear the address's, guessing from an address would be free to
+    // anyone who signs in to an account of their own between guesses.
+    await loginLimits.failuresByEmail.succeed(emailKey);
     const session = await createSession(db.kysely, user.id, ctx.userAgent, ctx.services.now());
     if (input.mode === "cookie") ctx.setSessionCookie(session.token, session.expiresAt);
     return {
@@ -169,7 +238,16 @@ export const authRouter = {
     };
   }),
 
+  /**
+   * Ends the session the request came with. An API token is no session: scripts and CI share one, so signing out
+   * must not silently destroy it; the caller is told how to revoke it instead.
+   */
   logout: authedProcedure.mutation(async ({ ctx }) => {
+    if (ctx.auth.method === "api-token") {
+      throw new PreconditionError(
+        "This request came with an API token, which signing out does not end: revoke it with auth.tokens.revoke({ id }) (or on the dashboard's API tokens page) if you no longer want it to work.",
+      );
+    }
     if ("sessionId" in ctx.auth) {
       await invalidateSession(ctx.services.db.kysely, ctx.auth.sessionId);
       ctx.services.credentials.forgetSession(ctx.auth.sessionId);

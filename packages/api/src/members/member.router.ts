@@ -8,6 +8,7 @@ import { ForbiddenError, NotFoundError, PreconditionError, conflictOn } from "..
 import { emailSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { projectProcedure } from "../trpc.js";
+import { deleteInvitation, listInvitations, upsertInvitation } from "./invitation.repository.js";
 import {
   addMember,
   countCreatorsForUpdate,
@@ -22,6 +23,9 @@ const role = z.enum(PROJECT_ROLES, { error: `must be one of ${PROJECT_ROLES.join
 function notMember(email: string, project: string): NotFoundError {
   return new NotFoundError(`${email} is not a member of "${project}".`);
 }
+
+/** Long enough for someone on leave to get back to it; short enough that a forwarded link goes stale. */
+const INVITATION_DAYS = 7;
 
 const lastCreator = (project: string) =>
   new PreconditionError(
@@ -52,6 +56,34 @@ export const memberRouter = {
     .mutation(async ({ ctx, input }) => {
       const { db } = ctx.services;
       const user = await findUserByEmail(db.kysely, input.email);
+      if (user === undefined && ctx.services.config.registration === "invite") {
+        const expiresAt = new Date(ctx.services.now().getTime() + INVITATION_DAYS * 86_400_000);
+        const token = await db.kysely.transaction().execute(async (trx) => {
+          const secret = await upsertInvitation(trx, {
+            projectId: ctx.project.id,
+            email: input.email,
+            role: input.role,
+            invitedBy: ctx.user.id,
+            expiresAt,
+          });
+          await recordAudit(trx, {
+            actor: ctx.user,
+            action: "invitation.create",
+            project: ctx.project,
+            details: { email: input.email, role: input.role },
+          });
+          return secret;
+        });
+        return {
+          email: input.email,
+          role: input.role,
+          /** Nobody has this email yet: the link lets them register and join; only its hash is stored. */
+          invitation: {
+            link: `${ctx.publicOrigin}/register?invite=${token}`,
+            expiresAt: expiresAt.toISOString(),
+          },
+        };
+      }
       if (user === undefined) {
         throw new NotFoundError(
           `Nobody has registered with ${input.email}: ask them to create an account first.`,
@@ -78,7 +110,35 @@ export const memberRouter = {
         }
         throw error;
       }
-      return { email: user.email, role: input.role };
+      return { email: user.email, role: input.role, invitation: null };
+    }),
+
+  /** Invitations not yet used, for the creators who hand out the links. */
+  invitations: projectProcedure("creator").query(async ({ ctx }) => {
+    const rows = await listInvitations(ctx.services.db.kysely, ctx.project.id, ctx.services.now());
+    return rows.map((row) => ({
+      email: row.email,
+      role: row.role,
+      createdAt: row.created_at.toISOString(),
+      expiresAt: row.expires_at.toISOString(),
+    }));
+  }),
+
+  revokeInvitation: projectProcedure("creator")
+    .input(z.object({ email: emailSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.db.kysely.transaction().execute(async (trx) => {
+        if (!(await deleteInvitation(trx, ctx.project.id, input.email))) {
+          throw new NotFoundError(`No invitation of ${input.email} to "${ctx.project.name}" is pending.`);
+        }
+        await recordAudit(trx, {
+          actor: ctx.user,
+          action: "invitation.revoke",
+          project: ctx.project,
+          details: { email: input.email },
+        });
+      });
+      return { revoked: input.email };
     }),
 
   updateRole: projectProcedure("creator")

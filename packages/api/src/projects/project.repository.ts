@@ -90,6 +90,16 @@ export function countApps(db: Kysely<Database>, projectId: string): Promise<numb
     .then((row) => row.count);
 }
 
+/** Projects the user created that still exist, whoever holds them now: what the per-user project limit counts. */
+export function countProjectsCreatedBy(db: Kysely<Database>, userId: string): Promise<number> {
+  return db
+    .selectFrom("projects")
+    .select(sql<number>`count(*)::int`.as("count"))
+    .where("created_by", "=", userId)
+    .executeTakeFirstOrThrow()
+    .then((row) => row.count);
+}
+
 /** Every project's name and namespace: where a drift check looks for objects left by apps that are gone. */
 export function listProjectNamespaces(db: Kysely<Database>) {
   return db.selectFrom("projects").select(["name", "namespace"]).execute();

@@ -13,7 +13,7 @@ export interface FieldIssue {
  * code. `issues` name the inputs at fault, for forms (clients read them as `data.issues`).
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: "not-found" | "conflict" | "forbidden" | "precondition" | "invalid";
+  abstract readonly kind: "not-found" | "conflict" | "forbidden" | "precondition" | "invalid" | "too-many";
   readonly issues: FieldIssue[] | undefined;
 
   constructor(message: string, issues?: FieldIssue[]) {
@@ -38,6 +38,11 @@ export class ForbiddenError extends DomainError {
 /** The request is fine but the state is not: something else has to happen first. */
 export class PreconditionError extends DomainError {
   override readonly kind = "precondition";
+}
+
+/** The caller holds as many of something as one user may at once (log streams): close one first. */
+export class TooManyError extends DomainError {
+  override readonly kind = "too-many";
 }
 
 /** Bad input that names its fields; the message lists them, after `prefix` when given. */
@@ -67,6 +72,7 @@ const domainCodes: Record<DomainError["kind"], TRPCError["code"]> = {
   forbidden: "FORBIDDEN",
   precondition: "PRECONDITION_FAILED",
   invalid: "BAD_REQUEST",
+  "too-many": "TOO_MANY_REQUESTS",
 };
 
 const clusterCodes: Record<ClusterError["kind"], TRPCError["code"]> = {

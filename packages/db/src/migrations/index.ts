@@ -4,6 +4,7 @@ import * as appObservedState from "./0002-app-observed-state.js";
 import * as podMetricSamples from "./0003-pod-metric-samples.js";
 import * as alerts from "./0004-alerts.js";
 import * as ingressHosts from "./0005-ingress-hosts.js";
+import * as invitations from "./0006-invitations.js";
 
 /**
  * Every migration, by name in the order they run. A static list rather than a folder scan, so the migrations
@@ -15,6 +16,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0003-pod-metric-samples": podMetricSamples,
   "0004-alerts": alerts,
   "0005-ingress-hosts": ingressHosts,
+  "0006-invitations": invitations,
 };
 
 export const migrationProvider: MigrationProvider = {
