@@ -1,5 +1,5 @@
-import { baseConfig } from "@babyhelm/eslint-config";
 import reactHooks from "eslint-plugin-react-hooks";
+import { baseConfig } from "@babyhelm/eslint-config";
 
 export default [
   ...baseConfig(import.meta.dirname),

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import { type Plugin, defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 // `pnpm dev` proxies the API to a running server (`pnpm --filter @babyhelm/server start`). The Host header is
 // passed through unchanged (no changeOrigin) so that the server sees the page's own origin and accepts its

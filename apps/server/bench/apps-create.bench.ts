@@ -13,10 +13,10 @@
 import { Writable } from "node:stream";
 import { createLogger } from "@babyhelm/api/testing";
 import { mutate, query, signUp, startBenchServer } from "./support/bench-server.js";
-import { type CpuGroup, cpuShares, machineSummary, snapshotCpu } from "./support/cpu.js";
+import { cpuShares, machineSummary, snapshotCpu, type CpuGroup } from "./support/cpu.js";
 import { ms, row } from "./support/format.js";
 import { numberFromEnv, runBench } from "./support/settings.js";
-import { type Percentiles, percentiles } from "./support/stats.js";
+import { percentiles, type Percentiles } from "./support/stats.js";
 
 const APPS = numberFromEnv("BENCH_APPS", 100);
 const CONCURRENCY = numberFromEnv("BENCH_CONCURRENCY", 10);

@@ -12,8 +12,8 @@
 // BENCH_FAST_PATH and BENCH_CREDENTIAL_CACHE (on | off: the server's query fast path and credential cache, to
 // measure without them).
 // It exits 0 whether or not the targets are met: it is a report. It exits 1 only when it could not measure.
-import { machineSummary } from "./support/cpu.js";
 import { mutate, query, queryUrl, signUp, startBenchServer } from "./support/bench-server.js";
+import { machineSummary } from "./support/cpu.js";
 import { numberFromEnv, runBench, switchFromEnv } from "./support/settings.js";
 import { measureEndpoints, reportThroughput } from "./support/throughput.js";
 

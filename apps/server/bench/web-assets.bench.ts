@@ -7,7 +7,7 @@
 // Knobs (environment): BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (3), BENCH_SECONDS (8).
 // It exits 0 when it measured; 1 when it could not (a failed request makes the figures meaningless).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ import { gzipSync } from "node:zlib";
 import { createWebAssetsHandler } from "../src/http/web-assets.js";
 import { machineSummary } from "./support/cpu.js";
 import { ms, perSecond, row } from "./support/format.js";
-import { type LoadResult, problemsOf, startHelloWorld, startLoad } from "./support/load.js";
+import { problemsOf, startHelloWorld, startLoad, type LoadResult } from "./support/load.js";
 import { numberFromEnv, runBench } from "./support/settings.js";
 
 const SHAPE = {

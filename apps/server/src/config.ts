@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ClusterSelection, type Config, LOG_LEVELS, REGISTRATION_MODES } from "@babyhelm/api/runtime";
-import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
+import { LOG_LEVELS, REGISTRATION_MODES, type ClusterSelection, type Config } from "@babyhelm/api/runtime";
+import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "@babyhelm/manifest-sdk/names";
 
 export type { Config, ClusterSelection };
 

@@ -1,6 +1,6 @@
 // `npm start`: the product on the configured (by default embedded) database and cluster.
-import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "@babyhelm/api/runtime";
+import { ConfigError, loadConfig } from "./config.js";
 import { startServer } from "./server.js";
 
 let config;

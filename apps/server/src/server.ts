@@ -1,35 +1,35 @@
 // Starts the product: database (migrated), cluster (the in-process sandbox unless configured otherwise), HTTP.
-import { writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { type Db, createDb } from "@babyhelm/db";
-import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
-import { type Pack, createRenderer } from "@babyhelm/manifest-sdk";
-import { packs } from "@babyhelm/template-pack-default";
 import {
-  type Cluster,
-  type Logger,
-  type PasswordCost,
-  type Services,
   ConcurrencyLimit,
-  CredentialCache,
-  DEFAULT_THROTTLE_POLICY,
-  LoginThrottle,
-  MemoryFailureStore,
-  RateLimiter,
   createAlertNotifier,
   createCluster,
   createLogger,
   createPasswordHasher,
   createSecretBox,
   createTelemetry,
+  CredentialCache,
+  DEFAULT_THROTTLE_POLICY,
+  LoginThrottle,
+  MemoryFailureStore,
+  RateLimiter,
   sealStoredAlertTargets,
   startDriftChecker,
   startMetricsSampler,
+  type Cluster,
+  type Logger,
+  type PasswordCost,
+  type Services,
 } from "@babyhelm/api/runtime";
+import { createDb, type Db } from "@babyhelm/db";
+import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
+import { createRenderer, type Pack } from "@babyhelm/manifest-sdk";
+import { packs } from "@babyhelm/template-pack-default";
 import type { Config } from "./config.js";
-import { type HttpServerOptions, createHttpServer } from "./http/http-server.js";
+import { createHttpServer, type HttpServerOptions } from "./http/http-server.js";
 import { createWebAssetsHandler } from "./http/web-assets.js";
 
 export interface StartOptions {

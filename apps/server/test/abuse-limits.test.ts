@@ -1,17 +1,17 @@
 // Limits that keep one user or one address from taking a shared server for themselves: sign-up per address,
 // progressive sign-in throttling, projects, log streams and env entries per user, and large previews over POST.
-import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
 import { waitFor } from "@babyhelm/api/testing";
+import type { Db } from "@babyhelm/db";
 import {
   CookieJar,
-  type Harness,
-  TEST_PASSWORD,
   errorOf,
   makeClient,
   makeStreamingClient,
   startHarness,
+  TEST_PASSWORD,
   uniqueName,
+  type Harness,
 } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";
 

@@ -1,14 +1,19 @@
 // A creator's webhook URL cannot make the server reach into its own network: private and loopback addresses are
 // refused when the target is saved (for literal addresses) and when an alert is sent (after DNS, on the address that
 // is then connected to), unless the operator sets ALERT_PRIVATE_WEBHOOKS=true.
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  deliverAlert,
+  DeliveryError,
+  isPrivateAddress,
+  type AlertMessage,
+  type Lookup,
+} from "@babyhelm/api/testing";
 import type { AlertTarget } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AlertMessage, DeliveryError, deliverAlert } from "@babyhelm/api/testing";
-import { type Lookup, isPrivateAddress } from "@babyhelm/api/testing";
-import { type Harness, errorOf, startHarness, uniqueName } from "./support/harness.js";
+import { errorOf, startHarness, uniqueName, type Harness } from "./support/harness.js";
 
 describe("isPrivateAddress", () => {
   it.each([

@@ -1,26 +1,24 @@
 // Alerts: a project's Slack-compatible webhook or Telegram chat hears about apps that fail, degrade and recover, once
 // per change of state even with two servers on one database; secrets stay masked and out of the logs.
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCluster, createLogger, waitFor } from "@babyhelm/api/testing";
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
-import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCluster } from "@babyhelm/api/testing";
+import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
 import { loadConfig } from "../src/config.js";
-import { createLogger } from "@babyhelm/api/testing";
-import { type RunningServer, startServer } from "../src/server.js";
-import { waitFor } from "@babyhelm/api/testing";
+import { startServer, type RunningServer } from "../src/server.js";
 import {
-  type ApiClient,
   CookieJar,
+  errorOf,
+  makeClient,
   TEST_PASSWORD,
   TEST_PASSWORD_COST,
   TEST_SECRET_KEY,
-  errorOf,
-  makeClient,
   uniqueName,
+  type ApiClient,
 } from "./support/harness.js";
 
 const SLACK_SECRET = "T0001/B0002/xoxSecretWebhookPath42";

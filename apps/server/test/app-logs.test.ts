@@ -1,19 +1,17 @@
 // apps.logs: an app's pods' logs over server-sent events, against the sandbox's simulated kubelet.
-import type { Db } from "@babyhelm/db";
-import { testBackends } from "@babyhelm/db/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, createCluster } from "@babyhelm/api/testing";
-import type { LogLine } from "@babyhelm/api/testing";
 import type { AppRouter } from "@babyhelm/api";
-import { waitFor } from "@babyhelm/api/testing";
+import { createCluster, waitFor, type Cluster, type LogLine } from "@babyhelm/api/testing";
+import type { Db } from "@babyhelm/db";
+import { testBackends } from "@babyhelm/db/testing";
 import {
-  type ApiClient,
-  type Harness,
   errorOf,
   makeStreamingClient,
   startHarness,
   uniqueName,
+  type ApiClient,
+  type Harness,
 } from "./support/harness.js";
 
 const nginx = { image: "nginx:1.27", ports: [{ port: 80 }], replicas: 2 };

@@ -2,18 +2,18 @@
 // for known pods. The series are backfilled with `promtool tsdb create-blocks-from openmetrics` before Prometheus
 // starts, and the server's clock is pinned inside them, so every query reads the same fixed samples however busy the
 // machine is: no scrape timing can move a rate.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Db } from "@babyhelm/db";
-import { testBackends } from "@babyhelm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@babyhelm/api/testing";
-import { type ApiClient, type Harness, startHarness } from "./support/harness.js";
+import type { Db } from "@babyhelm/db";
+import { testBackends } from "@babyhelm/db/testing";
+import { startHarness, type ApiClient, type Harness } from "./support/harness.js";
 
 const PROMETHEUS = "/usr/bin/prometheus";
 const PROMTOOL = "/usr/bin/promtool";

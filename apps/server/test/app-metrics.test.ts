@@ -2,16 +2,20 @@
 // metrics-server), the sampler's retention, and sources that are missing or unreachable.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  createCluster,
+  NO_METRICS_API,
+  readAppMetrics,
+  readProjectUsage,
+  sampleMetrics,
+  waitFor,
+  type Cluster,
+  type Services,
+} from "@babyhelm/api/testing";
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, createCluster } from "@babyhelm/api/testing";
-import { NO_METRICS_API, readAppMetrics } from "@babyhelm/api/testing";
-import { sampleMetrics } from "@babyhelm/api/testing";
-import { readProjectUsage } from "@babyhelm/api/testing";
-import type { Services } from "@babyhelm/api/testing";
-import { waitFor } from "@babyhelm/api/testing";
-import { type ApiClient, type Harness, startHarness, uniqueName } from "./support/harness.js";
+import { startHarness, uniqueName, type ApiClient, type Harness } from "./support/harness.js";
 
 const MIB = 1024 * 1024;
 const spec = {

@@ -1,6 +1,6 @@
-import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
-import { type Harness, type SignedInClient, uniqueName } from "./support/harness.js";
+import type { Db } from "@babyhelm/db";
+import { uniqueName, type Harness, type SignedInClient } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";
 
 const spec = { image: "nginx:1.27", ports: [{ port: 80 }] };

@@ -1,11 +1,11 @@
 // A 500, a timeout and an unreachable API server at each step of create, update, rollback and delete: each ends in a
 // clear error and leaves no orphan rows and no orphan objects.
-import type { Db } from "@babyhelm/db";
-import type { FailOptions, RequestAttributes } from "@babyhelm/kube-sandbox";
 import { beforeAll, expect, it } from "vitest";
 import { readAppStatus } from "@babyhelm/api/testing";
+import type { Db } from "@babyhelm/db";
+import type { FailOptions, RequestAttributes } from "@babyhelm/kube-sandbox";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { type ApiClient, type Harness, errorOf, uniqueName } from "./support/harness.js";
+import { errorOf, uniqueName, type ApiClient, type Harness } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";
 
 const spec = (value: string) => ({ image: "nginx:1.27", ports: [{ port: 80 }], env: [{ name: "V", value }] });

@@ -1,9 +1,9 @@
 // Pack versions are pinned per app: new versions on the server change nothing until the app's owner upgrades.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
-import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, errorOf, makeClient, startHarness, uniqueName } from "./support/harness.js";
+import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
+import { errorOf, makeClient, startHarness, uniqueName, type Harness } from "./support/harness.js";
 import { packsWithUpgrade } from "./support/packs.js";
 
 const spec = { image: "nginx:1.27", ports: [{ port: 80 }] };

@@ -1,14 +1,14 @@
-import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
-import { checkDrift } from "@babyhelm/api/testing";
 import { parseAllDocuments } from "yaml";
+import { checkDrift } from "@babyhelm/api/testing";
+import type { Db } from "@babyhelm/db";
 import {
-  type ApiClient,
-  type Harness,
-  type SignedInClient,
   errorOf,
   makeStreamingClient,
   uniqueName,
+  type ApiClient,
+  type Harness,
+  type SignedInClient,
 } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";
 

@@ -1,18 +1,17 @@
 import { createHash } from "node:crypto";
-import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
-import { passwordWeakness } from "@babyhelm/api/testing";
-import { createSession, validateSessionToken } from "@babyhelm/api/testing";
+import { createSession, passwordWeakness, validateSessionToken } from "@babyhelm/api/testing";
+import type { Db } from "@babyhelm/db";
 import { loadConfig } from "../src/config.js";
 import { startServer } from "../src/server.js";
 import {
   CookieJar,
-  type Harness,
-  TEST_PASSWORD,
-  TEST_PASSWORD_COST,
   errorOf,
   makeClient,
+  TEST_PASSWORD,
+  TEST_PASSWORD_COST,
   uniqueName,
+  type Harness,
 } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";
 

@@ -1,17 +1,17 @@
 // Every procedure, called by a creator, an editor, a viewer, a member of another project and an anonymous caller.
-import type { Db } from "@babyhelm/db";
-import { testBackends } from "@babyhelm/db/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@babyhelm/db";
+import { testBackends } from "@babyhelm/db/testing";
 import {
-  type ApiClient,
   CookieJar,
-  type Harness,
-  type SignedInClient,
   errorOf,
   makeStreamingClient,
   startHarness,
   uniqueName,
+  type ApiClient,
+  type Harness,
+  type SignedInClient,
 } from "./support/harness.js";
 import { packsWithUpgrade } from "./support/packs.js";
 

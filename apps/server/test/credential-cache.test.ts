@@ -1,17 +1,17 @@
 // The in-process cache of validated credentials: one lookup per burst, and nothing that ends a credential on this
 // replica (logout, logoutAll, sessions.revoke, tokens.revoke, expiry) is ever outlived by a cached entry.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CredentialCache, type Credential } from "@babyhelm/api/testing";
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryCounter, withQueryCounter } from "../bench/support/query-counter.js";
-import { type Credential, CredentialCache } from "@babyhelm/api/testing";
 import {
   CookieJar,
-  type Harness,
-  TEST_PASSWORD,
   errorOf,
   makeClient,
   startHarness,
+  TEST_PASSWORD,
+  type Harness,
 } from "./support/harness.js";
 
 const DAY = 86_400_000;

@@ -1,14 +1,18 @@
 // Concurrent requests with one credential all read its row; the bookkeeping writes (last_used_at, last_seen_at,
 // the sliding renewal) must happen once however many of them race, not once per request.
-import type { Db } from "@babyhelm/db";
-import { testBackends } from "@babyhelm/db/testing";
 import type { Kysely } from "kysely";
-import type { Database } from "@babyhelm/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createApiToken,
+  createSession,
+  insertUser,
+  SESSION_LIFETIME_MS,
+  validateApiToken,
+  validateSessionToken,
+} from "@babyhelm/api/testing";
+import type { Database, Db } from "@babyhelm/db";
+import { testBackends } from "@babyhelm/db/testing";
 import { QueryCounter } from "../bench/support/query-counter.js";
-import { createApiToken, validateApiToken } from "@babyhelm/api/testing";
-import { SESSION_LIFETIME_MS, createSession, validateSessionToken } from "@babyhelm/api/testing";
-import { insertUser } from "@babyhelm/api/testing";
 import { uniqueName } from "./support/harness.js";
 
 const CONCURRENT = 50;

@@ -2,10 +2,10 @@
 // every string, integers past PostgreSQL's int4, wrong types, prototype keys, junk at the top. Whatever comes in,
 // the answer is a 4xx that names the problem, never a 5xx: a 5xx means input reached the database or a library
 // unchecked.
-import { createDb, type Db } from "@babyhelm/db";
-import { appRouter } from "@babyhelm/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, type SignedInClient, startHarness, uniqueName } from "./support/harness.js";
+import { appRouter } from "@babyhelm/api";
+import { createDb, type Db } from "@babyhelm/db";
+import { startHarness, uniqueName, type Harness, type SignedInClient } from "./support/harness.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

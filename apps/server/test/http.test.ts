@@ -1,10 +1,10 @@
-import { type IncomingHttpHeaders, request } from "node:http";
-import { createDb, type Db } from "@babyhelm/db";
+import { request, type IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@babyhelm/api/runtime";
+import { createDb, type Db } from "@babyhelm/db";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { MAX_BATCH_SIZE } from "../src/http/http-server.js";
-import { type Harness, startHarness } from "./support/harness.js";
+import { startHarness, type Harness } from "./support/harness.js";
 
 describe("configuration from the environment", () => {
   it("has defaults that start the product on embedded PGlite and, without a kubeconfig, the sandbox", () => {

@@ -1,6 +1,6 @@
-import type { Db } from "@babyhelm/db";
 import { beforeAll, expect, it } from "vitest";
-import { type Harness, errorOf, uniqueName } from "./support/harness.js";
+import type { Db } from "@babyhelm/db";
+import { errorOf, uniqueName, type Harness } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";
 
 onEveryBackend("projects and members", (suite) => {

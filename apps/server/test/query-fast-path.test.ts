@@ -3,13 +3,13 @@
 // Only the framing differs: the fast path sends Content-Length, the adapter streams its body chunked.
 import { request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Db, createDb } from "@babyhelm/db";
-import { TRPCClientError, createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "@babyhelm/api/testing";
-import { createHttpServer } from "../src/http/http-server.js";
 import type { AppRouter } from "@babyhelm/api";
-import { type Harness, startHarness, uniqueName } from "./support/harness.js";
+import { createSession } from "@babyhelm/api/testing";
+import { createDb, type Db } from "@babyhelm/db";
+import { createHttpServer } from "../src/http/http-server.js";
+import { startHarness, uniqueName, type Harness } from "./support/harness.js";
 
 interface RawResponse {
   status: number;

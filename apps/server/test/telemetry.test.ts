@@ -4,11 +4,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Db } from "@babyhelm/db";
-import { testBackends } from "@babyhelm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkDrift } from "@babyhelm/api/testing";
-import { type ApiClient, type Harness, errorOf, startHarness, uniqueName } from "./support/harness.js";
+import type { Db } from "@babyhelm/db";
+import { testBackends } from "@babyhelm/db/testing";
+import { errorOf, startHarness, uniqueName, type ApiClient, type Harness } from "./support/harness.js";
 import { packsWithUpgrade } from "./support/packs.js";
 
 const TOKEN = "metrics-token-for-tests-0123456789";

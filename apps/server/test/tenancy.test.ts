@@ -1,8 +1,8 @@
 // Tenant isolation on a shared cluster: one project's members can never take what another project routes or runs
 // (Ingress hosts, component namespaces, other apps' objects), nor configure controllers beyond their app.
-import type { Db } from "@babyhelm/db";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ApiClient, type Harness, errorOf, uniqueName } from "./support/harness.js";
+import type { Db } from "@babyhelm/db";
+import { errorOf, uniqueName, type ApiClient, type Harness } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";
 
 const nginx = { image: "nginx:1.27", ports: [{ port: 80 }] };

@@ -4,7 +4,7 @@ import { createBrowserRouter, RouterProvider } from "react-router";
 import { ToastProvider } from "./components/toast.js";
 import { resetSession } from "./lib/session.js";
 import { routes } from "./routes.js";
-import { type AppRouter, TRPCProvider, createApiClient, createQueryClient } from "./trpc.js";
+import { createApiClient, createQueryClient, TRPCProvider, type AppRouter } from "./trpc.js";
 
 const router = createBrowserRouter(routes);
 const apiClient = createApiClient();

@@ -1,9 +1,9 @@
 // The typed API: one tRPC client (batched HTTP for queries and mutations, server-sent events for subscriptions)
 // and React Query bindings for every procedure of the server's AppRouter.
-import type { AppRouter } from "@babyhelm/api";
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
+import type { AppRouter } from "@babyhelm/api";
 import { errorCode } from "./lib/errors.js";
 
 export type { AppRouter };

@@ -1,7 +1,7 @@
 // The request context: who is calling (resolved lazily), from where, and how to set their session cookie.
 import { randomUUID } from "node:crypto";
 import type { CreateHTTPContextOptions } from "@trpc/server/adapters/standalone";
-import { type Authentication, authenticate } from "./auth/authenticate.js";
+import { authenticate, type Authentication } from "./auth/authenticate.js";
 import { clearSessionCookie, setSessionCookie } from "./auth/session-cookie.js";
 import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";

@@ -5,7 +5,7 @@ import { auditRouter } from "./audit/audit.router.js";
 import { authRouter } from "./auth/auth.router.js";
 import { memberRouter } from "./members/member.router.js";
 import { projectRouter } from "./projects/project.router.js";
-import { type ErrorShape, router } from "./trpc.js";
+import { router, type ErrorShape } from "./trpc.js";
 
 // Plain records of procedures (not routers): their types name no context, so ClientRouter can be built from them.
 const procedures = {

@@ -1,11 +1,11 @@
 // The tRPC bootstrap: the error shape, and the procedures every router builds on (the context is context.ts).
-import type { ProjectRole } from "@babyhelm/db";
-import { TRPCError, type TRPCDefaultErrorData, type TRPCDefaultErrorShape, initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError, type TRPCDefaultErrorData, type TRPCDefaultErrorShape } from "@trpc/server";
 import { z } from "zod";
+import type { ProjectRole } from "@babyhelm/db";
 import type { Context } from "./context.js";
 import { findMembership } from "./projects/project.repository.js";
 import type { Services } from "./services.js";
-import { DomainError, FieldError, type FieldIssue, toTRPCError } from "./shared/errors.js";
+import { DomainError, FieldError, toTRPCError, type FieldIssue } from "./shared/errors.js";
 import { projectRef } from "./shared/names.js";
 import { malformedText } from "./shared/well-formed-input.js";
 

@@ -1,8 +1,8 @@
 // Database errors carry the failed query's values (PGlite: `query` and `params`; PostgreSQL: `detail`, and messages
 // that quote the value): none of them may reach the log.
-import { createDb, type Db } from "@babyhelm/db";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@babyhelm/db";
 import { createLogger } from "../src/logger.js";
 
 const SECRET = "s3cret-env-value-4711";

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SecretKeyMismatch, createSecretBox } from "../src/shared/secret-box.js";
+import { createSecretBox, SecretKeyMismatch } from "../src/shared/secret-box.js";
 
 const SECRET = "https://hooks.slack.com/services/T0001/B0002/xoxSecretWebhookPath42";
 const dirs: string[] = [];

@@ -1,14 +1,14 @@
 // The router without the server's context: the published declarations inline it (rollup.config.js).
-import type { ClientRouter as AppRouter } from "@babyhelm/api";
 import {
-  TRPCClientError,
   createTRPCClient,
   httpBatchLink,
   httpSubscriptionLink,
   splitLink,
+  TRPCClientError,
   type TRPCClient,
 } from "@trpc/client";
 import { EventSource } from "eventsource";
+import type { ClientRouter as AppRouter } from "@babyhelm/api";
 
 export type { AppRouter };
 export { TRPCClientError };

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunningServer } from "@babyhelm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "@babyhelm/server";
 import { createBabyhelmClient, errorCode, waitForRollout } from "../src/index.js";
-import { type TestServer, registeredClient, startTestServer } from "./server.js";
+import { registeredClient, startTestServer, type TestServer } from "./server.js";
 
 let running: TestServer;
 let server: RunningServer;

@@ -1,15 +1,15 @@
 // The whole product through the typed client, as a CI script would drive it, against the server's own sandbox.
-import type { RunningServer } from "@babyhelm/server";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { RunningServer } from "@babyhelm/server";
 import {
-  type AppStatus,
-  type BabyhelmClient,
+  errorCode,
   RolloutError,
   RolloutTimeoutError,
-  errorCode,
   waitForRollout,
+  type AppStatus,
+  type BabyhelmClient,
 } from "../src/index.js";
-import { type TestServer, registeredClient, startTestServer } from "./server.js";
+import { registeredClient, startTestServer, type TestServer } from "./server.js";
 
 let running: TestServer;
 let server: RunningServer;

@@ -1,5 +1,5 @@
 // The client's tests run against a whole server (see @babyhelm/server/testing).
-import { type BabyhelmClient, createBabyhelmClient } from "../src/index.js";
+import { createBabyhelmClient, type BabyhelmClient } from "../src/index.js";
 
 export { type TestServer, startTestServer } from "@babyhelm/server/testing";
 

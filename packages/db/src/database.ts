@@ -1,6 +1,6 @@
 import type { AlertTargetTable, AppAlertStateTable } from "./tables/alert.table.js";
 import type { ApiTokenTable } from "./tables/api-token.table.js";
-import type { AppRevisionTable, ApplicationTable } from "./tables/app.table.js";
+import type { ApplicationTable, AppRevisionTable } from "./tables/app.table.js";
 import type { AuditEventTable } from "./tables/audit-event.table.js";
 import type { IngressHostTable } from "./tables/ingress-host.table.js";
 import type { InvitationTable } from "./tables/invitation.table.js";

@@ -1,7 +1,7 @@
 // The database backends a test file runs on: PGlite always; PostgreSQL when TEST_DATABASE_URL is set, else a
 // testcontainers PostgreSQL where a Docker engine answers. Each `open()` is a fresh, empty, migrated database.
-import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import pg from "pg";
 import { createDb, type Db } from "../src/index.js";
 

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Db, migrations } from "../src/index.js";
+import { migrations, type Db } from "../src/index.js";
 import { testBackends } from "./backends.js";
 
 for (const backend of testBackends()) {

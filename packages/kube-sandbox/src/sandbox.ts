@@ -1,6 +1,6 @@
 // startSandbox: the store, the simulated controllers, and the HTTP API server in front of them.
 import { randomBytes } from "node:crypto";
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { stringify as toYaml } from "yaml";
@@ -13,7 +13,7 @@ import { createRouter } from "./server/router.js";
 import { loadSchemas } from "./server/schema.js";
 import { WatchHub } from "./server/watch.js";
 import { startSimulation } from "./simulation/index.js";
-import { type Credentials, SnapshotWriter, loadOrCreateCredentials, loadSnapshot } from "./snapshot.js";
+import { loadOrCreateCredentials, loadSnapshot, SnapshotWriter, type Credentials } from "./snapshot.js";
 import { MemoryObjectStore } from "./store/object-store.js";
 import { createSelfSignedCertificate, isUsable } from "./tls.js";
 

@@ -1,7 +1,7 @@
 // A self-signed certificate for 127.0.0.1/localhost, made with node:crypto alone (no openssl on a fresh machine).
 // kubectl (client-go) sends bearer tokens only over TLS, so the sandbox serves HTTPS for it; the certificate is
 // its own CA and goes into the kubeconfig as certificate-authority-data.
-import { X509Certificate, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from "node:crypto";
 
 export interface TlsMaterial {
   keyPem: string;

@@ -6,10 +6,10 @@ import {
   DiscoveryV1Api,
   KubeConfig,
   KubernetesObjectApi,
-  PatchStrategy,
   makeInformer,
-  Watch,
+  PatchStrategy,
   setHeaderOptions,
+  Watch,
   type V1Deployment,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 // Shared test plumbing: one sandbox per test file, and a fetch wrapper that speaks to it like a client.
-import { type Sandbox, type SandboxOptions, startSandbox } from "../src/index.js";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../src/index.js";
 
 export async function testSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ readyDelayMs: 20, ...options });

@@ -2,7 +2,7 @@
 // fieldValidation and namespaces.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../src/index.js";
-import { type ApiResponse, client, deployment, testSandbox, uniqueName, waitFor } from "./helpers.js";
+import { client, deployment, testSandbox, uniqueName, waitFor, type ApiResponse } from "./helpers.js";
 
 let sandbox: Sandbox;
 let api: ReturnType<typeof client>;

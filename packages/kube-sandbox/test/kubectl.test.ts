@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Sandbox, startSandbox } from "../src/index.js";
+import { startSandbox, type Sandbox } from "../src/index.js";
 
 const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
 

@@ -1,12 +1,12 @@
 // Patch formats and selectors as pure functions.
 import { describe, expect, it } from "vitest";
+import type { StoredObject } from "../src/contract.js";
 import { applyJsonPatch } from "../src/server/patch/json-patch.js";
 import { applyMergePatch } from "../src/server/patch/merge.js";
 import { applyStrategicMergePatch } from "../src/server/patch/strategic.js";
 import { loadSchemas, schemaForKind } from "../src/server/schema.js";
 import { parseFieldSelector, parseLabelSelector } from "../src/server/selectors.js";
 import { ApiError } from "../src/server/status.js";
-import type { StoredObject } from "../src/contract.js";
 
 await loadSchemas();
 const podSchema = schemaForKind("v1", "Pod");

@@ -3,11 +3,11 @@ import type { NewObject } from "../src/contract.js";
 import { startSimulation } from "../src/simulation/index.js";
 import { MemoryObjectStore } from "../src/store/object-store.js";
 import {
-  READY_DELAY_MS,
   condition,
   conditionSummary,
   deployment,
   eventsFor,
+  READY_DELAY_MS,
   rolledOut,
   startHarness,
   updateSpec,

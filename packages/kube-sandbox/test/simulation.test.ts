@@ -3,12 +3,12 @@ import { startSimulation } from "../src/simulation/index.js";
 import { podTemplateHash } from "../src/simulation/pod-template-hash.js";
 import { MemoryObjectStore } from "../src/store/object-store.js";
 import {
-  READY_DELAY_MS,
   condition,
   conditionSummary,
   deployment,
   eventsFor,
   ownedBy,
+  READY_DELAY_MS,
   rolledOut,
   startHarness,
   updateSpec,

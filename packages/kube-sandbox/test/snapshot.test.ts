@@ -1,5 +1,5 @@
 // dataDir persistence: a restarted sandbox finds its objects, token and monotonic resourceVersions again.
-import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type InputIssue, ManifestInputError, PackError } from "./errors.js";
+import { ManifestInputError, PackError, type InputIssue } from "./errors.js";
 import { appendPath, formatPath } from "./paths.js";
 
 /** Deeper inputs are rejected before any recursive code (ours or zod's) can run out of stack. */

@@ -2,11 +2,11 @@ import { Eta, type TemplateFunction } from "eta";
 import semver from "semver";
 import { z } from "zod";
 import { PackDefinitionError, PackError } from "./errors.js";
-import { DNS_1123_LABEL } from "./names.js";
 import { parseInput } from "./input.js";
+import { DNS_1123_LABEL } from "./names.js";
 import { ROLE_NAME } from "./templates.js";
 import type { KubernetesObject, PackDefinition, PackTarget, TemplateContext } from "./types.js";
-import { YamlSyntaxError, parseYamlDocuments } from "./yaml.js";
+import { parseYamlDocuments, YamlSyntaxError } from "./yaml.js";
 
 export const PACK_TARGETS: readonly PackTarget[] = ["application", "project"];
 

@@ -1,13 +1,13 @@
 import {
-  type CreateNodeOptions,
   Document,
-  type DocumentOptions,
   parse,
   parseAllDocuments,
-  type ToStringOptions,
   visit,
+  type CreateNodeOptions,
+  type DocumentOptions,
+  type ToStringOptions,
 } from "yaml";
-import { type InputIssue, ManifestInputError } from "./errors.js";
+import { ManifestInputError, type InputIssue } from "./errors.js";
 import { parseSimpleYaml } from "./fast-yaml.js";
 import { describeValue } from "./input.js";
 import type { KubernetesObject } from "./types.js";

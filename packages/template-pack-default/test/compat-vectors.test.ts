@@ -1,8 +1,8 @@
 // classic@1 against every vector of the parent project (see test/fixtures/README.md): render cases deep-equal the
 // expected objects by role; reject cases throw ManifestInputError with an issue at the offending field.
 import { readFileSync } from "node:fs";
-import { validateManifests } from "@babyhelm/manifest-sdk";
 import { describe, expect, it } from "vitest";
+import { validateManifests } from "@babyhelm/manifest-sdk";
 import { inputErrorOf, render } from "./helpers/renderer.js";
 
 interface Vector {

@@ -1,16 +1,16 @@
 // The versioning contract (README "Versioning"): each golden renders exactly its output with its own version, and
 // every newer version of the same major renders the older versions' golden inputs identically.
-import { definePack, toYaml, type Pack, validateManifests } from "@babyhelm/manifest-sdk";
 import { describe, expect, it } from "vitest";
+import { definePack, toYaml, validateManifests, type Pack } from "@babyhelm/manifest-sdk";
 import { classicApplicationSchema, classicProjectSchema, packs } from "../src/index.js";
 import { packTemplates } from "../src/shared/pack-templates.js";
 import {
-  UPDATE_GOLDEN,
   compatiblePairs,
   contractViolations,
   goldenCases,
   goldenDirectories,
   readGoldenOutput,
+  UPDATE_GOLDEN,
   writeGoldenOutput,
 } from "./helpers/golden.js";
 

@@ -1,7 +1,7 @@
 // Injection: user text that would break a template pasting it raw reaches the manifest unchanged and adds no
 // structure; text that a field's rule does not allow is refused, never rendered.
-import { parseManifests, toYaml, validateManifests } from "@babyhelm/manifest-sdk";
 import { describe, expect, it } from "vitest";
+import { parseManifests, toYaml, validateManifests } from "@babyhelm/manifest-sdk";
 import { inputErrorOf, render, type Target } from "./helpers/renderer.js";
 
 const KIB = 1024;

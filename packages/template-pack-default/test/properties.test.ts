@@ -1,8 +1,8 @@
 // Property tests: random valid specs of both packs render objects that pass strict Kubernetes 1.35 validation and
 // survive a YAML round trip unchanged; random invalid inputs are only ever refused with ManifestInputError.
-import { ManifestInputError, parseManifests, toYaml, validateManifests } from "@babyhelm/manifest-sdk";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ManifestInputError, parseManifests, toYaml, validateManifests } from "@babyhelm/manifest-sdk";
 import {
   classicApplicationSpec,
   classicProjectSpec,

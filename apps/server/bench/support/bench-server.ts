@@ -4,15 +4,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCluster, createLogger, CredentialCache, type Logger } from "@babyhelm/api/testing";
 import { createDb } from "@babyhelm/db";
-import { CredentialCache } from "@babyhelm/api/testing";
-import { createCluster } from "@babyhelm/api/testing";
 import { loadConfig } from "../../src/config.js";
-import { type Logger, createLogger } from "@babyhelm/api/testing";
-import { type RunningServer, startServer } from "../../src/server.js";
+import { startServer, type RunningServer } from "../../src/server.js";
 import { QueryCounter, withQueryCounter } from "./query-counter.js";
 import { startSandboxProcess } from "./sandbox-process.js";
-import { type ScratchDatabase, createScratchDatabase } from "./scratch-database.js";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
 
 export interface BenchServerOptions {
   databasePrefix: string;

@@ -1,6 +1,6 @@
 // Where the CPU went during a measured window, per process, from /proc (Linux; elsewhere the figures are absent).
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 
 export interface CpuSnapshot {

@@ -1,6 +1,6 @@
 // Load generation in a child process (autocannon's CLI), so that the server under test does not share its thread
 // with the client that loads it, and a bare node:http hello-world to measure the same load against.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 
 export interface LoadSettings {

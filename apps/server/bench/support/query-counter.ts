@@ -1,15 +1,15 @@
 // Counts the queries a Db runs, by statement and table, and the rows that writes changed, without touching the
 // server: benches and tests hand startServer a Db whose kysely instance carries this plugin.
-import type { Db } from "@babyhelm/db";
 import type {
   KyselyPlugin,
-  QueryId,
   PluginTransformQueryArgs,
   PluginTransformResultArgs,
+  QueryId,
   QueryResult,
   RootOperationNode,
   UnknownRow,
 } from "kysely";
+import type { Db } from "@babyhelm/db";
 
 export class QueryCounter implements KyselyPlugin {
   private counts = new Map<string, number>();

@@ -1,8 +1,8 @@
 // A throw-away PostgreSQL database per bench run, on the local server (trust auth) unless BENCH_POSTGRES_URL names
 // another database to connect to for creating and dropping it.
 import { randomBytes } from "node:crypto";
-import { createDb } from "@babyhelm/db";
 import { sql } from "kysely";
+import { createDb } from "@babyhelm/db";
 
 export interface ScratchDatabase {
   name: string;

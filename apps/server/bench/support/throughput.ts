@@ -1,10 +1,10 @@
 // Closed-loop throughput of some GET endpoints of the server in this process, next to a bare node:http hello-world
 // measured in the same run with the same load: requests/s, latency percentiles, where the CPU went, the server's
 // event-loop utilisation and the SQL queries per call.
-import { type CpuGroup, cpuShares, snapshotCpu } from "./cpu.js";
+import { cpuShares, snapshotCpu, type CpuGroup } from "./cpu.js";
 import { ms, perSecond, row } from "./format.js";
-import { type LoadResult, problemsOf, startHelloWorld, startLoad } from "./load.js";
-import { type QueryCounter, untilQuiet } from "./query-counter.js";
+import { problemsOf, startHelloWorld, startLoad, type LoadResult } from "./load.js";
+import { untilQuiet, type QueryCounter } from "./query-counter.js";
 import { sleep } from "./settings.js";
 
 export interface LoadShape {

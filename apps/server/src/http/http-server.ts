@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { type Services, appRouter, createContextFactory, tagRequest } from "@babyhelm/api/runtime";
+import { appRouter, createContextFactory, tagRequest, type Services } from "@babyhelm/api/runtime";
 import { holdsMetricsToken, serveMetrics } from "./metrics-endpoint.js";
 import { createQueryFastPath } from "./query-fast-path.js";
 

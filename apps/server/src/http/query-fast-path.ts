@@ -12,15 +12,15 @@
 // other query parameters, unparsable input, encoded or odd paths, streaming accept headers, a content type.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
-  type AnyTRPCProcedure,
-  TRPCError,
   getTRPCErrorFromUnknown,
   getTRPCErrorShape,
   transformTRPCResponse,
+  TRPCError,
+  type AnyTRPCProcedure,
 } from "@trpc/server";
 import { getHTTPStatusCode } from "@trpc/server/http";
 import { TRPC_ERROR_CODES_BY_KEY, type TRPCResponse } from "@trpc/server/rpc";
-import { type Context, type Logger, appRouter, createCallerFactory } from "@babyhelm/api/runtime";
+import { appRouter, createCallerFactory, type Context, type Logger } from "@babyhelm/api/runtime";
 
 /** Takes the request (true) or leaves it to tRPC's adapter (false), deciding before doing anything. */
 export type QueryFastPath = (req: IncomingMessage, res: ServerResponse) => boolean;

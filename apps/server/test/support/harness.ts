@@ -1,13 +1,13 @@
 // One running server per test file: a database backend, a sandbox cluster, and clients that speak to it as users do.
-import type { Db } from "@babyhelm/db";
-import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
-import type { Pack } from "@babyhelm/manifest-sdk";
-import { TRPCClientError, createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import { EventSource } from "eventsource";
 import type { AppRouter } from "@babyhelm/api";
-import { type Logger, createCluster, createLogger } from "@babyhelm/api/runtime";
+import { createCluster, createLogger, type Logger } from "@babyhelm/api/runtime";
+import type { Db } from "@babyhelm/db";
+import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
+import type { Pack } from "@babyhelm/manifest-sdk";
 import { loadConfig } from "../../src/config.js";
-import { type RunningServer, startServer } from "../../src/server.js";
+import { startServer, type RunningServer } from "../../src/server.js";
 
 export interface Harness {
   server: RunningServer;

@@ -1,7 +1,7 @@
+import { afterAll, beforeAll, describe } from "vitest";
 import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
-import { afterAll, beforeAll, describe } from "vitest";
-import { type Harness, startHarness } from "./harness.js";
+import { startHarness, type Harness } from "./harness.js";
 
 export interface Suite {
   db: Db;

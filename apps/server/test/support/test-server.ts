@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLogger } from "@babyhelm/api/testing";
 import { createDb } from "@babyhelm/db";
 import { loadConfig } from "../../src/config.js";
-import { createLogger } from "@babyhelm/api/testing";
-import { type RunningServer, type StartOptions, startServer } from "../../src/server.js";
+import { startServer, type RunningServer, type StartOptions } from "../../src/server.js";
 
 export interface TestServer {
   server: RunningServer;

@@ -1,4 +1,4 @@
-import { type AppState, STATE_LABELS, STATE_MEANINGS } from "../lib/app-state.js";
+import { STATE_LABELS, STATE_MEANINGS, type AppState } from "../lib/app-state.js";
 
 /** An app's state in a word ("Ready", "Deploying"…), coloured, with what it means on hover. */
 export function AppStateBadge({ state }: { state: AppState | undefined }) {

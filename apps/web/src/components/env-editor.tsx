@@ -1,5 +1,5 @@
-import { type ClipboardEvent, useId, useState } from "react";
-import { ENV_NAME_PATTERN, type EnvProblem, type EnvVar, mergeEnv, parseEnvBlock } from "../lib/env-file.js";
+import { useId, useState, type ClipboardEvent } from "react";
+import { ENV_NAME_PATTERN, mergeEnv, parseEnvBlock, type EnvProblem, type EnvVar } from "../lib/env-file.js";
 import { plural } from "../lib/format.js";
 import { withLabel } from "../lib/project-name.js";
 

@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, useId } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode } from "react";
 import { withLabel } from "../lib/project-name.js";
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {

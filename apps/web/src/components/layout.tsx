@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { Link, NavLink, Outlet, ScrollRestoration, useNavigate } from "react-router";
-import { errorCode, describeError } from "../lib/errors.js";
+import { describeError, errorCode } from "../lib/errors.js";
 import { resetSession, useMe } from "../lib/session.js";
 import { useTRPC } from "../trpc.js";
 import { ClusterBanner } from "./cluster-banner.js";

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { type AppState, progressLabel } from "../lib/app-state.js";
+import { progressLabel, type AppState } from "../lib/app-state.js";
 
 /**
  * How far the rollout of the current revision got: ready replicas of the newest ReplicaSet against the desired

@@ -1,5 +1,5 @@
 // The one place mutations report back: a polite live region that assistive technology reads out.
-import { type ReactNode, createContext, use, useCallback, useMemo, useRef, useState } from "react";
+import { createContext, use, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 
 type ToastKind = "success" | "error" | "info";
 

@@ -1,4 +1,4 @@
-import { type SubmitEvent, useState } from "react";
+import { useState, type SubmitEvent } from "react";
 import { Field, FormError } from "./field.js";
 import { PendingButton } from "./submit-button.js";
 

@@ -3,7 +3,7 @@
 // `env[1].name`); a classic@1 spec's paths (`ports.targetPort`, `envs[1].name`) are translated onto them.
 import type { EnvVar } from "./env-file.js";
 import type { FieldIssue } from "./errors.js";
-import { type JsonSchema, schemaIssues } from "./schema-check.js";
+import { schemaIssues, type JsonSchema } from "./schema-check.js";
 
 export const PROBE_KINDS = ["liveness", "readiness", "startup"] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];

@@ -1,7 +1,6 @@
-import { type QueryClient, type QueryKey, useQuery } from "@tanstack/react-query";
+import { useQuery, type QueryClient, type QueryKey } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "../trpc.js";
-import { useTRPC } from "../trpc.js";
+import { useTRPC, type AppRouter } from "../trpc.js";
 
 export type Me = NonNullable<inferRouterOutputs<AppRouter>["auth"]["me"]>;
 

@@ -1,4 +1,4 @@
-import { type RefObject, useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState, type RefObject } from "react";
 
 /**
  * Returns a function to call when a submit was refused: after the next render it moves the focus to the first

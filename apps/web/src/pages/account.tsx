@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { type SubmitEvent, useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, type SubmitEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { ConfirmButton } from "../components/confirm-button.js";
 import { CopyButton } from "../components/copy-button.js";
@@ -15,7 +15,7 @@ import { describeError, formErrors } from "../lib/errors.js";
 import { describeUserAgent, formatDate, formatDateTime, formatRelative } from "../lib/format.js";
 import { resetSession, useMe } from "../lib/session.js";
 import { useFocusFirstInvalid } from "../lib/use-focus-invalid.js";
-import { type AppRouter, useTRPC } from "../trpc.js";
+import { useTRPC, type AppRouter } from "../trpc.js";
 
 type Outputs = inferRouterOutputs<AppRouter>;
 type Session = Outputs["auth"]["sessions"]["list"]["items"][number];

@@ -1,6 +1,6 @@
 // Sign-in and registration share one form: the same fields, the same error handling, different wording.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type SubmitEvent, useRef, useState } from "react";
+import { useRef, useState, type SubmitEvent } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
 import { Field, FormError } from "../components/field.js";
 import { PageTitle } from "../components/page-title.js";

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type SubmitEvent, useRef, useState } from "react";
+import { useRef, useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import { Field, FormError } from "../components/field.js";
 import { PendingButton } from "../components/submit-button.js";

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import LoginPage from "../../src/pages/login.js";
 import RegisterPage from "../../src/pages/register.js";
-import { FakeError, type ProcedureOutput, deferred } from "../support/fake-api.js";
+import { deferred, FakeError, type ProcedureOutput } from "../support/fake-api.js";
 import { describedText, renderWithApi } from "../support/render.js";
 
 const signedOut = { "auth.me": () => null };

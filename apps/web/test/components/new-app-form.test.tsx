@@ -1,6 +1,6 @@
-import { toYaml } from "@babyhelm/manifest-sdk";
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import { toYaml } from "@babyhelm/manifest-sdk";
 import DeployAppPage from "../../src/pages/deploy-app.js";
 import { FakeError, type Handlers, type ProcedureOutput } from "../support/fake-api.js";
 import { PACKS } from "../support/packs.js";

@@ -6,15 +6,15 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DESKTOP,
-  PHONE,
-  SKIP_MESSAGE,
-  type Stack,
   hasChromium,
   openPage,
+  PHONE,
   register,
   screenshotDir,
+  SKIP_MESSAGE,
   snap,
   startStack,
+  type Stack,
 } from "./harness.js";
 
 // The app page must show its first status within this much of the deploy: CI runs this beside other suites.

@@ -4,16 +4,16 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DESKTOP,
-  PHONE,
-  SKIP_MESSAGE,
-  type Stack,
   hasChromium,
-  PASSWORD,
   openPage,
+  PASSWORD,
+  PHONE,
   register,
   screenshotDir,
+  SKIP_MESSAGE,
   snap,
   startStack,
+  type Stack,
 } from "./harness.js";
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);

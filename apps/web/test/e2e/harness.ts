@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type RunningServer, createWebAssetsHandler } from "@babyhelm/server";
-import { startTestServer } from "@babyhelm/server/testing";
-import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { onTestFailed } from "vitest";
+import { createWebAssetsHandler, type RunningServer } from "@babyhelm/server";
+import { startTestServer } from "@babyhelm/server/testing";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM_PATH);

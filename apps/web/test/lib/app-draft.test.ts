@@ -1,12 +1,12 @@
 // The deploy form's model against the JSON Schemas the server really sends: the packs' own (test/support/packs.ts).
 import { describe, expect, it } from "vitest";
 import {
-  type AppDraft,
   draftIssues,
   emptyDraft,
   placeIssues,
   shapeOf,
   specFromDraft,
+  type AppDraft,
 } from "../../src/lib/app-draft.js";
 import { schemaIssues } from "../../src/lib/schema-check.js";
 import { applicationSchema } from "../support/packs.js";

@@ -3,7 +3,7 @@ import { describeError, errorCode, formErrors } from "../../src/lib/errors.js";
 import { projectNameProblem, suggestProjectName } from "../../src/lib/project-name.js";
 import { safeNext } from "../../src/lib/safe-next.js";
 import { createApiClient } from "../../src/trpc.js";
-import { FakeError, fakeApi } from "../support/fake-api.js";
+import { fakeApi, FakeError } from "../support/fake-api.js";
 
 /** The error the real client raises for a fake server's answer. */
 async function refusal(error: FakeError | Error): Promise<unknown> {

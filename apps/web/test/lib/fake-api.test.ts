@@ -3,7 +3,7 @@
 // real server does on the wire.
 import { describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/trpc.js";
-import { FakeError, type Handlers, fakeApi } from "../support/fake-api.js";
+import { fakeApi, FakeError, type Handlers } from "../support/fake-api.js";
 import { appDetails } from "../support/fake-data.js";
 
 describe("fakeApi", () => {

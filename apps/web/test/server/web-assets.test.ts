@@ -1,6 +1,6 @@
 // The server's handler for the dashboard's files (apps/server/src/http/web-assets.ts), on a real HTTP server.
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { type IncomingHttpHeaders, type Server, createServer, request } from "node:http";
+import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

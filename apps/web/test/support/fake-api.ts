@@ -2,14 +2,14 @@
 // test says, in the wire format the real server uses (see the error formatter in packages/api/src/trpc.ts). The
 // handlers are typed from the server's router, so a fake answer that the real server could not give, or a procedure
 // it does not have, fails to compile.
-import type { AppRouter } from "@babyhelm/api";
 import type {
   AnyMutationProcedure,
   AnyQueryProcedure,
-  TRPCRouterRecord,
   inferRouterInputs,
   inferRouterOutputs,
+  TRPCRouterRecord,
 } from "@trpc/server";
+import type { AppRouter } from "@babyhelm/api";
 
 /** "apps.get" for each query and mutation: what httpBatchLink sends (subscriptions go over server-sent events). */
 type PathsOf<Record, Prefix extends string = ""> = {

@@ -3,9 +3,9 @@
 // global setup runs in Node: in the happy-dom tests, Vite's browser transform would rewrite the packs'
 // `new URL(…, import.meta.url)` template folders and they could not load. The tests read the list with
 // inject("packs") (test/support/packs.ts).
-import { DEFAULT_PACK_REF, createRenderer } from "@babyhelm/manifest-sdk";
-import { packs } from "@babyhelm/template-pack-default";
 import type { TestProject } from "vitest/node";
+import { createRenderer, DEFAULT_PACK_REF } from "@babyhelm/manifest-sdk";
+import { packs } from "@babyhelm/template-pack-default";
 import type { ProcedureOutput } from "./fake-api.js";
 
 declare module "vitest" {

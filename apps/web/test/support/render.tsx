@@ -2,10 +2,10 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
 import type { ReactNode } from "react";
-import { RouterProvider, createMemoryRouter, useLocation } from "react-router";
+import { createMemoryRouter, RouterProvider, useLocation } from "react-router";
 import { ToastProvider } from "../../src/components/toast.js";
-import { TRPCProvider, createApiClient, createQueryClient } from "../../src/trpc.js";
-import { type Handlers, fakeApi } from "./fake-api.js";
+import { createApiClient, createQueryClient, TRPCProvider } from "../../src/trpc.js";
+import { fakeApi, type Handlers } from "./fake-api.js";
 
 function WhereAmI() {
   const location = useLocation();

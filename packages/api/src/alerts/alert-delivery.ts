@@ -4,11 +4,11 @@ import { request as httpsRequest } from "node:https";
 import type { AlertTarget } from "@babyhelm/db";
 import { describeTarget } from "./alert-target.js";
 import {
-  type Lookup,
-  PrivateAddressError,
   obviouslyPrivate,
+  PrivateAddressError,
   privateAddressReason,
   publicOnlyLookup,
+  type Lookup,
 } from "./webhook-address.js";
 
 export interface AlertMessage {

@@ -2,10 +2,10 @@
 // server replica notices it, in the background so that the request that noticed it neither waits nor fails.
 import type { Db } from "@babyhelm/db";
 import type { Config } from "../config.js";
-import type { SecretBox } from "../shared/secret-box.js";
 import type { Logger } from "../logger.js";
 import type { Telemetry } from "../observability/telemetry.js";
-import { type AlertMessage, DeliveryError, deliverAlert } from "./alert-delivery.js";
+import type { SecretBox } from "../shared/secret-box.js";
+import { deliverAlert, DeliveryError, type AlertMessage } from "./alert-delivery.js";
 import { describeTarget } from "./alert-target.js";
 import { claimAlertState, findAlertTarget, lastAlertedState } from "./alert.repository.js";
 

@@ -1,6 +1,6 @@
 // What a project's alerts go to, as users give it (validated, each field named) and as they see it back (masked).
-import type { AlertTarget } from "@babyhelm/db";
 import { z } from "zod";
+import type { AlertTarget } from "@babyhelm/db";
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

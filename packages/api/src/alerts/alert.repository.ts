@@ -1,5 +1,5 @@
+import { sql, type Kysely } from "kysely";
 import type { AlertTarget, Database } from "@babyhelm/db";
-import { type Kysely, sql } from "kysely";
 import { SEALED_PREFIX, type SecretBox } from "../shared/secret-box.js";
 import type { AlertTargetInput } from "./alert-target.js";
 

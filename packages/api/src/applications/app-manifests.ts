@@ -1,5 +1,5 @@
 import type { Project } from "@babyhelm/db";
-import { type KubernetesObject, ManifestInputError, PackError, type Renderer } from "@babyhelm/manifest-sdk";
+import { ManifestInputError, PackError, type KubernetesObject, type Renderer } from "@babyhelm/manifest-sdk";
 import { withOwnerLabels } from "../cluster/owned-labels.js";
 import { FieldError } from "../shared/errors.js";
 

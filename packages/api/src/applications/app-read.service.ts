@@ -1,19 +1,19 @@
 // What is shown of apps: the list with statuses, one app with its links, its history with diffs, and its status,
 // logs and metrics, each read for the app's current manifests.
-import { packOpenToNewApps, suggestedHosts } from "./app-policy.js";
-import { hostsHeldByOthers } from "./ingress-host.repository.js";
 import type { Project } from "@babyhelm/db";
-import { type KubernetesObject, diffManifests, formatDiff } from "@babyhelm/manifest-sdk";
+import { diffManifests, formatDiff, type KubernetesObject } from "@babyhelm/manifest-sdk";
 import { refOf } from "../cluster/object-ref.js";
-import { type MetricRange, readAppMetrics } from "../metrics/app-metrics.js";
-import { type LogOptions, streamAppLogs } from "./status/app-logs.stream.js";
+import { readAppMetrics, type MetricRange } from "../metrics/app-metrics.js";
 import type { Services } from "../services.js";
 import { toPage } from "../shared/pagination.js";
-import { appLinks } from "./status/app-links.js";
-import { observeAppStatus, summarizeApps } from "./status/app-status.service.js";
-import { streamAppStatus } from "./status/app-status.stream.js";
+import { packOpenToNewApps, suggestedHosts } from "./app-policy.js";
 import { listApps, listRevisions } from "./app.repository.js";
 import { requireApp, requireCurrent } from "./app.service.js";
+import { hostsHeldByOthers } from "./ingress-host.repository.js";
+import { appLinks } from "./status/app-links.js";
+import { streamAppLogs, type LogOptions } from "./status/app-logs.stream.js";
+import { observeAppStatus, summarizeApps } from "./status/app-status.service.js";
+import { streamAppStatus } from "./status/app-status.stream.js";
 
 type ProjectRef = Pick<Project, "id" | "name" | "namespace">;
 

@@ -1,6 +1,6 @@
-import type { AppRevision, Application, Database } from "@babyhelm/db";
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Kysely } from "kysely";
+import type { Application, AppRevision, Database } from "@babyhelm/db";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 
 /** jsonb reads back as `unknown`: the manifests column holds what insertRevision wrote, typed here once. */
 interface WithManifests {

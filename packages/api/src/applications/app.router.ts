@@ -1,11 +1,11 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { type DeployOperation, timeDeploy } from "../observability/telemetry.js";
+import { timeDeploy, type DeployOperation } from "../observability/telemetry.js";
 import { releasingAfter } from "../shared/concurrency-limit.js";
 import { TooManyError } from "../shared/errors.js";
+import { appNameSchema } from "../shared/names.js";
 import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput } from "../shared/pagination.js";
-import { appNameSchema } from "../shared/names.js";
 import { projectProcedure } from "../trpc.js";
 import { refuseTooManyEnvEntries } from "./app-limits.js";
 import {

@@ -1,7 +1,7 @@
-import type { Application, Database, Project } from "@babyhelm/db";
 import type { Kysely } from "kysely";
-import { type KubernetesObject, diffManifests, formatDiff, toYaml } from "@babyhelm/manifest-sdk";
 import semver from "semver";
+import type { Application, Database, Project } from "@babyhelm/db";
+import { diffManifests, formatDiff, toYaml, type KubernetesObject } from "@babyhelm/manifest-sdk";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { AuthenticatedUser } from "../auth/session.repository.js";
 import type { Cluster } from "../cluster/cluster.js";
@@ -10,12 +10,11 @@ import { APP_LABEL, APP_OWNED_KINDS, ownerSelector } from "../cluster/owned-labe
 import type { Logger } from "../logger.js";
 import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { ConflictError, FieldError, NotFoundError, conflictOn } from "../shared/errors.js";
-import { type RenderedApp, projectOnto, renderApp } from "./app-manifests.js";
+import { ConflictError, conflictOn, FieldError, NotFoundError } from "../shared/errors.js";
+import { projectOnto, renderApp, type RenderedApp } from "./app-manifests.js";
 import { checkAppPolicy, checkNewAppPack, ingressHostsOf, specPathOf } from "./app-policy.js";
 import { deleteObjects, rollOut } from "./app-rollout.js";
 import {
-  type Revision,
   advanceRevision,
   clearObservedState,
   deleteAppRow,
@@ -24,6 +23,7 @@ import {
   insertApp,
   insertRevision,
   recordRestart,
+  type Revision,
 } from "./app.repository.js";
 import { claimIngressHosts, hostsHeldByOthers } from "./ingress-host.repository.js";
 

@@ -1,5 +1,5 @@
-import type { Database } from "@babyhelm/db";
 import type { Kysely } from "kysely";
+import type { Database } from "@babyhelm/db";
 
 /**
  * Makes `hosts` exactly the hosts `appId` holds: releases the ones it no longer serves and claims the new ones.

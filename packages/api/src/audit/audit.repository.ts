@@ -1,5 +1,5 @@
-import type { Database } from "@babyhelm/db";
 import type { Kysely } from "kysely";
+import type { Database } from "@babyhelm/db";
 import type { AuthenticatedUser } from "../auth/session.repository.js";
 
 export interface AuditEntry {

@@ -1,5 +1,5 @@
-import type { Database } from "@babyhelm/db";
 import type { Kysely } from "kysely";
+import type { Database } from "@babyhelm/db";
 import type { AuthenticatedUser } from "./session.repository.js";
 import { API_TOKEN_PREFIX, generateSecret, hashToken } from "./tokens.js";
 

@@ -1,17 +1,19 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
+import { projectName, takeInvitation } from "../members/invitation.repository.js";
+import { addMember } from "../members/member.repository.js";
 import {
+  conflictOn,
   FieldError,
   ForbiddenError,
   NotFoundError,
   PreconditionError,
-  conflictOn,
 } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
-import { RetryAfter, authedProcedure, publicProcedure } from "../trpc.js";
+import { authedProcedure, publicProcedure, RetryAfter } from "../trpc.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token.repository.js";
 import { PASSWORD_MAX_LENGTH, passwordWeakness } from "./password.js";
 import {
@@ -21,8 +23,6 @@ import {
   listUserSessions,
   revokeUserSession,
 } from "./session.repository.js";
-import { addMember } from "../members/member.repository.js";
-import { projectName, takeInvitation } from "../members/invitation.repository.js";
 import { findUserByEmail, insertUser } from "./user.repository.js";
 
 const credentials = z.object({

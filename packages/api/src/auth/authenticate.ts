@@ -3,7 +3,7 @@ import type { Services } from "../services.js";
 import { validateApiToken } from "./api-token.repository.js";
 import type { Credential } from "./credential-cache.js";
 import { readSessionCookie } from "./session-cookie.js";
-import { type AuthenticatedUser, validateSessionToken } from "./session.repository.js";
+import { validateSessionToken, type AuthenticatedUser } from "./session.repository.js";
 import { API_TOKEN_PREFIX, hashToken } from "./tokens.js";
 
 export type Authentication =

@@ -1,5 +1,5 @@
-import type { Database } from "@babyhelm/db";
 import type { Kysely } from "kysely";
+import type { Database } from "@babyhelm/db";
 import { generateSecret, hashToken } from "./tokens.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

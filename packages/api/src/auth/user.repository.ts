@@ -1,5 +1,5 @@
+import { sql, type Kysely } from "kysely";
 import type { Database, User } from "@babyhelm/db";
-import { type Kysely, sql } from "kysely";
 
 export function findUserByEmail(db: Kysely<Database>, email: string): Promise<User | undefined> {
   return db

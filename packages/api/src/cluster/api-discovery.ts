@@ -1,7 +1,7 @@
 // Which URL serves a kind: the API server's resource lists (/api/v1, /apis/apps/v1...), read once per group version.
 import { ApiStatusError, ClusterFault } from "./cluster-errors.js";
 import type { KubeTransport } from "./kube-transport.js";
-import { type ObjectRef, describeRef } from "./object-ref.js";
+import { describeRef, type ObjectRef } from "./object-ref.js";
 
 export interface ApiResource {
   apiVersion: string;

@@ -1,21 +1,21 @@
 // The one way the server talks to Kubernetes (a real cluster, or the kube-sandbox): apply, read, watch, logs and
 // metrics, each with a deadline and failures as ClusterErrors that say what to do next.
 import type { IncomingMessage } from "node:http";
-import { type KubernetesObject, quantityValue, validateManifests } from "@babyhelm/manifest-sdk";
-import type { ListMeta, WatchEvent as KubeWatchEvent } from "kubernetes-types/meta/v1.js";
+import type { WatchEvent as KubeWatchEvent, ListMeta } from "kubernetes-types/meta/v1.js";
+import { quantityValue, validateManifests, type KubernetesObject } from "@babyhelm/manifest-sdk";
 import { ApiDiscovery, groupVersionPath } from "./api-discovery.js";
-import { type ClusterConfig, type ClusterMode, loadKubeConfig } from "./cluster-config.js";
+import { loadKubeConfig, type ClusterConfig, type ClusterMode } from "./cluster-config.js";
 import {
   ApiStatusError,
   ClusterError,
   ClusterFault,
-  type KubeStatus,
   invalidManifestsError,
   toClusterError,
+  type KubeStatus,
 } from "./cluster-errors.js";
 import { KubeTransport } from "./kube-transport.js";
 import { readLines } from "./line-reader.js";
-import { type ObjectRef, describeRef, inNamespace, refOf } from "./object-ref.js";
+import { describeRef, inNamespace, refOf, type ObjectRef } from "./object-ref.js";
 import { ReadCoalescer } from "./read-coalescer.js";
 
 export type { ClusterConfig, ClusterMode } from "./cluster-config.js";

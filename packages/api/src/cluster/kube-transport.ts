@@ -7,7 +7,7 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { ApiStatusError, type KubeStatus, RequestTimeoutError } from "./cluster-errors.js";
+import { ApiStatusError, RequestTimeoutError, type KubeStatus } from "./cluster-errors.js";
 
 export interface RequestOptions {
   method?: "GET" | "PATCH" | "DELETE";

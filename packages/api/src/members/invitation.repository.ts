@@ -1,5 +1,5 @@
+import { sql, type Kysely } from "kysely";
 import type { Database, ProjectRole } from "@babyhelm/db";
-import { type Kysely, sql } from "kysely";
 import { generateSecret, hashToken } from "../auth/tokens.js";
 
 /** Makes (or replaces) the invitation of `email` to a project; returns the secret for the link, shown once. */

@@ -1,5 +1,5 @@
+import { sql, type Kysely } from "kysely";
 import type { Database, ProjectRole } from "@babyhelm/db";
-import { type Kysely, sql } from "kysely";
 
 export function listMembers(
   db: Kysely<Database>,

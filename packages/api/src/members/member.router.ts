@@ -1,10 +1,10 @@
-import { PROJECT_ROLES } from "@babyhelm/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { PROJECT_ROLES } from "@babyhelm/db";
 import { recordAudit } from "../audit/audit.repository.js";
 import { findUserByEmail } from "../auth/user.repository.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { ForbiddenError, NotFoundError, PreconditionError, conflictOn } from "../shared/errors.js";
+import { conflictOn, ForbiddenError, NotFoundError, PreconditionError } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { projectProcedure } from "../trpc.js";

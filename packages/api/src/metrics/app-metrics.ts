@@ -3,7 +3,7 @@
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { ClusterError } from "../cluster/cluster.js";
 import type { Services } from "../services.js";
-import { type AppPods, type Resources, appPods, podNamePattern } from "./app-pods.js";
+import { appPods, podNamePattern, type AppPods, type Resources } from "./app-pods.js";
 import { readBucketedSamples } from "./metric-samples.repository.js";
 import { PrometheusError, promString, queryRange } from "./prometheus-client.js";
 

@@ -1,7 +1,7 @@
 // An app's pods as logs and metrics read them: which they are (appPodSelector), where they run and what each asks
 // for, from the manifests BabyHelm applied.
-import { type KubernetesObject, quantityValue } from "@babyhelm/manifest-sdk";
-import { type PodSelector, appPodSelector, findDeployment } from "../applications/status/pod-selector.js";
+import { quantityValue, type KubernetesObject } from "@babyhelm/manifest-sdk";
+import { appPodSelector, findDeployment, type PodSelector } from "../applications/status/pod-selector.js";
 
 export interface AppPods extends PodSelector {
   deploymentName: string;

@@ -1,5 +1,5 @@
+import { sql, type Kysely } from "kysely";
 import type { Database } from "@babyhelm/db";
-import { type Kysely, sql } from "kysely";
 
 export interface NewSample {
   app_id: string;

@@ -3,14 +3,14 @@
 import { listAppsWithManifests } from "../applications/app.repository.js";
 import { ClusterError } from "../cluster/cluster.js";
 import type { Services } from "../services.js";
+import { repeatEvery } from "../shared/periodic.js";
 import { appPods } from "./app-pods.js";
 import {
-  type NewSample,
   deleteSamplesBefore,
   insertSamples,
   newestSampleTime,
+  type NewSample,
 } from "./metric-samples.repository.js";
-import { repeatEvery } from "../shared/periodic.js";
 
 const LOCK_KEY = "babyhelm:metrics-sample";
 export const SAMPLE_RETENTION_MS = 24 * 60 * 60 * 1000;

@@ -1,18 +1,18 @@
 // A project's overview: its namespace's ResourceQuota (hard and used) and each app's current CPU and memory, from
 // the same source as the charts.
-import { type KubernetesObject, quantityValue } from "@babyhelm/manifest-sdk";
+import { quantityValue, type KubernetesObject } from "@babyhelm/manifest-sdk";
 import { listAppsWithManifests } from "../applications/app.repository.js";
 import { ClusterError } from "../cluster/cluster.js";
 import type { Services } from "../services.js";
 import {
-  type AppMetrics,
-  NO_METRICS_API,
   cadvisorSelector,
   cpuQuery,
   memoryQuery,
   metricSource,
+  NO_METRICS_API,
+  type AppMetrics,
 } from "./app-metrics.js";
-import { type Resources, appPods, podNamePattern } from "./app-pods.js";
+import { appPods, podNamePattern, type Resources } from "./app-pods.js";
 import { PrometheusError, queryInstant } from "./prometheus-client.js";
 
 export interface Quantity {

@@ -1,9 +1,9 @@
 // The platform's own metrics, in Prometheus format at /metrics: API calls, deploys, drift checks, alerts, metric
 // sampling and the database pool. Each server has its own registry, so that several in one process (tests) do not
 // share counters.
-import type { Db, PoolStats } from "@babyhelm/db";
 import { TRPCError } from "@trpc/server";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Db, PoolStats } from "@babyhelm/db";
 import { countDriftedApps } from "../applications/app.repository.js";
 import { toTRPCError } from "../shared/errors.js";
 

@@ -1,5 +1,5 @@
+import { sql, type Kysely } from "kysely";
 import type { Database, Project, ProjectRole } from "@babyhelm/db";
-import { type Kysely, sql } from "kysely";
 
 export async function findMembership(
   db: Kysely<Database>,

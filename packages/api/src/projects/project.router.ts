@@ -1,10 +1,10 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { readProjectUsage } from "../metrics/project-usage.js";
-import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
-import { projectNameSchema } from "../shared/names.js";
-import { authedProcedure, namedProjectProcedure } from "../trpc.js";
 import { ForbiddenError } from "../shared/errors.js";
+import { projectNameSchema } from "../shared/names.js";
+import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
+import { authedProcedure, namedProjectProcedure } from "../trpc.js";
 import { countApps, countProjectsCreatedBy, listProjectsOfUser } from "./project.repository.js";
 import { createProject, deleteProject } from "./project.service.js";
 

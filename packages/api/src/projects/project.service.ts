@@ -5,7 +5,7 @@ import { PROJECT_LABEL } from "../cluster/owned-labels.js";
 import { addMember } from "../members/member.repository.js";
 import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { ConflictError, FieldError, PreconditionError, conflictOn } from "../shared/errors.js";
+import { ConflictError, conflictOn, FieldError, PreconditionError } from "../shared/errors.js";
 import { renderProjectObjects } from "./project-objects.js";
 import { countApps, deleteProjectRow, insertProject, projectNameTaken } from "./project.repository.js";
 

@@ -1,5 +1,5 @@
-import { ManifestInputError, PackError, PackNotFoundError } from "@babyhelm/manifest-sdk";
 import { TRPCError } from "@trpc/server";
+import { ManifestInputError, PackError, PackNotFoundError } from "@babyhelm/manifest-sdk";
 import { ClusterError } from "../cluster/cluster-errors.js";
 import { SecretKeyMismatch } from "./secret-box.js";
 

@@ -1,5 +1,5 @@
-import { DNS_1035_LABEL, DNS_1123_LABEL } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
+import { DNS_1035_LABEL, DNS_1123_LABEL } from "@babyhelm/manifest-sdk/names";
 
 /** A project name is its namespace: a DNS-1123 label, and not one Kubernetes keeps for itself. */
 export const projectNameSchema = z

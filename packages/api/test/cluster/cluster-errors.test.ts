@@ -1,8 +1,8 @@
 // How failures of the API server reach the rest of the server: kinds, retryability, deadlines, and messages a user
 // can act on that never carry a credential.
-import type { Sandbox } from "@babyhelm/kube-sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, ClusterError, createCluster } from "../../src/cluster/cluster.js";
+import type { Sandbox } from "@babyhelm/kube-sandbox";
+import { ClusterError, createCluster, type Cluster } from "../../src/cluster/cluster.js";
 import { configMap, newNamespace, rejectionOf, sandboxCluster } from "./helpers.js";
 
 let sandbox: Sandbox;

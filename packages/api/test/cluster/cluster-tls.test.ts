@@ -1,6 +1,6 @@
 // Real clusters speak HTTPS: the adapter trusts the kubeconfig's certificate authority and nothing else.
-import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
 import { ClusterError, createCluster } from "../../src/cluster/cluster.js";
 import { configMap, rejectionOf } from "./helpers.js";
 

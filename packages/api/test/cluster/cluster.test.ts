@@ -2,10 +2,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Sandbox } from "@babyhelm/kube-sandbox";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type Cluster, ClusterError, type WatchEvent, createCluster } from "../../src/cluster/cluster.js";
+import { ClusterError, createCluster, type Cluster, type WatchEvent } from "../../src/cluster/cluster.js";
 import {
   configMap,
   deployment,

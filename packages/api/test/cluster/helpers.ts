@@ -1,7 +1,7 @@
 // Shared plumbing of the cluster tests: a sandbox-backed Cluster, fresh namespaces, and polling.
+import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { type Sandbox, startSandbox } from "@babyhelm/kube-sandbox";
-import { type Cluster, type ClusterOptions, createCluster } from "../../src/cluster/cluster.js";
+import { createCluster, type Cluster, type ClusterOptions } from "../../src/cluster/cluster.js";
 
 export async function sandboxCluster(
   options: ClusterOptions = {},

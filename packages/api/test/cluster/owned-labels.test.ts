@@ -1,11 +1,11 @@
-import { type KubernetesObject, createRenderer } from "@babyhelm/manifest-sdk";
-import { packs } from "@babyhelm/template-pack-default";
 import { describe, expect, it } from "vitest";
+import { createRenderer, type KubernetesObject } from "@babyhelm/manifest-sdk";
+import { packs } from "@babyhelm/template-pack-default";
 import {
   APP_LABEL,
   APP_OWNED_KINDS,
-  PROJECT_LABEL,
   ownerSelector,
+  PROJECT_LABEL,
   withOwnerLabels,
 } from "../../src/cluster/owned-labels.js";
 

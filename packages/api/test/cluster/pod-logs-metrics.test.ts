@@ -1,7 +1,7 @@
 // podLogs and podMetrics against the sandbox's simulated kubelet and metrics-server.
-import type { Sandbox } from "@babyhelm/kube-sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, ClusterError } from "../../src/cluster/cluster.js";
+import type { Sandbox } from "@babyhelm/kube-sandbox";
+import { ClusterError, type Cluster } from "../../src/cluster/cluster.js";
 import { deployment, newNamespace, rejectionOf, sandboxCluster, waitFor } from "./helpers.js";
 
 let sandbox: Sandbox;

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 
 // Migrations take Kysely<unknown>: they must keep working when the Database interface moves on.
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 
 /**
  * Where a project's alerts go (a Slack-compatible webhook or a Telegram chat), and the last state each app was

@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 
 /**
  * Ingress hosts are claimed platform-wide: one row per host, owned by the app whose current revision serves it. The

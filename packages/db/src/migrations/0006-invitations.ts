@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 
 /**
  * Invitations to register, for servers with BABYHELM_REGISTRATION=invite: a project creator invites an email with

@@ -3,11 +3,11 @@
 // application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList) get these legacy documents with a plain
 // application/json Content-Type, which client-go takes as "not aggregated" and then walks group by group.
 import {
-  GROUP_VERSIONS,
-  type GroupVersion,
-  RESOURCES,
-  type ResourceInfo,
   apiVersionOf,
+  GROUP_VERSIONS,
+  RESOURCES,
+  type GroupVersion,
+  type ResourceInfo,
 } from "../resources.js";
 
 export const SERVER_VERSION = {

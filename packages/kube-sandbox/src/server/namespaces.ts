@@ -1,8 +1,8 @@
 // Namespace lifecycle: a deleted namespace turns Terminating (deletionTimestamp, status.phase), refuses new
 // content with 403 like the real NamespaceLifecycle admission plugin, has its content deleted, then disappears.
 import type { NewObject, StoredObject } from "../contract.js";
-import { type ResourceInfo, STORED_RESOURCES } from "../resources.js";
-import { type MemoryObjectStore, now } from "../store/object-store.js";
+import { STORED_RESOURCES, type ResourceInfo } from "../resources.js";
+import { now, type MemoryObjectStore } from "../store/object-store.js";
 import { forbidden, notFound } from "./status.js";
 
 const NAMESPACES = { group: "", plural: "namespaces" };

@@ -2,9 +2,9 @@
 // for strategic-merge-patch metadata in client-side apply) and only accepts v2 as protobuf, which this server does
 // not speak: so v3, as JSON, is what makes `kubectl apply` work.
 import { createHash } from "node:crypto";
-import { GROUP_VERSIONS, apiVersionOf } from "../resources.js";
+import { apiVersionOf, GROUP_VERSIONS } from "../resources.js";
 import { isPlainObject } from "../store/clone.js";
-import { type OpenApiDocument, openApiV2Document } from "./schema.js";
+import { openApiV2Document, type OpenApiDocument } from "./schema.js";
 
 type Json = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FaultInjector, RequestAttributes } from "../faults.js";
-import { type Verb, findResource } from "../resources.js";
+import { findResource, type Verb } from "../resources.js";
 import { isAuthorized } from "./auth.js";
 import type { ResourceRequest, ServerContext } from "./context.js";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from "./discovery.js";

@@ -1,6 +1,6 @@
 // Errors as the API server reports them: a metav1.Status body whose reason/code clients switch on
 // (client-node's ApiException.code, kubectl's "Error from server (NotFound): ...").
-import { type ResourceInfo, qualifiedKind, qualifiedResource } from "../resources.js";
+import { qualifiedKind, qualifiedResource, type ResourceInfo } from "../resources.js";
 
 export interface StatusCause {
   reason?: string;

@@ -1,10 +1,10 @@
 // fieldValidation (Strict | Warn | Ignore) and object validation, through the manifest SDK's validator, with the
 // API server's outcomes: decoding problems are 400s (or warnings), validation problems are 422 Invalid with causes.
 import { validateObject } from "@babyhelm/manifest-sdk";
-import { type ResourceInfo, apiVersionOf } from "../resources.js";
+import { apiVersionOf, type ResourceInfo } from "../resources.js";
 import { isPlainObject, removeKey } from "../store/clone.js";
-import { type Schema, fieldSchema, itemSchema, listSemantics, schemaForKind } from "./schema.js";
-import { ApiError, type StatusCause, badRequest, invalid } from "./status.js";
+import { fieldSchema, itemSchema, listSemantics, schemaForKind, type Schema } from "./schema.js";
+import { ApiError, badRequest, invalid, type StatusCause } from "./status.js";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 

@@ -2,10 +2,10 @@
 // resourceVersion it last saw (client-node's informers, kubectl get -w, rollout status); a version older than the
 // history gets the 410 Expired ERROR event that makes clients relist.
 import type { ServerResponse } from "node:http";
-import type { StoreEvent, StoredObject } from "../contract.js";
+import type { StoredObject, StoreEvent } from "../contract.js";
 import type { MemoryObjectStore } from "../store/object-store.js";
 import type { Selector } from "./selectors.js";
-import { type ApiError, expired } from "./status.js";
+import { expired, type ApiError } from "./status.js";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 

@@ -1,7 +1,7 @@
 // The Deployment controller: one ReplicaSet per pod template (`<deployment>-<pod-template-hash>`), rolled over with
 // the RollingUpdate or Recreate strategy, revision annotations for `kubectl rollout history/undo`, old ReplicaSets
 // kept up to revisionHistoryLimit, and the status and conditions `kubectl rollout status` reads.
-import type { StoreEvent, StoredObject } from "../contract.js";
+import type { StoredObject, StoreEvent } from "../contract.js";
 import { cloneJson, jsonEqual } from "../store/clone.js";
 import { getCondition, setCondition } from "./conditions.js";
 import type { Controller, ControllerContext } from "./context.js";

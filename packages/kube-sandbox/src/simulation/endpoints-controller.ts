@@ -1,6 +1,6 @@
 // The endpoints and endpointslice controllers: for each Service with a selector, an Endpoints object and
 // EndpointSlices listing the IPs of matching pods (ready or not) with the Service's target ports resolved.
-import type { StoreEvent, StoredObject } from "../contract.js";
+import type { StoredObject, StoreEvent } from "../contract.js";
 import { jsonEqual } from "../store/clone.js";
 import { now } from "../store/object-store.js";
 import type { Controller, ControllerContext } from "./context.js";

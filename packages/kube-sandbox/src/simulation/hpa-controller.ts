@@ -3,7 +3,8 @@
 // minimum or down to the maximum, like a real HPA would), but never scales on the synthetic load itself, so a sandbox
 // never flaps. desiredReplicas is therefore the current replica count clamped to the bounds.
 import { quantityValue } from "@babyhelm/manifest-sdk";
-import type { StoreEvent, StoredObject } from "../contract.js";
+import type { StoredObject, StoreEvent } from "../contract.js";
+import { findResourceByKind, qualifiedResource, RESOURCES } from "../resources.js";
 import { jsonEqual } from "../store/clone.js";
 import { now } from "../store/object-store.js";
 import { setCondition } from "./conditions.js";
@@ -12,7 +13,6 @@ import type { EventSource } from "./events.js";
 import { ReadFields } from "./indexes.js";
 import { containerUsage, isMeasurable, scrapeTime } from "./metrics.js";
 import { selectorMatches } from "./objects.js";
-import { RESOURCES, findResourceByKind, qualifiedResource } from "../resources.js";
 import type { Condition, DeploymentObject, HpaObject, MetricTarget, PodObject } from "./types.js";
 
 const SOURCE: EventSource = { component: "horizontal-pod-autoscaler" };

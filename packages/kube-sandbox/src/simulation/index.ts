@@ -41,7 +41,7 @@
  */
 import type { ObjectStore, PodMetrics, Simulation, StartSimulation, StoreEvent } from "../contract.js";
 import { findResource } from "../resources.js";
-import { type Controller, type ControllerContext, Timing } from "./context.js";
+import { Timing, type Controller, type ControllerContext } from "./context.js";
 import { DeploymentController } from "./deployment-controller.js";
 import { EndpointsController } from "./endpoints-controller.js";
 import { EventRecorder } from "./events.js";

@@ -1,6 +1,6 @@
 // Bookkeeping that keeps the controllers' reaction to a change proportional to what the change touches, rather
 // than to everything in its namespace: who controls what, and whether the fields a controller reads changed at all.
-import type { ObjectStore, ResourceName, StoreEvent, StoredObject } from "../contract.js";
+import type { ObjectStore, ResourceName, StoredObject, StoreEvent } from "../contract.js";
 import { controllerOf } from "./objects.js";
 
 /**

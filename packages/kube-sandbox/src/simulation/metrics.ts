@@ -3,9 +3,9 @@
 // 15-second scrape, so two reads in a row agree. The HPA controller reads the same numbers.
 import { quantityValue } from "@babyhelm/manifest-sdk";
 import type { ObjectStore, PodMetrics } from "../contract.js";
+import { parseLabelSelector } from "../server/selectors.js";
 import { now } from "../store/object-store.js";
 import { sha256Hex } from "./images.js";
-import { parseLabelSelector } from "../server/selectors.js";
 import type { ContainerSpec, PodObject } from "./types.js";
 
 const SCRAPE_INTERVAL_MS = 15_000;

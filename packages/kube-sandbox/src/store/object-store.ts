@@ -3,8 +3,8 @@ import type {
   NewObject,
   ObjectStore,
   ResourceName,
-  StoreEvent,
   StoredObject,
+  StoreEvent,
   WriteOptions,
 } from "../contract.js";
 import { cloneJson, jsonEqual } from "./clone.js";

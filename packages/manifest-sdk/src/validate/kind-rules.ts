@@ -43,8 +43,8 @@ import {
 import { duplicateValue, invalidValue, type IssueSink, type PathSegment } from "./issues.js";
 import {
   checkLabels,
-  checkLabelSelector,
   checkLabelsAndAnnotations,
+  checkLabelSelector,
   checkObjectMeta,
   selectorMatches,
 } from "./metadata-rules.js";

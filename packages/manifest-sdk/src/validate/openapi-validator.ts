@@ -8,7 +8,7 @@
 import { isJsonObject } from "./access.js";
 import { FIELD_ENUMS } from "./enums.js";
 import { checkBase64, checkDateTime, checkQuantity, INTEGER_BOUNDS } from "./formats.js";
-import { describeValue, invalidValue, type IssueSink, jsonTypeOf } from "./issues.js";
+import { describeValue, invalidValue, jsonTypeOf, type IssueSink } from "./issues.js";
 import { getDefinition, type SchemaNode } from "./schema-index.js";
 
 /** Validates one value at the sink's current path. */

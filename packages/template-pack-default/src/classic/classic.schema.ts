@@ -1,7 +1,7 @@
 // classic@1 values: the parent's request bodies, accepted as the parent accepted them (unknown keys ignored, numeric
 // strings for ports), minus what Kubernetes would refuse. The compat vectors in test/fixtures are the contract.
-import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
+import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { fieldError } from "../shared/field-error.js";
 import { envNameSchema, imageSchema, namespaceNameSchema, textSchema } from "../shared/kubernetes-rules.js";
 import { unionField } from "../shared/union-field.js";

@@ -1,7 +1,7 @@
 // default@2 application spec: what a user writes. Every object is strict (a misspelt key is an error, not a silent
 // no-op), every field's error names it, and every default lives here so templates stay free of policy.
-import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
+import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { fieldError } from "../shared/field-error.js";
 import {
   annotationsSchema,

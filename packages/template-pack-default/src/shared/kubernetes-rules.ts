@@ -1,7 +1,7 @@
 // Kubernetes and OCI naming rules both packs enforce before rendering, so a bad value is refused with a message that
 // names its field instead of by the API server after half the objects were applied.
-import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "@babyhelm/manifest-sdk/names";
 import { z } from "zod";
+import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "@babyhelm/manifest-sdk/names";
 import { fieldError } from "./field-error.js";
 
 /** Kubernetes' classic environment variable name rule (a C identifier, plus `.` and `-`), which every shell accepts. */

@@ -1,7 +1,7 @@
 // Resource quantities ("100m", "128Mi", "2"): validated here and compared, because Kubernetes refuses a request above
 // its limit and we would rather say which field is wrong than let the API server refuse the whole apply.
-import { quantityValue } from "@babyhelm/manifest-sdk";
 import { z } from "zod";
+import { quantityValue } from "@babyhelm/manifest-sdk";
 import { fieldError } from "./field-error.js";
 
 const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;

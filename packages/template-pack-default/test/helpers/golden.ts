@@ -1,8 +1,8 @@
 // Golden cases: golden/<pack>@<version>/<target>-<case>.input.yaml and its .output.yaml.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
-import { parseManifests, type Pack } from "@babyhelm/manifest-sdk";
 import { parse } from "yaml";
+import { parseManifests, type Pack } from "@babyhelm/manifest-sdk";
 import type { Target } from "./renderer.js";
 
 export const GOLDEN_ROOT = new URL("../../golden/", import.meta.url);

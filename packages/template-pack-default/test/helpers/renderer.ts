@@ -1,10 +1,10 @@
+import { expect } from "vitest";
 import {
   createRenderer,
   ManifestInputError,
-  type KubernetesObject,
   validateManifests,
+  type KubernetesObject,
 } from "@babyhelm/manifest-sdk";
-import { expect } from "vitest";
 import { packs } from "../../src/index.js";
 
 export const renderer = createRenderer({ packs });

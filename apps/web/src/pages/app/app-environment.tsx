@@ -2,7 +2,7 @@
 // variables) from the revision the person started editing: if someone else changed the app meanwhile, the server
 // refuses and the page offers to reload rather than overwrite their change.
 import { useMutation } from "@tanstack/react-query";
-import { type SubmitEvent, useRef, useState } from "react";
+import { useRef, useState, type SubmitEvent } from "react";
 import { EnvEditor } from "../../components/env-editor.js";
 import { FormError } from "../../components/field.js";
 import { PendingButton } from "../../components/submit-button.js";
@@ -10,7 +10,7 @@ import { useToast } from "../../components/toast.js";
 import { filledEnvRows } from "../../lib/app-draft.js";
 import { envKeyOf } from "../../lib/app-state.js";
 import { ENV_NAME_PATTERN, ENV_NAME_RULE, type EnvVar } from "../../lib/env-file.js";
-import { type FieldIssue, describeError, errorCode, fieldIssues } from "../../lib/errors.js";
+import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useTRPC } from "../../trpc.js";
 import type { AppContext } from "./app-page.js";

@@ -2,7 +2,7 @@
 // its pods and events, environment, revisions, logs, metrics and settings. Tabs are `?tab=` links, so each can be
 // linked to and the back button moves between them.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Suspense, lazy, useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { AppStateBadge } from "../../components/app-state-badge.js";
 import { ConfirmButton } from "../../components/confirm-button.js";
@@ -12,7 +12,7 @@ import { RoleBadge } from "../../components/role-badge.js";
 import { RolloutProgress } from "../../components/rollout-progress.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
-import { type AppDetails, type AppStatus, newestStatus } from "../../lib/app-state.js";
+import { newestStatus, type AppDetails, type AppStatus } from "../../lib/app-state.js";
 import { describeError, errorCode } from "../../lib/errors.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";

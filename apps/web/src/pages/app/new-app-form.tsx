@@ -2,32 +2,32 @@
 // and exposure, with a live preview of the manifests beside it. Issues show beside their inputs: the pack's JSON
 // Schema as the person types, then the server's own issues (from the preview, and from the deploy itself).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, type SubmitEvent, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState, type ReactNode, type SubmitEvent } from "react";
 import { Link, useNavigate } from "react-router";
+import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { EnvEditor } from "../../components/env-editor.js";
 import { Field, FormError } from "../../components/field.js";
 import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import {
-  type AppDraft,
-  PROBE_KINDS,
-  type ProbeDraft,
-  type ProbeKind,
   draftIssues,
   emptyDraft,
   emptyPort,
   isWithin,
   placeIssues,
+  PROBE_KINDS,
   schemaDefault,
   shapeOf,
   specFromDraft,
+  type AppDraft,
+  type ProbeDraft,
+  type ProbeKind,
 } from "../../lib/app-draft.js";
-import { type Pack, compareVersions, splitPackRef } from "../../lib/app-state.js";
-import { type FieldIssue, describeError, fieldIssues } from "../../lib/errors.js";
+import { compareVersions, splitPackRef, type Pack } from "../../lib/app-state.js";
+import { describeError, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
-import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { useTRPC } from "../../trpc.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 

@@ -1,7 +1,7 @@
 // Where a project's alerts go: creators choose a Slack-compatible webhook or a Telegram chat (or nothing) and can
 // send a test; editors see the current target, masked, but cannot change it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type SubmitEvent, useState } from "react";
+import { useState, type SubmitEvent } from "react";
 import { Field, FormError } from "../../components/field.js";
 import { Loading, QueryError } from "../../components/query-state.js";
 import { SelectField } from "../../components/select-field.js";

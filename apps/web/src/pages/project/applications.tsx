@@ -6,7 +6,7 @@ import { AppStateBadge } from "../../components/app-state-badge.js";
 import { EmptyState } from "../../components/empty-state.js";
 import { LoadMore } from "../../components/load-more.js";
 import { Loading, QueryError } from "../../components/query-state.js";
-import { type AppSummary, progressLabel, splitPackRef } from "../../lib/app-state.js";
+import { progressLabel, splitPackRef, type AppSummary } from "../../lib/app-state.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
 import { useTRPC } from "../../trpc.js";

@@ -5,7 +5,7 @@ import { LoadMore } from "../../components/load-more.js";
 import { Loading, QueryError } from "../../components/query-state.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
-import { type AppRouter, useTRPC } from "../../trpc.js";
+import { useTRPC, type AppRouter } from "../../trpc.js";
 import { useProject } from "./project-layout.js";
 
 type AuditEvent = inferRouterOutputs<AppRouter>["audit"]["list"]["items"][number];

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { type SubmitEvent, useId, useRef, useState } from "react";
+import { useId, useRef, useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import { ConfirmButton } from "../../components/confirm-button.js";
 import { Field, FormError } from "../../components/field.js";
@@ -11,10 +11,10 @@ import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import { describeError, formErrors } from "../../lib/errors.js";
 import { formatDate } from "../../lib/format.js";
-import { PROJECT_ROLES, type ProjectRole, ROLE_ABILITIES } from "../../lib/roles.js";
+import { PROJECT_ROLES, ROLE_ABILITIES, type ProjectRole } from "../../lib/roles.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
-import { type AppRouter, useTRPC } from "../../trpc.js";
-import { type Project, useProject } from "./project-layout.js";
+import { useTRPC, type AppRouter } from "../../trpc.js";
+import { useProject, type Project } from "./project-layout.js";
 
 type Member = inferRouterOutputs<AppRouter>["members"]["list"]["items"][number];
 

@@ -8,8 +8,8 @@ import { Loading, QueryError } from "../../components/query-state.js";
 import { RoleBadge } from "../../components/role-badge.js";
 import { errorCode } from "../../lib/errors.js";
 import { formatDate, plural } from "../../lib/format.js";
-import { ROLE_ABILITIES, canManageApps } from "../../lib/roles.js";
-import { type AppRouter, useTRPC } from "../../trpc.js";
+import { canManageApps, ROLE_ABILITIES } from "../../lib/roles.js";
+import { useTRPC, type AppRouter } from "../../trpc.js";
 
 export type Project = inferRouterOutputs<AppRouter>["projects"]["get"];
 

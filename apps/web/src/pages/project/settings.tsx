@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "react-router";
-import { TypeToConfirm } from "../../components/type-to-confirm.js";
 import { useToast } from "../../components/toast.js";
+import { TypeToConfirm } from "../../components/type-to-confirm.js";
 import { describeError, errorCode } from "../../lib/errors.js";
 import { useTRPC } from "../../trpc.js";
 import { AlertSettings } from "./alert-settings.js";

@@ -1,7 +1,7 @@
 // Drift: what of the objects BabyHelm applied is no longer in the cluster as applied. Only fields BabyHelm set are
 // compared, since the server adds defaults, status and other managers' fields to every object.
-import { type KubernetesObject, quantityValue } from "@babyhelm/manifest-sdk";
-import { type ObjectRef, refKey, refOf } from "../../cluster/object-ref.js";
+import { quantityValue, type KubernetesObject } from "@babyhelm/manifest-sdk";
+import { refKey, refOf, type ObjectRef } from "../../cluster/object-ref.js";
 
 export interface AppDrift {
   missing: ObjectRef[];

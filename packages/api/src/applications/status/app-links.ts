@@ -1,6 +1,6 @@
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Service } from "kubernetes-types/core/v1.js";
 import type { Ingress } from "kubernetes-types/networking/v1.js";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 
 export interface AppLink {
   kind: "ingress" | "load-balancer" | "dashboard";

@@ -1,9 +1,9 @@
 // An app's logs as one stream: the last lines of each of its pods, then (with follow) their new lines as they come,
 // including pods that start later (a restart, a rollout, a scale-up), until the client leaves.
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import type { Pod } from "kubernetes-types/core/v1.js";
 import { TRPCError } from "@trpc/server";
-import { type Cluster, ClusterError } from "../../cluster/cluster.js";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import { ClusterError, type Cluster } from "../../cluster/cluster.js";
 import { appPods, type AppPods } from "../../metrics/app-pods.js";
 import type { Services } from "../../services.js";
 

@@ -1,11 +1,11 @@
 import type { Application } from "@babyhelm/db";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { type AppStatus, readAppStatus, summarizeAppStatus } from "./app-status.js";
+import { recordAudit } from "../../audit/audit.repository.js";
 import { refKey, refOf } from "../../cluster/object-ref.js";
 import { PROJECT_LABEL } from "../../cluster/owned-labels.js";
-import { recordAudit } from "../../audit/audit.repository.js";
 import type { Services } from "../../services.js";
 import { recordObservedState } from "../app.repository.js";
+import { readAppStatus, summarizeAppStatus, type AppStatus } from "./app-status.js";
 
 /** What remembering an app's observed state uses: its row, the clock, alerts and the log (drift is logged). */
 export type ObservedStateServices = Pick<Services, "db" | "now" | "alerts" | "logger">;

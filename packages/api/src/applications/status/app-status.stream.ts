@@ -1,8 +1,8 @@
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { type AppStatus, readAppStatus } from "./app-status.js";
-import { appPodSelector, findDeployment } from "./pod-selector.js";
 import { APP_LABEL, PROJECT_LABEL } from "../../cluster/owned-labels.js";
 import type { Services } from "../../services.js";
+import { readAppStatus, type AppStatus } from "./app-status.js";
+import { appPodSelector, findDeployment } from "./pod-selector.js";
 
 /** States a rollout ends in: the stream stops after sending one of them. */
 const SETTLED: ReadonlySet<AppStatus["state"]> = new Set(["ready", "failed", "drifted"]);

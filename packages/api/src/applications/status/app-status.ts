@@ -1,12 +1,12 @@
 // What users watch while and after they deploy: one state and one line that says what is going on, with the
 // replicas, pods, events and drift behind it.
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Deployment, DeploymentCondition, ReplicaSet } from "kubernetes-types/apps/v1.js";
 import type { ContainerStateTerminated, Event, Pod } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Cluster } from "../../cluster/cluster.js";
-import { type ObjectRef, describeRef, refKey, refOf } from "../../cluster/object-ref.js";
-import { type AppDrift, detectDrift } from "./app-drift.js";
+import { describeRef, refKey, refOf, type ObjectRef } from "../../cluster/object-ref.js";
+import { detectDrift, type AppDrift } from "./app-drift.js";
 import { appPodSelector, findDeployment } from "./pod-selector.js";
 
 export type AppState = "deploying" | "ready" | "degraded" | "failed" | "drifted";

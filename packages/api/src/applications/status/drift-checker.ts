@@ -1,12 +1,12 @@
-import { readAppStatus } from "./app-status.js";
 import { refOf } from "../../cluster/object-ref.js";
 import { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../../cluster/owned-labels.js";
 import { driftCheckOutcome } from "../../observability/telemetry.js";
+import { listProjectNamespaces } from "../../projects/project.repository.js";
 import type { Services } from "../../services.js";
 import { repeatEvery } from "../../shared/periodic.js";
-import { listProjectNamespaces } from "../../projects/project.repository.js";
 import { listAppsWithManifests } from "../app.repository.js";
-import { type ObservedStateServices, rememberState } from "./app-status.service.js";
+import { readAppStatus } from "./app-status.js";
+import { rememberState, type ObservedStateServices } from "./app-status.service.js";
 
 const LOCK_KEY = "babyhelm:drift-check";
 /**

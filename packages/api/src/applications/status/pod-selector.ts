@@ -1,7 +1,7 @@
 // Which pods are an app's: those its Deployment's selector selects, by Kubernetes' rule (every matchLabels pair and
 // every matchExpressions requirement must hold). Status, the status stream, logs and metrics all ask this.
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 
 export interface PodSelector {
   /** The selector as the API's labelSelector parameter: `app=web,tier in (a,b)`. */

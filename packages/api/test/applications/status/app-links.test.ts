@@ -1,7 +1,6 @@
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { createRenderer } from "@babyhelm/manifest-sdk";
-import { packs } from "@babyhelm/template-pack-default";
 import { describe, expect, it } from "vitest";
+import { createRenderer, type KubernetesObject } from "@babyhelm/manifest-sdk";
+import { packs } from "@babyhelm/template-pack-default";
 import { appLinks } from "../../../src/applications/status/app-links.js";
 import { withOwnerLabels } from "../../../src/cluster/owned-labels.js";
 

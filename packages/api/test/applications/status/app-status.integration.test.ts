@@ -1,9 +1,9 @@
 // readAppStatus against the kube-sandbox, on apps rendered by the real packs: ready, failed, drifted.
-import type { Sandbox } from "@babyhelm/kube-sandbox";
-import { type KubernetesObject, createRenderer } from "@babyhelm/manifest-sdk";
-import { packs } from "@babyhelm/template-pack-default";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppState, type AppStatus, readAppStatus } from "../../../src/applications/status/app-status.js";
+import type { Sandbox } from "@babyhelm/kube-sandbox";
+import { createRenderer, type KubernetesObject } from "@babyhelm/manifest-sdk";
+import { packs } from "@babyhelm/template-pack-default";
+import { readAppStatus, type AppState, type AppStatus } from "../../../src/applications/status/app-status.js";
 import type { Cluster } from "../../../src/cluster/cluster.js";
 import { withOwnerLabels } from "../../../src/cluster/owned-labels.js";
 import { newNamespace, sandboxCluster, waitFor } from "../../cluster/helpers.js";

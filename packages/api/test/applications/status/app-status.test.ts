@@ -1,8 +1,8 @@
 // summarizeAppStatus and detectDrift on hand-made objects: every state, and what drift is and is not.
-import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { describe, expect, it } from "vitest";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { detectDrift } from "../../../src/applications/status/app-drift.js";
-import { type AppStatusInput, summarizeAppStatus } from "../../../src/applications/status/app-status.js";
+import { summarizeAppStatus, type AppStatusInput } from "../../../src/applications/status/app-status.js";
 import { refKey, refOf } from "../../../src/cluster/object-ref.js";
 
 const NOW = new Date("2025-06-01T12:00:00Z");

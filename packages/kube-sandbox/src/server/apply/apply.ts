@@ -3,11 +3,9 @@
 // applied before but no longer applies when nobody else owns them.
 import type { StoredObject } from "../../contract.js";
 import { cloneJson, isPlainObject, jsonEqual, removeKey } from "../../store/clone.js";
-import { type Schema, fieldSchema, isAtomic, itemSchema, listSemantics } from "../schema.js";
+import { fieldSchema, isAtomic, itemSchema, listSemantics, type Schema } from "../schema.js";
 import { ApiError, type StatusCause } from "../status.js";
 import {
-  type ManagedFieldsEntry,
-  type ManagerFields,
   describePath,
   fieldsOf,
   isItemPath,
@@ -18,6 +16,8 @@ import {
   removeAt,
   serializeManagedFields,
   valueAt,
+  type ManagedFieldsEntry,
+  type ManagerFields,
 } from "./managed-fields.js";
 
 function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>, keys: readonly string[]): boolean {

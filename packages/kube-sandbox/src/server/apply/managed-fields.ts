@@ -3,7 +3,7 @@
 // Internally a field set is a Set of encoded paths (path elements joined by NUL), which makes union,
 // difference and "who else owns this" plain set operations.
 import { cloneJson, isPlainObject, jsonEqual, removeKey } from "../../store/clone.js";
-import { type Schema, fieldSchema, isAtomic, itemSchema, listSemantics } from "../schema.js";
+import { fieldSchema, isAtomic, itemSchema, listSemantics, type Schema } from "../schema.js";
 
 export type FieldSet = Set<string>;
 

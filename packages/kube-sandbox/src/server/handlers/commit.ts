@@ -1,7 +1,7 @@
 // The commit path every write shares: check the object against the URL, reset server-owned fields, default,
 // validate, record field ownership (non-apply writes), honour dryRun, store.
 import type { NewObject, StoredObject } from "../../contract.js";
-import { type ResourceInfo, apiVersionOf } from "../../resources.js";
+import { apiVersionOf, type ResourceInfo } from "../../resources.js";
 import { cloneJson, isPlainObject, jsonEqual, removeKey } from "../../store/clone.js";
 import { now } from "../../store/object-store.js";
 import {
@@ -13,7 +13,7 @@ import {
 import type { ResourceRequest, ServerContext } from "../context.js";
 import { defaultService } from "../defaults.js";
 import { schemaForKind } from "../schema.js";
-import { STALE_OBJECT, badRequest, conflict } from "../status.js";
+import { badRequest, conflict, STALE_OBJECT } from "../status.js";
 import { validateWrite } from "../validation.js";
 import { podSpecWarnings } from "../warnings.js";
 import type { JsonObject, WriteOptions } from "./request.js";

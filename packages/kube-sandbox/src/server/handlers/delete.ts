@@ -1,12 +1,12 @@
 // delete and deletecollection, with propagationPolicy and preconditions.
 import type { StoredObject } from "../../contract.js";
-import { STORED_RESOURCES, apiVersionOf } from "../../resources.js";
+import { apiVersionOf, STORED_RESOURCES } from "../../resources.js";
 import { isPlainObject } from "../../store/clone.js";
 import { now } from "../../store/object-store.js";
 import type { ResourceRequest, ServerContext } from "../context.js";
 import { parseJson, readBody, sendJson } from "../http.js";
 import { combineSelectors, parseFieldSelector, parseLabelSelector } from "../selectors.js";
-import { STALE_OBJECT, type StatusDetails, badRequest, conflict, successStatus } from "../status.js";
+import { badRequest, conflict, STALE_OBJECT, successStatus, type StatusDetails } from "../status.js";
 import { getObject } from "./read.js";
 import { isDryRun } from "./request.js";
 

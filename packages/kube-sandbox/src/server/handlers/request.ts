@@ -4,7 +4,7 @@ import { isPlainObject } from "../../store/clone.js";
 import type { ResourceRequest } from "../context.js";
 import { parseJson, readBody } from "../http.js";
 import { badRequest, unsupportedMediaType } from "../status.js";
-import { type FieldValidation, parseFieldValidation } from "../validation.js";
+import { parseFieldValidation, type FieldValidation } from "../validation.js";
 
 export type JsonObject = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 // /status, /scale, pods/log and the metrics.k8s.io API.
-import { type PodLogOptions, PodLogError, type StoredObject } from "../../contract.js";
+import { PodLogError, type PodLogOptions, type StoredObject } from "../../contract.js";
 import { apiVersionOf } from "../../resources.js";
 import { cloneJson, isPlainObject } from "../../store/clone.js";
 import type { ResourceRequest, ServerContext } from "../context.js";
@@ -12,9 +12,9 @@ import {
   pathNotFound,
   unsupportedMediaType,
 } from "../status.js";
-import { getObject } from "./read.js";
 import { checkPrecondition, commit } from "./commit.js";
-import { type JsonObject, PATCH_TYPES, mediaType, writeOptionsFor } from "./request.js";
+import { getObject } from "./read.js";
+import { mediaType, PATCH_TYPES, writeOptionsFor, type JsonObject } from "./request.js";
 import { applyPatchBody } from "./write.js";
 
 function labelSelectorString(selector: unknown): string {

@@ -10,16 +10,16 @@ import { applyMergePatch } from "../patch/merge.js";
 import { applyStrategicMergePatch } from "../patch/strategic.js";
 import { schemaForKind } from "../schema.js";
 import { alreadyExists, badRequest, unsupportedMediaType } from "../status.js";
-import { type CommitResult, checkIdentity, checkPrecondition, commit, metadataOf } from "./commit.js";
 import { checkApplyConfiguration } from "../validation.js";
+import { checkIdentity, checkPrecondition, commit, metadataOf, type CommitResult } from "./commit.js";
 import { getObject } from "./read.js";
 import {
-  type JsonObject,
-  PATCH_TYPES,
   mediaType,
   parseYamlBody,
+  PATCH_TYPES,
   readObjectBody,
   writeOptionsFor,
+  type JsonObject,
 } from "./request.js";
 
 function respond(request: ResourceRequest, result: CommitResult): void {

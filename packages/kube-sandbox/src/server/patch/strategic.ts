@@ -3,7 +3,7 @@
 // x-kubernetes-patch-merge-key, and the $patch / $retainKeys / $deleteFromPrimitiveList directives are honoured.
 // $setElementOrder only orders items, so it is dropped.
 import { cloneJson, isPlainObject, jsonEqual, removeKey } from "../../store/clone.js";
-import { type Schema, fieldSchema, itemSchema, resolve } from "../schema.js";
+import { fieldSchema, itemSchema, resolve, type Schema } from "../schema.js";
 import { badRequest } from "../status.js";
 
 const DELETE_FROM_PRIMITIVE_LIST = "$deleteFromPrimitiveList/";
