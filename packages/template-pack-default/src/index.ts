@@ -15,7 +15,7 @@ export {
   defaultApplicationSchema,
   type DefaultAppSpec,
   type DefaultAppValues,
-} from "./default/default-application.schema.js";
+} from "./default/default-application.js";
 export {
   defaultProjectSchema,
   type DefaultProjectSpec,

@@ -1,7 +1,6 @@
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "../trpc.js";
+import type { RouterOutputs } from "@babyhelm/api";
 
-type Outputs = inferRouterOutputs<AppRouter>["apps"];
+type Outputs = RouterOutputs["apps"];
 export type AppDetails = Outputs["get"];
 export type AppStatus = AppDetails["status"];
 export type AppState = AppStatus["state"];
@@ -68,4 +67,12 @@ export function compareVersions(a: string, b: string): number {
 export function envKeyOf(spec: unknown, pack: string): "env" | "envs" {
   if (spec !== null && typeof spec === "object" && "envs" in spec) return "envs";
   return splitPackRef(pack).name === "classic" ? "envs" : "env";
+}
+
+/** What every part of the page needs to change the app and have the page follow. */
+export interface AppContext {
+  app: AppDetails;
+  mayManage: boolean;
+  /** After a change that rolls out: read the app again and watch the new rollout. */
+  changed: () => Promise<void>;
 }

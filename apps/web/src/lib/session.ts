@@ -1,8 +1,8 @@
 import { useQuery, type QueryClient, type QueryKey } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
-import { useTRPC, type AppRouter } from "../trpc.js";
+import type { RouterOutputs } from "@babyhelm/api";
+import { useTRPC } from "../trpc.js";
 
-export type Me = NonNullable<inferRouterOutputs<AppRouter>["auth"]["me"]>;
+export type Me = NonNullable<RouterOutputs["auth"]["me"]>;
 
 /** Why the session ended (it expired, or the person signed out), for the redirect that follows. */
 export type SessionEnd = "expired" | "signed-out";

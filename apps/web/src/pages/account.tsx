@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { useEffect, useId, useRef, useState, type SubmitEvent } from "react";
 import { Link, useNavigate } from "react-router";
+import type { RouterOutputs } from "@babyhelm/api";
 import { ConfirmButton } from "../components/confirm-button.js";
 import { CopyButton } from "../components/copy-button.js";
 import { EmptyState } from "../components/empty-state.js";
@@ -15,14 +15,13 @@ import { describeError, formErrors } from "../lib/errors.js";
 import { describeUserAgent, formatDate, formatDateTime, formatRelative } from "../lib/format.js";
 import { resetSession, useMe } from "../lib/session.js";
 import { useFocusFirstInvalid } from "../lib/use-focus-invalid.js";
-import { useTRPC, type AppRouter } from "../trpc.js";
+import { useTRPC } from "../trpc.js";
 
-type Outputs = inferRouterOutputs<AppRouter>;
-type Session = Outputs["auth"]["sessions"]["list"]["items"][number];
-type ApiToken = Outputs["auth"]["tokens"]["list"]["items"][number];
+type Session = RouterOutputs["auth"]["sessions"]["list"]["items"][number];
+type ApiToken = RouterOutputs["auth"]["tokens"]["list"]["items"][number];
 
 const PAGE_SIZE = 20;
-export type CreatedToken = Outputs["auth"]["tokens"]["create"];
+export type CreatedToken = RouterOutputs["auth"]["tokens"]["create"];
 
 export default function AccountPage() {
   const me = useMe();

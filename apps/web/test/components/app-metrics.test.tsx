@@ -1,8 +1,8 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { niceCeiling } from "../../src/components/line-chart.js";
+import type { AppContext } from "../../src/lib/app-state.js";
 import AppMetrics, { formatCpu, formatMebibytes } from "../../src/pages/app/app-metrics.js";
-import type { AppContext } from "../../src/pages/app/app-page.js";
 import { appDetails } from "../support/fake-data.js";
 import { renderWithApi } from "../support/render.js";
 

@@ -2,14 +2,8 @@
 // test says, in the wire format the real server uses (see the error formatter in packages/api/src/trpc.ts). The
 // handlers are typed from the server's router, so a fake answer that the real server could not give, or a procedure
 // it does not have, fails to compile.
-import type {
-  AnyMutationProcedure,
-  AnyQueryProcedure,
-  inferRouterInputs,
-  inferRouterOutputs,
-  TRPCRouterRecord,
-} from "@trpc/server";
-import type { AppRouter } from "@babyhelm/api";
+import type { AnyMutationProcedure, AnyQueryProcedure, TRPCRouterRecord } from "@trpc/server";
+import type { AppRouter, RouterInputs, RouterOutputs } from "@babyhelm/api";
 
 /** "apps.get" for each query and mutation: what httpBatchLink sends (subscriptions go over server-sent events). */
 type PathsOf<Record, Prefix extends string = ""> = {
@@ -29,8 +23,8 @@ type At<Tree, Path extends string> = Path extends `${infer Head}.${infer Rest}`
     : never;
 
 export type ProcedurePath = PathsOf<AppRouter["_def"]["record"]>;
-export type ProcedureInput<Path extends ProcedurePath> = At<inferRouterInputs<AppRouter>, Path>;
-export type ProcedureOutput<Path extends ProcedurePath> = At<inferRouterOutputs<AppRouter>, Path>;
+export type ProcedureInput<Path extends ProcedurePath> = At<RouterInputs, Path>;
+export type ProcedureOutput<Path extends ProcedurePath> = At<RouterOutputs, Path>;
 
 /** What the fake server does for one procedure: its answer, or a FakeError thrown. */
 export type Handler<Path extends ProcedurePath> = (

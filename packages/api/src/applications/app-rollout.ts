@@ -3,6 +3,11 @@ import type { Cluster } from "../cluster/cluster.js";
 import { refKey, refOf } from "../cluster/object-ref.js";
 import type { Logger } from "../logger.js";
 
+/** What `kubectl rollout restart` sets on a pod template: a restart is a change of this annotation. */
+export const RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
+/** Restarts patch with a field manager of their own, so that BabyHelm's applies neither own nor undo them. */
+export const RESTART_FIELD_MANAGER = "babyhelm-restart";
+
 /**
  * Applies an app's next manifests and deletes the objects the previous ones had and the next ones do not. When the
  * cluster refuses any of it, puts back what was there (the previous manifests, or nothing for a new app) and

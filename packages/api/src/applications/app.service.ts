@@ -13,7 +13,7 @@ import { isUniqueViolation } from "../shared/db-errors.js";
 import { ConflictError, conflictOn, FieldError, NotFoundError } from "../shared/errors.js";
 import { projectOnto, renderApp, type RenderedApp } from "./app-manifests.js";
 import { checkAppPolicy, checkNewAppPack, ingressHostsOf, specPathOf } from "./app-policy.js";
-import { deleteObjects, rollOut } from "./app-rollout.js";
+import { deleteObjects, RESTART_FIELD_MANAGER, RESTARTED_AT_ANNOTATION, rollOut } from "./app-rollout.js";
 import {
   advanceRevision,
   clearObservedState,
@@ -33,10 +33,6 @@ export interface AppScope {
   project: Project;
   log: Logger;
 }
-
-export const RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
-/** Restarts patch with a field manager of their own, so that BabyHelm's applies neither own nor undo them. */
-export const RESTART_FIELD_MANAGER = "babyhelm-restart";
 
 export async function requireApp(
   { db }: Pick<Services, "db">,

@@ -11,7 +11,7 @@ export interface ApplicationTable {
   /** The exact pack version the current revision renders with; pinned until the owner upgrades. */
   pack_ref: string;
   current_revision: number;
-  /** Set by restarts (`kubectl.kubernetes.io/restartedAt`), kept so that re-applies do not undo them. */
+  /** When the app was last restarted (shown on its page); the restart itself is the pod template's annotation. */
   restarted_at: string | null;
   created_by: string | null;
   created_at: CreatedAt;
@@ -27,6 +27,7 @@ export interface AppRevisionTable {
   app_id: string;
   revision: number;
   spec: Json<unknown>;
+  /** Read through the repository as KubernetesObject[] (packages/api's app.repository.ts narrows it). */
   manifests: Json<unknown[]>;
   pack_ref: string;
   author_id: string | null;

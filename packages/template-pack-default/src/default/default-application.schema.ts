@@ -12,8 +12,6 @@ import {
   textSchema,
 } from "../shared/kubernetes-rules.js";
 import { quantitySchema } from "../shared/quantity.js";
-import { checkApplication } from "./default-application.checks.js";
-import { toApplicationModel } from "./default-application.model.js";
 import { integer, portName } from "./default-fields.js";
 import { ingressSchema } from "./default-ingress.schema.js";
 import { probeSchema } from "./default-probes.schema.js";
@@ -112,7 +110,7 @@ const serviceSchema = z.strictObject(
   { error: fieldError("service", "an object { type?, loadBalancerClass?, annotations? }") },
 );
 
-const applicationSpecSchema = z.strictObject(
+export const applicationSpecSchema = z.strictObject(
   {
     name: appName.describe(
       "The app's name: every object is named after it (a DNS label starting with a letter).",
@@ -164,13 +162,3 @@ const applicationSpecSchema = z.strictObject(
 
 /** The spec with defaults applied: what the cross-field checks and the template model start from. */
 export type DefaultAppParsed = z.output<typeof applicationSpecSchema>;
-
-// Cross-field rules run after the per-field ones; the model (derived labels, resolved ports) is what templates see.
-export const defaultApplicationSchema = applicationSpecSchema
-  .superRefine(checkApplication)
-  .transform(toApplicationModel);
-
-/** What a user writes for a default@2 application. */
-export type DefaultAppSpec = z.input<typeof defaultApplicationSchema>;
-/** What default@2's application templates see as `it.values`. */
-export type DefaultAppValues = z.output<typeof defaultApplicationSchema>;

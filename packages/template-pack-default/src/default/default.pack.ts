@@ -1,6 +1,6 @@
 import { definePack } from "@babyhelm/manifest-sdk";
 import { packTemplates } from "../shared/pack-templates.js";
-import { defaultApplicationSchema } from "./default-application.schema.js";
+import { defaultApplicationSchema } from "./default-application.js";
 import { defaultProjectSchema } from "./default-project.schema.js";
 
 const VERSION = "2.0.0";

@@ -8,12 +8,11 @@ import { FormError } from "../../components/field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import { filledEnvRows } from "../../lib/app-draft.js";
-import { envKeyOf } from "../../lib/app-state.js";
+import { envKeyOf, type AppContext } from "../../lib/app-state.js";
 import { ENV_NAME_PATTERN, ENV_NAME_RULE, type EnvVar } from "../../lib/env-file.js";
 import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useTRPC } from "../../trpc.js";
-import type { AppContext } from "./app-page.js";
 
 /** Issues of the rows as typed: paths are `env[row]`, rows counted on screen. */
 export function envIssues(env: readonly EnvVar[]): FieldIssue[] {

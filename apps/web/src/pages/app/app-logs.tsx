@@ -2,10 +2,10 @@
 // every pod or one. Pausing freezes the view (lines keep arriving and are counted); search filters what is shown.
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { SelectField } from "../../components/select-field.js";
+import type { AppContext } from "../../lib/app-state.js";
 import { describeError } from "../../lib/errors.js";
 import { plural } from "../../lib/format.js";
 import { useTRPCClient } from "../../trpc.js";
-import type { AppContext } from "./app-page.js";
 
 /** Lines kept in the page: older ones make way (the cluster keeps more; `kubectl logs` reads them). */
 export const LOG_LINES_KEPT = 2_000;

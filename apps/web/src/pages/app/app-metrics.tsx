@@ -4,8 +4,8 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { LineChart } from "../../components/line-chart.js";
 import { QueryError } from "../../components/query-state.js";
+import type { AppContext } from "../../lib/app-state.js";
 import { useTRPC } from "../../trpc.js";
-import type { AppContext } from "./app-page.js";
 
 const RANGES = [
   { id: "1h", label: "1 hour", words: "the last hour" },

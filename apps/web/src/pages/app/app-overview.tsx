@@ -1,5 +1,5 @@
+import type { AppContext } from "../../lib/app-state.js";
 import { formatDateTime, formatRelative, plural } from "../../lib/format.js";
-import type { AppContext } from "./app-page.js";
 
 /** The app's pods (state, readiness, restarts, why one waits) and the cluster's events about it. */
 export function AppOverview({ context }: { context: AppContext }) {

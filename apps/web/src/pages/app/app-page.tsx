@@ -12,7 +12,7 @@ import { RoleBadge } from "../../components/role-badge.js";
 import { RolloutProgress } from "../../components/rollout-progress.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
-import { newestStatus, type AppDetails, type AppStatus } from "../../lib/app-state.js";
+import { newestStatus, type AppContext, type AppDetails, type AppStatus } from "../../lib/app-state.js";
 import { describeError, errorCode } from "../../lib/errors.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
@@ -35,14 +35,6 @@ const TABS = [
   { id: "settings", label: "Settings", managersOnly: true },
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
-
-/** What every part of the page needs to change the app and have the page follow. */
-export interface AppContext {
-  app: AppDetails;
-  mayManage: boolean;
-  /** After a change that rolls out: read the app again and watch the new rollout. */
-  changed: () => Promise<void>;
-}
 
 export default function AppPage() {
   const { name: project = "", app: name = "" } = useParams();

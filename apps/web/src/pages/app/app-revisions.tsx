@@ -7,11 +7,10 @@ import { LoadMore } from "../../components/load-more.js";
 import { Loading, QueryError } from "../../components/query-state.js";
 import { TextDiff } from "../../components/text-diff.js";
 import { useToast } from "../../components/toast.js";
-import type { AppRevision } from "../../lib/app-state.js";
+import type { AppContext, AppRevision } from "../../lib/app-state.js";
 import { describeError } from "../../lib/errors.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { useTRPC } from "../../trpc.js";
-import type { AppContext } from "./app-page.js";
 
 export const REVISIONS_PAGE_SIZE = 10;
 

@@ -9,11 +9,10 @@ import { PendingButton } from "../../components/submit-button.js";
 import { TextDiff } from "../../components/text-diff.js";
 import { useToast } from "../../components/toast.js";
 import { TypeToConfirm } from "../../components/type-to-confirm.js";
-import { compareVersions, splitPackRef } from "../../lib/app-state.js";
+import { compareVersions, splitPackRef, type AppContext } from "../../lib/app-state.js";
 import { describeError } from "../../lib/errors.js";
 import { plural } from "../../lib/format.js";
 import { useTRPC } from "../../trpc.js";
-import type { AppContext } from "./app-page.js";
 
 export function AppSettings({ context }: { context: AppContext }) {
   return (

@@ -1,14 +1,14 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { RouterOutputs } from "@babyhelm/api";
 import { EmptyState } from "../../components/empty-state.js";
 import { LoadMore } from "../../components/load-more.js";
 import { Loading, QueryError } from "../../components/query-state.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
-import { useTRPC, type AppRouter } from "../../trpc.js";
+import { useTRPC } from "../../trpc.js";
 import { useProject } from "./project-layout.js";
 
-type AuditEvent = inferRouterOutputs<AppRouter>["audit"]["list"]["items"][number];
+type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
 
 const AUDIT_PAGE_SIZE = 25;
 

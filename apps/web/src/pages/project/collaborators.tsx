@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { useId, useRef, useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
+import type { RouterOutputs } from "@babyhelm/api";
 import { ConfirmButton } from "../../components/confirm-button.js";
 import { Field, FormError } from "../../components/field.js";
 import { LoadMore } from "../../components/load-more.js";
@@ -13,10 +13,10 @@ import { describeError, formErrors } from "../../lib/errors.js";
 import { formatDate } from "../../lib/format.js";
 import { PROJECT_ROLES, ROLE_ABILITIES, type ProjectRole } from "../../lib/roles.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
-import { useTRPC, type AppRouter } from "../../trpc.js";
+import { useTRPC } from "../../trpc.js";
 import { useProject, type Project } from "./project-layout.js";
 
-type Member = inferRouterOutputs<AppRouter>["members"]["list"]["items"][number];
+type Member = RouterOutputs["members"]["list"]["items"][number];
 
 const MEMBERS_PAGE_SIZE = 20;
 

@@ -1,17 +1,17 @@
 // One project: its header (name, your role) and its tabs. Each tab is a route of its own, so it can be linked to
 // and the browser's back button moves between them.
 import { useQuery } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { Link, NavLink, Outlet, useOutletContext, useParams } from "react-router";
+import type { RouterOutputs } from "@babyhelm/api";
 import { PageTitle } from "../../components/page-title.js";
 import { Loading, QueryError } from "../../components/query-state.js";
 import { RoleBadge } from "../../components/role-badge.js";
 import { errorCode } from "../../lib/errors.js";
 import { formatDate, plural } from "../../lib/format.js";
 import { canManageApps, ROLE_ABILITIES } from "../../lib/roles.js";
-import { useTRPC, type AppRouter } from "../../trpc.js";
+import { useTRPC } from "../../trpc.js";
 
-export type Project = inferRouterOutputs<AppRouter>["projects"]["get"];
+export type Project = RouterOutputs["projects"]["get"];
 
 /** What every tab of a project page gets from the page. */
 export function useProject(): Project {

@@ -2,6 +2,7 @@
 // compared, since the server adds defaults, status and other managers' fields to every object.
 import { quantityValue, type KubernetesObject } from "@babyhelm/manifest-sdk";
 import { refKey, refOf, type ObjectRef } from "../../cluster/object-ref.js";
+import { RESTARTED_AT_ANNOTATION } from "../app-rollout.js";
 
 export interface AppDrift {
   missing: ObjectRef[];
@@ -20,9 +21,6 @@ const QUANTITY_PARENTS: ReadonlySet<string> = new Set([
   "max",
   "min",
 ]);
-
-/** Set by `kubectl rollout restart` and BabyHelm's own restart: a restart is not drift. */
-const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
 export function detectDrift(
   expected: readonly KubernetesObject[],
@@ -44,7 +42,8 @@ export function detectDrift(
 }
 
 function changedFields(expected: KubernetesObject, live: KubernetesObject, scaledByHpa: boolean): string[] {
-  const ignored = [["spec", "template", "metadata", "annotations", RESTARTED_AT]];
+  // Set by `kubectl rollout restart` and BabyHelm's own restart: a restart is not drift.
+  const ignored = [["spec", "template", "metadata", "annotations", RESTARTED_AT_ANNOTATION]];
   // The HPA owns the replica count: BabyHelm's value is only where it starts.
   if (expected.kind === "Deployment" && scaledByHpa) ignored.push(["spec", "replicas"]);
   const walk: Walk = { changed: [], isIgnored: (path) => ignored.some((skip) => samePath(skip, path)) };
