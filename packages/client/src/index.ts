@@ -24,6 +24,12 @@ export interface BabyhelmClientOptions {
 }
 
 /**
+ * Queries whose input can outgrow a URL (a whole spec; Node refuses request heads over 16 KB): sent as POST, which
+ * the server allows for queries. The dashboard's client (apps/web/src/trpc.ts) does the same.
+ */
+const POSTED_QUERIES: ReadonlySet<string> = new Set(["apps.previewManifests"]);
+
+/**
  * The typed client of a BabyHelm server for scripts and CI: queries and mutations are batched over HTTP,
  * subscriptions (rollout progress, logs) stream over server-sent events.
  */
@@ -43,7 +49,11 @@ export function createBabyhelmClient(options: BabyhelmClientOptions): BabyhelmCl
             fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...headers } }),
           },
         }),
-        false: httpBatchLink({ url, headers }),
+        false: splitLink({
+          condition: (operation) => POSTED_QUERIES.has(operation.path),
+          true: httpBatchLink({ url, headers, methodOverride: "POST" }),
+          false: httpBatchLink({ url, headers }),
+        }),
       }),
     ],
   });

@@ -58,6 +58,21 @@ describe("createBabyhelmClient", () => {
     expect(errorCode(missing)).toBe("NOT_FOUND");
   });
 
+  it("previews a spec too large for a URL: the client sends that query as POST", async () => {
+    const client = await registeredClient(server.url, "previewer@example.com");
+    await client.projects.create.mutate({ name: "previews" });
+    const spec = {
+      name: "big",
+      image: "nginx:1.27",
+      ports: [{ port: 80 }],
+      env: [{ name: "BIG", value: "y".repeat(20_000) }],
+    };
+    // Over the 16 KB Node allows a request's head: as a GET, the server would refuse it before tRPC saw it.
+    expect(encodeURIComponent(JSON.stringify(spec)).length).toBeGreaterThan(16 * 1024);
+    const preview = await client.apps.previewManifests.query({ project: "previews", name: "big", spec });
+    expect(JSON.stringify(preview.manifests)).toContain("y".repeat(20_000));
+  });
+
   it("the server wrote the sandbox's kubeconfig into its data folder", () => {
     const kubeconfig = readFileSync(join(running.dataDir, "sandbox-kubeconfig.yaml"), "utf8");
     expect(kubeconfig).toContain(server.sandbox!.url);

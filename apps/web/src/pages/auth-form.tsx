@@ -13,6 +13,8 @@ import { useFocusFirstInvalid } from "../lib/use-focus-invalid.js";
 import { useTRPC } from "../trpc.js";
 
 const FIELDS = ["email", "password"] as const;
+/** The invitation's secret travels with the form but has no field: its refusal is said above the form. */
+const REGISTER_FIELDS = [...FIELDS, "invite"] as const;
 
 export function AuthForm({ mode }: { mode: "login" | "register" }) {
   const trpc = useTRPC();
@@ -25,6 +27,8 @@ export function AuthForm({ mode }: { mode: "login" | "register" }) {
   const next = safeNext(params.get("next"));
   const state = location.state as { expired?: boolean; signedOut?: boolean } | null;
   const expired = state?.expired === true;
+  // An invitation link (`/register?invite=…`, made by members.add) lets its email register on an invite-only server.
+  const invite = mode === "register" ? params.get("invite")?.trim() || undefined : undefined;
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const formRef = useRef<HTMLFormElement>(null);
@@ -34,9 +38,11 @@ export function AuthForm({ mode }: { mode: "login" | "register" }) {
     resetSession(queryClient, trpc.auth.me.queryKey(), { ...result.user, via: "cookie" });
     toast.clear();
     toast.success(
-      mode === "register"
-        ? `Welcome! Your account ${result.user.email} is ready.`
-        : `Signed in as ${result.user.email}.`,
+      mode === "login"
+        ? `Signed in as ${result.user.email}.`
+        : invite === undefined
+          ? `Welcome! Your account ${result.user.email} is ready.`
+          : `Welcome! Your account ${result.user.email} is ready, and you have joined the project you were invited to.`,
     );
     void navigate(next, { replace: true });
   };
@@ -57,6 +63,11 @@ export function AuthForm({ mode }: { mode: "login" | "register" }) {
             You are signed in as <strong>{me.data.email}</strong>. To use another account, sign out first (top
             right).
           </p>
+          {invite === undefined ? null : (
+            <p className="notice">
+              This invitation link creates a new account: to accept it, sign out, then open the link again.
+            </p>
+          )}
           <Link to={next} className="button button-primary">
             Continue to {next === "/projects" ? "your projects" : "where you were going"}
           </Link>
@@ -65,14 +76,19 @@ export function AuthForm({ mode }: { mode: "login" | "register" }) {
     );
   }
 
-  const { byField, general } = formErrors(mutation.error, FIELDS);
+  const { byField, general } = formErrors(mutation.error, REGISTER_FIELDS);
+  const refusal =
+    [general, byField.invite === undefined ? undefined : `This invitation link ${byField.invite}.`]
+      .filter((message) => message !== undefined)
+      .join(" ") || undefined;
   const conflict = mode === "register" && errorCode(mutation.error) === "CONFLICT";
   const otherPage = mode === "register" ? "/login" : "/register";
   const keepNext = params.get("next") === null ? "" : `?next=${encodeURIComponent(next)}`;
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    mutation.mutate({ email, password });
+    if (invite === undefined) mutation.mutate({ email, password });
+    else register.mutate({ email, password, invite });
   }
 
   return (
@@ -85,13 +101,19 @@ export function AuthForm({ mode }: { mode: "login" | "register" }) {
             Your session has ended. Sign in again to continue where you were.
           </p>
         ) : null}
+        {invite === undefined ? null : (
+          <p className="notice" role="status">
+            You are joining by invitation. Register with the email address the invitation was sent to: your
+            account joins the project as soon as it is created.
+          </p>
+        )}
         <p className="lead">
           {mode === "register"
             ? "One account for the dashboard, the API and its tokens. Other people add you to their projects by this email."
             : "Welcome back. Sign in to see your projects."}
         </p>
         <form ref={formRef} onSubmit={submit} noValidate>
-          <FormError message={general} />
+          <FormError message={refusal} />
           {conflict ? (
             <p className="form-hint">
               <Link to={`/login${keepNext}`}>Sign in with this email</Link> instead.
@@ -107,6 +129,7 @@ export function AuthForm({ mode }: { mode: "login" | "register" }) {
             onChange={(event) => {
               setEmail(event.target.value);
             }}
+            hint={invite === undefined ? undefined : "The address the invitation was sent to."}
             error={byField.email}
           />
           <Field

@@ -87,6 +87,87 @@ describe("registration form", () => {
   });
 });
 
+describe("registration by invitation", () => {
+  it("sends the invitation of the link with the account, and says the person is joining by invitation", async () => {
+    const { user, api } = renderWithApi(<RegisterPage />, {
+      path: "/register",
+      route: "/register?invite=s3cr3t-invitation",
+      procedures: {
+        ...signedOut,
+        "auth.register": (input) => ({ user: { id: "u2", email: input.email } }),
+      },
+    });
+    expect((await screen.findByText(/You are joining by invitation/)).textContent).toContain(
+      "the email address the invitation was sent to",
+    );
+    expect(describedText(screen.getByLabelText("Email"))).toContain(
+      "The address the invitation was sent to.",
+    );
+    await user.type(screen.getByLabelText("Email"), "newcomer@example.com");
+    await user.type(screen.getByLabelText("Password"), "a long and unusual passphrase");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+
+    expect((await screen.findByTestId("location")).textContent).toBe("/projects");
+    expect(api.inputsOf("auth.register")).toEqual([
+      {
+        email: "newcomer@example.com",
+        password: "a long and unusual passphrase",
+        invite: "s3cr3t-invitation",
+      },
+    ]);
+    expect(screen.getByRole("status").textContent).toContain(
+      "you have joined the project you were invited to",
+    );
+  });
+
+  it("says in plain words that an invitation link is used or expired, and what to do", async () => {
+    const { user } = renderWithApi(<RegisterPage />, {
+      path: "/register",
+      route: "/register?invite=stale",
+      procedures: {
+        ...signedOut,
+        "auth.register": () => {
+          throw new FakeError("BAD_REQUEST", "invite: is unknown, used or expired", {
+            issues: [
+              {
+                path: "invite",
+                message: "is unknown, used or expired: ask the project's creator for a new link",
+              },
+            ],
+          });
+        },
+      },
+    });
+    await user.type(await screen.findByLabelText("Email"), "newcomer@example.com");
+    await user.type(screen.getByLabelText("Password"), "a long and unusual passphrase");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "This invitation link is unknown, used or expired: ask the project's creator for a new link.",
+    );
+  });
+
+  it("passes on the server's refusal where registration needs an invitation", async () => {
+    const refusal =
+      "Registration on this server is by invitation: ask a project's creator to add your email, then open the link they get.";
+    const { user, api } = renderWithApi(<RegisterPage />, {
+      path: "/register",
+      route: "/register",
+      procedures: {
+        ...signedOut,
+        "auth.register": () => {
+          throw new FakeError("FORBIDDEN", refusal);
+        },
+      },
+    });
+    expect(screen.queryByText(/joining by invitation/)).toBeNull();
+    await user.type(await screen.findByLabelText("Email"), "walk-in@example.com");
+    await user.type(screen.getByLabelText("Password"), "a long and unusual passphrase");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+    expect((await screen.findByRole("alert")).textContent).toBe(refusal);
+    expect(api.inputsOf("auth.register")[0]).not.toHaveProperty("invite");
+  });
+});
+
 describe("sign-in form", () => {
   it("keeps a wrong password on the form and explains a rate limit with the wait", async () => {
     let attempts = 0;

@@ -1,8 +1,9 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState, type SubmitEvent } from "react";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import type { RouterOutputs } from "@babyhelm/api";
 import { ConfirmButton } from "../../components/confirm-button.js";
+import { CopyButton } from "../../components/copy-button.js";
 import { Field, FormError } from "../../components/field.js";
 import { LoadMore } from "../../components/load-more.js";
 import { Loading, QueryError } from "../../components/query-state.js";
@@ -10,13 +11,15 @@ import { RoleBadge } from "../../components/role-badge.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import { describeError, formErrors } from "../../lib/errors.js";
-import { formatDate } from "../../lib/format.js";
+import { formatDate, formatDateTime } from "../../lib/format.js";
 import { PROJECT_ROLES, ROLE_ABILITIES, type ProjectRole } from "../../lib/roles.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useTRPC } from "../../trpc.js";
 import { useProject, type Project } from "./project-layout.js";
 
 type Member = RouterOutputs["members"]["list"]["items"][number];
+type Added = RouterOutputs["members"]["add"];
+type Invitation = RouterOutputs["members"]["invitations"][number];
 
 const MEMBERS_PAGE_SIZE = 20;
 
@@ -27,6 +30,7 @@ function useRefreshMembership() {
   return () =>
     Promise.all([
       queryClient.invalidateQueries(trpc.members.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.members.invitations.pathFilter()),
       queryClient.invalidateQueries(trpc.projects.get.pathFilter()),
       queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
       queryClient.invalidateQueries(trpc.audit.list.pathFilter()),
@@ -56,6 +60,7 @@ export default function CollaboratorsTab() {
           : "Only creators of the project add people or change roles. You can leave the project at any time."}
       </p>
       {isCreator ? <AddCollaboratorForm project={project} /> : null}
+      {isCreator ? <PendingInvitations project={project} /> : null}
       {members.isPending ? (
         <Loading what="collaborators" />
       ) : members.isError ? (
@@ -89,12 +94,19 @@ function AddCollaboratorForm({ project }: { project: Project }) {
   const roleId = useId();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<ProjectRole>("viewer");
+  const [invited, setInvited] = useState<Added | undefined>(undefined);
   const formRef = useRef<HTMLFormElement>(null);
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const add = useMutation(
     trpc.members.add.mutationOptions({
       onSuccess: async (added) => {
-        toast.success(`${added.email} was added to ${project.name} as ${added.role}.`);
+        if (added.invitation === null) {
+          toast.success(`${added.email} was added to ${project.name} as ${added.role}.`);
+          setInvited(undefined);
+        } else {
+          toast.success(`${added.email} has no account yet: send them the invitation link.`);
+          setInvited(added);
+        }
         setEmail("");
         await refresh();
       },
@@ -105,60 +117,201 @@ function AddCollaboratorForm({ project }: { project: Project }) {
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
+    setInvited(undefined);
     add.mutate({ project: project.name, email, role });
   }
 
   return (
-    <form
-      ref={formRef}
-      className="card form-card add-member"
-      onSubmit={submit}
-      noValidate
-      aria-label="Add a collaborator"
-    >
-      <FormError message={general} />
-      <div className="form-row">
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="off"
-          required
-          placeholder="teammate@example.com"
-          value={email}
-          onChange={(event) => {
-            setEmail(event.target.value);
-          }}
-          error={byField.email}
-          className="grow"
-        />
-        <div className="field">
-          <label htmlFor={roleId}>Role</label>
-          <select
-            id={roleId}
-            value={role}
+    <>
+      <form
+        ref={formRef}
+        className="card form-card add-member"
+        onSubmit={submit}
+        noValidate
+        aria-label="Add a collaborator"
+      >
+        <FormError message={general} />
+        <div className="form-row">
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            placeholder="teammate@example.com"
+            value={email}
             onChange={(event) => {
-              setRole(event.target.value as ProjectRole);
+              setEmail(event.target.value);
             }}
-          >
-            {PROJECT_ROLES.map((option) => (
-              <option key={option} value={option}>
-                {option}
-              </option>
-            ))}
-          </select>
+            error={byField.email}
+            className="grow"
+          />
+          <div className="field">
+            <label htmlFor={roleId}>Role</label>
+            <select
+              id={roleId}
+              value={role}
+              onChange={(event) => {
+                setRole(event.target.value as ProjectRole);
+              }}
+            >
+              {PROJECT_ROLES.map((option) => (
+                <option key={option} value={option}>
+                  {option}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
-      </div>
-      <p className="hint">
-        A <strong>{role}</strong> may {ROLE_ABILITIES[role]}. They need a BabyHelm account with this email
-        first.
+        <p className="hint">
+          A <strong>{role}</strong> may {ROLE_ABILITIES[role]}. They need a BabyHelm account with this email;
+          where this server registers people by invitation only, you get a link to send them instead.
+        </p>
+        <div className="form-actions">
+          <PendingButton pending={add.isPending} pendingLabel="Adding…">
+            Add collaborator
+          </PendingButton>
+        </div>
+      </form>
+      {invited?.invitation ? (
+        <InvitationLink
+          email={invited.email}
+          role={invited.role}
+          project={project.name}
+          {...invited.invitation}
+          onDone={() => {
+            setInvited(undefined);
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * The link for someone who has no account yet, shown once to the creator who asked: only its hash is stored, so a
+ * lost link means adding the email again (which makes a new one).
+ */
+function InvitationLink({
+  email,
+  role,
+  project,
+  link,
+  expiresAt,
+  onDone,
+}: {
+  email: string;
+  role: ProjectRole;
+  project: string;
+  link: string;
+  expiresAt: string;
+  onDone: () => void;
+}) {
+  const inputId = useId();
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    panel.current?.focus();
+  }, []);
+  return (
+    <div
+      className="invitation-sent"
+      role="region"
+      aria-labelledby={`${inputId}-title`}
+      tabIndex={-1}
+      ref={panel}
+    >
+      <h3 id={`${inputId}-title`}>Invitation for {email}</h3>
+      <p>
+        Nobody has registered with {email} yet. Send them this link: it lets them create an account with this
+        email and join {project} as <strong>{role}</strong>. It works once, until {formatDateTime(expiresAt)}.
       </p>
-      <div className="form-actions">
-        <PendingButton pending={add.isPending} pendingLabel="Adding…">
-          Add collaborator
-        </PendingButton>
+      <p className="warning">
+        <strong>Copy it now: it won&rsquo;t be shown again.</strong> If it is lost, add the email again for a
+        new link.
+      </p>
+      <label htmlFor={inputId} className="visually-hidden">
+        Invitation link for {email}
+      </label>
+      <div className="link-value">
+        <input
+          id={inputId}
+          readOnly
+          value={link}
+          onFocus={(event) => {
+            event.target.select();
+          }}
+          spellCheck={false}
+        />
+        <CopyButton text={link} label="Copy link" />
       </div>
-    </form>
+      <button type="button" className="button button-secondary" onClick={onDone}>
+        I have sent it
+      </button>
+    </div>
+  );
+}
+
+/** Invitations not yet used: shown only where there are some (never on a server with open registration). */
+function PendingInvitations({ project }: { project: Project }) {
+  const trpc = useTRPC();
+  const invitations = useQuery(trpc.members.invitations.queryOptions({ project: project.name }));
+  if (invitations.isPending) return null;
+  if (invitations.isError) {
+    return <QueryError error={invitations.error} retry={invitations.refetch} what="pending invitations" />;
+  }
+  if (invitations.data.length === 0) return null;
+  return (
+    <section aria-labelledby="invitations-title" className="pending-invitations">
+      <h3 id="invitations-title">Pending invitations</h3>
+      <ul className="member-list" aria-label={`Pending invitations to ${project.name}`}>
+        {invitations.data.map((invitation) => (
+          <InvitationRow key={invitation.email} invitation={invitation} project={project} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function InvitationRow({ invitation, project }: { invitation: Invitation; project: Project }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const refresh = useRefreshMembership();
+  const revoke = useMutation(
+    trpc.members.revokeInvitation.mutationOptions({
+      onSuccess: async () => {
+        toast.success(`The invitation of ${invitation.email} was revoked: its link no longer works.`);
+        await refresh();
+      },
+      onError: (error) => {
+        toast.error(describeError(error));
+      },
+    }),
+  );
+  return (
+    <li className="member-row">
+      <div className="member-who">
+        <span className="member-email">{invitation.email}</span>
+        <span className="muted member-since">
+          invited {formatDate(invitation.createdAt)} · link expires {formatDateTime(invitation.expiresAt)}
+        </span>
+      </div>
+      <div className="member-role">
+        <RoleBadge role={invitation.role} />
+      </div>
+      <div className="member-actions">
+        <ConfirmButton
+          label="Revoke"
+          ariaLabel={`Revoke the invitation of ${invitation.email}`}
+          question={`Revoke the invitation of ${invitation.email}? Its link stops working.`}
+          confirmLabel="Revoke"
+          pendingLabel="Revoking…"
+          pending={revoke.isPending}
+          onConfirm={() => {
+            revoke.mutate({ project: project.name, email: invitation.email });
+          }}
+        />
+      </div>
+    </li>
   );
 }
 
