@@ -97,6 +97,16 @@ onEveryBackend(
       expect(refused.data.issues).toEqual([expect.objectContaining({ path: "name" })]);
     });
 
+    it("holds the projects limit exactly against a burst of parallel creates", async () => {
+      const { client } = await harness.newUser("burst");
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, () => client.projects.create.mutate({ name: uniqueName("burst") })),
+      );
+      expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(2);
+      const page = await client.projects.list.query({});
+      expect(page.items).toHaveLength(2);
+    });
+
     it("limits env entries per app on create, update and preview", async () => {
       const { client } = await harness.newUser("env");
       const project = uniqueName("env");

@@ -91,7 +91,12 @@ export function countApps(db: Kysely<Database>, projectId: string): Promise<numb
 }
 
 /** Projects the user created that still exist, whoever holds them now: what the per-user project limit counts. */
-export function countProjectsCreatedBy(db: Kysely<Database>, userId: string): Promise<number> {
+/**
+ * How many projects the user created, with the user's row locked until the transaction ends: creates by one user
+ * then count one after another, so a burst of parallel creates cannot pass the limit together.
+ */
+export async function countProjectsCreatedByLocking(db: Kysely<Database>, userId: string): Promise<number> {
+  await db.selectFrom("users").select("id").where("id", "=", userId).forUpdate().execute();
   return db
     .selectFrom("projects")
     .select(sql<number>`count(*)::int`.as("count"))

@@ -1,24 +1,14 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { readProjectUsage } from "../metrics/project-usage.js";
-import { ForbiddenError } from "../shared/errors.js";
 import { projectNameSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { authedProcedure, namedProjectProcedure } from "../trpc.js";
-import { countApps, countProjectsCreatedBy, listProjectsOfUser } from "./project.repository.js";
+import { countApps, listProjectsOfUser } from "./project.repository.js";
 import { createProject, deleteProject } from "./project.service.js";
 
 export const projectRouter = {
   create: authedProcedure.input(z.object({ name: projectNameSchema })).mutation(async ({ ctx, input }) => {
-    // Each project is a namespace in the shared cluster; a counted check, so a burst of parallel creates may pass it
-    // by a few, which is all the bound is for.
-    const limit = ctx.services.config.limits.projectsPerUser;
-    if ((await countProjectsCreatedBy(ctx.services.db.kysely, ctx.user.id)) >= limit) {
-      throw new ForbiddenError(
-        `You have created ${limit} projects, the most one user may: delete one you no longer need, or ask an operator to raise BABYHELM_MAX_PROJECTS_PER_USER.`,
-        [{ path: "name", message: `would be your project number ${limit + 1}, over the limit of ${limit}` }],
-      );
-    }
     const project = await createProject(ctx.services, ctx.user, input.name);
     return {
       name: project.name,

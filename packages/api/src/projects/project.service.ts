@@ -5,9 +5,21 @@ import { PROJECT_LABEL } from "../cluster/owned-labels.js";
 import { addMember } from "../members/member.repository.js";
 import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { ConflictError, conflictOn, FieldError, PreconditionError } from "../shared/errors.js";
+import {
+  ConflictError,
+  conflictOn,
+  FieldError,
+  ForbiddenError,
+  PreconditionError,
+} from "../shared/errors.js";
 import { renderProjectObjects } from "./project-objects.js";
-import { countApps, deleteProjectRow, insertProject, projectNameTaken } from "./project.repository.js";
+import {
+  countApps,
+  countProjectsCreatedByLocking,
+  deleteProjectRow,
+  insertProject,
+  projectNameTaken,
+} from "./project.repository.js";
 
 const NAMESPACE_GONE_WAIT_MS = 5_000;
 
@@ -73,6 +85,19 @@ export async function createProject(
   let applied = false;
   try {
     return await db.kysely.transaction().execute(async (trx) => {
+      // Each project is a namespace in the shared cluster: counted under a lock on the user, so exactly.
+      const limit = services.config.limits.projectsPerUser;
+      if ((await countProjectsCreatedByLocking(trx, actor.id)) >= limit) {
+        throw new ForbiddenError(
+          `You have created ${limit} projects, the most one user may: delete one you no longer need, or ask an operator to raise BABYHELM_MAX_PROJECTS_PER_USER.`,
+          [
+            {
+              path: "name",
+              message: `would be your project number ${limit + 1}, over the limit of ${limit}`,
+            },
+          ],
+        );
+      }
       const project = await insertProject(trx, { name, packRef, createdBy: actor.id });
       await addMember(trx, project.id, actor.id, "creator");
       await recordAudit(trx, { actor, action: "project.create", project, details: { pack: packRef } });
