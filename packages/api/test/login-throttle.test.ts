@@ -33,4 +33,24 @@ describe("login throttle", () => {
     await throttle.fail("key");
     expect(await throttle.waitSeconds("key")).toBeUndefined();
   });
+
+  it("lets parallel attempts for one key see each other's failures", async () => {
+    const throttle = new LoginThrottle(new MemoryFailureStore(), policy, () => 0);
+    let checked = 0;
+    const attempt = () =>
+      throttle.exclusive("a@example.com", async () => {
+        if ((await throttle.waitSeconds("a@example.com")) !== undefined) return "waited";
+        checked++;
+        // A password check takes a while; others arrive meanwhile.
+        await new Promise((resolve) => setImmediate(resolve));
+        await throttle.fail("a@example.com");
+        return "wrong";
+      });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, attempt));
+    expect(checked).toBe(policy.freeFailures);
+    expect(outcomes.filter((outcome) => outcome === "waited")).toHaveLength(20 - policy.freeFailures);
+    // An attempt that throws does not hold up the next one.
+    await expect(throttle.exclusive("b", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(throttle.exclusive("b", () => Promise.resolve("next"))).resolves.toBe("next");
+  });
 });

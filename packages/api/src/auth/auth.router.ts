@@ -210,25 +210,28 @@ export const authRouter = {
   login: publicProcedure.input(credentials.extend({ mode: loginMode })).mutation(async ({ ctx, input }) => {
     const { db, passwords, loginLimits } = ctx.services;
     const emailKey = input.email.toLowerCase();
-    // Refused before the password is checked, so that guesses during a wait tell nothing and cost no hashing.
-    const wait =
-      loginLimits.byIp.hit(ctx.clientIp) ??
-      (await loginLimits.failuresByEmail.waitSeconds(emailKey)) ??
-      (await loginLimits.failuresByIp.waitSeconds(ctx.clientIp));
-    if (wait !== undefined) throw tooMany("sign-in attempts", wait);
-    const user = await findUserByEmail(db.kysely, input.email);
-    const valid =
-      user === undefined
-        ? await passwords.verifyNothing(input.password)
-        : await passwords.verify(user.password_hash, input.password);
-    if (user === undefined || !valid) {
-      await loginLimits.failuresByEmail.fail(emailKey);
-      await loginLimits.failuresByIp.fail(ctx.clientIp);
-      throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password." });
-    }
-    // Only the email's count: were a success to clear the address's, guessing from an address would be free to
-    // anyone who signs in to an account of their own between guesses.
-    await loginLimits.failuresByEmail.succeed(emailKey);
+    const user = await loginLimits.failuresByEmail.exclusive(emailKey, async () => {
+      // Refused before the password is checked, so that guesses during a wait tell nothing and cost no hashing.
+      const wait =
+        loginLimits.byIp.hit(ctx.clientIp) ??
+        (await loginLimits.failuresByEmail.waitSeconds(emailKey)) ??
+        (await loginLimits.failuresByIp.waitSeconds(ctx.clientIp));
+      if (wait !== undefined) throw tooMany("sign-in attempts", wait);
+      const found = await findUserByEmail(db.kysely, input.email);
+      const valid =
+        found === undefined
+          ? await passwords.verifyNothing(input.password)
+          : await passwords.verify(found.password_hash, input.password);
+      if (found === undefined || !valid) {
+        await loginLimits.failuresByEmail.fail(emailKey);
+        await loginLimits.failuresByIp.fail(ctx.clientIp);
+        throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password." });
+      }
+      // Only the email's count: were a success to clear the address's, guessing from an address would be free to
+      // anyone who signs in to an account of their own between guesses.
+      await loginLimits.failuresByEmail.succeed(emailKey);
+      return found;
+    });
     const session = await createSession(db.kysely, user.id, ctx.userAgent, ctx.services.now());
     if (input.mode === "cookie") ctx.setSessionCookie(session.token, session.expiresAt);
     return {

@@ -71,6 +71,9 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
 };
 
 export class LoginThrottle {
+  /** The attempt under way per key, which the next one waits for. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: FailureStore,
     readonly policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY,
@@ -85,6 +88,22 @@ export class LoginThrottle {
     if (record.lastFailureAt <= now - this.policy.forgetAfterMs) return undefined;
     const readyAt = record.lastFailureAt + this.delayAfter(record.failures);
     return readyAt > now ? Math.ceil((readyAt - now) / 1000) : undefined;
+  }
+
+  /**
+   * Runs one attempt for `key` after the ones before it have ended, so that attempts sent in parallel each see the
+   * failures of the earlier ones: without this, a burst of guesses would all pass the wait check together.
+   */
+  async exclusive<T>(key: string, attempt: () => Promise<T>): Promise<T> {
+    const before = this.running.get(key) ?? Promise.resolve();
+    const current = before.catch(() => undefined).then(attempt);
+    const settled = current.catch(() => undefined);
+    this.running.set(key, settled);
+    try {
+      return await current;
+    } finally {
+      if (this.running.get(key) === settled) this.running.delete(key);
+    }
   }
 
   async fail(key: string): Promise<void> {
