@@ -112,11 +112,12 @@ onEveryBackend(
       const project = uniqueName("env");
       await client.projects.create.mutate({ name: project });
       const tooMany = { ...nginx, env: envOf(6) };
+      // One call at a time: a call made before the previous one is awaited could reject unobserved.
       for (const call of [
-        client.apps.create.mutate({ project, name: "web", spec: tooMany }),
-        client.apps.previewManifests.query({ project, name: "web", spec: tooMany }),
+        () => client.apps.create.mutate({ project, name: "web", spec: tooMany }),
+        () => client.apps.previewManifests.query({ project, name: "web", spec: tooMany }),
       ]) {
-        const refused = await errorOf(call);
+        const refused = await errorOf(call());
         expect(refused.code).toBe("BAD_REQUEST");
         expect(refused.data.issues).toEqual([
           { path: "spec.env", message: expect.stringMatching(/6 entries.*limit of 5/) },
