@@ -12,7 +12,7 @@ import { requireApp, requireCurrent } from "./app.service.js";
 import { hostsHeldByOthers } from "./ingress-host.repository.js";
 import { appLinks } from "./status/app-links.js";
 import { streamAppLogs, type LogOptions } from "./status/app-logs.stream.js";
-import { observeAppStatus, summarizeApps } from "./status/app-status.service.js";
+import { observeAppStatus, summarizeApps, type ObservedStateServices } from "./status/app-status.service.js";
 import { streamAppStatus } from "./status/app-status.stream.js";
 
 type ProjectRef = Pick<Project, "id" | "name" | "namespace">;
@@ -31,7 +31,7 @@ export function listPacks({ renderer, config }: Pick<Services, "renderer" | "con
 
 /** A page of apps by name, after the name `after`, each with its image and status. */
 export async function listAppsWithStatus(
-  services: Services,
+  services: Pick<Services, "db" | "cluster">,
   project: ProjectRef,
   after: string | undefined,
   limit: number,
@@ -62,7 +62,11 @@ export async function listAppsWithStatus(
 }
 
 /** One app as its page shows it: the current revision's spec, the live status, and where people reach it. */
-export async function describeApp(services: Services, project: ProjectRef, name: string) {
+export async function describeApp(
+  services: ObservedStateServices & Pick<Services, "cluster" | "config">,
+  project: ProjectRef,
+  name: string,
+) {
   const { app, revision } = await requireCurrent(services, project, name);
   const { manifests } = revision;
   const [status, live] = await Promise.all([
@@ -89,14 +93,18 @@ export async function describeApp(services: Services, project: ProjectRef, name:
   };
 }
 
-export async function readStatusOfApp(services: Services, project: ProjectRef, name: string) {
+export async function readStatusOfApp(
+  services: ObservedStateServices & Pick<Services, "cluster">,
+  project: ProjectRef,
+  name: string,
+) {
   const { app, revision } = await requireCurrent(services, project, name);
   return observeAppStatus(services, project, app, revision.manifests);
 }
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
 export async function watchStatusOfApp(
-  services: Services,
+  services: Pick<Services, "db" | "cluster" | "logger">,
   project: ProjectRef,
   name: string,
   signal: AbortSignal,
@@ -107,7 +115,7 @@ export async function watchStatusOfApp(
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
 export async function watchLogsOfApp(
-  services: Services,
+  services: Pick<Services, "db" | "cluster">,
   project: ProjectRef,
   name: string,
   options: LogOptions,
@@ -118,7 +126,7 @@ export async function watchLogsOfApp(
 }
 
 export async function readMetricsOfApp(
-  services: Services,
+  services: Pick<Services, "db" | "cluster" | "config" | "now">,
   project: ProjectRef,
   name: string,
   range: MetricRange,

@@ -11,7 +11,10 @@ export type Authentication =
   | { method: "api-token"; user: AuthenticatedUser; tokenId: string };
 
 /** Who is calling: a bearer token (an API token or a session token from a token-mode login) or the session cookie. */
-export async function authenticate(services: Services, req: IncomingMessage): Promise<Authentication | null> {
+export async function authenticate(
+  services: Pick<Services, "db" | "now" | "credentials">,
+  req: IncomingMessage,
+): Promise<Authentication | null> {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -40,7 +43,7 @@ export async function authenticate(services: Services, req: IncomingMessage): Pr
 
 /** Through the credential cache: a remembered API token presented as a cookie is still no session. */
 async function validate(
-  services: Services,
+  services: Pick<Services, "db" | "now" | "credentials">,
   token: string,
   kind: Credential["kind"],
 ): Promise<Credential | undefined> {

@@ -57,7 +57,7 @@ export function memoryQuery(selector: string): string {
 }
 
 export async function readAppMetrics(
-  services: Services,
+  services: Pick<Services, "db" | "cluster" | "config" | "now">,
   app: { id: string },
   manifests: readonly KubernetesObject[],
   range: MetricRange,
@@ -115,7 +115,7 @@ async function fromPrometheus(
 }
 
 async function fromSamples(
-  services: Services,
+  services: Pick<Services, "db" | "cluster" | "config" | "now">,
   app: { id: string },
   pods: AppPods,
   result: AppMetrics,
@@ -150,7 +150,10 @@ async function fromSamples(
 }
 
 /** undefined when metrics.k8s.io answers; otherwise why it does not, in plain words. */
-async function probeMetricsApi(services: Services, pods: AppPods): Promise<string | undefined> {
+async function probeMetricsApi(
+  services: Pick<Services, "db" | "cluster" | "config" | "now">,
+  pods: AppPods,
+): Promise<string | undefined> {
   try {
     await services.cluster.podMetrics(pods.namespace, pods.labelSelector);
     return undefined;
