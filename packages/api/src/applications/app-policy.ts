@@ -7,7 +7,7 @@ import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Config } from "../config.js";
 import { FieldError, type FieldIssue } from "../shared/errors.js";
 
-export type AppPolicy = Pick<Config, "ingressDomains" | "annotationAllowList" | "newAppPacks">;
+export type AppPolicy = Pick<Config, "ingressDomains" | "annotationAllowList" | "newAppPacks" | "limits">;
 
 /**
  * Annotation keys that make a controller act beyond the app: arbitrary proxy configuration (`*-snippet`), requests
@@ -48,13 +48,15 @@ export function checkAppPolicy(
   const issues: FieldIssue[] = [];
   for (const host of ingressHostsOf(manifests)) {
     const problem = hostProblem(policy, host);
-    if (problem !== undefined) issues.push({ path: specPathOf(spec, host) ?? "spec", message: problem });
+    if (problem !== undefined) {
+      issues.push({ path: specPathOf(spec, (node) => node === host) ?? "spec", message: problem });
+    }
   }
   for (const object of manifests) {
     for (const key of Object.keys(object.metadata.annotations ?? {})) {
       if (annotationAllowed(policy, key)) continue;
       issues.push({
-        path: specPathOf(spec, key, "key") ?? "spec",
+        path: specPathOf(spec, (node) => isRecord(node) && Object.hasOwn(node, key)) ?? "spec",
         message:
           policy.annotationAllowList === undefined
             ? `annotation ${key} on the ${object.kind} is not allowed on this platform (it reaches beyond the app); ask an operator to allow it with BABYHELM_ANNOTATION_ALLOWLIST`
@@ -62,39 +64,41 @@ export function checkAppPolicy(
       });
     }
   }
+  const limit = policy.limits.envEntriesPerApp;
+  for (const count of envCountsOf(manifests)) {
+    if (count <= limit) continue;
+    issues.push({
+      path: specPathOf(spec, (node) => Array.isArray(node) && node.length > limit) ?? "spec",
+      message: `has ${count} entries, more than the limit of ${limit} per app: pass bulk settings in one variable or a config file (an operator can raise BABYHELM_MAX_ENV_PER_APP)`,
+    });
+  }
   if (issues.length > 0) throw new FieldError(dedupe(issues), "Not allowed on this platform");
 }
 
-/** New apps may be restricted to some packs (existing apps keep theirs); `packRef` is resolved, such as default@2.0.0. */
-export function checkNewAppPack(policy: AppPolicy, packRef: string): void {
+/** Whether a pack may be chosen for a new app (`packRef` resolved, such as default@2.0.0); existing apps keep theirs. */
+export function packOpenToNewApps(policy: Pick<AppPolicy, "newAppPacks">, packRef: string): boolean {
   const allowed = policy.newAppPacks;
-  if (allowed === undefined) return;
-  const name = packRef.slice(0, packRef.lastIndexOf("@"));
-  const version = packRef.slice(packRef.lastIndexOf("@") + 1);
-  const permitted = allowed.some(
+  if (allowed === undefined) return true;
+  const at = packRef.lastIndexOf("@");
+  const name = packRef.slice(0, at);
+  const version = packRef.slice(at + 1);
+  // An entry names the pack ("default"), a version ("default@2.0.0") or a version prefix ("default@2").
+  return allowed.some(
     (entry) =>
       entry === name ||
       entry === packRef ||
-      (entry.startsWith(`${name}@`) && version.startsWith(`${entry.slice(name.length + 1)}.`)),
+      (entry.startsWith(`${name}@`) && version.startsWith(`${entry.slice(at + 1)}.`)),
   );
-  if (!permitted) {
-    throw new FieldError([
-      {
-        path: "pack",
-        message: `new apps on this platform use ${allowed.join(", ")}, not ${packRef}`,
-      },
-    ]);
-  }
 }
 
-/** Whether a pack may be chosen for a new app (for the packs list the deploy form offers). */
-export function packOpenToNewApps(policy: AppPolicy, packRef: string): boolean {
-  try {
-    checkNewAppPack(policy, packRef);
-    return true;
-  } catch {
-    return false;
-  }
+export function checkNewAppPack(policy: AppPolicy, packRef: string): void {
+  if (packOpenToNewApps(policy, packRef)) return;
+  throw new FieldError([
+    {
+      path: "pack",
+      message: `new apps on this platform use ${(policy.newAppPacks ?? []).join(", ")}, not ${packRef}`,
+    },
+  ]);
 }
 
 /**
@@ -130,29 +134,37 @@ function annotationAllowed(policy: AppPolicy, key: string): boolean {
   return !DANGEROUS_ANNOTATIONS.some((pattern) => pattern.test(key));
 }
 
-/** Where in the user's spec a value (or a key) is written, as `spec.a.b[0]`: packs are free to name their fields. */
-export function specPathOf(spec: unknown, wanted: string, as: "value" | "key" = "value"): string | undefined {
+/**
+ * Where in the user's spec the first node `matches` is, as `spec.a.b[0]`: packs are free to name their fields, so a
+ * refusal about a rendered object is placed by what the spec holds.
+ */
+export function specPathOf(spec: unknown, matches: (node: unknown) => boolean): string | undefined {
   const search = (node: unknown, path: string, depth: number): string | undefined => {
-    if (depth > 32) return undefined;
-    if (typeof node === "string") {
-      return as === "value" && node.toLowerCase() === wanted ? path : undefined;
-    }
-    if (node === null || typeof node !== "object") return undefined;
-    if (Array.isArray(node)) {
-      for (const [index, item] of node.entries()) {
-        const found = search(item, `${path}[${index}]`, depth + 1);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    }
-    for (const [key, item] of Object.entries(node)) {
-      if (as === "key" && key === wanted) return path;
-      const found = search(item, `${path}.${key}`, depth + 1);
+    if (matches(node)) return path;
+    if (depth > 32 || node === null || typeof node !== "object") return undefined;
+    const children: [string, unknown][] = Array.isArray(node)
+      ? node.map((item, index) => [`${path}[${index}]`, item])
+      : Object.entries(node).map(([key, item]) => [`${path}.${key}`, item]);
+    for (const [at, child] of children) {
+      const found = search(child, at, depth + 1);
       if (found !== undefined) return found;
     }
     return undefined;
   };
   return search(spec, "spec", 0);
+}
+
+/** The number of env vars of each container the objects' pod templates run. */
+function envCountsOf(manifests: readonly KubernetesObject[]): number[] {
+  return manifests.flatMap((object) => {
+    const pod = (object as { spec?: { template?: { spec?: { containers?: { env?: unknown[] }[] } } } }).spec
+      ?.template?.spec;
+    return (pod?.containers ?? []).map((container) => container.env?.length ?? 0);
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function dedupe(issues: FieldIssue[]): FieldIssue[] {

@@ -18,7 +18,13 @@ import { streamAppStatus } from "./status/app-status.stream.js";
 type ProjectRef = Pick<Project, "id" | "name" | "namespace">;
 
 /** The packs this server has, newest first per name, with the JSON Schema of an app's spec for forms. */
-export function listPacks({ renderer, config }: Pick<Services, "renderer" | "config">) {
+export function listPacks({
+  renderer,
+  config,
+}: {
+  renderer: Services["renderer"];
+  config: Pick<Services["config"], "defaultPack" | "newAppPacks">;
+}) {
   const defaultRef = renderer.resolvePack(config.defaultPack).ref;
   return renderer.listPacks().map((pack) => ({
     ...pack,

@@ -7,7 +7,6 @@ import { appNameSchema } from "../shared/names.js";
 import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput } from "../shared/pagination.js";
 import { projectProcedure } from "../trpc.js";
-import { refuseTooManyEnvEntries } from "./app-limits.js";
 import {
   describeApp,
   listAppsWithStatus,
@@ -52,17 +51,13 @@ export const applicationRouter = {
   create: deploying("create")
     .input(z.object({ name: appNameSchema, pack: packRef.optional(), spec: z.unknown() }))
     .mutation(async ({ ctx, input }) => {
-      refuseTooManyEnvEntries(input.spec, ctx.services.config.limits.envEntriesPerApp);
       const { app } = await createApp(ctx.services, ctx, input);
       return { name: app.name, pack: app.pack_ref, revision: app.current_revision };
     }),
 
   update: deploying("update")
     .input(appRef.extend({ spec: z.unknown(), expectedRevision: revisionNumber }))
-    .mutation(({ ctx, input }) => {
-      refuseTooManyEnvEntries(input.spec, ctx.services.config.limits.envEntriesPerApp);
-      return updateApp(ctx.services, ctx, input);
-    }),
+    .mutation(({ ctx, input }) => updateApp(ctx.services, ctx, input)),
 
   rollback: deploying("rollback")
     .input(appRef.extend({ revision: revisionNumber, expectedRevision: revisionNumber.optional() }))
@@ -161,8 +156,5 @@ export const applicationRouter = {
     .input(
       z.object({ name: z.string().min(1).max(63).optional(), pack: packRef.optional(), spec: z.unknown() }),
     )
-    .query(({ ctx, input }) => {
-      refuseTooManyEnvEntries(input.spec, ctx.services.config.limits.envEntriesPerApp);
-      return previewApp(ctx.services, ctx.project, input);
-    }),
+    .query(({ ctx, input }) => previewApp(ctx.services, ctx.project, input)),
 } satisfies TRPCRouterRecord;

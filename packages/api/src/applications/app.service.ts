@@ -444,7 +444,7 @@ async function holdIngressHosts(db: Kysely<Database>, appId: string, rendered: R
 function hostsTaken(rendered: RenderedApp, hosts: string[]): ConflictError {
   const [first] = hosts as [string];
   return conflictOn(
-    specPathOf(rendered.spec, first) ?? "spec",
+    specPathOf(rendered.spec, (node) => node === first) ?? "spec",
     "is served by another app on this platform: choose another host",
     `${hosts.join(", ")} ${hosts.length === 1 ? "is" : "are"} already served by another app on this platform: choose another host.`,
   );

@@ -5,6 +5,7 @@ export type { LogLine } from "../../src/index.js";
 export { type AlertMessage, DeliveryError, deliverAlert } from "../../src/alerts/alert-delivery.js";
 export { type Lookup, isPrivateAddress } from "../../src/alerts/webhook-address.js";
 export { readAppStatus } from "../../src/applications/status/app-status.js";
+export { listPacks } from "../../src/applications/app-read.service.js";
 export { checkDrift } from "../../src/applications/status/drift-checker.js";
 export { createApiToken, validateApiToken } from "../../src/auth/api-token.repository.js";
 export { type Credential } from "../../src/auth/credential-cache.js";
