@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import {
+  ClusterState,
   ConcurrencyLimit,
   createAlertNotifier,
   createCluster,
@@ -60,6 +61,7 @@ export interface RunningServer {
 
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
+const CACHE_SYNC_WAIT_MS = 15_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
@@ -103,6 +105,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
     const now = options.now ?? (() => new Date());
     const clock = () => now().getTime();
+    const clusterState = new ClusterState(cluster, { logger, now: clock });
+    clusterState.start();
+    cleanups.push(() => clusterState.stop());
+    // Served either way: /readyz says "not ready" until the cache has listed everything once.
+    if (!(await clusterState.whenSynced(CACHE_SYNC_WAIT_MS))) {
+      logger.warn(
+        { cluster: cluster.server, error: clusterState.staleness()?.error?.message },
+        "the cluster cache has not loaded yet; the server starts anyway and reports not ready until it has",
+      );
+    }
     const telemetry = createTelemetry(db);
     const secrets = createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
     const sealed = await sealStoredAlertTargets(db.kysely, secrets);
@@ -123,6 +135,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       secrets,
       db,
       cluster,
+      clusterState,
       renderer: createRenderer({ packs: options.packs ?? packs, defaultPack: config.defaultPack }),
       passwords: createPasswordHasher(options.passwordCost),
       loginLimits: {

@@ -361,6 +361,9 @@ onEveryBackend(
         },
         spec: { ports: [{ port: 80 }] },
       });
+      // The check reads the cluster cache, which learns of the object from its watch.
+      const ghost = { apiVersion: "v1", kind: "Service", namespace: project, name: "ghost" };
+      await expect.poll(() => harness.server.services.clusterState.get(ghost)).toBeDefined();
       expect((await checkDrift(harness.server.services))?.orphansRemoved).toEqual([]);
       // Another replica's check in progress (the same lock): this one does not run at all.
       const [first, second] = await Promise.all([

@@ -8,6 +8,7 @@ export { type PasswordCost, createPasswordHasher } from "./auth/password.js";
 export { DEFAULT_THROTTLE_POLICY, LoginThrottle, MemoryFailureStore } from "./auth/login-throttle.js";
 export { RateLimiter } from "./auth/rate-limiter.js";
 export { type Cluster, type ClusterOptions, ClusterError, createCluster } from "./cluster/cluster.js";
+export { ClusterState, type ClusterStateOptions } from "./cluster/state/cluster-state.js";
 export {
   type ClusterSelection,
   type Config,

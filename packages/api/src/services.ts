@@ -6,6 +6,7 @@ import type { LoginThrottle } from "./auth/login-throttle.js";
 import type { PasswordHasher } from "./auth/password.js";
 import type { RateLimiter } from "./auth/rate-limiter.js";
 import type { Cluster } from "./cluster/cluster.js";
+import type { ClusterState } from "./cluster/state/cluster-state.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import type { Telemetry } from "./observability/telemetry.js";
@@ -19,7 +20,10 @@ export interface Services {
   /** Seals and opens the secrets stored in the database (alert targets). */
   secrets: SecretBox;
   db: Db;
+  /** Writes, and reads of what the cache does not hold. */
   cluster: Cluster;
+  /** BabyHelm's objects as the watches last saw them: what status, lists and usage read. */
+  clusterState: ClusterState;
   renderer: Renderer;
   passwords: PasswordHasher;
   /** Attempts per client address, and failures per email and per address, which slow further attempts. */

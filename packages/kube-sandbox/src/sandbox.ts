@@ -36,6 +36,11 @@ export interface SandboxOptions {
   /** How often watches with allowWatchBookmarks=true get a BOOKMARK (default 5000 ms). */
   bookmarkIntervalMs?: number;
   /**
+   * How many changes a watch can resume across (default 10,000); a watch from an older resourceVersion gets
+   * 410 Gone, as after etcd compaction on a real cluster.
+   */
+  watchHistory?: number;
+  /**
    * Serve HTTPS with a self-signed certificate (in the kubeconfig as certificate-authority-data). Needed for
    * kubectl, which never sends a bearer token over plain HTTP. Default false: plain HTTP.
    */
@@ -112,7 +117,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   await loadSchemas();
 
   const store = new MemoryObjectStore(snapshot);
-  const hub = new WatchHub(store);
+  const hub = new WatchHub(store, options.watchHistory);
   const namespaces = new NamespaceLifecycle(store, options.namespaceTerminationMs ?? 20);
   namespaces.ensureInitial();
   const writer = options.dataDir ? new SnapshotWriter(store, options.dataDir) : undefined;

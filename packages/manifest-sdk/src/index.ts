@@ -26,6 +26,14 @@ export {
   type RendererOptions,
 } from "./renderer.js";
 export { parseManifests, toYaml } from "./yaml.js";
+export {
+  formatLabelSelector,
+  parseLabelSelector,
+  splitSelectorTerms,
+  LabelSelectorError,
+  type LabelMatcher,
+  type LabelSelector,
+} from "./label-selector.js";
 export { diffManifests, formatDiff, type FieldChange, type ObjectChange } from "./diff.js";
 export {
   quantityValue,

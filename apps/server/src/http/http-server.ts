@@ -104,7 +104,12 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 async function readiness(services: Services, detailed: boolean) {
   const [database, cluster] = await Promise.all([
     check(() => services.db.ping()),
-    check(() => services.cluster.ping()),
+    check(async () => {
+      await services.cluster.ping();
+      if (!services.clusterState.synced) {
+        throw new Error("the cluster cache is still loading BabyHelm's objects (first list of each kind)");
+      }
+    }),
   ]);
   for (const [name, result] of [
     ["database", database],

@@ -29,6 +29,7 @@ function app(name: string, state: "deploying" | "ready" | "failed" | null, done 
             message: state === "failed" ? 'Image "x" cannot be pulled' : `${done}/${total} replicas ready`,
             replicas: { desired: total, updated: total, ready: done, available: done },
             progress: { done, total },
+            stale: null,
           },
     updatedAt: new Date().toISOString(),
   };

@@ -32,6 +32,7 @@ export function appDetails(
           ? 'Service "web" was deleted outside BabyHelm: redeploy to repair'
           : "Deploying: 1/3 replicas ready (ContainerCreating)",
       replicas: { desired: 3, updated: 3, ready: 1, available: 1 },
+      stale: null,
       conditions: [],
       pods: [
         { name: "web-abc-1", phase: "Running", ready: true, restarts: 0 },

@@ -37,7 +37,7 @@ export function listPacks({
 
 /** A page of apps by name, after the name `after`, each with its image and status. */
 export async function listAppsWithStatus(
-  services: Pick<Services, "db" | "cluster">,
+  services: Pick<Services, "db" | "clusterState" | "now">,
   project: ProjectRef,
   after: string | undefined,
   limit: number,
@@ -46,7 +46,6 @@ export async function listAppsWithStatus(
   const statuses = await summarizeApps(
     services,
     project.namespace,
-    project.name,
     rows.slice(0, limit).map((row) => ({
       app: row,
       deployment: row.manifests.find((object) => object.kind === "Deployment"),
@@ -69,7 +68,7 @@ export async function listAppsWithStatus(
 
 /** One app as its page shows it: the current revision's spec, the live status, and where people reach it. */
 export async function describeApp(
-  services: ObservedStateServices & Pick<Services, "cluster" | "config">,
+  services: ObservedStateServices & Pick<Services, "clusterState" | "config">,
   project: ProjectRef,
   name: string,
 ) {
@@ -80,7 +79,7 @@ export async function describeApp(
     Promise.all(
       manifests
         .filter((object) => object.kind === "Service")
-        .map((object) => services.cluster.get(refOf(object))),
+        .map((object) => services.clusterState.get(refOf(object))),
     ),
   ]);
   return {
@@ -100,7 +99,7 @@ export async function describeApp(
 }
 
 export async function readStatusOfApp(
-  services: ObservedStateServices & Pick<Services, "cluster">,
+  services: ObservedStateServices & Pick<Services, "clusterState">,
   project: ProjectRef,
   name: string,
 ) {
@@ -110,7 +109,7 @@ export async function readStatusOfApp(
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
 export async function watchStatusOfApp(
-  services: Pick<Services, "db" | "cluster" | "logger">,
+  services: Pick<Services, "db" | "clusterState" | "now">,
   project: ProjectRef,
   name: string,
   signal: AbortSignal,

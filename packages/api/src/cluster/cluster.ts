@@ -3,6 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import type { WatchEvent as KubeWatchEvent, ListMeta } from "kubernetes-types/meta/v1.js";
 import { quantityValue, validateManifests, type KubernetesObject } from "@babyhelm/manifest-sdk";
+import { pause } from "../shared/pause.js";
 import { ApiDiscovery, groupVersionPath } from "./api-discovery.js";
 import { loadKubeConfig, type ClusterConfig, type ClusterMode } from "./cluster-config.js";
 import {
@@ -36,6 +37,29 @@ export interface WatchEvent {
   object: KubernetesObject;
 }
 
+/** What one watch connection brings: changes, and bookmarks that only move the resourceVersion on. */
+export type WatchStreamEvent = WatchEvent | { type: "BOOKMARK"; resourceVersion: string };
+
+export interface ListResult {
+  items: KubernetesObject[];
+  /** The list's resourceVersion: a watch from it sees every change made after the list. */
+  resourceVersion: string | undefined;
+}
+
+export interface WatchFromOptions {
+  namespace?: string;
+  labelSelector?: string;
+  resourceVersion?: string | undefined;
+  /** Called once the server has accepted the watch (before any event). */
+  onOpen?: () => void;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
 export interface PodMetrics {
   pod: string;
   containers: { name: string; cpuCores: number; memoryBytes: number }[];
@@ -60,14 +84,14 @@ export interface Cluster {
     patch: Record<string, unknown>,
     options: { fieldManager: string },
   ): Promise<KubernetesObject>;
+  /** Calls `listener` with what the API server answered to each apply (not a dry run) and patch. */
+  onWritten(listener: (objects: readonly KubernetesObject[]) => void): () => void;
   /** undefined when the object does not exist. */
   get(ref: ObjectRef): Promise<KubernetesObject | undefined>;
   /** Every object of a kind, following limit/continue pages; all namespaces without `namespace`. */
-  list(
-    apiVersion: string,
-    kind: string,
-    options?: { namespace?: string; labelSelector?: string; fieldSelector?: string },
-  ): Promise<KubernetesObject[]>;
+  list(apiVersion: string, kind: string, options?: ListOptions): Promise<KubernetesObject[]>;
+  /** list() with the list's resourceVersion, never coalesced: what a cache starts its watch from. */
+  listWithVersion(apiVersion: string, kind: string, options?: ListOptions): Promise<ListResult>;
   /** Deletes in the background (dependents go after); false when it was already gone. */
   delete(ref: ObjectRef, options?: { dryRun?: boolean }): Promise<boolean>;
   /** Waits until the object is gone (a namespace stays Terminating for a while); false on timeout. */
@@ -82,6 +106,18 @@ export interface Cluster {
     options: { namespace?: string; labelSelector?: string },
     signal: AbortSignal,
   ): AsyncIterable<WatchEvent>;
+  /**
+   * One watch connection from `resourceVersion` (every change after it; without one, an ADDED event per existing
+   * object first), with bookmarks, until the server ends it
+   * or `signal` aborts. Throws a WatchExpiredError when the version is too old (410 Gone: list again), and a
+   * ClusterError when the connection cannot be made or breaks.
+   */
+  watchFrom(
+    apiVersion: string,
+    kind: string,
+    options: WatchFromOptions,
+    signal: AbortSignal,
+  ): AsyncIterable<WatchStreamEvent>;
   /** A pod's log lines without "\n": the last `tailLines`, then with `follow` new ones until abort or the pod goes. */
   podLogs(
     namespace: string,
@@ -117,6 +153,7 @@ class KubeCluster implements Cluster {
   readonly server: string;
   private readonly discovery: ApiDiscovery;
   private readonly reads: ReadCoalescer | undefined;
+  private readonly writeListeners = new Set<(objects: readonly KubernetesObject[]) => void>();
 
   constructor(
     readonly mode: ClusterMode,
@@ -160,9 +197,20 @@ class KubeCluster implements Cluster {
           },
         }),
       );
-      applied.push(withKind(result, object.apiVersion, object.kind));
+      const live = withKind(result, object.apiVersion, object.kind);
+      if (!options.dryRun) this.written([live]);
+      applied.push(live);
     }
     return applied;
+  }
+
+  onWritten(listener: (objects: readonly KubernetesObject[]) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  private written(objects: readonly KubernetesObject[]): void {
+    for (const listener of this.writeListeners) listener(objects);
   }
 
   async patch(
@@ -178,7 +226,9 @@ class KubeCluster implements Cluster {
         query: { fieldManager: options.fieldManager, fieldValidation: "Strict" },
       }),
     );
-    return withKind(result, ref.apiVersion, ref.kind);
+    const live = withKind(result, ref.apiVersion, ref.kind);
+    this.written([live]);
+    return live;
   }
 
   async get(ref: ObjectRef): Promise<KubernetesObject | undefined> {
@@ -197,11 +247,7 @@ class KubeCluster implements Cluster {
     return result === undefined ? undefined : withKind(result, ref.apiVersion, ref.kind);
   }
 
-  list(
-    apiVersion: string,
-    kind: string,
-    options: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
-  ): Promise<KubernetesObject[]> {
+  list(apiVersion: string, kind: string, options: ListOptions = {}): Promise<KubernetesObject[]> {
     const key = JSON.stringify([
       "list",
       apiVersion,
@@ -210,19 +256,16 @@ class KubeCluster implements Cluster {
       options.labelSelector,
       options.fieldSelector,
     ]);
-    const send = () => this.listNow(apiVersion, kind, options);
+    const send = async () => (await this.listWithVersion(apiVersion, kind, options)).items;
     return this.reads === undefined ? send() : this.reads.read(key, send);
   }
 
-  private async listNow(
-    apiVersion: string,
-    kind: string,
-    options: { namespace?: string; labelSelector?: string; fieldSelector?: string },
-  ): Promise<KubernetesObject[]> {
+  async listWithVersion(apiVersion: string, kind: string, options: ListOptions = {}): Promise<ListResult> {
     return this.attempt(`Listing ${kind} objects${inNamespace(options.namespace)}`, async () => {
       const path = await this.discovery.collectionPath(apiVersion, kind, options.namespace);
       const items: KubernetesObject[] = [];
       let continueToken: string | undefined;
+      let resourceVersion: string | undefined;
       do {
         const page = (await this.transport.json(path, {
           query: {
@@ -234,9 +277,11 @@ class KubeCluster implements Cluster {
         })) as { items?: unknown[]; metadata?: ListMeta } | undefined;
         // List items come without apiVersion and kind on a real API server.
         for (const item of page?.items ?? []) items.push(withKind(item, apiVersion, kind));
+        // Every page of one list is of the first page's snapshot.
+        resourceVersion ??= page?.metadata?.resourceVersion;
         continueToken = page?.metadata?.continue || undefined;
       } while (continueToken !== undefined);
-      return items;
+      return { items, resourceVersion };
     });
   }
 
@@ -262,7 +307,7 @@ class KubeCluster implements Cluster {
       if ((await this.get(ref)) === undefined) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      await sleep(Math.min(pauseMs, left));
+      await pause(Math.min(pauseMs, left));
     }
   }
 
@@ -272,69 +317,101 @@ class KubeCluster implements Cluster {
     options: { namespace?: string; labelSelector?: string },
     signal: AbortSignal,
   ): AsyncGenerator<WatchEvent> {
-    const action = `Watching ${kind} objects${inNamespace(options.namespace)}`;
     let resourceVersion: string | undefined;
     let started = false;
     /** Reconnects in a row that got nothing: they back off, and connecting fails for good past the limit. */
     let fruitless = 0;
     while (!signal.aborted) {
-      let stream: IncomingMessage;
-      try {
-        stream = await this.attempt(action, async () =>
-          this.transport.stream(await this.discovery.collectionPath(apiVersion, kind, options.namespace), {
-            signal,
-            idleTimeoutMs: WATCH_IDLE_MS,
-            query: {
-              watch: true,
-              labelSelector: options.labelSelector,
-              resourceVersion,
-              allowWatchBookmarks: true,
-              timeoutSeconds: WATCH_TIMEOUT_SECONDS,
-            },
-          }),
-        );
-      } catch (error) {
-        if (signal.aborted) return;
-        // A watch that cannot start says so at once; a running one rides out a short outage (an API server restart).
-        const transient = error instanceof ClusterError && error.retryable;
-        if (!started || !transient || fruitless >= WATCH_RECONNECT_ATTEMPTS) throw error;
-        fruitless += 1;
-        await sleep(reconnectPauseMs(fruitless), signal);
-        continue;
-      }
-      started = true;
       const openedAt = Date.now();
       let received = false;
       try {
-        for await (const line of readLines(stream)) {
-          if (line.trim() === "") continue;
-          const event = JSON.parse(line) as KubeWatchEvent;
+        // Without a resourceVersion the server starts with an ADDED event per existing object.
+        for await (const event of this.watchFrom(apiVersion, kind, { ...options, resourceVersion }, signal)) {
           received = true;
-          if (event.type === "ERROR") {
-            const status = event.object as KubeStatus;
-            // 410 Gone: the resourceVersion is too old; a fresh watch starts over with ADDED events.
-            if (status.code === 410) {
-              resourceVersion = undefined;
-              break;
-            }
-            throw this.describe(action, new ApiStatusError(status.code ?? 500, status));
-          }
-          const object = withKind(event.object, apiVersion, kind);
-          resourceVersion = (object.metadata.resourceVersion as string | undefined) ?? resourceVersion;
-          if (event.type === "ADDED" || event.type === "MODIFIED" || event.type === "DELETED") {
-            yield { type: event.type, object };
+          started = true;
+          if (event.type === "BOOKMARK") resourceVersion = event.resourceVersion;
+          else {
+            resourceVersion =
+              (event.object.metadata.resourceVersion as string | undefined) ?? resourceVersion;
+            yield event;
           }
         }
       } catch (error) {
         if (signal.aborted) return;
-        if (error instanceof ClusterError) throw error;
-        // The connection broke mid-stream: the loop reconnects from the last resourceVersion.
-      } finally {
-        stream.destroy();
+        if (error instanceof WatchExpiredError) {
+          // Too old to resume: start over with the current objects, as ADDED events again.
+          resourceVersion = undefined;
+          continue;
+        }
+        // A watch that cannot start says so at once; a running one rides out a short outage (an API server restart).
+        const transient = error instanceof ClusterError && error.retryable;
+        if (!started || !transient || fruitless >= WATCH_RECONNECT_ATTEMPTS) throw error;
       }
       // A server that ends watches at once must not turn this loop into a busy one.
       fruitless = received || Date.now() - openedAt > 1000 ? 0 : fruitless + 1;
-      if (fruitless > 0) await sleep(reconnectPauseMs(fruitless), signal);
+      if (fruitless > 0) await pause(reconnectPauseMs(fruitless), signal);
+    }
+  }
+
+  async *watchFrom(
+    apiVersion: string,
+    kind: string,
+    options: WatchFromOptions,
+    signal: AbortSignal,
+  ): AsyncGenerator<WatchStreamEvent> {
+    const action = `Watching ${kind} objects${inNamespace(options.namespace)}`;
+    let stream: IncomingMessage;
+    try {
+      stream = await this.attempt(action, async () =>
+        this.transport.stream(await this.discovery.collectionPath(apiVersion, kind, options.namespace), {
+          signal,
+          idleTimeoutMs: WATCH_IDLE_MS,
+          query: {
+            watch: true,
+            labelSelector: options.labelSelector,
+            resourceVersion: options.resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+          },
+        }),
+      );
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error instanceof ClusterError && error.status === 410) throw new WatchExpiredError(action);
+      throw error;
+    }
+    options.onOpen?.();
+    try {
+      for await (const line of readLines(stream)) {
+        if (line.trim() === "") continue;
+        const event = JSON.parse(line) as KubeWatchEvent;
+        if (event.type === "ERROR") {
+          const status = event.object as KubeStatus;
+          // 410 Gone: the resourceVersion is older than the server's history.
+          if (status.code === 410) throw new WatchExpiredError(action);
+          throw this.describe(action, new ApiStatusError(status.code ?? 500, status));
+        }
+        if (event.type === "BOOKMARK") {
+          const version = (event.object as { metadata?: { resourceVersion?: string } }).metadata
+            ?.resourceVersion;
+          if (version !== undefined) yield { type: "BOOKMARK", resourceVersion: version };
+          continue;
+        }
+        if (event.type === "ADDED" || event.type === "MODIFIED" || event.type === "DELETED") {
+          yield { type: event.type, object: withKind(event.object, apiVersion, kind) };
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error instanceof ClusterError || error instanceof WatchExpiredError) throw error;
+      // A stream that breaks or goes silent is worth a reconnect, whatever the socket said.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw this.describe(
+        action,
+        new ClusterFault("unreachable", `the watch connection broke (${reason})`, { retryable: true }),
+      );
+    } finally {
+      stream.destroy();
     }
   }
 
@@ -416,6 +493,15 @@ class KubeCluster implements Cluster {
   }
 }
 
+/** A watch's resourceVersion is older than the API server keeps history for: list again, then watch from there. */
+export class WatchExpiredError extends Error {
+  override readonly name = "WatchExpiredError";
+
+  constructor(action: string) {
+    super(`${action}: the resourceVersion is too old (410 Gone); list again`);
+  }
+}
+
 /** A PodMetrics of metrics.k8s.io, an aggregated API that kubernetes-types does not describe. */
 interface RawPodMetrics {
   metadata: { name: string };
@@ -432,21 +518,4 @@ function withKind(value: unknown, apiVersion: string, kind: string): KubernetesO
     kind: object.kind ?? kind,
     metadata: object.metadata ?? { name: "" },
   };
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

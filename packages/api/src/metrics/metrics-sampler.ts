@@ -25,7 +25,7 @@ export interface SampleReport {
 }
 
 /** What sampling uses of the services. */
-type SamplerServices = Pick<Services, "db" | "cluster" | "now" | "logger" | "telemetry">;
+type SamplerServices = Pick<Services, "db" | "cluster" | "clusterState" | "now" | "logger" | "telemetry">;
 
 /**
  * Takes one sample of every app's pods at `at` (default now) and deletes those older than 24 h. Undefined when
@@ -50,10 +50,10 @@ export async function sampleMetrics(
 }
 
 async function sampleAll(
-  services: Pick<Services, "db" | "cluster" | "logger">,
+  services: Pick<Services, "db" | "cluster" | "clusterState" | "logger">,
   at: Date,
 ): Promise<SampleReport> {
-  const { db, cluster } = services;
+  const { db, cluster, clusterState } = services;
   const report: SampleReport = { samples: 0, deleted: 0, unavailable: [], errors: [] };
   const apps = await listAppsWithManifests(db.kysely);
   const byNamespace = new Map<string, typeof apps>();
@@ -61,10 +61,10 @@ async function sampleAll(
   const samples: NewSample[] = [];
   for (const [namespace, namespaceApps] of byNamespace) {
     try {
-      // One metrics read and one pod list per project, however many apps it has.
+      // One metrics read per project however many apps it has; the pods come from the cluster cache.
       const [metrics, pods] = await Promise.all([
         cluster.podMetrics(namespace),
-        cluster.list("v1", "Pod", { namespace }),
+        clusterState.list("v1", "Pod", { namespace }),
       ]);
       const labelsOf = new Map(pods.map((pod) => [pod.metadata.name, pod.metadata.labels]));
       for (const app of namespaceApps) {

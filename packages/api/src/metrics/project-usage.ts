@@ -55,16 +55,16 @@ export interface ProjectUsage {
 const APP_LIMIT = 500;
 
 export async function readProjectUsage(
-  services: Pick<Services, "db" | "cluster" | "config" | "now">,
+  services: Pick<Services, "db" | "cluster" | "clusterState" | "config" | "now">,
   project: { id: string; namespace: string },
 ): Promise<ProjectUsage> {
-  const { cluster } = services;
+  const { clusterState } = services;
   const namespace = project.namespace;
   const now = services.now();
   const apps = await listAppsWithManifests(services.db.kysely, { projectId: project.id, limit: APP_LIMIT });
   const [quotas, pods, current] = await Promise.all([
-    cluster.list("v1", "ResourceQuota", { namespace }),
-    cluster.list("v1", "Pod", { namespace }),
+    clusterState.list("v1", "ResourceQuota", { namespace }),
+    clusterState.list("v1", "Pod", { namespace }),
     currentUsage(services, namespace, Math.floor(now.getTime() / 1000)),
   ]);
   const running = pods.filter(

@@ -1,66 +1,25 @@
 // labelSelector / fieldSelector query parameters, in the apimachinery string syntax.
+import {
+  LabelSelectorError,
+  parseLabelSelector as parseLabels,
+  splitSelectorTerms,
+  type LabelMatcher,
+} from "@babyhelm/manifest-sdk";
 import type { StoredObject } from "../contract.js";
 import { badRequest } from "./status.js";
 
-type Requirement =
-  | { key: string; operator: "in" | "notin"; values: string[] }
-  | { key: string; operator: "exists" | "!exists" };
-
 export type Selector = (object: StoredObject) => boolean;
-
-/** Splits on commas outside parentheses: "a in (x,y),b" → ["a in (x,y)", "b"]. */
-function splitTerms(selector: string): string[] {
-  const terms: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const char of selector) {
-    if (char === "(") depth++;
-    if (char === ")") depth--;
-    if (char === "," && depth === 0) {
-      terms.push(current);
-      current = "";
-    } else current += char;
-  }
-  terms.push(current);
-  return terms.map((term) => term.trim()).filter((term) => term !== "");
-}
-
-function parseLabelTerm(term: string): Requirement {
-  const setMatch = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
-  if (setMatch) {
-    const values = setMatch[3]!.split(",").map((value) => value.trim());
-    return { key: setMatch[1]!, operator: setMatch[2] as "in" | "notin", values };
-  }
-  const comparison = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
-  if (comparison) {
-    const operator = comparison[2] === "!=" ? "notin" : "in";
-    return { key: comparison[1]!, operator, values: [comparison[3]!] };
-  }
-  const existence = /^(!?)\s*([^=!\s()]+)$/.exec(term);
-  if (existence) return { key: existence[2]!, operator: existence[1] === "!" ? "!exists" : "exists" };
-  throw badRequest(
-    `unable to parse requirement: found '${term}', expected: identifier, '!', 'in', 'notin', '=', '==', '!='`,
-  );
-}
-
-function matches(requirement: Requirement, value: string | undefined): boolean {
-  switch (requirement.operator) {
-    case "exists":
-      return value !== undefined;
-    case "!exists":
-      return value === undefined;
-    case "in":
-      return value !== undefined && requirement.values.includes(value);
-    case "notin":
-      return value === undefined || !requirement.values.includes(value);
-  }
-}
 
 export function parseLabelSelector(selector: string | null | undefined): Selector | undefined {
   if (!selector) return undefined;
-  const requirements = splitTerms(selector).map(parseLabelTerm);
-  return (object) =>
-    requirements.every((requirement) => matches(requirement, object.metadata.labels?.[requirement.key]));
+  let matches: LabelMatcher;
+  try {
+    matches = parseLabels(selector);
+  } catch (error) {
+    if (error instanceof LabelSelectorError) throw badRequest(error.message);
+    throw error;
+  }
+  return (object) => matches(object.metadata.labels);
 }
 
 /** A field's value as field selectors see it: a string, or undefined when absent. */
@@ -82,7 +41,7 @@ function fieldValue(object: StoredObject, path: string): string | undefined {
  */
 export function parseFieldSelector(selector: string | null | undefined): Selector | undefined {
   if (!selector) return undefined;
-  const requirements = splitTerms(selector).map((term) => {
+  const requirements = splitSelectorTerms(selector).map((term) => {
     const match = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!match) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
     return { path: match[1]!, negate: match[2] === "!=", value: match[3]! };

@@ -215,6 +215,11 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
       <p className="status-message" role="status">
         {status.message}
       </p>
+      {status.stale === null ? null : (
+        <p className="stale-note" role="alert">
+          {status.stale.message}
+        </p>
+      )}
       <RolloutProgress state={status.state} progress={status.progress} />
       {status.state === "failed" ? (
         <p className="status-next">

@@ -108,6 +108,11 @@ function AppRow({ app, projectPath }: { app: AppSummary; projectPath: string }) 
           {status.message}
         </p>
       )}
+      {status?.stale == null ? null : (
+        <p className="stale-note" title={status.stale.message}>
+          Not current: the cluster has not answered for {status.stale.ageSeconds} s
+        </p>
+      )}
       <p className="muted app-row-meta">
         {app.image === undefined ? null : (
           <>

@@ -2,24 +2,53 @@ import type { Application } from "@babyhelm/db";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { recordAudit } from "../../audit/audit.repository.js";
 import { refKey, refOf } from "../../cluster/object-ref.js";
-import { PROJECT_LABEL } from "../../cluster/owned-labels.js";
 import type { Services } from "../../services.js";
 import { recordObservedState } from "../app.repository.js";
-import { readAppStatus, summarizeAppStatus, type AppStatus } from "./app-status.js";
+import { readAppStatus, summarizeAppStatus, type AppStatus, type Staleness } from "./app-status.js";
 
 /** What remembering an app's observed state uses: its row, the clock, alerts and the log (drift is logged). */
 export type ObservedStateServices = Pick<Services, "db" | "now" | "alerts" | "logger">;
 
-/** The full status of one app, remembered as the app's observed state (and audited when it turns drifted). */
+/**
+ * The full status of one app, from the cluster cache, remembered as the app's observed state (and audited when it
+ * turns drifted). While the API server is away the status is marked stale and nothing is remembered: what was known
+ * then must not raise or clear alerts now.
+ */
 export async function observeAppStatus(
-  services: ObservedStateServices & Pick<Services, "cluster">,
-  project: { id: string; name: string },
+  services: ObservedStateServices & Pick<Services, "clusterState">,
+  project: { id: string; name: string; namespace: string },
   app: Application,
   manifests: readonly KubernetesObject[],
 ): Promise<AppStatus> {
-  const status = await readAppStatus(services.cluster, manifests);
+  const status = await readAppStatus(services.clusterState, manifests);
+  const stale = stalenessOf(services, project.namespace);
+  if (stale !== null) return { ...status, stale };
   await rememberState(services, project, app, status);
   return status;
+}
+
+/** Whether what the cache holds of the namespace is behind the cluster, and since when; null when it is current. */
+export function stalenessOf(
+  { clusterState, now }: Pick<Services, "clusterState" | "now">,
+  namespace: string,
+): Staleness | null {
+  const behind = clusterState.staleness(namespace);
+  if (behind === undefined) return null;
+  const ageSeconds = Math.max(0, Math.round((now().getTime() - behind.since.getTime()) / 1000));
+  const why = behind.error?.message ?? "the watch of the cluster is reconnecting.";
+  return {
+    since: behind.since.toISOString(),
+    ageSeconds,
+    message:
+      `Not current: the Kubernetes API server has not answered for ${formatAge(ageSeconds)}, so this is what ` +
+      `was known at ${behind.since.toISOString()}. ${why}`,
+  };
+}
+
+function formatAge(seconds: number): string {
+  if (seconds < 90) return `${seconds} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
 }
 
 export async function rememberState(
@@ -48,38 +77,30 @@ export async function rememberState(
   }
 }
 
-export interface AppSummaryStatus {
-  state: AppStatus["state"];
-  message: string;
-  replicas: AppStatus["replicas"];
-  progress: AppStatus["progress"];
-}
+export type AppSummaryStatus = Pick<AppStatus, "state" | "message" | "replicas" | "progress" | "stale">;
 
 /**
- * Statuses for a page of apps from three list calls for the whole namespace (Deployments, ReplicaSets, Pods), not a
- * dozen per app. Only the Deployment is compared here; other objects' drift comes from the last full check.
+ * Statuses for a page of apps from the cache's Deployments, ReplicaSets and Pods of the namespace. Only the
+ * Deployment is compared here; other objects' drift comes from the last full check.
  */
 export async function summarizeApps(
-  { cluster }: Pick<Services, "cluster">,
+  services: Pick<Services, "clusterState" | "now">,
   namespace: string,
-  project: string,
   apps: readonly { app: Application; deployment: KubernetesObject | undefined }[],
 ): Promise<Map<string, AppSummaryStatus>> {
-  const [deployments, replicaSets, pods] = await Promise.all([
-    cluster.list("apps/v1", "Deployment", {
-      namespace,
-      labelSelector: `${PROJECT_LABEL}=${project}`,
-    }),
-    cluster.list("apps/v1", "ReplicaSet", { namespace }),
-    cluster.list("v1", "Pod", { namespace }),
+  const { clusterState } = services;
+  const [replicaSets, pods] = await Promise.all([
+    clusterState.list("apps/v1", "ReplicaSet", { namespace }),
+    clusterState.list("v1", "Pod", { namespace }),
   ]);
-  const live = new Map(deployments.map((object) => [refKey(refOf(object)), object]));
+  const stale = stalenessOf(services, namespace);
   const result = new Map<string, AppSummaryStatus>();
   for (const { app, deployment } of apps) {
     if (deployment === undefined) continue;
+    const ref = refOf(deployment);
     const status = summarizeAppStatus({
       expected: [deployment],
-      live: new Map([[refKey(refOf(deployment)), live.get(refKey(refOf(deployment)))]]),
+      live: new Map([[refKey(ref), await clusterState.get(ref)]]),
       replicaSets,
       pods,
       events: [],
@@ -90,6 +111,7 @@ export async function summarizeApps(
       message: drifted ? (app.observed_message ?? status.message) : status.message,
       replicas: status.replicas,
       progress: status.progress,
+      stale,
     });
   }
   return result;

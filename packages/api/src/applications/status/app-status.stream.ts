@@ -1,86 +1,64 @@
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import { APP_LABEL, PROJECT_LABEL } from "../../cluster/owned-labels.js";
 import type { Services } from "../../services.js";
+import { pause } from "../../shared/pause.js";
 import { readAppStatus, type AppStatus } from "./app-status.js";
-import { appPodSelector, findDeployment } from "./pod-selector.js";
+import { stalenessOf } from "./app-status.service.js";
+import { findDeployment } from "./pod-selector.js";
 
 /** States a rollout ends in: the stream stops after sending one of them. */
 const SETTLED: ReadonlySet<AppStatus["state"]> = new Set(["ready", "failed", "drifted"]);
-/** Without news from the watches, the status is read again this often anyway. */
-const POLL_MS = 2_000;
-/** Bursts of pod events (a rollout makes many) are read once. */
+/**
+ * Without a change in the cluster the status is worked out again this often anyway, from memory: some of it moves
+ * with time alone (a pod past its start-up grace, the age of stale data).
+ */
+const RECHECK_MS = 5_000;
+/** Bursts of changes (a rollout makes many) are read once. */
 const SETTLE_MS = 50;
 const MAX_STREAM_MS = 30 * 60 * 1000;
 
 /**
  * The app's status each time it changes, until the rollout settles (ready, failed or drifted) or the client leaves.
- * Changes are noticed through watches on the app's Deployment and pods, with a slow poll as a safety net.
+ * It is worked out from the cluster cache whenever the cache changes what it holds of the app's namespace, so a
+ * stream costs the API server nothing beyond the namespace's Events watch, which it keeps open while it runs.
  */
 export async function* streamAppStatus(
-  services: Pick<Services, "cluster" | "logger">,
+  services: Pick<Services, "clusterState" | "now">,
   manifests: readonly KubernetesObject[],
   signal: AbortSignal,
 ): AsyncGenerator<AppStatus> {
   const deployment = findDeployment(manifests);
   if (deployment === undefined) return;
   const namespace = deployment.metadata.namespace!;
-  const stop = new AbortController();
-  const onAbort = () => {
-    stop.abort();
-  };
-  signal.addEventListener("abort", onAbort, { once: true });
-  const wake = new Wakeup();
-  const podSelector = appPodSelector(deployment).labelSelector;
-  const appLabels = deployment.metadata.labels ?? {};
-  const deploymentSelector = `${PROJECT_LABEL}=${appLabels[PROJECT_LABEL] ?? ""},${APP_LABEL}=${appLabels[APP_LABEL] ?? ""}`;
-  void follow(services, "apps/v1", "Deployment", namespace, deploymentSelector, stop.signal, wake);
-  void follow(services, "v1", "Pod", namespace, podSelector, stop.signal, wake);
-
+  const { clusterState } = services;
+  const changed = new Wakeup();
+  const releaseEvents = clusterState.holdEvents(namespace);
+  const unsubscribe = clusterState.subscribe(namespace, () => {
+    changed.notify();
+  });
   const deadline = Date.now() + MAX_STREAM_MS;
   let last = "";
   try {
-    while (!stop.signal.aborted && Date.now() < deadline) {
-      const status = await readAppStatus(services.cluster, manifests);
-      const { observedAt: _observedAt, ...comparable } = status;
+    while (!signal.aborted && Date.now() < deadline) {
+      const status = await readAppStatus(clusterState, manifests);
+      const stale = stalenessOf(services, namespace);
+      const current = stale === null ? status : { ...status, stale };
+      const { observedAt: _observedAt, ...comparable } = current;
       const key = JSON.stringify(comparable);
       if (key !== last) {
         last = key;
-        yield status;
-        if (SETTLED.has(status.state)) return;
+        yield current;
+        if (stale === null && SETTLED.has(current.state)) return;
       }
-      await wake.wait(POLL_MS, stop.signal);
-      await delay(SETTLE_MS);
+      await changed.wait(RECHECK_MS, signal);
+      await pause(SETTLE_MS, signal);
     }
   } finally {
-    signal.removeEventListener("abort", onAbort);
-    stop.abort();
+    unsubscribe();
+    releaseEvents();
   }
 }
 
-async function follow(
-  services: Pick<Services, "cluster" | "logger">,
-  apiVersion: string,
-  kind: string,
-  namespace: string,
-  labelSelector: string,
-  signal: AbortSignal,
-  wake: Wakeup,
-): Promise<void> {
-  try {
-    for await (const _event of services.cluster.watch(
-      apiVersion,
-      kind,
-      { namespace, labelSelector },
-      signal,
-    )) {
-      wake.notify();
-    }
-  } catch (error) {
-    // The poll goes on without the watch; the reads report what is wrong with the cluster.
-    if (!signal.aborted) services.logger.debug({ err: error, kind }, "status watch ended");
-  }
-}
-
+/** A flag set by notify() that wait() consumes, waiting for it up to a timeout. */
 class Wakeup {
   private pending = false;
   private resolve: (() => void) | undefined;
@@ -91,28 +69,17 @@ class Wakeup {
   }
 
   async wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
+    if (!this.pending) {
+      const stop = new AbortController();
       const onAbort = () => {
-        done();
+        stop.abort();
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      this.resolve = done;
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }
-    });
-    this.resolve = undefined;
+      this.resolve = onAbort;
+      await pause(timeoutMs, stop.signal);
+      signal.removeEventListener("abort", onAbort);
+      this.resolve = undefined;
+    }
     this.pending = false;
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,8 +4,8 @@ import type { Deployment, DeploymentCondition, ReplicaSet } from "kubernetes-typ
 import type { ContainerStateTerminated, Event, Pod } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
-import type { Cluster } from "../../cluster/cluster.js";
 import { describeRef, refKey, refOf, type ObjectRef } from "../../cluster/object-ref.js";
+import type { ClusterReader } from "../../cluster/state/cluster-state.js";
 import { detectDrift, type AppDrift } from "./app-drift.js";
 import { appPodSelector, findDeployment } from "./pod-selector.js";
 
@@ -45,6 +45,16 @@ export interface AppStatus {
   /** Ready replicas of the newest revision against the desired count, for a progress bar. */
   progress: { done: number; total: number };
   observedAt: string;
+  /** Set while the API server cannot be reached: the rest is what was known when it last answered. */
+  stale: Staleness | null;
+}
+
+export interface Staleness {
+  /** When the API server last answered. */
+  since: string;
+  ageSeconds: number;
+  /** Why, and what to do: for people. */
+  message: string;
 }
 
 export interface AppStatusInput {
@@ -74,7 +84,7 @@ const STARTING_GRACE_MS = 60_000;
 
 /** Reads the live state of an app from the objects BabyHelm applied for it. */
 export async function readAppStatus(
-  cluster: Cluster,
+  cluster: ClusterReader,
   expected: readonly KubernetesObject[],
 ): Promise<AppStatus> {
   const deployment = expectedDeployment(expected);
@@ -110,6 +120,7 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
       drift,
       progress: { done: 0, total: desired },
       observedAt,
+      stale: null,
     };
   }
 
@@ -163,6 +174,7 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
     drift,
     progress: { done: Math.min(readyCurrent, desired), total: desired },
     observedAt,
+    stale: null,
   };
 }
 

@@ -15,7 +15,8 @@ const LOCK_KEY = "babyhelm:drift-check";
  */
 const DEFAULT_ORPHAN_GRACE_MS = 2 * 60 * 1000;
 
-export type DriftCheckServices = ObservedStateServices & Pick<Services, "cluster" | "telemetry">;
+export type DriftCheckServices = ObservedStateServices &
+  Pick<Services, "cluster" | "clusterState" | "telemetry">;
 
 export interface DriftReport {
   checked: number;
@@ -42,12 +43,20 @@ export async function checkDrift(
 }
 
 async function runCheck(services: DriftCheckServices, orphanGraceMs: number): Promise<DriftReport> {
-  const { db, cluster, logger } = services;
+  const { db, cluster, clusterState, logger } = services;
   const report: DriftReport = { checked: 0, drifted: [], orphansRemoved: [], errors: [] };
+  // What the cache holds while it cannot reach the API server is no ground for drift, alerts or deletions.
+  const behind = clusterState.staleness();
+  if (behind !== undefined) {
+    report.errors.push(
+      `the cluster cache has been out of touch since ${behind.since.toISOString()}: ${behind.error?.message ?? "reconnecting"}`,
+    );
+    return report;
+  }
   const apps = await listAppsWithManifests(db.kysely);
   for (const app of apps) {
     try {
-      const status = await readAppStatus(cluster, app.manifests);
+      const status = await readAppStatus(clusterState, app.manifests);
       await rememberState(services, { id: app.project_id, name: app.project_name }, app, status);
       report.checked++;
       if (status.state === "drifted") report.drifted.push(`${app.project_name}/${app.name}`);
@@ -71,7 +80,7 @@ async function runCheck(services: DriftCheckServices, orphanGraceMs: number): Pr
     try {
       const lists = await Promise.all(
         APP_OWNED_KINDS.map(({ apiVersion, kind }) =>
-          cluster.list(apiVersion, kind, {
+          clusterState.list(apiVersion, kind, {
             namespace: project.namespace,
             labelSelector: `${PROJECT_LABEL}=${project.name},${APP_LABEL}`,
           }),
