@@ -115,7 +115,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         "the cluster cache has not loaded yet; the server starts anyway and reports not ready until it has",
       );
     }
-    const telemetry = createTelemetry(db);
+    const telemetry = createTelemetry(db, clusterState);
     const secrets = createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
     const sealed = await sealStoredAlertTargets(db.kysely, secrets);
     if (sealed > 0)

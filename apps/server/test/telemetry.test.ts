@@ -135,6 +135,10 @@ for (const backend of testBackends()) {
       expect(value('babyhelm_drift_checks_total{outcome="clean"}')).toBe(1);
       expect(value("babyhelm_apps_drifted")).toBe(0);
       expect(value("process_cpu_seconds_total")).toBeGreaterThan(0);
+      // The cluster cache holds the project's namespace, and reports every kind it keeps.
+      expect(value('babyhelm_cluster_cache_objects{kind="Namespace"}')).toBeGreaterThanOrEqual(1);
+      expect(value('babyhelm_cluster_cache_objects{kind="Deployment"}')).toBeDefined();
+      expect(value("babyhelm_cluster_cache_stale_seconds")).toBe(0);
       const pool = value('babyhelm_db_pool_connections{backend="postgres"}');
       if (db.backend === "postgres") {
         expect(pool).toBeGreaterThanOrEqual(1);

@@ -59,6 +59,21 @@ describe("app page", () => {
     expect(screen.getByRole("region", { name: "Events" }).textContent).toContain("Scaled up to 3");
   });
 
+  it("says when the status is not current because the cluster does not answer", async () => {
+    const details = appDetails("editor", "ready");
+    const message =
+      "Not current: the Kubernetes API server has not answered for 2 min, so this is what was known at " +
+      "2026-01-02T03:04:05.000Z. Is the cluster running?";
+    openApp({
+      "apps.get": () => ({
+        ...details,
+        status: { ...details.status, stale: { since: "2026-01-02T03:04:05.000Z", ageSeconds: 120, message } },
+      }),
+    });
+    const status = await screen.findByRole("region", { name: "Status" });
+    expect(within(status).getByRole("alert").textContent).toBe(message);
+  });
+
   it("gives a viewer no control that changes the app", async () => {
     const { user } = openApp({
       "apps.get": () => appDetails("viewer", "drifted"),

@@ -172,28 +172,21 @@ export async function advanceRevision(
   return result.numUpdatedRows === 1n;
 }
 
-/** Remembers what a status read saw; returns the state seen before. Writes only when something changed. */
+/** Remembers what a status read saw, over the app row as the caller read it; writes only when it changed. */
 export async function recordObservedState(
   db: Kysely<Database>,
-  appId: string,
+  app: Pick<Application, "id" | "observed_state" | "observed_message">,
   state: string,
   message: string,
   at: Date,
-): Promise<string | null> {
-  const previous = await db
-    .selectFrom("applications")
-    .select(["observed_state", "observed_message"])
-    .where("id", "=", appId)
-    .executeTakeFirst();
-  if (previous === undefined) return null;
-  if (previous.observed_state !== state || previous.observed_message !== message) {
-    await db
-      .updateTable("applications")
-      .set({ observed_state: state, observed_message: message, observed_at: at })
-      .where("id", "=", appId)
-      .execute();
-  }
-  return previous.observed_state;
+): Promise<void> {
+  // An app page read while nothing changes writes nothing.
+  if (app.observed_state === state && app.observed_message === message) return;
+  await db
+    .updateTable("applications")
+    .set({ observed_state: state, observed_message: message, observed_at: at })
+    .where("id", "=", app.id)
+    .execute();
 }
 
 /** A redeploy starts the status over: the next read says what the re-applied objects are doing. */

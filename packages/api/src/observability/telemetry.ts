@@ -1,10 +1,11 @@
 // The platform's own metrics, in Prometheus format at /metrics: API calls, deploys, drift checks, alerts, metric
-// sampling and the database pool. Each server has its own registry, so that several in one process (tests) do not
+// sampling, the cluster cache and the database pool. Each server has its own registry, so that several in one process (tests) do not
 // share counters.
 import { TRPCError } from "@trpc/server";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Db, PoolStats } from "@babyhelm/db";
 import { countDriftedApps } from "../applications/app.repository.js";
+import type { ClusterState } from "../cluster/state/cluster-state.js";
 import { toTRPCError } from "../shared/errors.js";
 
 export const DEPLOY_OPERATIONS = [
@@ -44,7 +45,7 @@ const REFUSALS: ReadonlySet<string> = new Set([
   "PAYLOAD_TOO_LARGE",
 ]);
 
-export function createTelemetry(db: Db): Telemetry {
+export function createTelemetry(db: Db, clusterState: ClusterState): Telemetry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -106,6 +107,25 @@ export function createTelemetry(db: Db): Telemetry {
     registers,
     async collect() {
       this.set(await countDriftedApps(db.kysely));
+    },
+  });
+  // The cluster cache, for alerting on a server that has lost its watches or holds more than expected.
+  new Gauge({
+    name: "babyhelm_cluster_cache_objects",
+    help: "Objects the cluster cache holds, by kind (Events: of the namespaces being looked at).",
+    labelNames: ["kind"],
+    registers,
+    collect() {
+      for (const [kind, count] of Object.entries(clusterState.figures().objects)) this.set({ kind }, count);
+    },
+  });
+  new Gauge({
+    name: "babyhelm_cluster_cache_stale_seconds",
+    help: "How long the cluster cache has been unable to reach the API server (0 while its watches are connected).",
+    registers,
+    collect() {
+      const behind = clusterState.staleness();
+      this.set(behind === undefined ? 0 : Math.max(0, (Date.now() - behind.since.getTime()) / 1000));
     },
   });
   // Labelled by backend and set only where there is a pool: PGlite (none) shows the metrics with no samples rather

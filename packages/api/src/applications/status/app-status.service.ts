@@ -57,13 +57,8 @@ export async function rememberState(
   app: Application,
   status: Pick<AppStatus, "state" | "message" | "drift">,
 ): Promise<void> {
-  const previous = await recordObservedState(
-    services.db.kysely,
-    app.id,
-    status.state,
-    status.message,
-    services.now(),
-  );
+  const previous = app.observed_state;
+  await recordObservedState(services.db.kysely, app, status.state, status.message, services.now());
   services.alerts.stateObserved(project, app, previous, status);
   if (previous !== status.state && status.state === "drifted") {
     services.logger.warn({ project: project.name, app: app.name, drift: status.drift }, "app drifted");

@@ -88,11 +88,19 @@ export class ClusterState implements ClusterReader {
     this.eventsLingerMs = options.eventsLingerMs ?? 5 * 60 * 1000;
     this.syncTimeoutMs = options.syncTimeoutMs ?? 10_000;
     this.timing = { maxReconnectPauseMs: options.maxReconnectPauseMs ?? 5_000, now: this.now };
-    this.namespaces = this.informer({ ...NAMESPACE, labelSelector: PROJECT_LABEL }, (change) => {
-      this.namespaceChanged(change);
-    });
+    // The label is checked here too, for what writes hand in directly.
+    const labelled = (object: KubernetesObject) => object.metadata.labels?.[PROJECT_LABEL] !== undefined;
+    this.namespaces = this.informer(
+      { ...NAMESPACE, labelSelector: PROJECT_LABEL, keep: labelled },
+      (change) => {
+        this.namespaceChanged(change);
+      },
+    );
     for (const kind of APP_OWNED_KINDS) {
-      this.labelled.set(kindKey(kind), this.informer({ ...kind, labelSelector: PROJECT_LABEL }));
+      this.labelled.set(
+        kindKey(kind),
+        this.informer({ ...kind, labelSelector: PROJECT_LABEL, keep: labelled }),
+      );
     }
     for (const kind of NAMESPACE_SCOPED) {
       const keep = (object: KubernetesObject) => this.isOurs(object.metadata.namespace);
@@ -152,7 +160,8 @@ export class ClusterState implements ClusterReader {
     let oldest: Informer | undefined;
     const consider = (informer: Informer | undefined) => {
       const since = informer?.disconnectedSince;
-      if (since !== undefined && (oldest === undefined || since < oldest.disconnectedSince!)) oldest = informer;
+      if (since !== undefined && (oldest === undefined || since < oldest.disconnectedSince!))
+        oldest = informer;
     };
     for (const informer of [this.namespaces, ...this.labelled.values(), ...this.inOurNamespaces.values()]) {
       consider(informer);
@@ -257,9 +266,13 @@ export class ClusterState implements ClusterReader {
     }
   }
 
-  /** Waits for the informer's first list; fails with why it cannot list after syncTimeoutMs. */
+  /**
+   * Waits for the informer's first list, up to syncTimeoutMs; fails at once with the reason when an attempt has
+   * failed already, so that a cluster that is down is reported, not waited for.
+   */
   private async ready(informer: Informer): Promise<void> {
     if (informer.synced) return;
+    if (informer.lastError !== undefined) throw informer.lastError;
     await informer.whenSynced(AbortSignal.timeout(this.syncTimeoutMs));
     if (informer.synced) return;
     throw (
@@ -306,7 +319,9 @@ export class ClusterState implements ClusterReader {
     return new Informer(this.cluster, scope, this.timing, (change) => {
       also?.(change);
       const namespace =
-        change.object.kind === NAMESPACE.kind ? change.object.metadata.name : change.object.metadata.namespace;
+        change.object.kind === NAMESPACE.kind
+          ? change.object.metadata.name
+          : change.object.metadata.namespace;
       if (namespace === undefined) return;
       for (const listener of this.listeners.get(namespace) ?? []) listener();
     });

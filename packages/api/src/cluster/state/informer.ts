@@ -198,14 +198,16 @@ export class Informer {
    */
   take(object: KubernetesObject): void {
     const current = this.objects.get(keyOf(object.metadata.namespace, object.metadata.name));
-    if (current !== undefined && (versionOf(current) === versionOf(object) || !isNewer(object, current))) return;
+    if (current !== undefined && (versionOf(current) === versionOf(object) || !isNewer(object, current)))
+      return;
     this.put(object);
   }
 
   private removeUnlessNewer(object: KubernetesObject): void {
     const current = this.objects.get(keyOf(object.metadata.namespace, object.metadata.name));
     // Deleted, then made again by a write whose answer came first: the event is about the earlier object.
-    if (current !== undefined && current.metadata.uid !== object.metadata.uid && isNewer(current, object)) return;
+    if (current !== undefined && current.metadata.uid !== object.metadata.uid && isNewer(current, object))
+      return;
     this.remove(object);
   }
 
@@ -222,7 +224,8 @@ export class Informer {
     this.objects.set(key, object);
     const namespace = object.metadata.namespace ?? "";
     let inNamespace = this.byNamespace.get(namespace);
-    if (inNamespace === undefined) this.byNamespace.set(namespace, (inNamespace = new Map<ObjectKey, KubernetesObject>()));
+    if (inNamespace === undefined)
+      this.byNamespace.set(namespace, (inNamespace = new Map<ObjectKey, KubernetesObject>()));
     inNamespace.set(key, object);
     this.onChange({ type: known ? "MODIFIED" : "ADDED", object });
   }
