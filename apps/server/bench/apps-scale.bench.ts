@@ -4,7 +4,8 @@
 //
 // One run: the user is a member of BENCH_PROJECTS projects, one of which holds the apps. With 10 ready apps it
 // measures projects.list, apps.get (the first app) and apps.list (the default page, 20 apps, as the dashboard reads
-// it); then it creates the other 190 apps through apps.create, waits until all are ready, and measures the three again.
+// it); then it creates the other 190 apps through apps.create, waits until all are ready, and measures the three again,
+// and apps.list with a 10-app page (the same apps as before), which tells the namespace's growth apart from the page's.
 // Ratios are taken against the projects.list of the same phase, the nearest in time on a machine whose load moves.
 // Both reads answer from the cluster cache (packages/api/src/cluster/state), so each measured run also counts the
 // requests that reached the API server: in steady state there should be none.
@@ -15,8 +16,12 @@
 // Run: cd apps/server && pnpm exec tsx bench/apps-scale.bench.ts
 // Knobs (environment): BENCH_CONNECTIONS (20), BENCH_WARMUP_SECONDS (5), BENCH_SECONDS (10), BENCH_APPS_SMALL (10),
 // BENCH_APPS_LARGE (200), BENCH_PROJECTS (10), BENCH_CREATE_CONCURRENCY (10), BENCH_POOL_SIZE (20),
-// BENCH_POSTGRES_URL.
+// BENCH_POSTGRES_URL; BENCH_CPU_PROFILE=<folder> profiles the server's thread during each measured run and writes
+// <folder>/<procedure>-<apps>-apps.cpuprofile (open in Chrome's DevTools, or summarise with
+// `pnpm exec tsx bench/support/profile-summary.ts <file>`).
 // It exits 0 whether or not the targets are met: it is a report. It exits 1 only when it could not measure.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { describeCounts, totalOf } from "./support/api-server-requests.js";
 import { appName, createApps, startAppsBenchServer, waitUntilReady } from "./support/apps-fixture.js";
 import { mutate, query, queryUrl, signUp } from "./support/bench-server.js";
@@ -42,6 +47,7 @@ const APPS_LARGE = numberFromEnv("BENCH_APPS_LARGE", 200);
 const PROJECTS = numberFromEnv("BENCH_PROJECTS", 10);
 const CREATE_CONCURRENCY = numberFromEnv("BENCH_CREATE_CONCURRENCY", 10);
 const POOL_SIZE = numberFromEnv("BENCH_POOL_SIZE", 20);
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 const PROJECT = "bench-apps";
 /** Of projects.list's requests/s, at BENCH_APPS_LARGE apps. */
 const RATIO_TARGET = 0.5;
@@ -54,10 +60,26 @@ interface Phase {
   projectsList: Run;
   appsGet: Run;
   appsList: Run;
+  /**
+   * At the larger size only: apps.list with a page as long as the smaller size's (the same apps), which tells the
+   * namespace's growth apart from the default page's (10 items become 20).
+   */
+  appsListSamePage?: Run;
+}
+
+/** The phase's runs in the order they ran. */
+function runsOf(phase: Phase): Run[] {
+  return [
+    phase.projectsList,
+    phase.appsGet,
+    phase.appsList,
+    ...(phase.appsListSamePage === undefined ? [] : [phase.appsListSamePage]),
+  ];
 }
 
 async function main(): Promise<void> {
   if (APPS_LARGE <= APPS_SMALL) throw new Error("BENCH_APPS_LARGE must be more than BENCH_APPS_SMALL");
+  if (CPU_PROFILE_DIR !== undefined) mkdirSync(CPU_PROFILE_DIR, { recursive: true });
   console.log(
     `apps.get / apps.list scale bench: ${APPS_SMALL} then ${APPS_LARGE} apps in one project, ` +
       `${SHAPE.connections} connections, ${SHAPE.warmupSeconds} s warm-up + ${SHAPE.seconds} s measured each`,
@@ -88,6 +110,11 @@ async function main(): Promise<void> {
       },
       // No limit: the default page, as the dashboard's Applications tab asks for it.
       appsList: { label: "apps.list", url: queryUrl(bench.url, "apps.list", { project: PROJECT }), headers },
+      appsListSamePage: {
+        label: `apps.list limit ${Math.min(APPS_SMALL, 100)}`,
+        url: queryUrl(bench.url, "apps.list", { project: PROJECT, limit: Math.min(APPS_SMALL, 100) }),
+        headers,
+      },
     };
     const size = (data: unknown) => Buffer.byteLength(JSON.stringify({ result: { data } }));
 
@@ -114,11 +141,23 @@ async function main(): Promise<void> {
             .join(", ")}`,
       );
       console.log("running:");
+      const profile = (label: string) =>
+        CPU_PROFILE_DIR === undefined ? undefined : join(CPU_PROFILE_DIR, `${label}-${apps}-apps.cpuprofile`);
       phases.push({
         apps,
-        projectsList: await measureRun(SHAPE, targets.projectsList, bench),
-        appsGet: await measureRun(SHAPE, targets.appsGet, bench),
-        appsList: await measureRun(SHAPE, targets.appsList, bench),
+        projectsList: await measureRun(SHAPE, targets.projectsList, bench, profile("projects.list")),
+        appsGet: await measureRun(SHAPE, targets.appsGet, bench, profile("apps.get")),
+        appsList: await measureRun(SHAPE, targets.appsList, bench, profile("apps.list")),
+        ...(apps === APPS_LARGE
+          ? {
+              appsListSamePage: await measureRun(
+                SHAPE,
+                targets.appsListSamePage,
+                bench,
+                profile("apps.list-same-page"),
+              ),
+            }
+          : {}),
       });
     }
     console.log(
@@ -158,7 +197,7 @@ function report(phases: Phase[]): void {
   );
   const us = (value: number) => (Number.isNaN(value) ? "?" : `${Math.round(value)} µs`);
   for (const phase of phases) {
-    for (const run of [phase.projectsList, phase.appsGet, phase.appsList]) {
+    for (const run of runsOf(phase)) {
       const { result } = run;
       const sql = totalOf(run.queries) / Math.max(1, result.completed);
       console.log(
@@ -184,7 +223,7 @@ function report(phases: Phase[]): void {
 
   const [small, large] = phases as [Phase, Phase];
   const invalid = [small, large].flatMap((phase) =>
-    [phase.projectsList, phase.appsGet, phase.appsList]
+    runsOf(phase)
       .filter((run) => run.problem !== undefined)
       .map((run) => `${run.label} at ${phase.apps} apps had ${run.problem}`),
   );
@@ -228,17 +267,26 @@ function report(phases: Phase[]): void {
       `at ${small.apps} apps apps.get / projects.list ${(rps(small.appsGet) / rps(small.projectsList)).toFixed(3)}, ` +
       `apps.list / projects.list ${(rps(small.appsList) / rps(small.projectsList)).toFixed(3)}`,
   );
+  const samePage = large.appsListSamePage;
+  if (samePage !== undefined) {
+    console.log(
+      `${samePage.label} at ${large.apps} apps (the same items as apps.list at ${small.apps} apps): ` +
+        `${perSecond(rps(samePage))} req/s, ${percent(rps(samePage) / rps(small.appsList) - 1)} from ` +
+        `${small.apps} apps, ${(rps(samePage) / rps(large.projectsList)).toFixed(3)} of projects.list: what the ` +
+        `namespace's growth costs, apart from the default page's growth`,
+    );
+  }
 
   console.log();
   console.log("API-server requests during the measured runs (reads are served from the cluster cache):");
   for (const phase of phases) {
-    for (const run of [phase.appsGet, phase.appsList]) {
+    for (const run of runsOf(phase).slice(1)) {
       console.log(`  ${run.label}, ${phase.apps} apps: ${describeCounts(run.apiRequests)}`);
     }
   }
   console.log("where the CPU went during the measured runs (% of one core):");
   for (const phase of phases) {
-    for (const run of [phase.projectsList, phase.appsGet, phase.appsList]) {
+    for (const run of runsOf(phase)) {
       const shares = run.cpu.shares
         .map((share) => `${share.label} ${share.percentOfCore.toFixed(0)}%`)
         .join(", ");
@@ -251,7 +299,7 @@ function report(phases: Phase[]): void {
   }
   console.log("SQL queries per call:");
   for (const phase of phases) {
-    for (const run of [phase.projectsList, phase.appsGet, phase.appsList]) {
+    for (const run of runsOf(phase)) {
       const calls = Math.max(1, run.result.completed);
       const byKind = [...run.queries]
         .sort(([, a], [, b]) => b - a)

@@ -35,10 +35,13 @@ export function startAppsBenchServer(
   });
 }
 
-/** Creates the apps through `apps.create`, `concurrency` at a time; resolves with how long it took (ms). */
+/**
+ * Creates the apps through `apps.create`, `concurrency` at a time, each with `token` or the token it names (a user may
+ * own only so many projects); resolves with how long it took (ms).
+ */
 export async function createApps(
   url: string,
-  token: string,
+  token: string | ((app: AppRef) => string),
   apps: readonly AppRef[],
   concurrency: number,
 ): Promise<number> {
@@ -47,8 +50,9 @@ export async function createApps(
   await Promise.all(
     Array.from({ length: Math.min(concurrency, apps.length) }, async () => {
       while (next < apps.length) {
-        const { project, name } = apps[next++]!;
-        await mutate(url, "apps.create", { project, name, spec: APP_SPEC }, token);
+        const app = apps[next++]!;
+        const bearer = typeof token === "string" ? token : token(app);
+        await mutate(url, "apps.create", { project: app.project, name: app.name, spec: APP_SPEC }, bearer);
       }
     }),
   );

@@ -2,6 +2,8 @@
 // measured run, with what the server did meanwhile: CPU per process, event-loop utilisation, SQL queries and the
 // requests that reached the API server. Kept apart from throughput.ts, whose runs are judged against reference
 // servers, so that the apps benches can judge endpoints against each other.
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { difference, type ApiServerRequests, type RequestCounts } from "./api-server-requests.js";
 import { cpuShares, snapshotCpu, type CpuGroup } from "./cpu.js";
 import { problemsOf, startLoad, type LoadResult } from "./load.js";
@@ -31,10 +33,15 @@ export const SERVER_CPU = "server";
 export const POSTGRES_CPU = "PostgreSQL";
 export const SANDBOX_CPU = "sandbox";
 
+/**
+ * A warm-up, then the measured run. With `cpuProfile` (a file name), the server's thread is profiled during the
+ * measured run alone (V8's sampling profiler, as `--cpu-prof` does for a whole process), for Chrome's DevTools.
+ */
 export async function measureRun(
   shape: RunShape,
   target: { label: string; url: string; headers: Record<string, string> },
   bench: { counter: QueryCounter; apiServerRequests: ApiServerRequests; sandboxPid: number },
+  cpuProfile?: string,
 ): Promise<Run> {
   const settings = { connections: shape.connections, headers: target.headers };
   process.stdout.write(`  ${target.label}: warm-up ${shape.warmupSeconds} s`);
@@ -45,6 +52,7 @@ export async function measureRun(
   await untilQuiet(bench.counter);
   bench.counter.take();
   const apiBefore = await bench.apiServerRequests.totals();
+  const profiler = cpuProfile === undefined ? undefined : await startProfiler();
   let elu = performance.eventLoopUtilization();
   const load = startLoad(target.url, { ...settings, seconds: shape.seconds });
   const groups: CpuGroup[] = [
@@ -59,6 +67,7 @@ export async function measureRun(
   const second = await sleep(shape.seconds * 1000 - 2 * margin).then(snapshotCpu);
   const result = await load.result;
   elu = performance.eventLoopUtilization(elu);
+  if (profiler !== undefined) await profiler.stop(cpuProfile!);
   await untilQuiet(bench.counter);
   const queries = bench.counter.take();
   const apiRequests = difference(apiBefore, await bench.apiServerRequests.totals());
@@ -78,4 +87,18 @@ export async function measureRun(
 export function cpuPerRequestUs(run: Run, group: string): number {
   const share = run.cpu.shares.find((candidate) => candidate.label === group);
   return share === undefined ? NaN : (share.percentOfCore * 10_000) / run.result.requestsPerSecond;
+}
+
+async function startProfiler(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
