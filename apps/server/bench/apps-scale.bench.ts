@@ -172,7 +172,7 @@ async function main(): Promise<void> {
 }
 
 function report(phases: Phase[]): void {
-  const widths = [24, 9, 8, 8, 8, 16, 11, 9, 9, 9, 24];
+  const widths = [30, 9, 8, 8, 8, 16, 11, 9, 9, 9, 24];
   console.log();
   console.log(
     row(
