@@ -6,8 +6,10 @@ import { fileURLToPath } from "node:url";
 
 const BENCHES = [
   "projects-list.bench.ts",
-  "apps-read.bench.ts",
+  "apps-scale.bench.ts",
   "apps-create.bench.ts",
+  "apps-memory.bench.ts",
+  "apps-watch.bench.ts",
   "web-assets.bench.ts",
 ];
 

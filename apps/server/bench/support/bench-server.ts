@@ -8,6 +8,7 @@ import { createCluster, createLogger, CredentialCache, type Logger } from "@baby
 import { createDb } from "@babyhelm/db";
 import { loadConfig } from "../../src/config.js";
 import { startServer, type RunningServer } from "../../src/server.js";
+import { ApiServerRequests } from "./api-server-requests.js";
 import { QueryCounter, withQueryCounter } from "./query-counter.js";
 import { startSandboxProcess } from "./sandbox-process.js";
 import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
@@ -33,6 +34,8 @@ export interface BenchServer {
   /** Every query the server runs, by kind. */
   counter: QueryCounter;
   sandboxPid: number;
+  /** Every request the sandbox's API server received, by verb and resource. */
+  apiServerRequests: ApiServerRequests;
   stop(): Promise<void>;
 }
 
@@ -85,7 +88,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     cleanups.push(() => server.stop());
     // An A/B switch for the bench: a TTL of 0 makes every call look its credential up, as before the cache.
     if (!options.credentialCache) server.services.credentials = new CredentialCache({ ttlMs: 0 });
-    return { server, url: server.url, database, counter, sandboxPid: sandbox.pid, stop };
+    const apiServerRequests = new ApiServerRequests(sandbox.requestsUrl);
+    return { server, url: server.url, database, counter, sandboxPid: sandbox.pid, apiServerRequests, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 
 export interface SandboxProcess {
   kubeconfigYaml: string;
+  /** Where the child serves the count of API requests it received (api-server-requests.ts). */
+  requestsUrl: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -19,7 +21,7 @@ export async function startSandboxProcess(readyDelayMs: number): Promise<Sandbox
       stdio: ["pipe", "pipe", "inherit"],
     },
   );
-  const kubeconfigYaml = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<Omit<SandboxProcess, "pid" | "stop">>((resolve, reject) => {
     let buffered = "";
     const onExit = (code: number | null) => {
       reject(new Error(`the sandbox process exited with ${code} before it was ready`));
@@ -31,11 +33,11 @@ export async function startSandboxProcess(readyDelayMs: number): Promise<Sandbox
       const newline = buffered.indexOf("\n");
       if (newline === -1) return;
       child.off("exit", onExit);
-      resolve((JSON.parse(buffered.slice(0, newline)) as { kubeconfigYaml: string }).kubeconfigYaml);
+      resolve(JSON.parse(buffered.slice(0, newline)) as Omit<SandboxProcess, "pid" | "stop">);
     });
   });
   return {
-    kubeconfigYaml,
+    ...ready,
     pid: child.pid ?? -1,
     stop: () =>
       new Promise((resolve) => {
