@@ -46,10 +46,7 @@ export async function listAppsWithStatus(
   const statuses = await summarizeApps(
     services,
     project.namespace,
-    rows.slice(0, limit).map((row) => ({
-      app: row,
-      deployment: row.manifests.find((object) => object.kind === "Deployment"),
-    })),
+    rows.slice(0, limit).map((row) => ({ app: row, deployment: row.deployment ?? undefined })),
   );
   return toPage(
     rows,
@@ -58,7 +55,7 @@ export async function listAppsWithStatus(
       name: row.name,
       pack: row.pack_ref,
       revision: row.current_revision,
-      image: imageOf(row.manifests),
+      image: imageOf(row.deployment === null ? [] : [row.deployment]),
       status: statuses.get(row.name) ?? null,
       updatedAt: row.updated_at.toISOString(),
     }),

@@ -72,6 +72,28 @@ export async function rememberState(
   }
 }
 
+const ownerIndexes = new WeakMap<readonly KubernetesObject[], Map<string, KubernetesObject[]>>();
+
+/**
+ * Objects by the uid of their controller (a ReplicaSet's Deployment, a pod's ReplicaSet), built once per list: the
+ * cluster cache hands out the same array until the namespace changes.
+ */
+function byOwner(objects: readonly KubernetesObject[]): Map<string, KubernetesObject[]> {
+  let index = ownerIndexes.get(objects);
+  if (index !== undefined) return index;
+  index = new Map();
+  for (const object of objects) {
+    const references = (object.metadata.ownerReferences ?? []) as { uid?: string; controller?: boolean }[];
+    const uid = (references.find((reference) => reference.controller) ?? references[0])?.uid;
+    if (uid === undefined) continue;
+    const owned = index.get(uid);
+    if (owned === undefined) index.set(uid, [object]);
+    else owned.push(object);
+  }
+  ownerIndexes.set(objects, index);
+  return index;
+}
+
 export type AppSummaryStatus = Pick<AppStatus, "state" | "message" | "replicas" | "progress" | "stale">;
 
 /**
@@ -89,15 +111,20 @@ export async function summarizeApps(
     clusterState.list("v1", "Pod", { namespace }),
   ]);
   const stale = stalenessOf(services, namespace);
+  const replicaSetsOf = byOwner(replicaSets);
+  const podsOf = byOwner(pods);
   const result = new Map<string, AppSummaryStatus>();
   for (const { app, deployment } of apps) {
     if (deployment === undefined) continue;
     const ref = refOf(deployment);
+    const live = await clusterState.get(ref);
+    // Each app is given only its own ReplicaSets and their pods, not the whole namespace's.
+    const own = replicaSetsOf.get(live?.metadata.uid as string) ?? [];
     const status = summarizeAppStatus({
       expected: [deployment],
-      live: new Map([[refKey(ref), await clusterState.get(ref)]]),
-      replicaSets,
-      pods,
+      live: new Map([[refKey(ref), live]]),
+      replicaSets: own,
+      pods: own.flatMap((replicaSet) => podsOf.get(replicaSet.metadata.uid as string) ?? []),
       events: [],
     });
     const drifted = app.observed_state === "drifted" && status.state !== "drifted";

@@ -358,23 +358,48 @@ function newestFirst(
   return (b.createdAt ?? "").localeCompare(a.createdAt ?? "") || a.name.localeCompare(b.name);
 }
 
+/**
+ * Events by what they are about, as `Deployment/web` or `ReplicaSet/web-5d8f` (a pod's events go under its
+ * ReplicaSet, by the pod's name: pods already replaced are gone, but their events still explain what happened).
+ * Built once per list of events: the cluster cache hands out the same array until the namespace changes.
+ */
+const eventsBySubject = new WeakMap<readonly LiveEvent[], Map<string, LiveEvent[]>>();
+
+function indexEvents(events: readonly LiveEvent[]): Map<string, LiveEvent[]> {
+  let index = eventsBySubject.get(events);
+  if (index !== undefined) return index;
+  index = new Map();
+  for (const event of events) {
+    const { kind, name } = event.involvedObject ?? {};
+    if (name === undefined) continue;
+    const subject =
+      kind === "Pod"
+        ? `ReplicaSet/${name.slice(0, name.lastIndexOf("-"))}`
+        : kind === "Deployment" || kind === "ReplicaSet"
+          ? `${kind}/${name}`
+          : undefined;
+    if (subject === undefined) continue;
+    const list = index.get(subject);
+    if (list === undefined) index.set(subject, [event]);
+    else list.push(event);
+  }
+  eventsBySubject.set(events, index);
+  return index;
+}
+
 function relatedEvents(
   events: readonly LiveEvent[],
   deployment: LiveDeployment,
   replicaSets: readonly LiveReplicaSet[],
 ): AppStatus["events"] {
-  const setNames = new Set(replicaSets.map((rs) => rs.metadata.name));
-  const related = (event: LiveEvent): boolean => {
-    const { kind, name } = event.involvedObject ?? {};
-    if (name === undefined) return false;
-    if (kind === "Deployment") return name === deployment.metadata.name;
-    if (kind === "ReplicaSet") return setNames.has(name);
-    // Pods already replaced are gone from the list, but their events still explain what happened.
-    if (kind === "Pod") return setNames.has(name.slice(0, name.lastIndexOf("-")));
-    return false;
-  };
-  return events
-    .filter(related)
+  const index = indexEvents(events);
+  const related = [
+    ...(index.get(`Deployment/${deployment.metadata.name}`) ?? []),
+    ...[...new Set(replicaSets.map((rs) => rs.metadata.name))].flatMap(
+      (name) => index.get(`ReplicaSet/${name}`) ?? [],
+    ),
+  ];
+  return related
     .sort((a, b) => eventTime(b).localeCompare(eventTime(a)))
     .slice(0, EVENT_LIMIT)
     .map((event) => ({

@@ -17,7 +17,7 @@ import { Informer, type InformerChange, type InformerScope } from "./informer.js
 /** What reading the cluster needs: the Cluster and the ClusterState both answer it. */
 export interface ClusterReader {
   get(ref: ObjectRef): Promise<KubernetesObject | undefined>;
-  list(apiVersion: string, kind: string, options?: ListOptions): Promise<KubernetesObject[]>;
+  list(apiVersion: string, kind: string, options?: ListOptions): Promise<readonly KubernetesObject[]>;
 }
 
 export interface ClusterStateOptions {
@@ -70,6 +70,10 @@ export class ClusterState implements ClusterReader {
   private readonly events = new Map<string, EventsWatch>();
   private readonly listeners = new Map<string, Set<() => void>>();
   private readonly selectors = new Map<string, LabelMatcher>();
+  private readonly selected = new WeakMap<
+    readonly KubernetesObject[],
+    Map<string, readonly KubernetesObject[]>
+  >();
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly eventsLingerMs: number;
@@ -189,15 +193,28 @@ export class ClusterState implements ClusterReader {
     return informer.get(ref.namespace, ref.name);
   }
 
-  async list(apiVersion: string, kind: string, options: ListOptions = {}): Promise<KubernetesObject[]> {
+  async list(
+    apiVersion: string,
+    kind: string,
+    options: ListOptions = {},
+  ): Promise<readonly KubernetesObject[]> {
     const informer =
       options.fieldSelector === undefined ? this.informerFor(apiVersion, kind, options.namespace) : undefined;
     if (informer === undefined) return this.cluster.list(apiVersion, kind, options);
     await this.ready(informer);
     const objects = informer.list(options.namespace);
-    if (options.labelSelector === undefined || options.labelSelector === "") return objects;
-    const selects = this.selector(options.labelSelector);
-    return objects.filter((object) => selects(object.metadata.labels));
+    const { labelSelector } = options;
+    if (labelSelector === undefined || labelSelector === "") return objects;
+    // The same read of an unchanged namespace is answered with the same array.
+    let bySelector = this.selected.get(objects);
+    if (bySelector === undefined) this.selected.set(objects, (bySelector = new Map()));
+    let selected = bySelector.get(labelSelector);
+    if (selected === undefined) {
+      const selects = this.selector(labelSelector);
+      selected = objects.filter((object) => selects(object.metadata.labels));
+      bySelector.set(labelSelector, selected);
+    }
+    return selected;
   }
 
   /**

@@ -37,8 +37,13 @@ type ObjectKey = string;
 export class Informer {
   private readonly objects = new Map<ObjectKey, KubernetesObject>();
   private readonly byNamespace = new Map<string, Map<ObjectKey, KubernetesObject>>();
+  /**
+   * list()'s answers, kept until the namespace changes: reads share one array, and what callers derive from it
+   * (indexes by owner, by event subject) can be remembered by its identity.
+   */
+  private readonly lists = new Map<string, readonly KubernetesObject[]>();
   private version: string | undefined;
-  private listed = false;
+  private hasListed = false;
   private syncWaiters: (() => void)[] = [];
   private failure: ClusterError | undefined;
   private disconnectedAt: number | undefined;
@@ -65,7 +70,7 @@ export class Informer {
 
   /** Listed at least once: the objects are the cluster's as of a moment, kept up to date from then on. */
   get synced(): boolean {
-    return this.listed;
+    return this.hasListed;
   }
 
   /** The last resourceVersion seen (a list, an event or a bookmark). */
@@ -85,7 +90,7 @@ export class Informer {
 
   /** Resolves once synced, or when `signal` aborts or the informer stops (check `synced`). */
   whenSynced(signal?: AbortSignal): Promise<void> {
-    if (this.listed || this.abort.signal.aborted || signal?.aborted) return Promise.resolve();
+    if (this.hasListed || this.abort.signal.aborted || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         signal?.removeEventListener("abort", done);
@@ -100,10 +105,17 @@ export class Informer {
     return this.objects.get(keyOf(namespace, name));
   }
 
-  /** The objects of one namespace, or all of them. Callers must not change them. */
-  list(namespace?: string): KubernetesObject[] {
-    if (namespace === undefined) return [...this.objects.values()];
-    return [...(this.byNamespace.get(namespace)?.values() ?? [])];
+  /** The objects of one namespace, or all of them: the same array until something in it changes. */
+  list(namespace?: string): readonly KubernetesObject[] {
+    const key = namespace ?? ALL_NAMESPACES;
+    let objects = this.lists.get(key);
+    if (objects === undefined) {
+      objects = [
+        ...(namespace === undefined ? this.objects : (this.byNamespace.get(namespace) ?? [])).values(),
+      ];
+      this.lists.set(key, objects);
+    }
+    return objects;
   }
 
   get size(): number {
@@ -186,8 +198,8 @@ export class Informer {
     for (const [key, object] of this.objects) if (!seen.has(key)) this.remove(object);
     this.version = listed.resourceVersion ?? "0";
     this.connected();
-    if (!this.listed) {
-      this.listed = true;
+    if (!this.hasListed) {
+      this.hasListed = true;
       for (const resolve of this.syncWaiters.splice(0)) resolve();
     }
   }
@@ -227,6 +239,7 @@ export class Informer {
     if (inNamespace === undefined)
       this.byNamespace.set(namespace, (inNamespace = new Map<ObjectKey, KubernetesObject>()));
     inNamespace.set(key, object);
+    this.forgetLists(namespace);
     this.onChange({ type: known ? "MODIFIED" : "ADDED", object });
   }
 
@@ -239,7 +252,13 @@ export class Informer {
     const inNamespace = this.byNamespace.get(namespace);
     inNamespace?.delete(key);
     if (inNamespace?.size === 0) this.byNamespace.delete(namespace);
+    this.forgetLists(namespace);
     this.onChange({ type: "DELETED", object: current });
+  }
+
+  private forgetLists(namespace: string): void {
+    this.lists.delete(namespace);
+    this.lists.delete(ALL_NAMESPACES);
   }
 
   private connected(): void {
@@ -261,6 +280,9 @@ export class Informer {
     return base / 2 + Math.random() * (base / 2);
   }
 }
+
+/** list()'s key for "every namespace": not a valid namespace name. */
+const ALL_NAMESPACES = "*";
 
 function keyOf(namespace: string | undefined, name: string): ObjectKey {
   return `${namespace ?? ""}/${name}`;
