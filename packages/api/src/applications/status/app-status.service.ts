@@ -4,6 +4,7 @@ import { recordAudit } from "../../audit/audit.repository.js";
 import { refKey, refOf } from "../../cluster/object-ref.js";
 import type { Services } from "../../services.js";
 import { recordObservedState } from "../app.repository.js";
+import { detectDrift, type AppDrift } from "./app-drift.js";
 import { readAppStatus, summarizeAppStatus, type AppStatus, type Staleness } from "./app-status.js";
 
 /** What remembering an app's observed state uses: its row, the clock, alerts and the log (drift is logged). */
@@ -72,6 +73,24 @@ export async function rememberState(
   }
 }
 
+/** Drift of a live Deployment from an app revision's, by the live object: the cache replaces it when it changes. */
+const driftOfLive = new WeakMap<KubernetesObject, Map<string, AppDrift>>();
+
+function deploymentDrift(
+  app: Application,
+  expected: KubernetesObject,
+  live: KubernetesObject | undefined,
+  liveByRef: ReadonlyMap<string, KubernetesObject | undefined>,
+): AppDrift {
+  if (live === undefined) return detectDrift([expected], liveByRef);
+  let byRevision = driftOfLive.get(live);
+  if (byRevision === undefined) driftOfLive.set(live, (byRevision = new Map()));
+  const key = `${app.id}@${app.current_revision}`;
+  let drift = byRevision.get(key);
+  if (drift === undefined) byRevision.set(key, (drift = detectDrift([expected], liveByRef)));
+  return drift;
+}
+
 const ownerIndexes = new WeakMap<readonly KubernetesObject[], Map<string, KubernetesObject[]>>();
 
 /**
@@ -118,11 +137,13 @@ export async function summarizeApps(
     if (deployment === undefined) continue;
     const ref = refOf(deployment);
     const live = await clusterState.get(ref);
+    const liveByRef = new Map([[refKey(ref), live]]);
     // Each app is given only its own ReplicaSets and their pods, not the whole namespace's.
     const own = replicaSetsOf.get(live?.metadata.uid as string) ?? [];
     const status = summarizeAppStatus({
       expected: [deployment],
-      live: new Map([[refKey(ref), live]]),
+      live: liveByRef,
+      drift: deploymentDrift(app, deployment, live, liveByRef),
       replicaSets: own,
       pods: own.flatMap((replicaSet) => podsOf.get(replicaSet.metadata.uid as string) ?? []),
       events: [],

@@ -66,6 +66,8 @@ export interface AppStatusInput {
   pods: readonly KubernetesObject[];
   events: readonly KubernetesObject[];
   now?: Date;
+  /** The drift of `live` from `expected` when the caller knows it already (detectDrift's answer). */
+  drift?: AppDrift;
 }
 
 const EVENT_LIMIT = 20;
@@ -105,7 +107,7 @@ export async function readAppStatus(
 export function summarizeAppStatus(input: AppStatusInput): AppStatus {
   const now = input.now ?? new Date();
   const expectedDeploymentObject = expectedDeployment(input.expected);
-  const drift = detectDrift(input.expected, input.live);
+  const drift = input.drift ?? detectDrift(input.expected, input.live);
   const deployment = input.live.get(refKey(refOf(expectedDeploymentObject))) as LiveDeployment | undefined;
   const observedAt = now.toISOString();
   if (deployment === undefined) {
