@@ -84,7 +84,7 @@ function deploymentDrift(
 ): AppDrift {
   if (live === undefined) return detectDrift([expected], liveByRef);
   let byRevision = driftOfLive.get(live);
-  if (byRevision === undefined) driftOfLive.set(live, (byRevision = new Map()));
+  if (byRevision === undefined) driftOfLive.set(live, (byRevision = new Map<string, AppDrift>()));
   const key = `${app.id}@${app.current_revision}`;
   let drift = byRevision.get(key);
   if (drift === undefined) byRevision.set(key, (drift = detectDrift([expected], liveByRef)));

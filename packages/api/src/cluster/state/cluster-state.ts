@@ -207,7 +207,8 @@ export class ClusterState implements ClusterReader {
     if (labelSelector === undefined || labelSelector === "") return objects;
     // The same read of an unchanged namespace is answered with the same array.
     let bySelector = this.selected.get(objects);
-    if (bySelector === undefined) this.selected.set(objects, (bySelector = new Map()));
+    if (bySelector === undefined)
+      this.selected.set(objects, (bySelector = new Map<string, readonly KubernetesObject[]>()));
     let selected = bySelector.get(labelSelector);
     if (selected === undefined) {
       const selects = this.selector(labelSelector);
