@@ -47,6 +47,8 @@ export interface StartOptions {
   http?: HttpServerOptions;
   /** The template packs to offer (default: every pack of @babyhelm/template-pack-default). */
   packs?: readonly Pack[];
+  /** How long start-up waits for the cluster cache's first lists before serving anyway (default 15 s). */
+  cacheSyncWaitMs?: number;
 }
 
 export interface RunningServer {
@@ -109,7 +111,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     clusterState.start();
     cleanups.push(() => clusterState.stop());
     // Served either way: /readyz says "not ready" until the cache has listed everything once.
-    if (!(await clusterState.whenSynced(CACHE_SYNC_WAIT_MS))) {
+    if (!(await clusterState.whenSynced(options.cacheSyncWaitMs ?? CACHE_SYNC_WAIT_MS))) {
       logger.warn(
         { cluster: cluster.server, error: clusterState.staleness()?.error?.message },
         "the cluster cache has not loaded yet; the server starts anyway and reports not ready until it has",

@@ -2,6 +2,7 @@ import { request, type IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@babyhelm/api/runtime";
 import { createDb, type Db } from "@babyhelm/db";
+import { startSandbox } from "@babyhelm/kube-sandbox";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { MAX_BATCH_SIZE } from "../src/http/http-server.js";
 import { startHarness, type Harness } from "./support/harness.js";
@@ -234,6 +235,29 @@ describe("HTTP hardening", () => {
       expect(logLines.some((line) => line.includes('"msg":"not ready"'))).toBe(true);
     } finally {
       await harness.sandbox.faults.up();
+    }
+  });
+
+  it("is not ready until the cluster cache has listed every kind once", async () => {
+    const sandbox = await startSandbox({ readyDelayMs: 20 });
+    // The API server answers, but refuses to list pods for now: the cache cannot sync.
+    sandbox.faults.fail({ match: { verb: "list", resource: "pods" }, count: 1_000_000, code: 500 });
+    const unsynced = await startHarness(db, { sandbox, cacheSyncWaitMs: 0, env: { METRICS_TOKEN } });
+    try {
+      const operator = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
+      const response = await fetch(`${unsynced.url}/readyz`, operator);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        ready: false,
+        checks: { cluster: { ok: false, error: expect.stringMatching(/cluster cache is still loading/) } },
+      });
+      sandbox.faults.clear();
+      await expect
+        .poll(async () => (await fetch(`${unsynced.url}/readyz`, operator)).status, { timeout: 20_000 })
+        .toBe(200);
+    } finally {
+      await unsynced.stop();
+      await sandbox.stop();
     }
   });
 

@@ -107,6 +107,8 @@ export async function startHarness(
     now?: () => Date;
     /** Where the server logs (default: silent, or TEST_LOG_LEVEL). */
     logger?: Logger;
+    /** How long start-up waits for the cluster cache (default: the server's). */
+    cacheSyncWaitMs?: number;
   } = {},
 ): Promise<Harness> {
   const sandbox = options.sandbox ?? (await startSandbox({ readyDelayMs: options.readyDelayMs ?? 20 }));
@@ -136,6 +138,7 @@ export async function startHarness(
     passwordCost: TEST_PASSWORD_COST,
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.packs === undefined ? {} : { packs: options.packs }),
+    ...(options.cacheSyncWaitMs === undefined ? {} : { cacheSyncWaitMs: options.cacheSyncWaitMs }),
   });
   const url = server.url;
   return {
