@@ -31,8 +31,7 @@ export function tagRequest(req: object, requestId: string): void {
 
 export function createContextFactory(services: Services) {
   const secure = services.config.publicUrl?.protocol === "https:";
-  // Only the request and the response: the query fast path (http/query-fast-path.ts) makes contexts too.
-  return ({ req, res }: Pick<CreateHTTPContextOptions, "req" | "res">): Context => {
+  return ({ req, res }: CreateHTTPContextOptions): Context => {
     const requestId = requestIds.get(req) ?? randomUUID();
     let auth: Promise<Authentication | null> | undefined;
     const foreign = foreignOrigin(req.headers.origin, req.headers.host, services.config.publicUrl, secure);
