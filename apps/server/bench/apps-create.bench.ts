@@ -137,7 +137,6 @@ async function main(): Promise<void> {
   const bench = await startBenchServer({
     databasePrefix: "babyhelm_bench_create",
     poolSize: POOL_SIZE,
-    queryFastPath: true,
     credentialCache: true,
     readyDelayMs: 0,
     logger: createLogger("debug", timings),

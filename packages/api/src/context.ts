@@ -31,7 +31,8 @@ export function tagRequest(req: object, requestId: string): void {
 
 export function createContextFactory(services: Services) {
   const secure = services.config.publicUrl?.protocol === "https:";
-  // Only the request and the response: the query fast path (http/query-fast-path.ts) makes contexts too.
+  // Only the request and the response: tRPC's fetch adapter gives a Fetch Request, and http/trpc-handler.ts (in
+  // apps/server) passes the Node ones.
   return ({ req, res }: Pick<CreateHTTPContextOptions, "req" | "res">): Context => {
     const requestId = requestIds.get(req) ?? randomUUID();
     let auth: Promise<Authentication | null> | undefined;

@@ -25,4 +25,3 @@ export { appRouter } from "./root.js";
 export type { Services } from "./services.js";
 export { ConcurrencyLimit } from "./shared/concurrency-limit.js";
 export { createSecretBox } from "./shared/secret-box.js";
-export { createCallerFactory } from "./trpc.js";

@@ -29,7 +29,6 @@ export function startAppsBenchServer(
     databasePrefix,
     poolSize: options.poolSize,
     // The server's defaults, unchanged: these benches measure the cluster cache, not these switches.
-    queryFastPath: true,
     credentialCache: true,
     readyDelayMs: options.readyDelayMs,
   });

@@ -16,8 +16,6 @@ import { createScratchDatabase, type ScratchDatabase } from "./scratch-database.
 export interface BenchServerOptions {
   databasePrefix: string;
   poolSize: number;
-  /** Single GET queries skip tRPC's adapter (the server's default). */
-  queryFastPath: boolean;
   /** Validated credentials are remembered for a few seconds (the server's default). */
   credentialCache: boolean;
   /** Identical cluster reads waiting to be sent go out once (the server's default). */
@@ -83,7 +81,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
         { coalesceReads: options.coalesceReads ?? true },
       ),
       logger: options.logger ?? createLogger("warn"),
-      http: { queryFastPath: options.queryFastPath },
+      // No dashboard files: the benches measure the API.
+      http: {},
     });
     cleanups.push(() => server.stop());
     // An A/B switch for the bench: a TTL of 0 makes every call look its credential up, as before the cache.

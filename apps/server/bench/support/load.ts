@@ -1,5 +1,6 @@
 // Load generation in a child process (autocannon's CLI), so that the server under test does not share its thread
-// with the client that loads it, and a bare node:http hello-world to measure the same load against.
+// with the client that loads it, and reference servers in child processes to measure the same load against: a bare
+// node:http hello-world here, the projects.list floor in floor.ts.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 
@@ -87,7 +88,8 @@ export function problemsOf(result: LoadResult): string | undefined {
   return `${result.non2xx} non-2xx (${codes}), ${result.errors} errors, ${result.timeouts} timeouts`;
 }
 
-export interface HelloWorld {
+/** A reference server in a child process, listening on 127.0.0.1. */
+export interface ChildServer {
   url: string;
   pid: number;
   stop(): Promise<void>;
@@ -105,12 +107,17 @@ server.listen(0, "127.0.0.1", () => process.stdout.write(server.address().port +
 `;
 
 /** The reference: a bare node:http hello-world in a process of its own. */
-export async function startHelloWorld(): Promise<HelloWorld> {
-  const child = spawn(process.execPath, ["-e", HELLO_WORLD_SOURCE], { stdio: ["ignore", "pipe", "inherit"] });
+export function startHelloWorld(): Promise<ChildServer> {
+  return startChildServer("the hello-world server", ["-e", HELLO_WORLD_SOURCE]);
+}
+
+/** Runs node with `args`, a server that prints its port on its first line of output once it listens. */
+export async function startChildServer(name: string, args: string[]): Promise<ChildServer> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => {
-      reject(new Error(`the hello-world server exited with ${code}`));
+      reject(new Error(`${name} exited with ${code}`));
     });
     child.stdout.setEncoding("utf8").once("data", (chunk: string) => {
       resolve(chunk.trim());

@@ -1,9 +1,10 @@
-// Closed-loop throughput of some GET endpoints of the server in this process, next to a bare node:http hello-world
-// measured in the same run with the same load: requests/s, latency percentiles, where the CPU went, the server's
-// event-loop utilisation and the SQL queries per call.
+// Closed-loop throughput of some GET endpoints of the server in this process, next to reference servers in processes
+// of their own (a bare node:http hello-world, and for projects.list a floor doing the same queries with node:http and
+// pg), measured in the same run with the same load: requests/s, latency percentiles, where the CPU went, the
+// server's event-loop utilisation and the SQL queries per call.
 import { cpuShares, snapshotCpu, type CpuGroup } from "./cpu.js";
 import { ms, perSecond, row } from "./format.js";
-import { problemsOf, startHelloWorld, startLoad, type LoadResult } from "./load.js";
+import { problemsOf, startHelloWorld, startLoad, type ChildServer, type LoadResult } from "./load.js";
 import { untilQuiet, type QueryCounter } from "./query-counter.js";
 import { sleep } from "./settings.js";
 
@@ -21,6 +22,15 @@ export interface Endpoint {
   oncePerCall: string;
 }
 
+/** A server to measure the endpoints against, started for its run and stopped after it. */
+export interface Reference {
+  label: string;
+  start(): Promise<ChildServer>;
+  /** Appended to the server's URL ("trpc/projects.list?input=…"). */
+  path: string;
+  headers: Record<string, string>;
+}
+
 export interface Measurement {
   label: string;
   result: LoadResult;
@@ -34,27 +44,39 @@ export interface EndpointMeasurement extends Measurement {
 }
 
 export const SERVER_LABEL = "BabyHelm server (this process)";
-const HELLO_LABEL = "hello-world server";
+const REFERENCE_PROCESS = "its process";
 const POSTGRES: CpuGroup = { label: "PostgreSQL", matches: (_pid, name) => name === "postgres" };
 
-/** The hello-world first, then each endpoint: a warm-up run, then the measured run with CPU sampled inside it. */
+export const HELLO_WORLD: Reference = {
+  label: "node:http hello-world",
+  start: startHelloWorld,
+  path: "",
+  headers: {},
+};
+
+/** Each reference, then each endpoint: a warm-up run, then the measured run with CPU sampled inside it. */
 export async function measureEndpoints(
   shape: LoadShape,
+  references: Reference[],
   endpoints: Endpoint[],
   counter: QueryCounter,
   sandboxPid: number,
-): Promise<{ hello: Measurement; endpoints: EndpointMeasurement[] }> {
+): Promise<{ references: Measurement[]; endpoints: EndpointMeasurement[] }> {
   const sandbox: CpuGroup = { label: "kube sandbox", matches: (pid) => pid === sandboxPid };
   console.log("running:");
-  const helloWorld = await startHelloWorld();
-  let hello: Measurement;
-  try {
-    hello = await measure(shape, "node:http hello-world", helloWorld.url, {}, [
-      { label: HELLO_LABEL, matches: (pid) => pid === helloWorld.pid },
-      POSTGRES,
-    ]);
-  } finally {
-    await helloWorld.stop();
+  const measuredReferences: Measurement[] = [];
+  for (const reference of references) {
+    const server = await reference.start();
+    try {
+      measuredReferences.push(
+        await measure(shape, reference.label, server.url + reference.path, reference.headers, [
+          { label: REFERENCE_PROCESS, matches: (pid) => pid === server.pid },
+          POSTGRES,
+        ]),
+      );
+    } finally {
+      await server.stop();
+    }
   }
 
   const measured: EndpointMeasurement[] = [];
@@ -83,7 +105,7 @@ export async function measureEndpoints(
     );
     measured.push({ ...measurement, endpoint, queries, eventLoopUtilization: elu.utilization });
   }
-  return { hello, endpoints: measured };
+  return { references: measuredReferences, endpoints: measured };
 }
 
 async function measure(
@@ -118,22 +140,27 @@ async function measure(
 }
 
 export interface Targets {
-  p99Ms: number;
-  /** Of the hello-world's requests/s. */
+  /** Absent: latency is reported, not judged. */
+  p99Ms?: number;
+  /** Of the requests/s of the reference labelled `of`. */
   ratio: number;
+  of: string;
 }
 
 /** The table, the targets (PASS/FAIL, INVALID if any request failed) and where the time went. */
 export function reportThroughput(
   shape: LoadShape,
-  hello: Measurement,
+  references: Measurement[],
   endpoints: EndpointMeasurement[],
   targets: Targets,
 ): void {
-  const widths = [34, 10, 9, 9, 9, 9, 24];
+  const baseline = references.find((reference) => reference.label === targets.of);
+  if (baseline === undefined) throw new Error(`no reference "${targets.of}" was measured`);
+  const labelWidth = Math.max(34, ...[...references, ...endpoints].map(({ label }) => label.length));
+  const widths = [labelWidth, 10, 9, 9, 9, 9, 24];
   console.log();
   console.log(row(["", "req/s", "p50", "p99", "p99.9", "max", "non-2xx/errors/timeouts"], widths));
-  for (const { label, result } of [hello, ...endpoints]) {
+  for (const { label, result } of [...references, ...endpoints]) {
     const { latencyMs } = result;
     console.log(
       row(
@@ -151,39 +178,42 @@ export function reportThroughput(
     );
   }
 
-  const helloProblem = problemsOf(hello.result);
+  const baselineProblem = problemsOf(baseline.result);
+  const targetWidths = [Math.max(46, 18 + labelWidth), 22, 8];
   console.log();
-  console.log(row(["target", "measured", "result"], [46, 22, 8]));
+  console.log(row(["target", "measured", "result"], targetWidths));
   for (const endpoint of endpoints) {
-    const problem = problemsOf(endpoint.result) ?? helloProblem;
+    const problem = problemsOf(endpoint.result) ?? baselineProblem;
     const verdict = (met: boolean) => (problem !== undefined ? "INVALID" : met ? "PASS" : "FAIL");
-    const ratio = endpoint.result.requestsPerSecond / hello.result.requestsPerSecond;
+    const ratio = endpoint.result.requestsPerSecond / baseline.result.requestsPerSecond;
     const p99 = endpoint.result.latencyMs.p99;
-    console.log(
-      row(
-        [`${endpoint.label}: p99 < ${targets.p99Ms} ms`, ms(p99), verdict(p99 < targets.p99Ms)],
-        [46, 22, 8],
-      ),
-    );
+    if (targets.p99Ms !== undefined) {
+      console.log(
+        row(
+          [`${endpoint.label}: p99 < ${targets.p99Ms} ms`, ms(p99), verdict(p99 < targets.p99Ms)],
+          targetWidths,
+        ),
+      );
+    }
     console.log(
       row(
         [
-          `${endpoint.label}: req/s >= ${(targets.ratio * 100).toFixed(0)} % of hello-world`,
+          `${endpoint.label}: req/s >= ${(targets.ratio * 100).toFixed(0)} % of ${baseline.label}`,
           `${ratio.toFixed(3)} (${(ratio * 100).toFixed(1)} %)`,
           verdict(ratio >= targets.ratio),
         ],
-        [46, 22, 8],
+        targetWidths,
       ),
     );
   }
-  for (const { label, result } of [hello, ...endpoints]) {
+  for (const { label, result } of [...references, ...endpoints]) {
     const problem = problemsOf(result);
     if (problem !== undefined) console.log(`INVALID RUN: ${label} had ${problem}; its figures do not count.`);
   }
 
   console.log();
   console.log("where the CPU went during the measured runs (% of one core):");
-  for (const { label, cpu } of [hello, ...endpoints]) {
+  for (const { label, cpu } of [...references, ...endpoints]) {
     const shares = cpu.shares
       .map((share) => {
         const system = Number.isNaN(share.systemPercentOfCore)
@@ -202,16 +232,19 @@ export function reportThroughput(
       ? "?"
       : `${Math.round((share.percentOfCore * 10_000) / result.requestsPerSecond)} µs`;
   };
-  console.log(
-    `  CPU per request: hello-world ${cpuPerRequest(hello, HELLO_LABEL)}; ` +
-      endpoints
-        .map(
-          (endpoint) =>
-            `${endpoint.label}: server ${cpuPerRequest(endpoint, SERVER_LABEL)}, ` +
-            `PostgreSQL ${cpuPerRequest(endpoint, POSTGRES.label)}, sandbox ${cpuPerRequest(endpoint, "kube sandbox")}`,
-        )
-        .join("; "),
-  );
+  console.log("  CPU per request:");
+  for (const reference of references) {
+    console.log(
+      `    ${reference.label}: its process ${cpuPerRequest(reference, REFERENCE_PROCESS)}, ` +
+        `PostgreSQL ${cpuPerRequest(reference, POSTGRES.label)}`,
+    );
+  }
+  for (const endpoint of endpoints) {
+    console.log(
+      `    ${endpoint.label}: server ${cpuPerRequest(endpoint, SERVER_LABEL)}, ` +
+        `PostgreSQL ${cpuPerRequest(endpoint, POSTGRES.label)}, sandbox ${cpuPerRequest(endpoint, "kube sandbox")}`,
+    );
+  }
   for (const endpoint of endpoints) {
     // Counting calls by a query each runs once includes those the client gave up on at the end.
     const calls = endpoint.queries.get(endpoint.endpoint.oncePerCall) ?? 0;
@@ -225,12 +258,14 @@ export function reportThroughput(
         `SQL queries per call ${(total / calls).toFixed(2)} (${byKind})`,
     );
   }
-  // Little's law for a closed loop: every connection waits for its answer before sending again.
-  console.log(
-    `  with ${shape.connections} connections each waiting for its answer, mean latency = connections / ` +
-      `throughput (${endpoints.map((endpoint) => `${endpoint.label} ${ms(endpoint.result.latencyMs.mean)}`).join(", ")} ` +
-      `measured): p99 < ${targets.p99Ms} ms needs well over ` +
-      `${perSecond((shape.connections * 1000) / targets.p99Ms)} req/s; the hello-world's own p99 in this run: ` +
-      ms(hello.result.latencyMs.p99),
-  );
+  if (targets.p99Ms !== undefined) {
+    // Little's law for a closed loop: every connection waits for its answer before sending again.
+    console.log(
+      `  with ${shape.connections} connections each waiting for its answer, mean latency = connections / ` +
+        `throughput (${endpoints.map((endpoint) => `${endpoint.label} ${ms(endpoint.result.latencyMs.mean)}`).join(", ")} ` +
+        `measured): p99 < ${targets.p99Ms} ms needs well over ` +
+        `${perSecond((shape.connections * 1000) / targets.p99Ms)} req/s; ${baseline.label}'s own p99 in this run: ` +
+        ms(baseline.result.latencyMs.p99),
+    );
+  }
 }

@@ -1,15 +1,14 @@
+// The HTTP layer: request ids and security headers on every answer, the allowed methods, then tRPC at /trpc, the
+// health, readiness and metrics endpoints, and whatever the fallback serves (the dashboard's files).
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { appRouter, createContextFactory, tagRequest, type Services } from "@babyhelm/api/runtime";
+import { createContextFactory, tagRequest, type Services } from "@babyhelm/api/runtime";
 import { holdsMetricsToken, serveMetrics } from "./metrics-endpoint.js";
-import { createQueryFastPath } from "./query-fast-path.js";
+import { createTrpcHandler } from "./trpc-handler.js";
 
 export interface HttpServerOptions {
   /** Extra request handling after /trpc, /healthz and /readyz (the web app's files); false = not handled. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
-  /** Single GET queries skip tRPC's adapter (see query-fast-path.ts); false sends everything through it. */
-  queryFastPath?: boolean;
 }
 
 const READY_CHECK_TIMEOUT_MS = 3_000;
@@ -19,21 +18,11 @@ const TRPC_METHODS = new Set(["GET", "POST"]);
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
 export function createHttpServer(services: Services, options: HttpServerOptions = {}): Server {
-  const createContext = createContextFactory(services);
-  const queryFastPath =
-    options.queryFastPath === false ? undefined : createQueryFastPath(createContext, services.logger);
-  const trpc = createHTTPHandler({
-    router: appRouter,
-    basePath: "/trpc/",
+  const trpc = createTrpcHandler({
+    createContext: createContextFactory(services),
     // Specs and manifests are small; a larger body is a mistake or an attack on memory.
     maxBodySize: 1024 * 1024,
     maxBatchSize: MAX_BATCH_SIZE,
-    // A query's input travels in the URL, which Node caps at 16 KB of headers: clients send queries with large
-    // inputs (apps.previewManifests' spec) as POST. Queries only read, so a cross-site POST learns nothing.
-    allowMethodOverride: true,
-    createContext,
-    // Errors are logged once, with the request id, by the procedure middleware in trpc.ts.
-    onError: () => undefined,
   });
 
   const server = createServer((req, res) => {
@@ -58,7 +47,10 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
     if (api) {
       // Answers are per user: never kept by a shared cache or the browser's history.
       res.setHeader("Cache-Control", "no-store");
-      if (queryFastPath?.(req, res) !== true) trpc(req, res);
+      trpc(req, res).catch((error: unknown) => {
+        services.logger.error({ err: error, requestId }, "tRPC request failed");
+        if (!res.headersSent) json(res, 500, { error: `Internal error (request ${requestId})` });
+      });
       return;
     }
     if (path === "/metrics") {

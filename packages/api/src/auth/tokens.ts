@@ -1,5 +1,6 @@
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+// API and session tokens: how they are made, and the hash under which they are stored and looked up.
+import { createHash } from "node:crypto";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 
 /** API tokens carry a prefix so that a leaked one is recognisable (secret scanners) and told from session tokens. */
 export const API_TOKEN_PREFIX = "bhp_";
@@ -11,7 +12,10 @@ export function generateSecret(): string {
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-/** What is stored: the SHA-256 of the token, hex. A fast hash suffices, since the token has 160 random bits. */
+/**
+ * What is stored: the SHA-256 of the token, hex. A fast hash suffices, since the token has 160 random bits. Every
+ * authenticated call hashes its token: Node's native hash costs a third of a pure-JavaScript one.
+ */
 export function hashToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  return createHash("sha256").update(token, "utf8").digest("hex");
 }

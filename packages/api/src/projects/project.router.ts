@@ -1,3 +1,4 @@
+// The projects.* procedures: create, list, get, usage and delete, each for the caller's own projects only.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { readProjectUsage } from "../metrics/project-usage.js";
@@ -6,6 +7,9 @@ import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { authedProcedure, namedProjectProcedure } from "../trpc.js";
 import { countApps, listProjectsOfUser } from "./project.repository.js";
 import { createProject, deleteProject } from "./project.service.js";
+
+/** The list's cursor holds the last name shown. */
+const nameCursor = z.string();
 
 export const projectRouter = {
   create: authedProcedure.input(z.object({ name: projectNameSchema })).mutation(async ({ ctx, input }) => {
@@ -19,7 +23,7 @@ export const projectRouter = {
   }),
 
   list: authedProcedure.input(z.object(pageInput).default({ limit: 20 })).query(async ({ ctx, input }) => {
-    const after = decodeCursor(input.cursor, z.string());
+    const after = decodeCursor(input.cursor, nameCursor);
     const rows = await listProjectsOfUser(ctx.services.db.kysely, ctx.user.id, after, input.limit);
     return toPage(
       rows,
