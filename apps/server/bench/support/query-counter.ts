@@ -23,15 +23,15 @@ export class QueryCounter implements KyselyPlugin {
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const key = describe(args.node);
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    this.kindOf.set(args.queryId, key);
+    this.kindOf.set(args.queryId, describe(args.node));
     this.executed++;
     return args.node;
   }
 
+  // Counted by their results: kysely hands plugins a query's subqueries too, which PostgreSQL never sees alone.
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     const key = this.kindOf.get(args.queryId);
+    if (key !== undefined) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     const rows = args.result.numAffectedRows;
     if (key !== undefined && rows !== undefined)
       this.changed.set(key, (this.changed.get(key) ?? 0) + Number(rows));

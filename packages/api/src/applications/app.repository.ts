@@ -69,24 +69,34 @@ function withCurrentRevision(db: Kysely<Database>) {
     );
 }
 
-/** A page of apps by name, each with its current revision's manifests. */
 /**
  * A page of a project's apps with the Deployment of each one's current revision: all a list shows needs of the
- * manifests, picked out by PostgreSQL rather than parsed whole for every row.
+ * manifests, picked out by PostgreSQL rather than parsed whole for every row. The page is cut before the join, so
+ * that a call costs the same in a project of 10 apps as in one of 200.
  */
 export function listApps(db: Kysely<Database>, projectId: string, after: string | undefined, limit: number) {
-  let query = withCurrentRevision(db)
+  let page = db
+    .selectFrom("applications")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .orderBy("name")
+    .limit(limit + 1);
+  if (after !== undefined) page = page.where("name", ">", after);
+  return db
+    .selectFrom(page.as("applications"))
+    .innerJoin("app_revisions", (join) =>
+      join
+        .onRef("app_revisions.app_id", "=", "applications.id")
+        .onRef("app_revisions.revision", "=", "applications.current_revision"),
+    )
     .selectAll("applications")
     .select(
       sql<KubernetesObject | null>`jsonb_path_query_first(app_revisions.manifests, '$[*] ? (@.kind == "Deployment")')`.as(
         "deployment",
       ),
     )
-    .where("applications.project_id", "=", projectId)
     .orderBy("applications.name")
-    .limit(limit + 1);
-  if (after !== undefined) query = query.where("applications.name", ">", after);
-  return query.execute();
+    .execute();
 }
 
 /**
