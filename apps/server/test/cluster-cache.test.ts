@@ -127,6 +127,30 @@ describe("reads from the cluster cache", () => {
     expect(requests).toEqual([]);
   });
 
+  it("follows an app's pods for its log stream from the cache: only the logs are requests", async () => {
+    const streaming = makeStreamingClient(harness.url, owner.cookies);
+    const lines: string[] = [];
+    const requests = await requestsDuring(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const subscription = streaming.apps.logs.subscribe(
+            { project, name: "web", tail: 5, follow: true },
+            {
+              onData: (line) => {
+                lines.push(line.line);
+                subscription.unsubscribe();
+                resolve();
+              },
+              onError: reject,
+            },
+          );
+        }),
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    // One log request per pod of the app (it has one), no list or watch of pods.
+    expect(requests).toEqual(["get pods"]);
+  });
+
   it("marks status as stale, with its age, while the API server is unreachable", async () => {
     await harness.sandbox.faults.down();
     try {

@@ -117,7 +117,7 @@ export async function watchStatusOfApp(
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
 export async function watchLogsOfApp(
-  services: Pick<Services, "db" | "cluster">,
+  services: Pick<Services, "db" | "cluster" | "clusterState">,
   project: ProjectRef,
   name: string,
   options: LogOptions,

@@ -6,6 +6,7 @@ import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { ClusterError, type Cluster } from "../../cluster/cluster.js";
 import { appPods, type AppPods } from "../../metrics/app-pods.js";
 import type { Services } from "../../services.js";
+import { Wakeup } from "../../shared/wakeup.js";
 
 export interface LogLine {
   pod: string;
@@ -26,9 +27,11 @@ export interface LogOptions {
 
 /** Lines read ahead of a slow client, across all pods; then the pods' streams wait (and TCP pushes back). */
 const QUEUE_LIMIT = 1000;
+/** Without a change in the cache the pods are looked at again this often anyway (a safety net, from memory). */
+const RECHECK_MS = 5_000;
 
 export async function* streamAppLogs(
-  { cluster }: Pick<Services, "cluster">,
+  { cluster, clusterState }: Pick<Services, "cluster" | "clusterState">,
   manifests: readonly KubernetesObject[],
   options: LogOptions,
   signal: AbortSignal,
@@ -37,7 +40,7 @@ export async function* streamAppLogs(
   if (pods === undefined) return;
   const wanted = (pod: KubernetesObject) =>
     pods.selects(pod.metadata.labels) && (options.pod === undefined || pod.metadata.name === options.pod);
-  const listed = await cluster.list("v1", "Pod", {
+  const listed = await clusterState.list("v1", "Pod", {
     namespace: pods.namespace,
     labelSelector: pods.labelSelector,
   });
@@ -55,7 +58,7 @@ export async function* streamAppLogs(
     }
     return;
   }
-  yield* follow(cluster, pods, wanted, options.tail, options.pod, signal);
+  yield* follow({ cluster, clusterState }, pods, wanted, options.tail, options.pod, signal);
 }
 
 /** One pod's last lines, or a notice saying why it has none. */
@@ -83,11 +86,12 @@ async function* readOnce(
 }
 
 /**
- * Watches the app's pods and streams each one's log from when it first runs (and again when its container is
- * replaced), merging all lines into one queue the generator drains.
+ * Follows the app's pods in the cluster cache and streams each one's log from when it first runs (and again when its
+ * container is replaced), merging all lines into one queue the generator drains. Only the logs themselves are
+ * requests to the API server: the pods' comings and goings are the cache's.
  */
 async function* follow(
-  cluster: Cluster,
+  { cluster, clusterState }: Pick<Services, "cluster" | "clusterState">,
   pods: AppPods,
   wanted: (pod: KubernetesObject) => boolean,
   tail: number,
@@ -154,18 +158,38 @@ async function* follow(
     void task.finally(() => tasks.delete(task));
   };
 
+  const changed = new Wakeup();
+  const unsubscribe = clusterState.subscribe(pods.namespace, () => {
+    changed.notify();
+  });
   const watching = (async () => {
+    /** Each pod as last considered: the cache replaces a pod's object when the pod changes. */
+    const known = new Map<string, KubernetesObject>();
     try {
-      for await (const event of cluster.watch(
-        "v1",
-        "Pod",
-        { namespace: pods.namespace, labelSelector: pods.labelSelector },
-        stop.signal,
-      )) {
-        consider(event.type, event.object);
+      while (!stop.signal.aborted) {
+        const current = await clusterState.list("v1", "Pod", {
+          namespace: pods.namespace,
+          labelSelector: pods.labelSelector,
+        });
+        const present = new Set<string>();
+        for (const pod of current) {
+          const name = pod.metadata.name;
+          present.add(name);
+          if (known.get(name) === pod) continue;
+          consider(known.has(name) ? "MODIFIED" : "ADDED", pod);
+          known.set(name, pod);
+        }
+        for (const [name, pod] of known) {
+          if (present.has(name)) continue;
+          known.delete(name);
+          consider("DELETED", pod);
+        }
+        await changed.wait(RECHECK_MS, stop.signal);
       }
     } catch (error) {
       if (!stop.signal.aborted) queue.fail(error);
+    } finally {
+      unsubscribe();
     }
   })();
 

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Services } from "../../services.js";
 import { pause } from "../../shared/pause.js";
+import { Wakeup } from "../../shared/wakeup.js";
 import { readAppStatus, type AppStatus } from "./app-status.js";
 import { stalenessOf } from "./app-status.service.js";
 import { findDeployment } from "./pod-selector.js";
@@ -55,31 +56,5 @@ export async function* streamAppStatus(
   } finally {
     unsubscribe();
     releaseEvents();
-  }
-}
-
-/** A flag set by notify() that wait() consumes, waiting for it up to a timeout. */
-class Wakeup {
-  private pending = false;
-  private resolve: (() => void) | undefined;
-
-  notify(): void {
-    this.pending = true;
-    this.resolve?.();
-  }
-
-  async wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (!this.pending) {
-      const stop = new AbortController();
-      const onAbort = () => {
-        stop.abort();
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.resolve = onAbort;
-      await pause(timeoutMs, stop.signal);
-      signal.removeEventListener("abort", onAbort);
-      this.resolve = undefined;
-    }
-    this.pending = false;
   }
 }
