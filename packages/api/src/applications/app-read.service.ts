@@ -14,6 +14,7 @@ import { appLinks } from "./status/app-links.js";
 import { streamAppLogs, type LogOptions } from "./status/app-logs.stream.js";
 import { observeAppStatus, summarizeApps, type ObservedStateServices } from "./status/app-status.service.js";
 import { streamAppStatus } from "./status/app-status.stream.js";
+import { findDeployment } from "./status/pod-selector.js";
 
 type ProjectRef = Pick<Project, "id" | "name" | "namespace">;
 
@@ -55,7 +56,7 @@ export async function listAppsWithStatus(
       name: row.name,
       pack: row.pack_ref,
       revision: row.current_revision,
-      image: imageOf(row.deployment === null ? [] : [row.deployment]),
+      image: imageOf(row.deployment ?? undefined),
       status: statuses.get(row.name) ?? null,
       updatedAt: row.updated_at.toISOString(),
     }),
@@ -86,7 +87,7 @@ export async function describeApp(
     revision: app.current_revision,
     spec: revision.spec,
     env: envOf(revision.spec),
-    image: imageOf(manifests),
+    image: imageOf(findDeployment(manifests)),
     links: appLinks(manifests, live, services.config.grafanaDashboardUrl),
     status,
     restartedAt: app.restarted_at,
@@ -178,10 +179,11 @@ export async function listRevisionsWithChanges(
   );
 }
 
-function imageOf(manifests: readonly KubernetesObject[]): string | undefined {
-  const deployment = manifests.find((object) => object.kind === "Deployment") as
-    { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined;
-  return deployment?.spec?.template?.spec?.containers?.[0]?.image;
+function imageOf(deployment: KubernetesObject | undefined): string | undefined {
+  const { spec } = (deployment ?? {}) as {
+    spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
+  };
+  return spec?.template?.spec?.containers?.[0]?.image;
 }
 
 /** The env vars of a spec, whichever pack it is for (`env` in default@2, `envs` in classic@1). */

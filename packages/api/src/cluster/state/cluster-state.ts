@@ -142,9 +142,7 @@ export class ClusterState implements ClusterReader {
 
   /** Every kind has been listed once. */
   get synced(): boolean {
-    return [this.namespaces, ...this.labelled.values(), ...this.inOurNamespaces.values()].every(
-      (informer) => informer.synced,
-    );
+    return [...this.kindInformers()].every((informer) => informer.synced);
   }
 
   /** Resolves when synced, or after `timeoutMs` (check `synced`). */
@@ -167,9 +165,7 @@ export class ClusterState implements ClusterReader {
       if (since !== undefined && (oldest === undefined || since < oldest.disconnectedSince!))
         oldest = informer;
     };
-    for (const informer of [this.namespaces, ...this.labelled.values(), ...this.inOurNamespaces.values()]) {
-      consider(informer);
-    }
+    for (const informer of this.kindInformers()) consider(informer);
     if (namespace !== undefined) consider(this.events.get(namespace)?.informer);
     if (oldest === undefined) return undefined;
     return { since: new Date(oldest.disconnectedSince!), error: oldest.lastError };
@@ -177,7 +173,7 @@ export class ClusterState implements ClusterReader {
 
   figures(): CacheFigures {
     const objects: Record<string, number> = {};
-    for (const informer of [this.namespaces, ...this.labelled.values(), ...this.inOurNamespaces.values()]) {
+    for (const informer of this.kindInformers()) {
       objects[informer.scope.kind] = informer.size;
     }
     let events = 0;
@@ -345,10 +341,15 @@ export class ClusterState implements ClusterReader {
     });
   }
 
-  private *allInformers(): Iterable<Informer> {
+  /** One informer per kind, always running (the Events ones come and go). */
+  private *kindInformers(): Iterable<Informer> {
     yield this.namespaces;
     yield* this.labelled.values();
     yield* this.inOurNamespaces.values();
+  }
+
+  private *allInformers(): Iterable<Informer> {
+    yield* this.kindInformers();
     for (const watch of this.events.values()) yield watch.informer;
   }
 
