@@ -60,7 +60,9 @@ describe("containers that crash", () => {
       type: "Warning",
       message: `Back-off restarting failed container web in pod ${restarted.metadata.name}_default(${restarted.metadata.uid})`,
     });
-    expect(events.find((event) => event.reason === "Pulled" && event.message.includes("already"))).toMatchObject({
+    expect(
+      events.find((event) => event.reason === "Pulled" && event.message.includes("already")),
+    ).toMatchObject({
       message: `Container image "${CRASHING_IMAGE}" already present on machine`,
     });
     // Never ready: the ReplicaSet counts no ready replica.
@@ -100,8 +102,8 @@ describe("containers that crash", () => {
       return containerStatus(pod)?.state.running && pod;
     });
     const { name } = running.metadata;
-    expect(() => simulation.podLog("default", name, { previous: true }, new AbortController().signal)).toThrow(
-      new PodLogError(`previous terminated container "web" in pod "${name}" not found`),
-    );
+    expect(() =>
+      simulation.podLog("default", name, { previous: true }, new AbortController().signal),
+    ).toThrow(new PodLogError(`previous terminated container "web" in pod "${name}" not found`));
   });
 });

@@ -8,7 +8,7 @@ import type { Services } from "../services.js";
 import { toPage } from "../shared/pagination.js";
 import { packOpenToNewApps, suggestedHosts } from "./app-policy.js";
 import { listApps, listRevisions } from "./app.repository.js";
-import { requireApp, requireCurrent } from "./app.service.js";
+import { requireApp, requireCurrent, requireSameApp } from "./app.service.js";
 import { hostsHeldByOthers } from "./ingress-host.repository.js";
 import { appLinks } from "./status/app-links.js";
 import { streamAppLogs, type LogOptions } from "./status/app-logs.stream.js";
@@ -66,7 +66,7 @@ export async function listAppsWithStatus(
 
 /** One app as its page shows it: the current revision's spec, the live status, and where people reach it. */
 export async function describeApp(
-  services: ObservedStateServices & Pick<Services, "clusterState" | "config">,
+  services: ObservedStateServices & Pick<Services, "cluster" | "clusterState" | "config">,
   project: ProjectRef,
   name: string,
 ) {
@@ -97,7 +97,7 @@ export async function describeApp(
 }
 
 export async function readStatusOfApp(
-  services: ObservedStateServices & Pick<Services, "clusterState">,
+  services: ObservedStateServices & Pick<Services, "cluster" | "clusterState">,
   project: ProjectRef,
   name: string,
 ) {
@@ -107,13 +107,13 @@ export async function readStatusOfApp(
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
 export async function watchStatusOfApp(
-  services: Pick<Services, "db" | "clusterState" | "now">,
+  services: Pick<Services, "db" | "cluster" | "clusterState" | "now">,
   project: ProjectRef,
   name: string,
   signal: AbortSignal,
 ) {
-  const { revision } = await requireCurrent(services, project, name);
-  return streamAppStatus(services, revision.manifests, signal);
+  const { app, revision } = await requireCurrent(services, project, name);
+  return streamAppStatus(services, revision.manifests, signal, () => requireSameApp(services, project, app));
 }
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */

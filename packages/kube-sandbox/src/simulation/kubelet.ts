@@ -24,13 +24,7 @@ const SCHEDULER: EventSource = { component: "default-scheduler" };
 
 /** What the simulated container runtime knows about one container. */
 type ContainerPhase =
-  | "creating"
-  | "running"
-  | "ready"
-  | "pullError"
-  | "pullBackOff"
-  | "exited"
-  | "crashBackOff";
+  "creating" | "running" | "ready" | "pullError" | "pullBackOff" | "exited" | "crashBackOff";
 
 interface ContainerRuntime {
   phase: ContainerPhase;

@@ -202,7 +202,9 @@ export interface QuotaRefusal {
  * ReplicaSet's FailedCreate event); undefined for any other message.
  */
 export function parseQuotaRefusal(message: string): QuotaRefusal | undefined {
-  const match = /exceeded quota: ([^,]+), requested: (.*?), used: (.*?), limited: (.*?)$/.exec(message.trim());
+  const match = /exceeded quota: ([^,]+), requested: (.*?), used: (.*?), limited: (.*?)$/.exec(
+    message.trim(),
+  );
   if (match === null) return undefined;
   const [, name = "", requestedList = "", usedList = "", limitedList = ""] = match;
   const requested = parseResourceList(requestedList);

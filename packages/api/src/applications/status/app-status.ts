@@ -299,7 +299,10 @@ function findProblem(facts: Facts): AppProblem | undefined {
     ...optional("stuck", stuck),
     ...optional(
       "unschedulable",
-      unschedulable && { pod: unschedulable.pod, message: unschedulable.condition?.message ?? "Unschedulable" },
+      unschedulable && {
+        pod: unschedulable.pod,
+        message: unschedulable.condition?.message ?? "Unschedulable",
+      },
     ),
     ...optional(
       "replicaFailure",
@@ -321,7 +324,9 @@ function findProblem(facts: Facts): AppProblem | undefined {
 function unschedulableCondition(pod: LivePod) {
   return pod.status?.conditions?.find(
     (condition) =>
-      condition.type === "PodScheduled" && condition.status === "False" && condition.reason === "Unschedulable",
+      condition.type === "PodScheduled" &&
+      condition.status === "False" &&
+      condition.reason === "Unschedulable",
   );
 }
 

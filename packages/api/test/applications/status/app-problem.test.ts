@@ -52,7 +52,9 @@ function replicaSet(image: string, conditions: Condition[] = []): KubernetesObje
       namespace: "shop",
       uid: "uid-rs",
       annotations: { "deployment.kubernetes.io/revision": "1" },
-      ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: "uid-web", controller: true }],
+      ownerReferences: [
+        { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: "uid-web", controller: true },
+      ],
       image,
     } as any,
     status: { conditions },
@@ -69,7 +71,13 @@ function pod(rs: KubernetesObject, suffix: string, status: object, image: string
       uid: `uid-${suffix}`,
       creationTimestamp: at(300),
       ownerReferences: [
-        { apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata.name, uid: rs.metadata.uid, controller: true },
+        {
+          apiVersion: "apps/v1",
+          kind: "ReplicaSet",
+          name: rs.metadata.name,
+          uid: rs.metadata.uid,
+          controller: true,
+        },
       ],
     },
     spec: { containers: [{ name: "web", image }] },
@@ -80,7 +88,9 @@ function pod(rs: KubernetesObject, suffix: string, status: object, image: string
 const runningReady = {
   phase: "Running",
   conditions: [{ type: "Ready", status: "True" }],
-  containerStatuses: [{ name: "web", ready: true, restartCount: 0, state: { running: { startedAt: at(200) } } }],
+  containerStatuses: [
+    { name: "web", ready: true, restartCount: 0, state: { running: { startedAt: at(200) } } },
+  ],
 };
 
 function summarize(
@@ -114,7 +124,9 @@ describe("parseQuotaRefusal", () => {
       ["requests.cpu", false],
       ["requests.memory", true],
     ]);
-    expect(parseQuotaRefusal('pods "w" is forbidden: violates PodSecurity "restricted:latest"')).toBeUndefined();
+    expect(
+      parseQuotaRefusal('pods "w" is forbidden: violates PodSecurity "restricted:latest"'),
+    ).toBeUndefined();
   });
 });
 
@@ -122,7 +134,12 @@ describe("the problem of a stuck rollout", () => {
   it("names the quota that stopped the rollout, what each pod asks and what is in use, and offers no restart", () => {
     const image = "nginx:1.27";
     const expected = expectedDeployment(20, image);
-    const failure = { type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: QUOTA_REFUSAL };
+    const failure = {
+      type: "ReplicaFailure",
+      status: "True",
+      reason: "FailedCreate",
+      message: QUOTA_REFUSAL,
+    };
     const rs = replicaSet(image, [failure]);
     const pods = Array.from({ length: 8 }, (_, index) => pod(rs, `p${index}`, runningReady, image));
     const deployment = liveDeployment(
@@ -211,7 +228,9 @@ describe("the problem of a stuck rollout", () => {
           name: "web",
           ready: false,
           restartCount: 3,
-          state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 40s restarting failed container=web" } },
+          state: {
+            waiting: { reason: "CrashLoopBackOff", message: "back-off 40s restarting failed container=web" },
+          },
           lastState: { terminated: { exitCode: 1, reason: "Error", containerID: "containerd://abc" } },
         },
       ],
@@ -222,7 +241,8 @@ describe("the problem of a stuck rollout", () => {
     });
     expect(status.problem).toEqual({
       kind: "crash-loop",
-      summary: 'Container "web" keeps crashing: it exited with code 1 (Error), and the cluster restarted it 3 times.',
+      summary:
+        'Container "web" keeps crashing: it exited with code 1 (Error), and the cluster restarted it 3 times.',
       next: expect.stringContaining("last lines"),
       details: "CrashLoopBackOff: back-off 40s restarting failed container=web",
       helps: { restart: false, redeploy: false },
@@ -265,7 +285,9 @@ describe("the problem of a stuck rollout", () => {
     const notReady = {
       phase: "Running",
       conditions: [{ type: "Ready", status: "False" }],
-      containerStatuses: [{ name: "web", ready: false, restartCount: 0, state: { running: { startedAt: at(600) } } }],
+      containerStatuses: [
+        { name: "web", ready: false, restartCount: 0, state: { running: { startedAt: at(600) } } },
+      ],
     };
     const stalled = summarize(expected, liveDeployment(expected, [deadline]), {
       replicaSets: [rs],
@@ -286,7 +308,11 @@ describe("the problem of a stuck rollout", () => {
     const rs = replicaSet(image);
     const status = summarize(
       expected,
-      liveDeployment(expected, [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" }], 1),
+      liveDeployment(
+        expected,
+        [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" }],
+        1,
+      ),
       { replicaSets: [rs], pods: [pod(rs, "a", runningReady, image)] },
     );
     expect(status).toMatchObject({ state: "ready", problem: null });

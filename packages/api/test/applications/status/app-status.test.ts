@@ -276,8 +276,22 @@ describe("summarizeAppStatus", () => {
     expect(status.conditions).toEqual([{ type: "Progressing", lastTransitionTime: at(30), ...COMPLETE }]);
     // Newest first.
     expect(status.pods).toEqual([
-      { name: "web-abc-bbbbb", phase: "Running", ready: true, restarts: 0, createdAt: at(100), current: true },
-      { name: "web-abc-aaaaa", phase: "Running", ready: true, restarts: 0, createdAt: at(200), current: true },
+      {
+        name: "web-abc-bbbbb",
+        phase: "Running",
+        ready: true,
+        restarts: 0,
+        createdAt: at(100),
+        current: true,
+      },
+      {
+        name: "web-abc-aaaaa",
+        phase: "Running",
+        ready: true,
+        restarts: 0,
+        createdAt: at(200),
+        current: true,
+      },
     ]);
   });
 
