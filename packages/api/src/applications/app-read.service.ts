@@ -10,6 +10,7 @@ import { packOpenToNewApps, suggestedHosts } from "./app-policy.js";
 import { listApps, listRevisions } from "./app.repository.js";
 import { requireApp, requireCurrent, requireSameApp } from "./app.service.js";
 import { hostsHeldByOthers } from "./ingress-host.repository.js";
+import { appConfiguration } from "./status/app-configuration.js";
 import { appLinks } from "./status/app-links.js";
 import { streamAppLogs, type LogOptions } from "./status/app-logs.stream.js";
 import { observeAppStatus, summarizeApps, type ObservedStateServices } from "./status/app-status.service.js";
@@ -89,6 +90,7 @@ export async function describeApp(
     env: envOf(revision.spec),
     image: imageOf(findDeployment(manifests)),
     links: appLinks(manifests, live, services.config.grafanaDashboardUrl),
+    configuration: appConfiguration(manifests),
     status,
     restartedAt: app.restarted_at,
     createdAt: app.created_at.toISOString(),
