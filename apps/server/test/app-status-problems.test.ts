@@ -64,7 +64,13 @@ for (const backend of testBackends()) {
         const lines: LogLine[] = [];
         viewer.apps.logs.subscribe(
           { project, name: "crashy", previous: true, tail: 3 },
-          { onData: (line) => lines.push(line), onComplete: () => resolve(lines), onError: reject },
+          {
+            onData: (line) => lines.push(line),
+            onComplete: () => {
+              resolve(lines);
+            },
+            onError: reject,
+          },
         );
       });
       expect(previous).toHaveLength(3);
@@ -86,7 +92,13 @@ for (const backend of testBackends()) {
         const all: LogLine[] = [];
         viewer.apps.logs.subscribe(
           { project, name: "fine", previous: true },
-          { onData: (line) => all.push(line), onComplete: () => resolve(all), onError: reject },
+          {
+            onData: (line) => all.push(line),
+            onComplete: () => {
+              resolve(all);
+            },
+            onError: reject,
+          },
         );
       });
       expect(lines).toEqual([
@@ -137,7 +149,9 @@ for (const backend of testBackends()) {
             {
               onData: (status) => seen.push(status.state),
               onError: resolve,
-              onComplete: () => resolve("completed"),
+              onComplete: () => {
+                resolve("completed");
+              },
             },
           );
         });

@@ -112,7 +112,7 @@ describe("app status", () => {
     });
     await queryClient.invalidateQueries();
     await waitFor(() => {
-      expect(live.textContent).toBe("Status: Ready. 2/2 replicas ready");
+      expect(live.textContent).toBe("Status: Ready");
     });
   });
 

@@ -29,7 +29,6 @@ import { AppOverview } from "./app-overview.js";
 import { ProblemReport } from "./app-problem.js";
 import { AppRevisions } from "./app-revisions.js";
 import { AppSettings } from "./app-settings.js";
-import { useStateAnnouncement } from "./use-state-announcement.js";
 import { useWatchedStatus } from "./use-watched-status.js";
 
 const AppLogs = lazy(() => import("./app-logs.js"));
@@ -208,12 +207,6 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
   const status: AppStatus = app.status;
   const redeploy = useRedeploy(context);
   const problem = status.problem;
-  // Screen readers hear changes of state, not every replica that becomes ready: the ticking line is not live.
-  const announcement = useStateAnnouncement(status.state, () =>
-    status.state === "deploying"
-      ? `Status: ${STATE_LABELS.deploying}`
-      : `Status: ${STATE_LABELS[status.state]}. ${problem?.summary ?? status.message}`,
-  );
   return (
     <section className={`card status-card status-${status.state}`} aria-labelledby="status-title">
       <div className="status-head">
@@ -226,8 +219,12 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
         ) : null}
       </div>
       <p className="status-message">{problem?.summary ?? status.message}</p>
+      {/*
+        Screen readers hear changes of state, not every replica that becomes ready: the ticking message is not live,
+        and this text changes only with the state (the message beside it says the rest).
+      */}
       <p className="visually-hidden" role="status">
-        {announcement}
+        Status: {STATE_LABELS[status.state]}
       </p>
       {status.stale === null ? null : (
         <p className="stale-note" role="alert">

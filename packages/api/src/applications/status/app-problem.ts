@@ -110,10 +110,13 @@ function stuckContainer(stuck: StuckContainer): AppProblem {
         exit?.exitCode === undefined
           ? "it stops soon after it starts"
           : `it exited with code ${exit.exitCode}${exit.reason === undefined ? "" : ` (${exit.reason})`}`;
-      const times = stuck.restarts === 1 ? "once" : `${stuck.restarts} times`;
+      const restarted =
+        stuck.restarts === 0
+          ? "the cluster starts it again after a back-off"
+          : `the cluster restarted it ${stuck.restarts === 1 ? "once" : `${stuck.restarts} times`}`;
       return {
         kind: "crash-loop",
-        summary: `Container "${stuck.container}" keeps crashing: ${how}, and the cluster restarted it ${times}.`,
+        summary: `Container "${stuck.container}" keeps crashing: ${how}, and ${restarted}.`,
         next: "Its last lines say why it stops. Fix the cause (its configuration, a service it needs) or change the image; the cluster restarts it by itself, so Restart and Redeploy only run the same thing again.",
         details: raw,
         helps: NO_ACTION_HELPS,

@@ -56,7 +56,7 @@ function replicaSet(image: string, conditions: Condition[] = []): KubernetesObje
         { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: "uid-web", controller: true },
       ],
       image,
-    } as any,
+    },
     status: { conditions },
   };
 }
