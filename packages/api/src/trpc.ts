@@ -11,7 +11,14 @@ import type { ProjectRole } from "@babyhelm/db";
 import type { Context } from "./context.js";
 import { findMembership } from "./projects/project.repository.js";
 import type { Services } from "./services.js";
-import { DomainError, FieldError, toTRPCError, type FieldIssue } from "./shared/errors.js";
+import {
+  DeletedError,
+  DomainError,
+  FieldError,
+  toTRPCError,
+  type Deletion,
+  type FieldIssue,
+} from "./shared/errors.js";
 import { projectRef } from "./shared/names.js";
 import { malformedText } from "./shared/well-formed-input.js";
 
@@ -26,6 +33,7 @@ const t = initTRPC.context<Context>().create({
         stack: undefined,
         issues: error.cause instanceof DomainError ? error.cause.issues : zodIssues(error.cause),
         retryAfterSeconds: error.cause instanceof RetryAfter ? error.cause.seconds : undefined,
+        deleted: error.cause instanceof DeletedError ? error.cause.deleted : undefined,
       },
     };
   },
@@ -36,6 +44,8 @@ export interface ErrorShape extends TRPCDefaultErrorShape {
   data: TRPCDefaultErrorData & {
     issues: FieldIssue[] | undefined;
     retryAfterSeconds: number | undefined;
+    /** Set when what was asked for existed and was deleted: by whom (an email, when known) and when. */
+    deleted: Deletion | undefined;
   };
 }
 

@@ -100,6 +100,8 @@ export interface PodLogOptions {
   follow?: boolean;
   timestamps?: boolean;
   sinceSeconds?: number;
+  /** The log of the container instance before the current one (lastState.terminated), as `kubectl logs -p`. */
+  previous?: boolean;
 }
 
 /**

@@ -54,7 +54,7 @@ describe("pods/log", () => {
     controller.abort();
   });
 
-  it("400s an unknown container and 404s an unknown pod", async () => {
+  it("400s an unknown container and a previous container that never ran, and 404s an unknown pod", async () => {
     const badContainer = await api(`/api/v1/namespaces/${namespace}/pods/${pod}/log?container=nope`);
     expect(badContainer.status).toBe(400);
     expect(badContainer.body).toMatchObject({
@@ -62,6 +62,9 @@ describe("pods/log", () => {
       reason: "BadRequest",
       message: `container nope is not valid for pod ${pod}`,
     });
+    const noPrevious = await api(`/api/v1/namespaces/${namespace}/pods/${pod}/log?previous=true`);
+    expect(noPrevious.status).toBe(400);
+    expect(noPrevious.body.message).toBe(`previous terminated container "web" in pod "${pod}" not found`);
     const missing = await api(`/api/v1/namespaces/${namespace}/pods/missing/log`);
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe('pods "missing" not found');

@@ -3,17 +3,21 @@ import { progressLabel, type AppState } from "../lib/app-state.js";
 
 /**
  * How far the rollout of the current revision got: ready replicas of the newest ReplicaSet against the desired
- * count. A progressbar for assistive technology, with the count in words.
+ * count, and during an update how many pods (old ones included) serve meanwhile. A progressbar for assistive
+ * technology, with the count in words.
  */
 export function RolloutProgress({
   state,
   progress,
+  serving,
 }: {
   state: AppState;
   progress: { done: number; total: number };
+  /** Ready pods of any revision; shown when more serve than the new revision's ready ones. */
+  serving?: number;
 }) {
   const labelId = useId();
-  const label = progressLabel(progress);
+  const label = progressLabel(progress, serving);
   const percent = progress.total === 0 ? 100 : Math.round((progress.done / progress.total) * 100);
   return (
     <div className={`rollout rollout-${state}`}>

@@ -25,10 +25,14 @@ export const STATE_MEANINGS: Record<AppState, string> = {
   drifted: "Someone changed or deleted the app's objects outside BabyHelm: redeploy to restore them.",
 };
 
-/** "2 of 3 replicas ready". */
-export function progressLabel(progress: { done: number; total: number }): string {
+/** "2 of 3 replicas ready"; during an update with older pods serving, "0 of 2 new replicas ready, 2 serving". */
+export function progressLabel(progress: { done: number; total: number }, serving?: number): string {
   if (progress.total === 0) return "Scaled to zero: no replicas";
-  return `${progress.done} of ${progress.total} ${progress.total === 1 ? "replica" : "replicas"} ready`;
+  const replicas = progress.total === 1 ? "replica" : "replicas";
+  if (serving !== undefined && serving > progress.done) {
+    return `${progress.done} of ${progress.total} new ${replicas} ready, ${serving} serving`;
+  }
+  return `${progress.done} of ${progress.total} ${replicas} ready`;
 }
 
 /** Whichever of two readings of an app's status was observed last. */

@@ -27,7 +27,7 @@ function app(name: string, state: "deploying" | "ready" | "failed" | null, done 
         : {
             state,
             message: state === "failed" ? 'Image "x" cannot be pulled' : `${done}/${total} replicas ready`,
-            replicas: { desired: total, updated: total, ready: done, available: done },
+            replicas: { desired: total, updated: total, ready: done, available: done, serving: done },
             progress: { done, total },
             stale: null,
           },

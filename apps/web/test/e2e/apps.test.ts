@@ -241,7 +241,10 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       await page.waitForURL(/\/apps\/broken$/);
       await waitForState(page, "Failed");
       const message = await statusCard(page).locator(".status-message").textContent();
-      expect(message).toContain('Image "invalid.example/app:1" cannot be pulled');
+      // In plain words first; the registry's own words are behind the status card's details toggle.
+      expect(message).toContain(
+        "The cluster cannot pull image invalid.example/app:1: check its name and tag",
+      );
       await page
         .getByRole("table")
         .getByText(/ErrImagePull|ImagePullBackOff/)

@@ -43,7 +43,11 @@ export class FakeError extends Error {
   constructor(
     readonly code: keyof typeof HTTP_STATUS,
     message: string,
-    readonly extra: { issues?: FieldIssue[]; retryAfterSeconds?: number } = {},
+    readonly extra: {
+      issues?: FieldIssue[];
+      retryAfterSeconds?: number;
+      deleted?: { by: string | null; at: string };
+    } = {},
   ) {
     super(message);
   }

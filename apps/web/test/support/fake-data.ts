@@ -25,23 +25,36 @@ export function appDetails(
     env: spec.env,
     image: "nginx:1.27",
     links: [{ kind: "ingress", url: "https://shop.example.com/" }],
+    configuration: {
+      image: "nginx:1.27",
+      replicas: 3,
+      autoscaling: null,
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      probes: [{ kind: "readiness", check: "HTTP GET :80/, every 10 s" }],
+      ports: [{ name: "http", containerPort: 80, servicePort: 80, protocol: "TCP" }],
+      hosts: ["shop.example.com"],
+      internalAddress: "web.shop.svc.cluster.local",
+      serviceType: "ClusterIP",
+    },
     status: {
       state,
       message:
         state === "drifted"
           ? 'Service "web" was deleted outside BabyHelm: redeploy to repair'
           : "Deploying: 1/3 replicas ready (ContainerCreating)",
-      replicas: { desired: 3, updated: 3, ready: 1, available: 1 },
+      replicas: { desired: 3, updated: 3, ready: 1, available: 1, serving: 1 },
+      problem: null,
       stale: null,
       conditions: [],
       pods: [
-        { name: "web-abc-1", phase: "Running", ready: true, restarts: 0 },
+        { name: "web-abc-1", phase: "Running", ready: true, restarts: 0, current: true },
         {
           name: "web-abc-2",
           phase: "Pending",
           ready: false,
           restarts: 2,
           waitingReason: "ContainerCreating",
+          current: true,
         },
       ],
       events: [

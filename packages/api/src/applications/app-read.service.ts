@@ -8,8 +8,9 @@ import type { Services } from "../services.js";
 import { toPage } from "../shared/pagination.js";
 import { packOpenToNewApps, suggestedHosts } from "./app-policy.js";
 import { listApps, listRevisions } from "./app.repository.js";
-import { requireApp, requireCurrent } from "./app.service.js";
+import { requireApp, requireCurrent, requireSameApp } from "./app.service.js";
 import { hostsHeldByOthers } from "./ingress-host.repository.js";
+import { appConfiguration } from "./status/app-configuration.js";
 import { appLinks } from "./status/app-links.js";
 import { streamAppLogs, type LogOptions } from "./status/app-logs.stream.js";
 import { observeAppStatus, summarizeApps, type ObservedStateServices } from "./status/app-status.service.js";
@@ -66,7 +67,7 @@ export async function listAppsWithStatus(
 
 /** One app as its page shows it: the current revision's spec, the live status, and where people reach it. */
 export async function describeApp(
-  services: ObservedStateServices & Pick<Services, "clusterState" | "config">,
+  services: ObservedStateServices & Pick<Services, "cluster" | "clusterState" | "config">,
   project: ProjectRef,
   name: string,
 ) {
@@ -89,6 +90,7 @@ export async function describeApp(
     env: envOf(revision.spec),
     image: imageOf(findDeployment(manifests)),
     links: appLinks(manifests, live, services.config.grafanaDashboardUrl),
+    configuration: appConfiguration(manifests),
     status,
     restartedAt: app.restarted_at,
     createdAt: app.created_at.toISOString(),
@@ -97,7 +99,7 @@ export async function describeApp(
 }
 
 export async function readStatusOfApp(
-  services: ObservedStateServices & Pick<Services, "clusterState">,
+  services: ObservedStateServices & Pick<Services, "cluster" | "clusterState">,
   project: ProjectRef,
   name: string,
 ) {
@@ -107,13 +109,13 @@ export async function readStatusOfApp(
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
 export async function watchStatusOfApp(
-  services: Pick<Services, "db" | "clusterState" | "now">,
+  services: Pick<Services, "db" | "cluster" | "clusterState" | "now">,
   project: ProjectRef,
   name: string,
   signal: AbortSignal,
 ) {
-  const { revision } = await requireCurrent(services, project, name);
-  return streamAppStatus(services, revision.manifests, signal);
+  const { app, revision } = await requireCurrent(services, project, name);
+  return streamAppStatus(services, revision.manifests, signal, () => requireSameApp(services, project, app));
 }
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */

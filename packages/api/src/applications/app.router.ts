@@ -122,6 +122,8 @@ export const applicationRouter = {
         pod: z.string().min(1).max(253).optional(),
         tail: z.number().int().min(0).max(5000).default(100),
         follow: z.boolean().default(true),
+        /** The previous container's logs (after a crash): read once, not followed. */
+        previous: z.boolean().default(false),
       }),
     )
     .subscription(async ({ ctx, input, signal }) => {

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import semver from "semver";
 import type { Application, Database, Project } from "@babyhelm/db";
 import { diffManifests, formatDiff, toYaml, type KubernetesObject } from "@babyhelm/manifest-sdk";
-import { recordAudit } from "../audit/audit.repository.js";
+import { findLastAppDeletion, recordAudit } from "../audit/audit.repository.js";
 import type { AuthenticatedUser } from "../auth/session.repository.js";
 import type { Cluster } from "../cluster/cluster.js";
 import { refOf } from "../cluster/object-ref.js";
@@ -10,7 +10,7 @@ import { APP_LABEL, APP_OWNED_KINDS, ownerSelector } from "../cluster/owned-labe
 import type { Logger } from "../logger.js";
 import type { Services } from "../services.js";
 import { isUniqueViolation } from "../shared/db-errors.js";
-import { ConflictError, conflictOn, FieldError, NotFoundError } from "../shared/errors.js";
+import { ConflictError, conflictOn, DeletedError, FieldError, NotFoundError } from "../shared/errors.js";
 import { projectOnto, renderApp, type RenderedApp } from "./app-manifests.js";
 import { checkAppPolicy, checkNewAppPack, ingressHostsOf, specPathOf } from "./app-policy.js";
 import { deleteObjects, RESTART_FIELD_MANAGER, RESTARTED_AT_ANNOTATION, rollOut } from "./app-rollout.js";
@@ -40,8 +40,35 @@ export async function requireApp(
   name: string,
 ): Promise<Application> {
   const app = await findApp(db.kysely, project.id, name);
-  if (app === undefined) throw new NotFoundError(`No app named "${name}" in project "${project.name}".`);
-  return app;
+  if (app !== undefined) return app;
+  throw await missingAppError({ db }, project, name);
+}
+
+/** Throws what a page showing `app` should learn when the app has been deleted (or replaced by a new one). */
+export async function requireSameApp(
+  { db }: Pick<Services, "db">,
+  project: Pick<Project, "id" | "name">,
+  app: Pick<Application, "id" | "name">,
+): Promise<void> {
+  const current = await findApp(db.kysely, project.id, app.name);
+  if (current?.id !== app.id) throw await missingAppError({ db }, project, app.name);
+}
+
+/** NOT_FOUND for an app that is not there, saying who deleted it and when if a deletion of it is recorded. */
+async function missingAppError(
+  { db }: Pick<Services, "db">,
+  project: Pick<Project, "id" | "name">,
+  name: string,
+): Promise<NotFoundError> {
+  const deletion = await findLastAppDeletion(db.kysely, project.id, name);
+  if (deletion === undefined)
+    return new NotFoundError(`No app named "${name}" in project "${project.name}".`);
+  const at = deletion.created_at.toISOString();
+  const by = deletion.actor_email === null ? "" : ` by ${deletion.actor_email}`;
+  return new DeletedError(`App "${name}" of project "${project.name}" was deleted${by} at ${at}.`, {
+    by: deletion.actor_email,
+    at,
+  });
 }
 
 export async function currentRevision({ db }: Pick<Services, "db">, app: Application): Promise<Revision> {

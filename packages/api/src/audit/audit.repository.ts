@@ -25,6 +25,19 @@ export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Prom
     .execute();
 }
 
+/** Who deleted the app `appName` of a project last, and when; undefined when no deletion of it is recorded. */
+export function findLastAppDeletion(db: Kysely<Database>, projectId: string, appName: string) {
+  return db
+    .selectFrom("audit_events")
+    .select(["actor_email", "created_at"])
+    .where("project_id", "=", projectId)
+    .where("action", "=", "app.delete")
+    .where("app_name", "=", appName)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export function listAuditEvents(
   db: Kysely<Database>,
   projectId: string,

@@ -118,15 +118,20 @@ export interface Cluster {
     options: WatchFromOptions,
     signal: AbortSignal,
   ): AsyncIterable<WatchStreamEvent>;
-  /** A pod's log lines without "\n": the last `tailLines`, then with `follow` new ones until abort or the pod goes. */
-  podLogs(
-    namespace: string,
-    pod: string,
-    options: { container?: string; tailLines?: number; follow?: boolean },
-    signal: AbortSignal,
-  ): AsyncIterable<string>;
+  /**
+   * A pod's log lines without "\n": the last `tailLines`, then with `follow` new ones until abort or the pod goes;
+   * with `previous`, those of the container instance before the current one (after a crash).
+   */
+  podLogs(namespace: string, pod: string, options: PodLogOptions, signal: AbortSignal): AsyncIterable<string>;
   /** Current CPU and memory of the pods (metrics.k8s.io); "not-found" when the metrics API is not installed. */
   podMetrics(namespace: string, labelSelector?: string): Promise<PodMetrics[]>;
+}
+
+export interface PodLogOptions {
+  container?: string | undefined;
+  tailLines?: number;
+  follow?: boolean;
+  previous?: boolean;
 }
 
 export const FIELD_MANAGER = "babyhelm";
@@ -418,7 +423,7 @@ class KubeCluster implements Cluster {
   async *podLogs(
     namespace: string,
     pod: string,
-    options: { container?: string; tailLines?: number; follow?: boolean },
+    options: PodLogOptions,
     signal: AbortSignal,
   ): AsyncGenerator<string> {
     const container =
@@ -430,7 +435,12 @@ class KubeCluster implements Cluster {
       this.transport
         .stream(path, {
           signal,
-          query: { container: options.container, tailLines: options.tailLines, follow: options.follow },
+          query: {
+            container: options.container,
+            tailLines: options.tailLines,
+            follow: options.follow,
+            previous: options.previous,
+          },
         })
         .catch((error: unknown) => {
           // 400 is how the API server says "no logs yet" (a container waiting to start, an unknown container).

@@ -27,6 +27,21 @@ export class NotFoundError extends DomainError {
   override readonly kind = "not-found";
 }
 
+/** What was there and is gone: who deleted it (when known) and when, for pages still showing it (`data.deleted`). */
+export interface Deletion {
+  by: string | null;
+  at: string;
+}
+
+export class DeletedError extends NotFoundError {
+  constructor(
+    message: string,
+    readonly deleted: Deletion,
+  ) {
+    super(message);
+  }
+}
+
 export class ConflictError extends DomainError {
   override readonly kind = "conflict";
 }

@@ -45,7 +45,10 @@ export class Timing {
     return Math.max((seconds * this.readyDelayMs) / 20, 3 * this.readyDelayMs, 100);
   }
 
-  /** Image pull back-off: doubling from readyDelayMs (at least 100 ms), capped at 16×, like the kubelet's 10 s → 300 s. */
+  /**
+   * Image pull and crash back-off: doubling from readyDelayMs (at least 100 ms), capped at 16×, like the kubelet's
+   * 10 s → 300 s.
+   */
   pullBackOffMs(attempt: number): number {
     const base = Math.max(this.readyDelayMs, 100);
     return base * 2 ** Math.min(attempt, 4);

@@ -1,4 +1,5 @@
-// Image references as a container runtime reports them, and the sandbox's one rule for images that cannot be pulled.
+// Image references as a container runtime reports them, and the sandbox's rules for images that cannot be pulled and
+// images whose containers crash.
 import { createHash } from "node:crypto";
 
 /** The registry host of an image reference, or undefined for Docker Hub short names ("nginx", "library/nginx"). */
@@ -13,6 +14,11 @@ function registryHost(image: string): string | undefined {
 /** The sandbox's pull rule: images from the registry host `invalid.example` (any port) do not exist. */
 export function isUnpullable(image: string): boolean {
   return registryHost(image)?.replace(/:\d+$/, "") === "invalid.example";
+}
+
+/** The sandbox's crash rule: containers of images from the registry host `crash.example` (any port) exit with 1. */
+export function crashesOnStart(image: string): boolean {
+  return registryHost(image)?.replace(/:\d+$/, "") === "crash.example";
 }
 
 /** `nginx:1.27` → `docker.io/library/nginx:1.27`, as containerd reports `image` in a container status. */

@@ -13,6 +13,14 @@
  *   alternating like the kubelet with a back-off doubling from max(readyDelayMs, 100 ms) up to 16× that; the pod stays
  *   `Pending` and the kubelet records Warning Events (`Failed`: `Failed to pull image "…": … not found`,
  *   `Error: ErrImagePull`, `Error: ImagePullBackOff`) and Normal `BackOff` Events. Every other image pulls.
+ * - **Containers that crash.** Any image from the registry host `crash.example` (e.g. `crash.example/app:1`) pulls,
+ *   starts, prints a few start-up lines ending in an `ERROR` and a `FATAL` line, and exits with code 1 (reason
+ *   `Error`) readyDelayMs/2 after it started; it is never ready. The kubelet then reports waiting reason
+ *   `CrashLoopBackOff` (message `back-off 10s restarting failed container=web pod=<pod>_<ns>(<uid>)`, the 10 s
+ *   doubling per restart up to 5m0s), `lastState.terminated` with exit code, times and container id, and a Warning
+ *   `BackOff` Event (`Back-off restarting failed container web in pod …`); after the image pull back-off (see above)
+ *   it starts the container again (`restartCount` + 1, Normal `Pulled`: `Container image "…" already present on
+ *   machine`, `Created`, `Started`). The pod stays `Running` (restartPolicy Always).
  * - **Progress deadline.** Sandbox seconds are 20× faster than real ones at the default readyDelayMs: a deadline is
  *   `progressDeadlineSeconds × readyDelayMs / 20` ms (default 600 s → 30 s), never less than 3 × readyDelayMs nor
  *   100 ms. A rollout with no progress for that long gets `Progressing=False`, reason `ProgressDeadlineExceeded`, and
@@ -31,7 +39,9 @@
  * - **Logs** are synthetic: nginx images print the nginx entrypoint banner and access-log lines, other images a
  *   small web app's request log; start-up lines, then one line per second since the container started (the last 1000
  *   are kept), identical on every read for a given pod name. A container that has not started answers like the API
- *   server (400: `container "web" in pod "x" is waiting to start: trying and failing to pull image`).
+ *   server (400: `container "web" in pod "x" is waiting to start: trying and failing to pull image`). A container that
+ *   exited (a crash) is read up to its end; `previous=true` reads the instance before the current one
+ *   (`lastState.terminated`), or answers 400 `previous terminated container "web" in pod "x" not found`.
  * - **Services** of type LoadBalancer get `status.loadBalancer.ingress: [{ ip: "127.0.0.1" }]` after readyDelayMs;
  *   every Service with a selector gets an Endpoints object and EndpointSlices (discovery.k8s.io/v1) with the matching
  *   pods' IPs (10.244.x.y), ready or not.

@@ -5,9 +5,16 @@ import { now } from "../store/object-store.js";
 import { setCondition } from "./conditions.js";
 import type { Controller, ControllerContext } from "./context.js";
 import type { EventSource } from "./events.js";
-import { imageId, isUnpullable, normalizeImage, pullFailureMessage, sha256Hex } from "./images.js";
+import {
+  crashesOnStart,
+  imageId,
+  isUnpullable,
+  normalizeImage,
+  pullFailureMessage,
+  sha256Hex,
+} from "./images.js";
 import { isTerminating } from "./objects.js";
-import type { ContainerSpec, ContainerStatus, PodObject, PodStatus } from "./types.js";
+import type { ContainerSpec, ContainerStatus, PodObject, PodStatus, TerminatedState } from "./types.js";
 
 export const NODE_NAME = "sandbox-node";
 export const NODE_IP = "172.18.0.2";
@@ -16,12 +23,18 @@ const KUBELET: EventSource = { component: "kubelet", host: NODE_NAME };
 const SCHEDULER: EventSource = { component: "default-scheduler" };
 
 /** What the simulated container runtime knows about one container. */
-type ContainerPhase = "creating" | "running" | "ready" | "pullError" | "pullBackOff";
+type ContainerPhase =
+  "creating" | "running" | "ready" | "pullError" | "pullBackOff" | "exited" | "crashBackOff";
 
 interface ContainerRuntime {
   phase: ContainerPhase;
   startedAt?: string;
   pullAttempts: number;
+  /** Times the container was started again after it exited (the status's restartCount). */
+  restarts: number;
+  /** The instance that exited last (`phase` "exited"), and the one before the current (`lastState.terminated`). */
+  terminated?: TerminatedState;
+  lastTerminated?: TerminatedState;
 }
 
 interface PodRuntime {
@@ -75,7 +88,10 @@ export class Kubelet implements Controller {
       podIP: this.allocateAddress(),
       startTime: now(),
       containers: new Map(
-        pod.spec.containers.map((container) => [container.name, { phase: "creating", pullAttempts: 0 }]),
+        pod.spec.containers.map((container) => [
+          container.name,
+          { phase: "creating", pullAttempts: 0, restarts: 0 },
+        ]),
       ),
     };
     this.pods.set(pod.metadata.uid, runtime);
@@ -104,7 +120,12 @@ export class Kubelet implements Controller {
       containers: new Map(
         statuses.map((status) => [
           status.name,
-          { phase: "ready", startedAt: status.state.running?.startedAt, pullAttempts: 0 },
+          {
+            phase: "ready",
+            startedAt: status.state.running?.startedAt,
+            pullAttempts: 0,
+            restarts: status.restartCount,
+          },
         ]),
       ),
     });
@@ -156,6 +177,14 @@ export class Kubelet implements Controller {
       KUBELET,
       fieldPath,
     );
+    this.start(pod, container);
+  }
+
+  private start(pod: PodObject, container: ContainerSpec): void {
+    const { events, timers, timing } = this.context;
+    const state = this.containerState(pod, container);
+    if (!state) return;
+    const fieldPath = `spec.containers{${container.name}}`;
     events.record(pod, "Normal", "Created", `Created container: ${container.name}`, KUBELET, fieldPath);
     events.record(pod, "Normal", "Started", `Started container ${container.name}`, KUBELET, fieldPath);
     state.phase = "running";
@@ -163,10 +192,67 @@ export class Kubelet implements Controller {
     this.writeStatus(pod);
     timers.schedule(this.timerKey(pod, container), timing.podStepMs, () => {
       const current = this.getPod(pod.metadata.namespace ?? "default", pod.metadata.name, pod.metadata.uid);
-      const ready = current && this.containerState(current, container);
-      if (!current || !ready) return;
-      ready.phase = "ready";
+      const started = current && this.containerState(current, container);
+      if (!current || !started) return;
+      if (crashesOnStart(container.image)) {
+        this.exited(current, container, started);
+        return;
+      }
+      started.phase = "ready";
       this.writeStatus(current);
+    });
+  }
+
+  /** The crash rule: the container exits with 1; the kubelet's next sync puts it in CrashLoopBackOff. */
+  private exited(pod: PodObject, container: ContainerSpec, state: ContainerRuntime): void {
+    const { timers, timing } = this.context;
+    state.phase = "exited";
+    state.terminated = {
+      exitCode: 1,
+      reason: "Error",
+      ...(state.startedAt === undefined ? {} : { startedAt: state.startedAt }),
+      finishedAt: now(),
+      containerID: containerId(pod, container, state.restarts),
+    };
+    this.writeStatus(pod);
+    timers.schedule(this.timerKey(pod, container), timing.podStepMs / 2, () => {
+      const current = this.getPod(pod.metadata.namespace ?? "default", pod.metadata.name, pod.metadata.uid);
+      if (current) this.crashBackOff(current, container);
+    });
+  }
+
+  private crashBackOff(pod: PodObject, container: ContainerSpec): void {
+    const { events, timers, timing } = this.context;
+    const state = this.containerState(pod, container);
+    if (!state) return;
+    const fieldPath = `spec.containers{${container.name}}`;
+    state.phase = "crashBackOff";
+    state.lastTerminated = state.terminated;
+    state.terminated = undefined;
+    const { namespace = "default", name, uid } = pod.metadata;
+    events.record(
+      pod,
+      "Warning",
+      "BackOff",
+      `Back-off restarting failed container ${container.name} in pod ${name}_${namespace}(${uid})`,
+      KUBELET,
+      fieldPath,
+    );
+    this.writeStatus(pod);
+    timers.schedule(this.timerKey(pod, container), timing.pullBackOffMs(state.restarts), () => {
+      const current = this.getPod(namespace, name, uid);
+      const restarting = current && this.containerState(current, container);
+      if (!current || !restarting) return;
+      restarting.restarts += 1;
+      events.record(
+        current,
+        "Normal",
+        "Pulled",
+        `Container image "${container.image}" already present on machine`,
+        KUBELET,
+        fieldPath,
+      );
+      this.start(current, container);
     });
   }
 
@@ -208,7 +294,10 @@ export class Kubelet implements Controller {
       containerStatus(pod, container, runtime.containers.get(container.name)),
     );
     const unready = statuses.filter((status) => !status.ready).map((status) => status.name);
-    const allStarted = statuses.every((status) => status.started);
+    // A pod whose containers have all started once stays Running while they restart (restartPolicy Always).
+    const allStarted = pod.spec.containers.every(
+      (container) => runtime.containers.get(container.name)?.startedAt !== undefined,
+    );
     const notReady = {
       reason: "ContainersNotReady",
       message: `containers with unready status: [${unready.join(" ")}]`,
@@ -249,7 +338,15 @@ function containerStatus(
   runtime: ContainerRuntime | undefined,
 ): ContainerStatus {
   const phase = runtime?.phase ?? "creating";
-  const base = { name: container.name, lastState: {}, restartCount: 0, image: container.image, imageID: "" };
+  const lastTerminated = runtime?.lastTerminated;
+  const base = {
+    name: container.name,
+    lastState: lastTerminated === undefined ? {} : { terminated: lastTerminated },
+    restartCount: runtime?.restarts ?? 0,
+    image: container.image,
+    imageID: "",
+  };
+  const ran = { image: normalizeImage(container.image), imageID: imageId(container.image) };
   switch (phase) {
     case "creating":
       return { ...base, state: { waiting: { reason: "ContainerCreating" } }, ready: false, started: false };
@@ -269,18 +366,56 @@ function containerStatus(
         ready: false,
         started: false,
       };
+    case "exited":
+      return {
+        ...base,
+        ...ran,
+        ...optionalContainerId(runtime?.terminated?.containerID),
+        state: { terminated: runtime?.terminated ?? { exitCode: 1, reason: "Error" } },
+        ready: false,
+        started: false,
+      };
+    case "crashBackOff":
+      return {
+        ...base,
+        ...ran,
+        state: {
+          waiting: {
+            reason: "CrashLoopBackOff",
+            message: `back-off ${crashBackOffText(runtime?.restarts ?? 0)} restarting failed container=${container.name} pod=${pod.metadata.name}_${pod.metadata.namespace ?? "default"}(${pod.metadata.uid})`,
+          },
+        },
+        ready: false,
+        started: false,
+      };
     case "running":
     case "ready":
       return {
         ...base,
-        image: normalizeImage(container.image),
-        imageID: imageId(container.image),
-        containerID: `containerd://${sha256Hex(`${pod.metadata.uid}/${container.name}`)}`,
+        ...ran,
+        containerID: containerId(pod, container, runtime?.restarts ?? 0),
         state: { running: { startedAt: runtime?.startedAt ?? now() } },
         ready: phase === "ready",
         started: true,
       };
   }
+}
+
+/** Each start of a container is a new container with its own id, as in containerd. */
+function containerId(pod: PodObject, container: ContainerSpec, restarts: number): string {
+  // The first instance keeps the id it always had, so that logs and snapshots of running pods read as before.
+  const instance = restarts === 0 ? "" : `/${restarts}`;
+  return `containerd://${sha256Hex(`${pod.metadata.uid}/${container.name}${instance}`)}`;
+}
+
+function optionalContainerId(id: string | undefined): { containerID?: string } {
+  return id === undefined ? {} : { containerID: id };
+}
+
+/** The kubelet's crash back-off as it words it: 10 s doubling per restart up to 5 min ("10s", "1m20s", "5m0s"). */
+function crashBackOffText(restarts: number): string {
+  const seconds = Math.min(10 * 2 ** restarts, 300);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
 }
 
 /** The pod's QoS class from its containers' requests and limits, as the API server computes it. */

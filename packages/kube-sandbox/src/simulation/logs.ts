@@ -1,9 +1,11 @@
 // Synthetic container logs. A running container's log is a few start-up lines at its start time, then one line per
 // second since (only the latest 1000 are kept, like a rotated log file). Line i of a container is a pure function of
 // the pod name, the container name and i, so the same log reads the same every time and `follow` simply continues it.
+// Containers of crashing images (crash.example) print a few start-up lines ending in an error and nothing more; a
+// container that exited is read up to its end, and `previous` reads the instance before the current one.
 import { PodLogError, type ObjectStore, type PodLogOptions } from "../contract.js";
-import { sha256Hex } from "./images.js";
-import type { ContainerSpec, PodObject } from "./types.js";
+import { crashesOnStart, sha256Hex } from "./images.js";
+import type { ContainerSpec, PodObject, TerminatedState } from "./types.js";
 
 const LINE_INTERVAL_MS = 1000;
 const HISTORY_LIMIT = 1000;
@@ -33,6 +35,9 @@ interface ContainerLog {
   offsetMs: (index: number) => number;
   startup: string[];
   line: (index: number, atMs: number) => string;
+  /** The container wrote only its start-up lines (it crashed), or it exited at this time: the log ends there. */
+  endsAfterStartup: boolean;
+  finishedAtMs?: number;
 }
 
 /** A deterministic pseudo-random pick for one line. */
@@ -58,6 +63,22 @@ function nginxTime(ms: number): string {
 /** nginx images log like nginx (entrypoint banner, then access log lines); everything else like a small web app. */
 function containerLog(pod: PodObject, container: ContainerSpec, startedAtMs: number): ContainerLog {
   const seedOf = (index: number) => sha256Hex(`${pod.metadata.name}/${container.name}/${index}`);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  if (crashesOnStart(container.image)) {
+    return {
+      startedAtMs,
+      offsetMs: () => 0,
+      startup: [
+        `${iso(startedAtMs)} INFO  starting ${container.name} (image ${container.image})`,
+        `${iso(startedAtMs)} INFO  configuration loaded from environment`,
+        `${iso(startedAtMs)} INFO  connecting to database at db:5432`,
+        `${iso(startedAtMs)} ERROR dial tcp 10.96.0.15:5432: connect: connection refused`,
+        `${iso(startedAtMs)} FATAL cannot start without a database, exiting with status 1`,
+      ],
+      line: () => "",
+      endsAfterStartup: true,
+    };
+  }
   const offsetMs = (index: number) => Number.parseInt(seedOf(index).slice(28, 32), 16) % 900;
   const port = container.ports?.[0]?.containerPort ?? 8080;
   const repository = container.image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
@@ -80,9 +101,9 @@ function containerLog(pod: PodObject, container: ContainerSpec, startedAtMs: num
         const [method, path, status] = pick(seed, 1, REQUESTS);
         return `${client} - - [${commonLogTime(atMs)}] "${method} ${path} HTTP/1.1" ${status} ${status === 204 || status === 304 ? 0 : bytes} "-" "${pick(seed, 4, AGENTS)}" "-"`;
       },
+      endsAfterStartup: false,
     };
   }
-  const iso = (ms: number) => new Date(ms).toISOString();
   return {
     startedAtMs,
     offsetMs,
@@ -98,6 +119,7 @@ function containerLog(pod: PodObject, container: ContainerSpec, startedAtMs: num
       const millis = (Number.parseInt(seed.slice(24, 28), 16) % (status >= 500 ? 3000 : 120)) + 1;
       return `${iso(atMs)} ${level} ${method} ${path} ${status} ${millis}ms`;
     },
+    endsAfterStartup: false,
   };
 }
 
@@ -110,7 +132,9 @@ function lineTime(log: ContainerLog, index: number): number {
 }
 
 /** How many lines exist at `atMs`: the start-up lines, plus one per whole second, minus one not yet due in this one. */
-function lineCount(log: ContainerLog, atMs: number): number {
+function lineCount(log: ContainerLog, until: number): number {
+  if (log.endsAfterStartup) return log.startup.length;
+  const atMs = Math.min(until, log.finishedAtMs ?? until);
   let count = log.startup.length + Math.max(0, Math.floor((atMs - log.startedAtMs) / LINE_INTERVAL_MS));
   if (count > log.startup.length && lineTime(log, count - 1) > atMs) count -= 1;
   return count;
@@ -160,11 +184,44 @@ function chooseContainer(pod: PodObject, requested: string | undefined): Contain
   return container;
 }
 
-/** When the container started, or the kubelet's error for a container that has not (see kuberuntime_logs). */
-function startedAt(pod: PodObject, container: ContainerSpec): number {
+/** The instance of a container a log request reads: the running one or one that exited (with its end). */
+interface Instance {
+  startedAtMs: number;
+  finishedAtMs?: number;
+}
+
+function exitedInstance(terminated: TerminatedState): Instance {
+  const finishedAtMs = Date.parse(terminated.finishedAt ?? "");
+  const startedAtMs = Date.parse(terminated.startedAt ?? "");
+  return {
+    startedAtMs: Number.isNaN(startedAtMs) ? finishedAtMs : startedAtMs,
+    finishedAtMs,
+  };
+}
+
+/**
+ * Which container instance a log request reads, or the kubelet's error where there is none (validateContainerLogStatus):
+ * `previous` reads lastState.terminated; otherwise the running container, else the one that exited last.
+ */
+function chooseInstance(pod: PodObject, container: ContainerSpec, previous: boolean): Instance {
   const status = pod.status?.containerStatuses?.find((candidate) => candidate.name === container.name);
+  const lastTerminated = status?.lastState.terminated;
+  if (previous) {
+    if (lastTerminated?.containerID === undefined) {
+      throw new PodLogError(
+        `previous terminated container "${container.name}" in pod "${pod.metadata.name}" not found`,
+      );
+    }
+    return exitedInstance(lastTerminated);
+  }
   const running = status?.state.running;
-  if (running) return Date.parse(running.startedAt);
+  if (running) return { startedAtMs: Date.parse(running.startedAt) };
+  const terminated = status?.state.terminated ?? lastTerminated;
+  if (terminated !== undefined) {
+    if (terminated.containerID === undefined)
+      throw new PodLogError(`container "${container.name}" in pod "${pod.metadata.name}" is terminated`);
+    return exitedInstance(terminated);
+  }
   const prefix = `container "${container.name}" in pod "${pod.metadata.name}" is waiting to start`;
   const reason = status?.state.waiting?.reason ?? "ContainerCreating";
   if (reason === "ImagePullBackOff") throw new PodLogError(`${prefix}: trying and failing to pull image`);
@@ -182,9 +239,15 @@ export function podLog(
   const pod = store.get("pods", namespace, name) as PodObject | undefined;
   if (!pod) return undefined;
   const container = chooseContainer(pod, options.container);
-  const log = containerLog(pod, container, startedAt(pod, container));
+  const instance = chooseInstance(pod, container, options.previous ?? false);
+  const log = {
+    ...containerLog(pod, container, instance.startedAtMs),
+    ...(instance.finishedAtMs === undefined ? {} : { finishedAtMs: instance.finishedAtMs }),
+  };
   const uid = pod.metadata.uid;
   const stillRunning = () => {
+    // An instance that exited has nothing more to say, and a crashing container stops after its start-up lines.
+    if (instance.finishedAtMs !== undefined || log.endsAfterStartup) return false;
     const current = store.get("pods", namespace, name) as PodObject | undefined;
     if (current?.metadata.uid !== uid || current.metadata.deletionTimestamp !== undefined) return false;
     return (

@@ -75,14 +75,22 @@ export interface ReplicaSetObject extends StoredObject {
   };
 }
 
+export interface TerminatedState {
+  reason?: string;
+  exitCode: number;
+  startedAt?: string;
+  finishedAt?: string;
+  containerID?: string;
+}
+
 export interface ContainerStatus {
   name: string;
   state: {
     waiting?: { reason: string; message?: string };
     running?: { startedAt: string };
-    terminated?: { reason?: string; exitCode: number };
+    terminated?: TerminatedState;
   };
-  lastState: Record<string, unknown>;
+  lastState: { terminated?: TerminatedState };
   ready: boolean;
   started: boolean;
   restartCount: number;

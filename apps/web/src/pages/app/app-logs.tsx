@@ -1,5 +1,7 @@
 // The app's logs as they come (apps.logs over server-sent events): the last lines of each pod, then new ones, from
-// every pod or one. Pausing freezes the view (lines keep arriving and are counted); search filters what is shown.
+// every pod or one, or those of each pod's previous container (after a crash). Pausing freezes the view (lines keep
+// arriving and are counted); search filters what is shown; Download saves what is shown. New lines are announced to
+// screen readers only when asked: a busy log read aloud drowns everything else.
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { SelectField } from "../../components/select-field.js";
 import type { AppContext } from "../../lib/app-state.js";
@@ -28,6 +30,8 @@ export default function AppLogs({ context }: { context: AppContext }) {
   const [pod, setPod] = useState("");
   const [query, setQuery] = useState("");
   const [following, setFollowing] = useState(true);
+  const [previous, setPrevious] = useState(false);
+  const [announce, setAnnounce] = useState(false);
   const [lines, setLines] = useState<Line[]>([]);
   const [frozen, setFrozen] = useState<Line[] | undefined>();
   const [stream, setStream] = useState<StreamState>({ kind: "connecting" });
@@ -52,7 +56,9 @@ export default function AppLogs({ context }: { context: AppContext }) {
         project: app.project,
         name: app.name,
         tail: TAIL_LINES,
-        follow: true,
+        // The previous container has stopped: its log is read once.
+        follow: !previous,
+        previous,
         ...(pod === "" ? {} : { pod }),
       },
       {
@@ -79,7 +85,7 @@ export default function AppLogs({ context }: { context: AppContext }) {
       setLines([]);
       setStream({ kind: "connecting" });
     };
-  }, [client, app.project, app.name, pod, attempt]);
+  }, [client, app.project, app.name, pod, previous, attempt]);
 
   const shown = frozen ?? lines;
   const needle = query.trim().toLowerCase();
@@ -104,13 +110,15 @@ export default function AppLogs({ context }: { context: AppContext }) {
         <span className="muted" aria-live="polite">
           {stream.kind === "connecting"
             ? "Connecting…"
-            : stream.kind === "open"
-              ? following
-                ? "Following new lines"
-                : "Paused"
-              : stream.kind === "ended"
-                ? "The stream ended"
-                : ""}
+            : previous
+              ? "The previous container of each pod, before its last restart"
+              : stream.kind === "open"
+                ? following
+                  ? "Following new lines"
+                  : "Paused"
+                : stream.kind === "ended"
+                  ? "The stream ended"
+                  : ""}
         </span>
       </div>
       <div className="log-controls">
@@ -149,6 +157,29 @@ export default function AppLogs({ context }: { context: AppContext }) {
           >
             {following ? "Pause" : "Follow"}
           </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            aria-pressed={previous}
+            title="The logs of the container that ran before the last restart (after a crash)"
+            onClick={() => {
+              setPrevious(!previous);
+              setFrozen(undefined);
+              setFollowing(true);
+            }}
+          >
+            Previous container
+          </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={visible.length === 0}
+            onClick={() => {
+              downloadLines(logFileName(app.name, pod, previous), visible, pod === "");
+            }}
+          >
+            Download
+          </button>
           {stream.kind === "ended" || stream.kind === "failed" ? (
             <button
               type="button"
@@ -167,13 +198,30 @@ export default function AppLogs({ context }: { context: AppContext }) {
           Could not read the logs. {stream.message}
         </div>
       ) : null}
+      <label className="checkbox-field log-announce">
+        <input
+          type="checkbox"
+          checked={announce}
+          onChange={(event) => {
+            setAnnounce(event.target.checked);
+          }}
+        />{" "}
+        Announce new lines (screen readers)
+      </label>
       <p className="muted log-count">
         {needle === ""
           ? plural(shown.length, "line")
           : `${plural(visible.length, "line")} of ${shown.length} contain “${query.trim()}”`}
         {waiting > 0 ? ` · ${plural(waiting, "new line")} while paused` : ""}
       </p>
-      <pre className="log-view" ref={viewRef} role="log" aria-label={`Logs of ${app.name}`} tabIndex={0}>
+      <pre
+        className="log-view"
+        ref={viewRef}
+        role="log"
+        aria-live={announce ? "polite" : "off"}
+        aria-label={`Logs of ${app.name}${previous ? " (previous container)" : ""}`}
+        tabIndex={0}
+      >
         {visible.length === 0 ? (
           <span className="muted">
             {stream.kind === "connecting" ? "Waiting for the first lines…" : "No lines to show."}
@@ -190,6 +238,28 @@ export default function AppLogs({ context }: { context: AppContext }) {
       </pre>
     </section>
   );
+}
+
+/** `web-web-7d9c6b5f4-x2k8q-2026-01-02.log`: the app, the pod (or all pods), the day. */
+export function logFileName(app: string, pod: string, previous: boolean, now = new Date()): string {
+  const day = now.toISOString().slice(0, 10);
+  return `${app}-${pod === "" ? "all-pods" : pod}${previous ? "-previous" : ""}-${day}.log`;
+}
+
+/** Saves the lines shown as a text file, each with its pod's name when several pods are shown. */
+function downloadLines(fileName: string, lines: readonly Line[], withPod: boolean): void {
+  const text = lines.map((line) => `${withPod ? `${line.pod} ` : ""}${line.line}\n`).join("");
+  const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The browser reads the file when the download starts; a minute later nothing needs the URL.
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 60_000);
 }
 
 /** `web-7d9c6b5f4-x2k8q` → `x2k8q`: the part that tells pods of one app apart. */

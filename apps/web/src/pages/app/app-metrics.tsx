@@ -1,5 +1,5 @@
-// CPU and memory of the app's pods over the last hour, 6 hours or day (apps.metrics), each pod a line, with the
-// per-pod request and limit drawn across for comparison.
+// CPU and memory of the app over the last hour, 6 hours or day (apps.metrics): the app's total (all its pods
+// together), then each pod a line with the per-pod request and limit drawn across for comparison.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { LineChart } from "../../components/line-chart.js";
@@ -53,6 +53,28 @@ export default function AppMetrics({ context }: { context: AppContext }) {
     const to = Math.floor(metrics.dataUpdatedAt / 1000);
     const from = to - RANGE_SECONDS[data.range];
     const empty = data.series.pods.every((pod) => pod.cpu.length === 0 && pod.memory.length === 0);
+    const totals = (["cpu", "memory"] as const).map((resource) => {
+      const format = resource === "cpu" ? formatCpu : formatMebibytes;
+      const unit = resource === "cpu" ? 1 : MIB;
+      const points = data.series.total[resource].map(([t, value]) => [t, value / unit] as const);
+      const title = resource === "cpu" ? "CPU of the app" : "Memory of the app";
+      const latest = points.at(-1)?.[1];
+      const summary = `${title}, all pods together, over ${words}: ${
+        points.length === 0 ? "no data" : `now ${format(latest ?? 0)}, peak ${format(peak(points))}`
+      }.`;
+      return (
+        <LineChart
+          key={`total-${resource}`}
+          title={title}
+          series={[{ label: "All pods", points }]}
+          thresholds={[]}
+          from={from}
+          to={to}
+          format={format}
+          summary={summary}
+        />
+      );
+    });
     const charts = (["cpu", "memory"] as const).map((resource) => {
       const format = resource === "cpu" ? formatCpu : formatMebibytes;
       const unit = resource === "cpu" ? 1 : MIB;
@@ -93,6 +115,9 @@ export default function AppMetrics({ context }: { context: AppContext }) {
             points appear shortly after the pods start.
           </p>
         ) : null}
+        <h3 className="charts-heading">The app in total</h3>
+        <div className="charts">{totals}</div>
+        <h3 className="charts-heading">Per pod</h3>
         <div className="charts">{charts}</div>
       </>
     );

@@ -1,7 +1,11 @@
-import type { AppContext } from "../../lib/app-state.js";
+import type { AppContext, AppStatus } from "../../lib/app-state.js";
 import { formatDateTime, formatRelative, plural } from "../../lib/format.js";
+import { AppConfiguration } from "./app-configuration.js";
 
-/** The app's pods (state, readiness, restarts, why one waits) and the cluster's events about it. */
+/**
+ * The app's pods (state, readiness, restarts, why one waits, which revision), the cluster's events about it, and how
+ * it is configured. The pods' counts come from the same status as its message, so the two always agree.
+ */
 export function AppOverview({ context }: { context: AppContext }) {
   const { status } = context.app;
   return (
@@ -9,12 +13,7 @@ export function AppOverview({ context }: { context: AppContext }) {
       <section aria-labelledby="pods-title" className="overview-section">
         <div className="section-header">
           <h2 id="pods-title">Pods</h2>
-          <span className="muted">
-            {status.replicas.ready} of {plural(status.replicas.desired, "replica")} ready
-            {status.replicas.updated === status.replicas.desired
-              ? ""
-              : `, ${status.replicas.updated} updated`}
-          </span>
+          <span className="muted">{podCounts(status)}</span>
         </div>
         {status.pods.length === 0 ? (
           <p className="muted">
@@ -38,6 +37,9 @@ export function AppOverview({ context }: { context: AppContext }) {
                   <tr key={pod.name}>
                     <td data-label="Pod">
                       <code>{pod.name}</code>
+                      {pod.current || pod.phase === "Terminating" ? null : (
+                        <span className="badge pod-old">previous revision</span>
+                      )}
                     </td>
                     <td data-label="State">
                       {pod.phase}
@@ -104,6 +106,17 @@ export function AppOverview({ context }: { context: AppContext }) {
           </ol>
         )}
       </section>
+
+      <AppConfiguration app={context.app} />
     </>
   );
+}
+
+/** "2 of 2 replicas ready", or during an update "2 serving · 0 of 2 new replicas ready": counted from the pods listed. */
+function podCounts(status: AppStatus): string {
+  const { serving, desired } = status.replicas;
+  const { done } = status.progress;
+  const oldPods = status.pods.some((pod) => !pod.current);
+  if (!oldPods) return `${done} of ${plural(desired, "replica")} ready`;
+  return `${serving} serving · ${done} of ${desired} new ${desired === 1 ? "replica" : "replicas"} ready`;
 }

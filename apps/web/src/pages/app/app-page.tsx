@@ -12,13 +12,21 @@ import { RoleBadge } from "../../components/role-badge.js";
 import { RolloutProgress } from "../../components/rollout-progress.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
-import { newestStatus, type AppContext, type AppDetails, type AppStatus } from "../../lib/app-state.js";
+import {
+  newestStatus,
+  STATE_LABELS,
+  type AppContext,
+  type AppDetails,
+  type AppStatus,
+} from "../../lib/app-state.js";
 import { describeError, errorCode } from "../../lib/errors.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
 import { useTRPC } from "../../trpc.js";
 import { AppEnvironment } from "./app-environment.js";
+import { AppGone } from "./app-gone.js";
 import { AppOverview } from "./app-overview.js";
+import { ProblemReport } from "./app-problem.js";
 import { AppRevisions } from "./app-revisions.js";
 import { AppSettings } from "./app-settings.js";
 import { useWatchedStatus } from "./use-watched-status.js";
@@ -65,23 +73,15 @@ export default function AppPage() {
     </p>
   );
 
-  if (app.isPending) return <Loading what={`app "${name}"`} />;
-  if (app.isError) {
-    if (errorCode(app.error) === "NOT_FOUND") {
-      return (
-        <div className="page">
-          <PageTitle>App not found</PageTitle>
-          {breadcrumb}
-          <h1>App not found</h1>
-          <p>{describeError(app.error)}</p>
-          <p>
-            It may have been deleted. <Link to={projectPath}>See the apps of {project}</Link>
-          </p>
-        </div>
-      );
-    }
-    return <QueryError error={app.error} retry={app.refetch} what={`app "${name}"`} />;
+  // Gone, whether the status stream or the next read (the slow poll, even after the page had the app) said so.
+  const gone = watched.gone ?? (errorCode(app.error) === "NOT_FOUND" ? app.error : undefined);
+  if (gone !== undefined) {
+    return <AppGone project={project} name={name} error={gone} breadcrumb={breadcrumb} />;
   }
+  if (app.isPending) return <Loading what={`app "${name}"`} />;
+  // A failed read after the app was shown keeps what was shown; only without it is the failure the page.
+  if (app.data === undefined)
+    return <QueryError error={app.error} retry={app.refetch} what={`app "${name}"`} />;
 
   const details = app.data;
   const status = newestStatus(watched.status, details.status) ?? details.status;
@@ -133,20 +133,25 @@ function AppActions({ context }: { context: AppContext }) {
   const { app } = context;
   const restart = useRestart(context);
   const redeploy = useRedeploy(context);
+  // Where the problem says they cannot help (a pull failure, a quota), they are not offered: the status card says
+  // what helps instead.
+  const helps = app.status.problem?.helps ?? { restart: true, redeploy: true };
   return (
     <div className="app-actions">
-      <ConfirmButton
-        label="Restart"
-        question={`Restart every pod of ${app.name}? They are replaced one by one.`}
-        confirmLabel="Restart"
-        pendingLabel="Restarting…"
-        pending={restart.isPending}
-        variant="secondary"
-        onConfirm={() => {
-          restart.mutate({ project: app.project, name: app.name });
-        }}
-      />
-      {app.status.state === "drifted" ? null : (
+      {helps.restart ? (
+        <ConfirmButton
+          label="Restart"
+          question={`Restart every pod of ${app.name}? They are replaced one by one.`}
+          confirmLabel="Restart"
+          pendingLabel="Restarting…"
+          pending={restart.isPending}
+          variant="secondary"
+          onConfirm={() => {
+            restart.mutate({ project: app.project, name: app.name });
+          }}
+        />
+      ) : null}
+      {app.status.state === "drifted" || !helps.redeploy ? null : (
         <PendingButton
           type="button"
           variant="secondary"
@@ -201,6 +206,7 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
   const { app, mayManage } = context;
   const status: AppStatus = app.status;
   const redeploy = useRedeploy(context);
+  const problem = status.problem;
   return (
     <section className={`card status-card status-${status.state}`} aria-labelledby="status-title">
       <div className="status-head">
@@ -212,15 +218,21 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
           </span>
         ) : null}
       </div>
-      <p className="status-message" role="status">
-        {status.message}
+      <p className="status-message">{problem?.summary ?? status.message}</p>
+      {/*
+        Screen readers hear changes of state, not every replica that becomes ready: the ticking message is not live,
+        and this text changes only with the state (the message beside it says the rest).
+      */}
+      <p className="visually-hidden" role="status">
+        Status: {STATE_LABELS[status.state]}
       </p>
       {status.stale === null ? null : (
         <p className="stale-note" role="alert">
           {status.stale.message}
         </p>
       )}
-      <RolloutProgress state={status.state} progress={status.progress} />
+      <RolloutProgress state={status.state} progress={status.progress} serving={status.replicas.serving} />
+      {problem === null ? null : <ProblemReport problem={problem} mayManage={mayManage} />}
       {status.state === "failed" ? (
         <p className="status-next">
           {!mayManage

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { AppStatus } from "../../lib/app-state.js";
+import { errorCode } from "../../lib/errors.js";
 import { useTRPC, useTRPCClient } from "../../trpc.js";
 
 export interface WatchedStatus {
@@ -8,6 +9,8 @@ export interface WatchedStatus {
   status: AppStatus | undefined;
   /** The stream is open: the status on screen follows the cluster as it changes. */
   live: boolean;
+  /** The stream ended because the app is gone (NOT_FOUND, saying who deleted it when the server knows). */
+  gone: unknown;
 }
 
 /**
@@ -23,6 +26,7 @@ export function useWatchedStatus(project: string, name: string, generation: numb
   // Kept with the stream it came from: another app's (or an earlier rollout's) stream is not this one's news.
   const [latest, setLatest] = useState<{ key: string; status: AppStatus } | undefined>();
   const [endedKey, setEndedKey] = useState<string | undefined>();
+  const [gone, setGone] = useState<{ key: string; error: unknown } | undefined>();
 
   useEffect(() => {
     // Unsubscribing may still complete the stream: what follows is not news.
@@ -39,7 +43,10 @@ export function useWatchedStatus(project: string, name: string, generation: numb
         onData: (next) => {
           if (active) setLatest({ key, status: next });
         },
-        onError: ended,
+        onError: (error) => {
+          if (active && errorCode(error) === "NOT_FOUND") setGone({ key, error });
+          ended();
+        },
         onComplete: ended,
       },
     );
@@ -49,5 +56,9 @@ export function useWatchedStatus(project: string, name: string, generation: numb
     };
   }, [client, trpc, queryClient, project, name, key]);
 
-  return { status: latest?.key === key ? latest.status : undefined, live: endedKey !== key };
+  return {
+    status: latest?.key === key ? latest.status : undefined,
+    live: endedKey !== key,
+    gone: gone?.key === key ? gone.error : undefined,
+  };
 }

@@ -21,7 +21,11 @@ export function useProject(): Project {
 export default function ProjectLayout() {
   const { name = "" } = useParams();
   const trpc = useTRPC();
-  const project = useQuery(trpc.projects.get.queryOptions({ name }));
+  const project = useQuery({
+    ...trpc.projects.get.queryOptions({ name }),
+    // A slow poll, so that a page left open learns when someone deletes the project (NOT_FOUND below).
+    refetchInterval: 60_000,
+  });
 
   if (project.isPending) return <Loading what={`project "${name}"`} />;
   if (project.isError) {

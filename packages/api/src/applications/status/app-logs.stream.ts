@@ -23,6 +23,8 @@ export interface LogOptions {
   /** Lines of history per pod. */
   tail: number;
   follow: boolean;
+  /** The logs of each pod's previous container (the one that crashed): read once, never followed. */
+  previous?: boolean;
 }
 
 /** Lines read ahead of a slow client, across all pods; then the pods' streams wait (and TCP pushes back). */
@@ -52,9 +54,10 @@ export async function* streamAppLogs(
     });
   }
 
-  if (!options.follow) {
+  const previous = options.previous ?? false;
+  if (!options.follow || previous) {
     for (const pod of listed.filter(wanted).sort(byName)) {
-      yield* readOnce(cluster, pods, pod.metadata.name, options.tail, signal);
+      yield* readOnce(cluster, pods, pod.metadata.name, { tail: options.tail, previous }, signal);
     }
     return;
   }
@@ -66,20 +69,20 @@ async function* readOnce(
   cluster: Cluster,
   pods: AppPods,
   pod: string,
-  tail: number,
+  { tail, previous }: { tail: number; previous: boolean },
   signal: AbortSignal,
 ): AsyncGenerator<LogLine> {
   try {
     for await (const line of cluster.podLogs(
       pods.namespace,
       pod,
-      { container: pods.mainContainer, tailLines: tail },
+      { container: pods.mainContainer, tailLines: tail, previous },
       signal,
     )) {
       yield { pod, line };
     }
   } catch (error) {
-    const reason = noLogsReason(error);
+    const reason = previous ? noPreviousReason(error) : noLogsReason(error);
     if (reason === undefined) throw error;
     yield notice(pod, reason);
   }
@@ -212,8 +215,12 @@ function containerInstance(pod: KubernetesObject, container: string | undefined)
   const statuses = (pod as KubernetesObject & Pod).status?.containerStatuses ?? [];
   const status = statuses.find((candidate) => candidate.name === container) ?? statuses[0];
   const running = status?.state?.running;
-  if (status === undefined || running === undefined) return undefined;
-  return `${status.containerID ?? ""}/${status.restartCount ?? 0}/${running.startedAt ?? ""}`;
+  if (status !== undefined && running !== undefined) {
+    return status.containerID ?? `${status.restartCount ?? 0}/${running.startedAt ?? ""}`;
+  }
+  // A container that exited (a crash loop waits to restart it) is read by its id: its log was read to the end once.
+  const exited = status?.state?.terminated ?? status?.lastState?.terminated;
+  return exited?.containerID;
 }
 
 /** The API server's reason a pod has no logs to show yet (a 400: waiting to start, pulling its image). */
@@ -224,6 +231,17 @@ function noLogsReason(error: unknown): string | undefined {
   }
   if (error.kind === "not-found") return "The pod is gone (it was replaced or deleted).";
   return undefined;
+}
+
+/** The API server's 400 for `previous` when the container never restarted, in words. */
+function noPreviousReason(error: unknown): string | undefined {
+  if (
+    error instanceof ClusterError &&
+    error.kind === "invalid" &&
+    /previous terminated container/.test(error.message)
+  )
+    return "No previous container: this pod's container has not restarted.";
+  return noLogsReason(error);
 }
 
 function notice(pod: string, line: string): LogLine {

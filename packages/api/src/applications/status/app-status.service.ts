@@ -6,6 +6,7 @@ import type { Services } from "../../services.js";
 import { recordObservedState } from "../app.repository.js";
 import { detectDrift, type AppDrift } from "./app-drift.js";
 import { readAppStatus, summarizeAppStatus, type AppStatus, type Staleness } from "./app-status.js";
+import { withCrashLines } from "./crash-lines.js";
 
 /** What remembering an app's observed state uses: its row, the clock, alerts and the log (drift is logged). */
 export type ObservedStateServices = Pick<Services, "db" | "now" | "alerts" | "logger">;
@@ -16,12 +17,16 @@ export type ObservedStateServices = Pick<Services, "db" | "now" | "alerts" | "lo
  * then must not raise or clear alerts now.
  */
 export async function observeAppStatus(
-  services: ObservedStateServices & Pick<Services, "clusterState">,
+  services: ObservedStateServices & Pick<Services, "cluster" | "clusterState">,
   project: { id: string; name: string; namespace: string },
   app: Application,
   manifests: readonly KubernetesObject[],
 ): Promise<AppStatus> {
-  const status = await readAppStatus(services.clusterState, manifests);
+  const status = await withCrashLines(
+    services.cluster,
+    project.namespace,
+    await readAppStatus(services.clusterState, manifests),
+  );
   const stale = stalenessOf(services, project.namespace);
   if (stale !== null) return { ...status, stale };
   await rememberState(services, project, app, status);

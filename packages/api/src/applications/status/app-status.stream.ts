@@ -4,6 +4,7 @@ import { pause } from "../../shared/pause.js";
 import { Wakeup } from "../../shared/wakeup.js";
 import { readAppStatus, type AppStatus } from "./app-status.js";
 import { stalenessOf } from "./app-status.service.js";
+import { withCrashLines } from "./crash-lines.js";
 import { findDeployment } from "./pod-selector.js";
 
 /** States a rollout ends in: the stream stops after sending one of them. */
@@ -16,16 +17,27 @@ const RECHECK_MS = 5_000;
 /** Bursts of changes (a rollout makes many) are read once. */
 const SETTLE_MS = 50;
 const MAX_STREAM_MS = 30 * 60 * 1000;
+/**
+ * BabyHelm deletes an app's objects before its row: objects missing that long while the app is still there are
+ * drift, not a deletion in progress.
+ */
+const DELETION_GRACE_MS = 10_000;
+const DELETION_RECHECK_MS = 250;
 
 /**
  * The app's status each time it changes, until the rollout settles (ready, failed or drifted) or the client leaves.
  * It is worked out from the cluster cache whenever the cache changes what it holds of the app's namespace, so a
- * stream costs the API server nothing beyond the namespace's Events watch, which it keeps open while it runs.
+ * stream costs the API server nothing beyond the namespace's Events watch, which it keeps open while it runs (and the
+ * last lines of a crashed container, read once per crash).
+ *
+ * When the app's objects go missing, `requirePresent` tells a deletion (it throws, and the stream ends with its
+ * NOT_FOUND saying who deleted the app) from drift.
  */
 export async function* streamAppStatus(
-  services: Pick<Services, "clusterState" | "now">,
+  services: Pick<Services, "cluster" | "clusterState" | "now">,
   manifests: readonly KubernetesObject[],
   signal: AbortSignal,
+  requirePresent: () => Promise<void>,
 ): AsyncGenerator<AppStatus> {
   const deployment = findDeployment(manifests);
   if (deployment === undefined) return;
@@ -38,11 +50,27 @@ export async function* streamAppStatus(
   });
   const deadline = Date.now() + MAX_STREAM_MS;
   let last = "";
+  let missingSince: number | undefined;
   try {
     while (!signal.aborted && Date.now() < deadline) {
-      const status = await readAppStatus(clusterState, manifests);
+      const status = await withCrashLines(
+        services.cluster,
+        namespace,
+        await readAppStatus(clusterState, manifests),
+        signal,
+      );
       const stale = stalenessOf(services, namespace);
       const current = stale === null ? status : { ...status, stale };
+      if (status.drift.missing.length > 0) {
+        await requirePresent();
+        missingSince ??= Date.now();
+        if (Date.now() - missingSince < DELETION_GRACE_MS) {
+          await changed.wait(DELETION_RECHECK_MS, signal);
+          continue;
+        }
+      } else {
+        missingSince = undefined;
+      }
       const { observedAt: _observedAt, ...comparable } = current;
       const key = JSON.stringify(comparable);
       if (key !== last) {

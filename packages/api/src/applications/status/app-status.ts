@@ -7,6 +7,7 @@ import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { describeRef, refKey, refOf, type ObjectRef } from "../../cluster/object-ref.js";
 import type { ClusterReader } from "../../cluster/state/cluster-state.js";
 import { detectDrift, type AppDrift } from "./app-drift.js";
+import { classifyProblem, stuckContainerOf, type AppProblem } from "./app-problem.js";
 import { appPodSelector, findDeployment } from "./pod-selector.js";
 
 export type AppState = "deploying" | "ready" | "degraded" | "failed" | "drifted";
@@ -15,7 +16,13 @@ export interface AppStatus {
   state: AppState;
   /** One line for people: "2/2 replicas ready", "Image "x" cannot be pulled: …". */
   message: string;
-  replicas: { desired: number; updated: number; ready: number; available: number };
+  /**
+   * The Deployment controller's counts, and `serving`: the ready pods of any revision in `pods` (old ones that still
+   * serve during an update count), so that what the status says and the pods it lists always agree.
+   */
+  replicas: { desired: number; updated: number; ready: number; available: number; serving: number };
+  /** Why the rollout is stuck, in plain words, with what to do; null when nothing is wrong. */
+  problem: AppProblem | null;
   conditions: {
     type: string;
     status: string;
@@ -31,6 +38,8 @@ export interface AppStatus {
     waitingReason?: string;
     waitingMessage?: string;
     createdAt?: string;
+    /** Whether the pod runs the current revision (a pod of an older one is being replaced). */
+    current: boolean;
   }[];
   /** Newest first, at most 20, about the Deployment, its ReplicaSets and their pods. */
   events: {
@@ -115,7 +124,8 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
     return {
       state: "drifted",
       message: driftMessage(drift),
-      replicas: { desired, updated: 0, ready: 0, available: 0 },
+      replicas: { desired, updated: 0, ready: 0, available: 0, serving: 0 },
+      problem: null,
       conditions: [],
       pods: [],
       events: [],
@@ -142,6 +152,7 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
     updated: status.updatedReplicas ?? 0,
     ready: status.readyReplicas ?? 0,
     available: status.availableReplicas ?? 0,
+    serving: pods.filter((pod) => isPodReady(pod) && !isTerminating(pod)).length,
   };
   const readyCurrent = currentPods.filter(isPodReady).length;
   const events = input.events as readonly LiveEvent[];
@@ -153,6 +164,7 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
     newestAvailable: newest?.status?.availableReplicas ?? readyCurrent,
     pods,
     currentPods,
+    oldPods: pods.filter((pod) => newest === undefined || !isOwnedBy(pod, newest)).length,
     events,
     now,
   };
@@ -160,10 +172,12 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
     drift.missing.length > 0 || drift.changed.length > 0
       ? { state: "drifted" as const, message: driftMessage(drift) }
       : decideState(facts);
+  const problem = state === "failed" || state === "degraded" ? findProblem(facts) : undefined;
   return {
     state,
     message,
     replicas,
+    problem: problem ?? null,
     conditions: (status.conditions ?? []).map((condition) => ({
       type: condition.type,
       status: condition.status,
@@ -171,7 +185,7 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
       ...optional("message", condition.message),
       ...optional("lastTransitionTime", condition.lastTransitionTime),
     })),
-    pods: pods.map(summarizePod).sort(newestFirst),
+    pods: pods.map((pod) => summarizePod(pod, newest)).sort(newestFirst),
     events: relatedEvents(events, deployment, replicaSets),
     drift,
     progress: { done: Math.min(readyCurrent, desired), total: desired },
@@ -192,6 +206,8 @@ interface Facts {
   newestAvailable: number;
   pods: readonly LivePod[];
   currentPods: readonly LivePod[];
+  /** Pods of older revisions, still serving or shutting down. */
+  oldPods: number;
   events: readonly LiveEvent[];
   now: Date;
 }
@@ -237,36 +253,86 @@ function decideState(facts: Facts): { state: AppState; message: string } {
 
   if (!caughtUp)
     return { state: "deploying", message: "Waiting for the Deployment controller to start the rollout" };
-  // Counts over all revisions include old pods that still serve: the new revision's own pods tell the progress.
+  // Counts over all revisions include old pods that still serve: the new revision's own pods tell the progress, and
+  // while older pods exist it is an update, in which those that are ready still serve.
   const done = Math.min(facts.currentPods.filter(isPodReady).length, desired);
+  const updating = facts.oldPods > 0 || facts.totalReplicas > desired;
+  const verb = updating ? "Updating" : "Deploying";
+  const newReplicas = updating ? "new replicas" : "replicas";
   if (updated < desired || done < desired || ready < desired || available < desired) {
     const waiting = facts.currentPods
       .map((pod) => waitingOf(pod)?.reason)
       .find((reason) => reason !== undefined);
+    const serving = updating ? `${facts.replicas.serving} serving, ` : "";
     return {
       state: "deploying",
-      message: `Deploying: ${done}/${desired} replicas ready${waiting === undefined ? "" : ` (${waiting})`}`,
+      message: `${verb}: ${serving}${done}/${desired} ${newReplicas} ready${waiting === undefined ? "" : ` (${waiting})`}`,
     };
   }
   if (facts.totalReplicas > desired) {
-    const old = facts.totalReplicas - desired;
+    const old = Math.max(facts.totalReplicas - desired, 1);
     return {
       state: "deploying",
-      message: `Deploying: ${done}/${desired} replicas ready, ${old} old ${old === 1 ? "replica" : "replicas"} shutting down`,
+      message: `${verb}: ${done}/${desired} ${newReplicas} ready, ${old} old ${old === 1 ? "replica" : "replicas"} shutting down`,
     };
   }
   if (desired === 0) return { state: "ready", message: "Scaled to zero: 0/0 replicas" };
   return { state: "ready", message: `${done}/${desired} replicas ready` };
 }
 
-/** Why a pod will not become ready by itself, as one line; undefined when it may still. */
-function stuckReason(pod: LivePod, facts: Pick<Facts, "events">): string | undefined {
-  const unschedulable = pod.status?.conditions?.find(
+/** The plain-words problem behind a failed or degraded state: the current revision's pods first, then any. */
+function findProblem(facts: Facts): AppProblem | undefined {
+  const { deployment } = facts;
+  const pullMessage = (pod: LivePod) => (container: string) => {
+    const waiting = waitingOf(pod);
+    return waiting?.container === container ? pullFailure(pod, waiting, facts.events) : undefined;
+  };
+  const stuck = [...facts.currentPods, ...facts.pods]
+    .map((pod) => stuckContainerOf(pod, STUCK_REASONS, pullMessage(pod)))
+    .find((container) => container !== undefined);
+  const unschedulable = facts.currentPods
+    .map((pod) => ({ pod: pod.metadata.name, condition: unschedulableCondition(pod) }))
+    .find((entry) => entry.condition !== undefined);
+  const replicaFailure = conditionOf(deployment, "ReplicaFailure");
+  const progressing = conditionOf(deployment, "Progressing");
+  return classifyProblem({
+    ...optional("stuck", stuck),
+    ...optional(
+      "unschedulable",
+      unschedulable && {
+        pod: unschedulable.pod,
+        message: unschedulable.condition?.message ?? "Unschedulable",
+      },
+    ),
+    ...optional(
+      "replicaFailure",
+      replicaFailure?.status === "True"
+        ? { ...optional("reason", replicaFailure.reason), ...optional("message", replicaFailure.message) }
+        : undefined,
+    ),
+    ...optional(
+      "deadlineExceeded",
+      facts.caughtUp && progressing?.status === "False" && progressing.reason === "ProgressDeadlineExceeded"
+        ? optional("message", progressing.message)
+        : undefined,
+    ),
+    podsRunning: facts.currentPods.filter((pod) => pod.status?.phase === "Running").length,
+    desired: facts.replicas.desired,
+  });
+}
+
+function unschedulableCondition(pod: LivePod) {
+  return pod.status?.conditions?.find(
     (condition) =>
       condition.type === "PodScheduled" &&
       condition.status === "False" &&
       condition.reason === "Unschedulable",
   );
+}
+
+/** Why a pod will not become ready by itself, as one line; undefined when it may still. */
+function stuckReason(pod: LivePod, facts: Pick<Facts, "events">): string | undefined {
+  const unschedulable = unschedulableCondition(pod);
   if (unschedulable !== undefined) {
     return `Pod ${JSON.stringify(pod.metadata.name)} cannot be scheduled: ${unschedulable.message ?? "Unschedulable"}`;
   }
@@ -336,7 +402,7 @@ function describeObject(ref: ObjectRef): string {
 
 // ---- pods and events ------------------------------------------------------------------------------------------
 
-function summarizePod(pod: LivePod): AppStatus["pods"][number] {
+function summarizePod(pod: LivePod, newest: LiveReplicaSet | undefined): AppStatus["pods"][number] {
   const waiting = waitingOf(pod);
   const restarts = [
     ...(pod.status?.initContainerStatuses ?? []),
@@ -350,6 +416,7 @@ function summarizePod(pod: LivePod): AppStatus["pods"][number] {
     ...optional("waitingReason", waiting?.reason),
     ...optional("waitingMessage", waiting?.message),
     ...optional("createdAt", pod.metadata.creationTimestamp),
+    current: newest !== undefined && isOwnedBy(pod, newest) && !isTerminating(pod),
   };
 }
 

@@ -267,7 +267,8 @@ describe("summarizeAppStatus", () => {
     expect(status).toMatchObject({
       state: "ready",
       message: "2/2 replicas ready",
-      replicas: { desired: 2, updated: 2, ready: 2, available: 2 },
+      replicas: { desired: 2, updated: 2, ready: 2, available: 2, serving: 2 },
+      problem: null,
       progress: { done: 2, total: 2 },
       drift: { missing: [], changed: [] },
       observedAt: NOW.toISOString(),
@@ -275,8 +276,22 @@ describe("summarizeAppStatus", () => {
     expect(status.conditions).toEqual([{ type: "Progressing", lastTransitionTime: at(30), ...COMPLETE }]);
     // Newest first.
     expect(status.pods).toEqual([
-      { name: "web-abc-bbbbb", phase: "Running", ready: true, restarts: 0, createdAt: at(100) },
-      { name: "web-abc-aaaaa", phase: "Running", ready: true, restarts: 0, createdAt: at(200) },
+      {
+        name: "web-abc-bbbbb",
+        phase: "Running",
+        ready: true,
+        restarts: 0,
+        createdAt: at(100),
+        current: true,
+      },
+      {
+        name: "web-abc-aaaaa",
+        phase: "Running",
+        ready: true,
+        restarts: 0,
+        createdAt: at(200),
+        current: true,
+      },
     ]);
   });
 
@@ -383,7 +398,9 @@ describe("summarizeAppStatus", () => {
       }),
     );
     expect(status.state).toBe("deploying");
-    expect(status.message).toBe("Deploying: 1/2 replicas ready (ContainerCreating)");
+    // The old pods still serve while the new revision starts: an update, not a first deploy.
+    expect(status.message).toBe("Updating: 3 serving, 1/2 new replicas ready (ContainerCreating)");
+    expect(status.replicas.serving).toBe(3);
     expect(status.progress).toEqual({ done: 1, total: 2 });
     expect(status.pods).toHaveLength(4);
     expect(status.pods[0]).toMatchObject({
@@ -411,9 +428,63 @@ describe("summarizeAppStatus", () => {
       }),
     );
     expect(status.state).toBe("deploying");
-    expect(status.message).toBe("Deploying: 2/2 replicas ready, 1 old replica shutting down");
+    expect(status.message).toBe("Updating: 2/2 new replicas ready, 1 old replica shutting down");
     expect(status.pods.find((entry) => entry.name === "web-old-o1")?.phase).toBe("Terminating");
     expect(status.progress).toEqual({ done: 2, total: 2 });
+  });
+
+  it("reads a rolling restart as updating with the old pods serving, in agreement with its pods", () => {
+    // The report: "Deploying: 0/2 replicas ready" beside "2 of 2 replicas ready, 1 updated".
+    const expected = [expectedDeployment()];
+    const old = replicaSet("old", 1, { ready: 2, available: 2 });
+    const next = replicaSet("new", 2);
+    const deployment = liveDeployment(expected[0]!, {
+      generation: 2,
+      replicas: 3,
+      updated: 1,
+      ready: 2,
+      available: 2,
+      progressing: UPDATING,
+    });
+    const status = summarizeAppStatus(
+      input(expected, [deployment], {
+        replicaSets: [old, next],
+        pods: [
+          pod(old, "o1"),
+          pod(old, "o2"),
+          pod(next, "n1", { ageSeconds: 1, waiting: { reason: "ContainerCreating" } }),
+        ],
+      }),
+    );
+    expect(status.state).toBe("deploying");
+    expect(status.message).toBe("Updating: 2 serving, 0/2 new replicas ready (ContainerCreating)");
+    expect(status.progress).toEqual({ done: 0, total: 2 });
+    // The same snapshot: the pods listed say what the message says.
+    expect(status.replicas.serving).toBe(status.pods.filter((entry) => entry.ready).length);
+    expect(status.pods.filter((entry) => entry.current && entry.ready).length).toBe(status.progress.done);
+    expect(status.pods.map((entry) => [entry.name, entry.current])).toEqual([
+      ["web-new-n1", true],
+      ["web-old-o1", false],
+      ["web-old-o2", false],
+    ]);
+    expect(status.problem).toBeNull();
+  });
+
+  it("reads a first rollout as deploying: nothing serves yet", () => {
+    const expected = [expectedDeployment()];
+    const rs = replicaSet("abc", 1);
+    const deployment = liveDeployment(expected[0]!, { replicas: 2, updated: 2, progressing: UPDATING });
+    const status = summarizeAppStatus(
+      input(expected, [deployment], {
+        replicaSets: [rs],
+        pods: [
+          pod(rs, "a", { ageSeconds: 1, waiting: { reason: "ContainerCreating" } }),
+          pod(rs, "b", { ageSeconds: 1, waiting: { reason: "ContainerCreating" } }),
+        ],
+      }),
+    );
+    expect(status.message).toBe("Deploying: 0/2 replicas ready (ContainerCreating)");
+    expect(status.replicas.serving).toBe(0);
   });
 
   it("has failed when the new pods cannot pull their image, quoting the registry", () => {

@@ -129,6 +129,7 @@ function logOptions(query: URLSearchParams): PodLogOptions {
     container: query.get("container") ?? undefined,
     follow: query.get("follow") === "true",
     timestamps: query.get("timestamps") === "true",
+    previous: query.get("previous") === "true",
     tailLines: number("tailLines"),
     sinceSeconds: number("sinceSeconds"),
   };
