@@ -237,7 +237,8 @@ function classifyStatus(error: ApiStatusError): Classified {
       };
     case status === 403 && ADMISSION_LIMIT.test(said): {
       const quota = /quota: ([a-z0-9.-]+)[,:]/.exec(said)?.[1];
-      const what = quota === undefined ? "the namespace's LimitRange" : `the namespace's ResourceQuota "${quota}"`;
+      const what =
+        quota === undefined ? "the namespace's LimitRange" : `the namespace's ResourceQuota "${quota}"`;
       return {
         ...base,
         kind: "invalid",

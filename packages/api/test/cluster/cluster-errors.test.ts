@@ -94,7 +94,9 @@ describe("answers of the API server", () => {
     ]);
     const refused = await failure(cluster.apply([configMap("x", own, {})]));
     expect(refused).toMatchObject({ kind: "invalid", status: 403, retryable: false });
-    expect(refused.message).toContain('the namespace\'s ResourceQuota "objects" does not allow it (403 Forbidden)');
+    expect(refused.message).toContain(
+      'the namespace\'s ResourceQuota "objects" does not allow it (403 Forbidden)',
+    );
     expect(refused.message).toContain(
       'configmaps "x" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=0, limited: count/configmaps=0',
     );

@@ -133,7 +133,7 @@ export function commit(
       namespace: request.namespace!,
       object: candidate as NewObject,
       old: stored,
-    }) as JsonObject;
+    });
   }
   const metadata = metadataOf(candidate);
   const schema = schemaForKind(apiVersionOf(info), info.kind);
