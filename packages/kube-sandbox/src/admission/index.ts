@@ -6,6 +6,7 @@ import type { ResourceInfo } from "../resources.js";
 import { forbidden } from "../server/status.js";
 import { defaultPodRequests, defaultPodResources, limitRangeRefusal } from "./limit-ranger.js";
 import { quotaRefusal } from "./resource-quota.js";
+import { byName, readList } from "./usage.js";
 
 export interface AdmissionRequest {
   info: ResourceInfo;
@@ -18,10 +19,6 @@ export interface AdmissionRequest {
 
 const isPod = (info: ResourceInfo): boolean => info.group === "" && info.plural === "pods";
 
-function byName(objects: readonly StoredObject[]): StoredObject[] {
-  return [...objects].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-}
-
 /**
  * The object as admission leaves it (a new pod with the LimitRanges' defaults), or throws the API server's 403
  * Forbidden (`pods "web-…" is forbidden: exceeded quota: compute, requested: …`).
@@ -33,7 +30,7 @@ export function admit(store: ObjectStore, request: AdmissionRequest): NewObject 
   // LimitRanger leaves pod updates alone: containers cannot change after creation.
   if (isPod(info) && !old) {
     object = defaultPodRequests(object);
-    const limitRanges = byName(store.list("limitranges", namespace));
+    const limitRanges = byName(readList(store, "limitranges", namespace));
     if (limitRanges.length > 0) {
       object = defaultPodResources(object, limitRanges);
       const refusal = limitRangeRefusal(object, limitRanges);

@@ -11,7 +11,7 @@ import {
   type Quantity,
   type ResourceList,
 } from "./quantity.js";
-import { hardOf, isTerminal, matchingResources, usageOf } from "./usage.js";
+import { byName, hardOf, isTerminal, matchingResources, readList, usageOf } from "./usage.js";
 
 /** If a quota tracks cpu or memory, every container must state it (kube calls this its own mistake, kept for compatibility). */
 const VALIDATION_SET = new Set([
@@ -54,10 +54,6 @@ function podConstraints(pod: NewObject, tracked: readonly string[]): string | un
   return `must specify ${parts.join("; ")}`;
 }
 
-function sortedByName(objects: readonly StoredObject[]): StoredObject[] {
-  return [...objects].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-}
-
 /** What the namespace's objects use of each of `keys` (zero where nothing does), as the quota controller counts it. */
 export function namespaceUsage(store: ObjectStore, namespace: string, keys: readonly string[]): ResourceList {
   let used: ResourceList = new Map(
@@ -68,7 +64,7 @@ export function namespaceUsage(store: ObjectStore, namespace: string, keys: read
     if (!info.namespaced) continue;
     const matched = matchingResources(info, keys);
     if (matched.length === 0) continue;
-    for (const object of store.list(info.plural, namespace)) {
+    for (const object of readList(store, info.plural, namespace)) {
       const usage = usageOf(info, object);
       for (const key of matched) {
         const value = usage.get(key);
@@ -113,7 +109,7 @@ export function quotaRefusal(
 ): string | undefined {
   // Pods are charged on create only (their resources cannot change); everything else on create and update.
   if (old && info.plural === "pods" && info.group === "") return undefined;
-  const quotas = sortedByName(store.list("resourcequotas", namespace));
+  const quotas = byName(readList(store, "resourcequotas", namespace));
   if (quotas.length === 0) return undefined;
   const usage = usageOf(info, object);
   const previous = old ? usageOf(info, old) : new Map<string, Quantity>();

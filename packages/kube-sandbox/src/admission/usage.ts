@@ -1,7 +1,7 @@
 // What an object costs a ResourceQuota, as kube's quota evaluators count it (pkg/quota/v1/evaluator/core and the
 // generic object-count evaluator): shared by the ResourceQuota admission check and the quota controller that keeps
 // every quota's status.used current.
-import type { NewObject } from "../contract.js";
+import type { NewObject, ObjectStore, StoredObject } from "../contract.js";
 import { qualifiedResource, type ResourceInfo } from "../resources.js";
 import { addLists, parseList, type Quantity, type ResourceList } from "./quantity.js";
 
@@ -135,4 +135,14 @@ export function hardOf(quota: NewObject): ResourceList {
   const spec = quota.spec as { hard?: Record<string, unknown> } | undefined;
   const fromStatus = parseList(status?.hard);
   return fromStatus.size > 0 ? fromStatus : parseList(spec?.hard);
+}
+
+/** Admission only reads: the stored objects themselves where the store can hand them out, copies otherwise. */
+export function readList(store: ObjectStore, resource: string, namespace: string): readonly StoredObject[] {
+  return store.peekList ? store.peekList(resource, namespace) : store.list(resource, namespace);
+}
+
+/** Admission plugins take a namespace's quotas and LimitRanges in name order, so the first refusal is stable. */
+export function byName(objects: readonly StoredObject[]): StoredObject[] {
+  return [...objects].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
