@@ -82,6 +82,8 @@ export interface Workload {
   maxReplicas: number;
   /** Pods a rolling update starts before it stops old ones (maxSurge, 25 % rounded up by default). */
   surge: number;
+  /** The pod template as JSON: an edit that changes it rolls the pods (and surges); one that does not only scales. */
+  template: string;
 }
 
 /** What a set of manifests needs: its workloads and the objects quotas count. */
@@ -149,7 +151,14 @@ export function needOf(
     const replicas = spec.replicas ?? 1;
     const minReplicas = hpa ? (hpa.minReplicas ?? 1) : replicas;
     const maxReplicas = hpa ? (hpa.maxReplicas ?? minReplicas) : replicas;
-    workloads.push({ name, perPod, minReplicas, maxReplicas, surge: surgeOf(spec.strategy, minReplicas) });
+    workloads.push({
+      name,
+      perPod,
+      minReplicas,
+      maxReplicas,
+      surge: surgeOf(spec.strategy, minReplicas),
+      template: JSON.stringify(spec.template ?? {}),
+    });
   }
   return { workloads, objects };
 }
@@ -173,6 +182,11 @@ export interface BudgetLine {
   fits: boolean;
   /** For pod resources that do not fit: how many of the lowest replica count will start. */
   podsStarting?: { start: number; of: number };
+  /**
+   * For an edit whose pods fit but whose rolling update's extra pods do not: how many of them there is room for
+   * (0: the rollout cannot start a new pod until something frees room).
+   */
+  surgeRoom?: { room: number; surge: number };
   /** For object counts that do not fit: the apply itself will be refused. */
   refusesApply?: boolean;
 }
@@ -185,14 +199,15 @@ function quotaValue(record: Record<string, QuotaFigure>, keys: readonly string[]
   return undefined;
 }
 
-/** Totals of a need for one pod resource: at the lowest count, at the highest, and one pod's cost per workload. */
-function podTotals(need: Need, key: string, withSurge: boolean) {
+/** Totals of a need for one pod resource, at the lowest and highest counts, with the surge of workloads that roll. */
+function podTotals(need: Need, key: string, rolls: (workload: Workload) => boolean = () => false) {
   let low = 0;
   let high = 0;
   for (const workload of need.workloads) {
     const cost = workload.perPod[key] ?? 0;
-    low += cost * (workload.minReplicas + (withSurge ? workload.surge : 0));
-    high += cost * (workload.maxReplicas + (withSurge ? workload.surge : 0));
+    const surge = rolls(workload) ? workload.surge : 0;
+    low += cost * (workload.minReplicas + surge);
+    high += cost * (workload.maxReplicas + surge);
   }
   return { low, high };
 }
@@ -208,15 +223,20 @@ export function quotaBudget(
 ): BudgetLine[] {
   const need = needOf(manifests, usage.containerDefaults);
   const held = current ? needOf(current, usage.containerDefaults) : undefined;
+  // Only a Deployment that runs now and gets a new pod template rolls (old pods stay until new ones are ready).
+  const rolls = (workload: Workload): boolean => {
+    const running = held?.workloads.find((candidate) => candidate.name === workload.name);
+    return running !== undefined && running.template !== workload.template;
+  };
   const lines: BudgetLine[] = [];
   for (const quota of usage.quotas) {
     for (const resource of POD_RESOURCES) {
       const hard = quotaValue(quota.hard, resource.aliases);
       if (hard === undefined) continue;
       const used = quotaValue(quota.used, resource.aliases) ?? 0;
-      const { low, high } = podTotals(need, resource.key, held !== undefined);
+      const { low, high } = podTotals(need, resource.key, rolls);
       if (high === 0) continue;
-      const holds = held ? podTotals(held, resource.key, false).low : 0;
+      const holds = held ? podTotals(held, resource.key).low : 0;
       const left = Math.max(0, hard - used) + holds;
       const fits = low <= left + 1e-9;
       const line: BudgetLine = {
@@ -233,8 +253,13 @@ export function quotaBudget(
       };
       const pods = need.workloads.reduce((total, workload) => total + workload.minReplicas, 0);
       const perPod = need.workloads[0]?.perPod[resource.key] ?? 0;
-      if (!fits && need.workloads.length === 1 && perPod > 0)
-        line.podsStarting = { start: Math.min(pods, Math.floor((left + 1e-9) / perPod)), of: pods };
+      const workload = need.workloads[0];
+      if (!fits && need.workloads.length === 1 && perPod > 0) {
+        const start = Math.floor((left + 1e-9) / perPod);
+        if (rolls(workload!) && start >= pods)
+          line.surgeRoom = { room: start - pods, surge: workload!.surge };
+        else line.podsStarting = { start: Math.min(pods, start), of: pods };
+      }
       lines.push(line);
     }
     for (const [kind, count] of Object.entries(need.objects)) {

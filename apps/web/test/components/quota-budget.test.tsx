@@ -47,7 +47,12 @@ function usage(cpuUsed: number, servicesUsed = 0): Usage {
   };
 }
 
-function app(replicas: number, cpu: string | undefined, extra: ManifestLike[] = []): ManifestLike[] {
+function app(
+  replicas: number,
+  cpu: string | undefined,
+  extra: ManifestLike[] = [],
+  image = "nginx:1.27",
+): ManifestLike[] {
   return [
     {
       apiVersion: "apps/v1",
@@ -57,9 +62,7 @@ function app(replicas: number, cpu: string | undefined, extra: ManifestLike[] = 
         replicas,
         template: {
           spec: {
-            containers: [
-              { name: "web", image: "nginx:1.27", ...(cpu ? { resources: { requests: { cpu } } } : {}) },
-            ],
+            containers: [{ name: "web", image, ...(cpu ? { resources: { requests: { cpu } } } : {}) }],
           },
         },
       },
@@ -112,13 +115,29 @@ describe("quota budget", () => {
   });
 
   it("counts only the difference for an edit, plus the rolling update's surge", async () => {
-    // 6 × 500m run now (3 cores of the 3.5 used); 7 × 500m after the edit, with 2 surge pods while rolling.
-    renderBudget(usage(3.5), app(7, "500m"), app(6, "500m"));
+    // 6 × 500m run now (3 cores of the 3.5 used); 8 × 500m of a new image after the edit, with 2 surge pods while
+    // rolling: 5 cores, of which 3 come back as the old pods go.
+    renderBudget(usage(3.5), app(8, "500m", [], "nginx:1.28"), app(6, "500m"));
     const lines = within(await screen.findByRole("list", { name: "What this deploy needs" }));
-    expect(lines.getByText(/^CPU requests: needs 4\.5 cores/).textContent).toContain("3.5 of 4 cores left");
-    expect((await budget()).getByRole("status").textContent).toContain("only 7 of 7 pods will start");
+    expect(lines.getByText(/^CPU requests: needs 5 cores/).textContent).toContain("3.5 of 4 cores left");
+    expect((await budget()).getByRole("status").textContent).toContain("only 7 of 8 pods will start");
     // The Service exists already: it needs no more of the count.
     expect(lines.getByText(/^Services: needs 0/)).toBeTruthy();
+  });
+
+  it("warns when only the rolling update's extra pods do not fit an edit", async () => {
+    // 6 × 500m run now (3 of the 3.5 cores used); a new image for the same 6 pods needs 2 extra pods while rolling.
+    renderBudget(usage(3.5), app(6, "500m", [], "nginx:1.28"), app(6, "500m"));
+    expect((await budget()).getByRole("status").textContent).toBe(
+      'The rolling update starts 2 extra pods before it stops old ones; the project has 3.5 of 4 cores left: there is room for only 1: the rollout will be slower (quota "babyhelm"). Lower the replicas or the requests, or raise the quota.',
+    );
+  });
+
+  it("counts no surge when an edit only scales (the pod template stays)", async () => {
+    renderBudget(usage(3.5), app(7, "500m"), app(6, "500m"));
+    const lines = within(await screen.findByRole("list", { name: "What this deploy needs" }));
+    expect(lines.getByText(/^CPU requests: needs 3\.5 cores/).textContent).toContain("3.5 of 4 cores left");
+    expect((await budget()).queryByRole("status")).toBeNull();
   });
 
   it("notes an autoscaler that could not reach its maximum", async () => {

@@ -26,6 +26,14 @@ export function budgetWarning(line: BudgetLine): string {
   const quota = `quota "${line.quota}"`;
   if (line.refusesApply)
     return `This needs ${needText(line, line.needed)}; ${has}: the cluster will refuse the deploy (${quota}). Delete unused ${line.label} or raise the quota.`;
+  if (line.surgeRoom) {
+    const { room, surge } = line.surgeRoom;
+    const outcome =
+      room === 0
+        ? "the rollout cannot start a new pod and will stall"
+        : `there is room for only ${room}: the rollout will be slower`;
+    return `The rolling update starts ${plural(surge, "extra pod")} before it stops old ones; ${has}: ${outcome} (${quota}). Lower the replicas or the requests, or raise the quota.`;
+  }
   const starting = line.podsStarting
     ? `only ${line.podsStarting.start} of ${plural(line.podsStarting.of, "pod")} will start`
     : "some pods will not start";
