@@ -45,6 +45,12 @@ export class ReplicaSetController implements Controller {
   observe(event: StoreEvent): void {
     const { object } = event;
     const namespace = object.metadata.namespace ?? "default";
+    if (
+      event.resource === "replicasets" &&
+      event.type === "DELETED" &&
+      this.refusals.delete(object.metadata.uid)
+    )
+      this.context.timers.cancel(`replicaset-create:${object.metadata.uid}`);
     if (event.resource === "replicasets" && event.type !== "DELETED")
       this.queue(namespace, object.metadata.name);
     if (event.resource === "pods") {
