@@ -21,6 +21,7 @@ import type { PodObject, ReplicaSetObject } from "./types.js";
 
 const SOURCE: EventSource = { component: "replicaset-controller" };
 const PODS = findResource("", "v1", "pods")!;
+const retryKey = (uid: string): string => `replicaset-create:${uid}`;
 
 export function isPodReady(pod: PodObject): boolean {
   return (
@@ -50,7 +51,7 @@ export class ReplicaSetController implements Controller {
       event.type === "DELETED" &&
       this.refusals.delete(object.metadata.uid)
     )
-      this.context.timers.cancel(`replicaset-create:${object.metadata.uid}`);
+      this.context.timers.cancel(retryKey(object.metadata.uid));
     if (event.resource === "replicasets" && event.type !== "DELETED")
       this.queue(namespace, object.metadata.name);
     if (event.resource === "pods") {
@@ -133,7 +134,7 @@ export class ReplicaSetController implements Controller {
   private scheduleRetry(rs: ReplicaSetObject, refused: boolean): void {
     const { timers, timing } = this.context;
     const { uid, name } = rs.metadata;
-    const key = `replicaset-create:${uid}`;
+    const key = retryKey(uid);
     if (!refused) {
       if (this.refusals.delete(uid)) timers.cancel(key);
       return;
