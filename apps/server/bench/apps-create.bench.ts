@@ -12,7 +12,7 @@
 // BENCH_POOL_SIZE (20), BENCH_POSTGRES_URL. Exits 0 when it measured (target met or not), 1 when it could not.
 import { Writable } from "node:stream";
 import { createLogger } from "@babyhelm/api/testing";
-import { mutate, query, signUp, startBenchServer } from "./support/bench-server.js";
+import { createBenchProject, query, signUp, startBenchServer } from "./support/bench-server.js";
 import { cpuShares, machineSummary, snapshotCpu, type CpuGroup } from "./support/cpu.js";
 import { ms, row } from "./support/format.js";
 import { numberFromEnv, runBench } from "./support/settings.js";
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   try {
     const token = await signUp(bench.url, "api-token");
     for (const project of ["bench-sequential", "bench-concurrent", "bench-warmup"]) {
-      await mutate(bench.url, "projects.create", { name: project }, token);
+      await createBenchProject(bench, project, token);
     }
     console.log(
       `set-up: ${bench.database.serverVersion}, pool ${POOL_SIZE}, sandbox with readyDelayMs 0 in its own process`,

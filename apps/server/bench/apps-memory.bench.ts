@@ -19,7 +19,7 @@
 // It exits 0 when it measured, 1 when it could not.
 import { spawn } from "node:child_process";
 import { appName, createApps, startAppsBenchServer, type AppRef } from "./support/apps-fixture.js";
-import { mutate, query, signUp, type BenchServer } from "./support/bench-server.js";
+import { createBenchProject, query, signUp, type BenchServer } from "./support/bench-server.js";
 import { machineSummary } from "./support/cpu.js";
 import { row } from "./support/format.js";
 import { numberFromEnv, runBench, sleep } from "./support/settings.js";
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         await sleep(2);
         token = await signUp(bench.url, "api-token");
       }
-      await mutate(bench.url, "projects.create", { name }, token);
+      await createBenchProject(bench, name, token);
       owners.set(name, token);
     }
     const tokenOf = (app: AppRef) => owners.get(app.project)!;

@@ -24,7 +24,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describeCounts, totalOf } from "./support/api-server-requests.js";
 import { appName, createApps, startAppsBenchServer, waitUntilReady } from "./support/apps-fixture.js";
-import { mutate, query, queryUrl, signUp } from "./support/bench-server.js";
+import { createBenchProject, mutate, query, queryUrl, signUp } from "./support/bench-server.js";
 import {
   cpuPerRequestUs,
   measureRun,
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   });
   try {
     const token = await signUp(bench.url, "api-token");
-    await mutate(bench.url, "projects.create", { name: PROJECT }, token);
+    await createBenchProject(bench, PROJECT, token);
     for (let index = 1; index < PROJECTS; index++) {
       await mutate(
         bench.url,

@@ -25,7 +25,7 @@ import { EventSource } from "eventsource";
 import type { AppRouter } from "@babyhelm/api";
 import { describeCounts, totalOf, type RequestCounts } from "./support/api-server-requests.js";
 import { appName, createApps, startAppsBenchServer, waitUntilReady } from "./support/apps-fixture.js";
-import { mutate, signUp, type BenchServer } from "./support/bench-server.js";
+import { createBenchProject, mutate, signUp, type BenchServer } from "./support/bench-server.js";
 import { machineSummary } from "./support/cpu.js";
 import { numberFromEnv, runBench, sleep } from "./support/settings.js";
 
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   });
   try {
     const token = await signUp(bench.url, "api-token");
-    await mutate(bench.url, "projects.create", { name: PROJECT }, token);
+    await createBenchProject(bench, PROJECT, token);
     const names = Array.from({ length: APPS }, (_, index) => appName(index));
     await createApps(
       bench.url,

@@ -221,23 +221,32 @@ for (const backend of testBackends()) {
       ]);
       expect(usage.apps[0]!.cpu! / sum((container) => container.cpuCores)).toBeCloseTo(1, 1);
       expect(usage.apps[0]!.memory! / sum((container) => container.memoryBytes)).toBeCloseTo(1, 1);
-      // The sandbox has no quota controller: "used" is added up from the pods' requests.
-      expect(usage.quotas).toEqual([
-        {
-          name: "babyhelm-quota",
-          usedFrom: "computed",
-          hard: expect.objectContaining({
-            "requests.cpu": { quantity: "4", value: 4 },
-            "requests.memory": { quantity: "8Gi", value: 8 * 1024 * MIB },
-            pods: { quantity: "50", value: 50 },
-          }),
-          used: expect.objectContaining({
-            "requests.cpu": { quantity: "400m", value: 0.4 },
-            "requests.memory": { quantity: String(256 * MIB), value: 256 * MIB },
-            pods: { quantity: "2", value: 2 },
-          }),
-        },
-      ]);
+      // The sandbox's quota controller keeps status.used; the cache may take a moment to see its latest write.
+      await expect
+        .poll(async () => (await client.projects.usage.query({ name: project })).quotas, { timeout: 10_000 })
+        .toEqual([
+          {
+            name: "babyhelm-quota",
+            usedFrom: "cluster",
+            hard: expect.objectContaining({
+              "requests.cpu": { quantity: "4", value: 4 },
+              "requests.memory": { quantity: "8Gi", value: 8 * 1024 * MIB },
+              pods: { quantity: "50", value: 50 },
+            }),
+            used: expect.objectContaining({
+              "requests.cpu": { quantity: "400m", value: 0.4 },
+              "requests.memory": { quantity: "256Mi", value: 256 * MIB },
+              // The containers set no memory limit: the LimitRange's default (256Mi) counts, as on a cluster.
+              "limits.memory": { quantity: "512Mi", value: 512 * MIB },
+              pods: { quantity: "2", value: 2 },
+            }),
+          },
+        ]);
+      // What the LimitRange gives containers that state nothing, for the deploy form's budget.
+      expect(usage.containerDefaults).toEqual({
+        requests: { cpu: { quantity: "100m", value: 0.1 }, memory: { quantity: "128Mi", value: 128 * MIB } },
+        limits: { memory: { quantity: "256Mi", value: 256 * MIB } },
+      });
     });
 
     it("says plainly when the cluster has no metrics API, and still shows the history", async () => {

@@ -33,7 +33,13 @@ onEveryBackend(
       ({ db, harness } = suite);
       ({ client } = await harness.newUser("faults"));
       project = uniqueName("faults");
-      await client.projects.create.mutate({ name: project });
+      const { namespace } = await client.projects.create.mutate({ name: project });
+      // Each fault at each step leaves an app behind: more Services than default@2's quota (20) lets in, and the
+      // sandbox enforces quotas like a cluster.
+      const { store } = harness.sandbox;
+      const [quota] = store.list("resourcequotas", namespace);
+      const spec = quota!.spec as { hard: Record<string, string> };
+      store.update("resourcequotas", { ...quota!, spec: { hard: { ...spec.hard, services: "1000" } } });
     });
 
     /** An app in the state the operation starts from. */

@@ -335,4 +335,43 @@ describe.skipIf(!hasKubectl)(`kubectl ${KUBECTL} against the sandbox`, { timeout
     expect(sandbox.store.list("pods", "shop")).toEqual([]);
     expect(sandbox.store.list("deployments", "shop")).toEqual([]);
   });
+
+  it("is refused over a quota with the API server's message, and describes the quota's true usage", async () => {
+    await writeFile(
+      join(dir, "quota.yaml"),
+      `apiVersion: v1
+kind: Namespace
+metadata: { name: budget }
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: { name: compute, namespace: budget }
+spec: { hard: { requests.cpu: "1" } }
+`,
+    );
+    expect((await kubectl("apply", "-f", "quota.yaml")).code).toBe(0);
+    const run = (name: string) =>
+      kubectl(
+        "-n",
+        "budget",
+        "run",
+        name,
+        "--image=nginx:1.27",
+        "--overrides",
+        '{"spec":{"containers":[{"name":"' +
+          name +
+          '","image":"nginx:1.27","resources":{"requests":{"cpu":"600m"}}}]}}',
+      );
+    expect((await run("first")).code).toBe(0);
+    const refused = await run("second");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'Error from server (Forbidden): pods "second" is forbidden: exceeded quota: compute, requested: requests.cpu=600m, used: requests.cpu=600m, limited: requests.cpu=1\n',
+    );
+    await expect
+      .poll(async () => (await kubectl("-n", "budget", "describe", "quota", "compute")).stdout, {
+        timeout: 5000,
+      })
+      .toMatch(/requests\.cpu\s+600m\s+1\n/);
+  });
 });

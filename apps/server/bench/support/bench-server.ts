@@ -95,6 +95,31 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   }
 }
 
+/**
+ * Creates a project for a bench's apps and lifts its ResourceQuota far above what the bench deploys: the sandbox
+ * enforces quotas like a cluster, and default@2's (20 Services, 50 pods, 4 cores) would refuse the 21st app.
+ */
+export async function createBenchProject(bench: BenchServer, name: string, token: string): Promise<void> {
+  const { namespace } = (await mutate(bench.url, "projects.create", { name }, token)) as {
+    namespace: string;
+  };
+  const { cluster } = bench.server.services;
+  const quotas = await cluster.list("v1", "ResourceQuota", { namespace });
+  const roomy = (key: string): string =>
+    key.endsWith("cpu") ? "100000" : key.endsWith("memory") ? "100000Gi" : "1000000";
+  await cluster.apply(
+    quotas.map((quota) => {
+      const hard = (quota as { spec?: { hard?: Record<string, string> } }).spec?.hard ?? {};
+      return {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: { name: quota.metadata.name, namespace },
+        spec: { hard: Object.fromEntries(Object.keys(hard).map((key) => [key, roomy(key)])) },
+      };
+    }),
+  );
+}
+
 /** A mutation (POST), as the typed client sends it; throws with the server's answer when it is not a 2xx. */
 export function mutate(baseUrl: string, procedure: string, input: unknown, token?: string): Promise<any> {
   return send(`${baseUrl}/trpc/${procedure}`, procedure, token, {

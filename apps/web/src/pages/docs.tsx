@@ -213,7 +213,9 @@ export default function DocsPage() {
           <li>
             <strong>CPU and memory</strong>: charts over the last hour, 6 hours or day, per pod and in total,
             with the app&rsquo;s requests and limits drawn as lines. The project page shows each app&rsquo;s
-            share of the project&rsquo;s quota.
+            share of the project&rsquo;s quota. The deploy form shows what a deploy needs of the quota and
+            what is left, and warns before applying one that will not fit: the cluster refuses pods beyond the
+            quota, and the app page then names the quota that stopped the rollout.
           </li>
           <li>
             <strong>Alerts</strong>: a project&rsquo;s creator can send a message to a Slack-compatible

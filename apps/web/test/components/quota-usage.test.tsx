@@ -31,6 +31,7 @@ function usage(overrides: Partial<Usage> = {}): Usage {
         usedFrom: "cluster",
       },
     ],
+    containerDefaults: { requests: {}, limits: {} },
     apps: [
       { name: "web", pods: 2, cpu: 0.12, memory: 200 * 1024 ** 2, requests: {}, limits: {} },
       { name: "worker", pods: 1, cpu: null, memory: null, requests: {}, limits: {} },

@@ -195,6 +195,10 @@ function classify(error: unknown, server: string): Classified {
   return { kind: "unknown", detail: message };
 }
 
+/** A 403 of the ResourceQuota or LimitRanger admission plugins: what was asked for, not BabyHelm's rights. */
+const ADMISSION_LIMIT =
+  /(exceeded quota: |failed quota: |usage per Container is |max limit to request ratio per Container)/;
+
 function classifyStatus(error: ApiStatusError): Classified {
   const { status, body } = error;
   const reason = body?.reason;
@@ -231,6 +235,18 @@ function classifyStatus(error: ApiStatusError): Classified {
         retryable: true,
         detail: `${said} Wait until the namespace is gone and try again.`,
       };
+    case status === 403 && ADMISSION_LIMIT.test(said): {
+      const quota = /quota: ([a-z0-9.-]+)[,:]/.exec(said)?.[1];
+      const what =
+        quota === undefined ? "the namespace's LimitRange" : `the namespace's ResourceQuota "${quota}"`;
+      return {
+        ...base,
+        kind: "invalid",
+        detail:
+          `${what} does not allow it (${answered})${saidAfterCode} Ask for less (fewer replicas, smaller ` +
+          `requests or limits, fewer objects) or raise the project's quota.`,
+      };
+    }
     case status === 403:
       return {
         ...base,

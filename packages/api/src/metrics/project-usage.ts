@@ -1,5 +1,6 @@
-// A project's overview: its namespace's ResourceQuota (hard and used) and each app's current CPU and memory, from
-// the same source as the charts.
+// A project's overview: its namespace's ResourceQuota (hard and used), the defaults its LimitRanges give containers
+// that state no requests or limits (so a deploy form can tell what a deploy will need), and each app's current CPU and
+// memory, from the same source as the charts.
 import { quantityValue, type KubernetesObject } from "@babyhelm/manifest-sdk";
 import { listAppsWithManifests } from "../applications/app.repository.js";
 import { ClusterError } from "../cluster/cluster.js";
@@ -42,12 +43,19 @@ export interface AppUsage {
   limits: Resources;
 }
 
+/** What the namespace's LimitRanges fill in for a container without its own figures (LimitRanger's defaults). */
+export interface ContainerDefaults {
+  requests: Record<string, Quantity>;
+  limits: Record<string, Quantity>;
+}
+
 export interface ProjectUsage {
   namespace: string;
   source: AppMetrics["source"];
   available: boolean;
   reason?: string;
   quotas: QuotaUsage[];
+  containerDefaults: ContainerDefaults;
   apps: AppUsage[];
   at: string;
 }
@@ -62,8 +70,9 @@ export async function readProjectUsage(
   const namespace = project.namespace;
   const now = services.now();
   const apps = await listAppsWithManifests(services.db.kysely, { projectId: project.id, limit: APP_LIMIT });
-  const [quotas, pods, current] = await Promise.all([
+  const [quotas, limitRanges, pods, current] = await Promise.all([
     clusterState.list("v1", "ResourceQuota", { namespace }),
+    clusterState.list("v1", "LimitRange", { namespace }),
     clusterState.list("v1", "Pod", { namespace }),
     currentUsage(services, namespace, Math.floor(now.getTime() / 1000)),
   ]);
@@ -102,6 +111,7 @@ export async function readProjectUsage(
     available: current.reason === undefined,
     ...(current.reason === undefined ? {} : { reason: current.reason }),
     quotas: quotas.map((quota) => quotaUsage(quota, pods)),
+    containerDefaults: containerDefaults(limitRanges),
     apps: usage,
     at: now.toISOString(),
   };
@@ -183,6 +193,43 @@ function quotaUsage(object: KubernetesObject, pods: readonly KubernetesObject[])
     used: quantities(used),
     usedFrom: reported === undefined ? "computed" : "cluster",
   };
+}
+
+interface LimitRangeShape {
+  metadata: { name: string };
+  spec?: {
+    limits?: {
+      type?: string;
+      default?: Record<string, string>;
+      defaultRequest?: Record<string, string>;
+      max?: Record<string, string>;
+      min?: Record<string, string>;
+    }[];
+  };
+}
+
+/**
+ * The Container defaults as LimitRanger applies them: the first LimitRange (by name) to set a figure wins; within one,
+ * default falls back to max and defaultRequest to default, then min, as the API server stores a LimitRange.
+ */
+function containerDefaults(objects: readonly KubernetesObject[]): ContainerDefaults {
+  const requests: Record<string, string> = {};
+  const limits: Record<string, string> = {};
+  const ranges = (objects as unknown as LimitRangeShape[]).toSorted((a, b) =>
+    a.metadata.name.localeCompare(b.metadata.name),
+  );
+  for (const range of ranges) {
+    const own = { requests: {} as Record<string, string>, limits: {} as Record<string, string> };
+    for (const item of range.spec?.limits ?? []) {
+      if (item.type !== "Container") continue;
+      const itemLimits = { ...item.max, ...item.default };
+      Object.assign(own.limits, itemLimits);
+      Object.assign(own.requests, { ...item.min, ...itemLimits, ...item.defaultRequest });
+    }
+    for (const [key, value] of Object.entries(own.limits)) limits[key] ??= value;
+    for (const [key, value] of Object.entries(own.requests)) requests[key] ??= value;
+  }
+  return { requests: quantities(requests), limits: quantities(limits) };
 }
 
 interface PodShape {

@@ -82,6 +82,28 @@ describe("answers of the API server", () => {
     expect(terminating.message).not.toContain("RBAC");
   });
 
+  it("maps a quota's refusal to 'invalid' naming the quota, not to an RBAC problem", async () => {
+    const own = await newNamespace(cluster);
+    await cluster.apply([
+      {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: { name: "objects", namespace: own },
+        spec: { hard: { "count/configmaps": "0" } },
+      },
+    ]);
+    const refused = await failure(cluster.apply([configMap("x", own, {})]));
+    expect(refused).toMatchObject({ kind: "invalid", status: 403, retryable: false });
+    expect(refused.message).toContain(
+      'the namespace\'s ResourceQuota "objects" does not allow it (403 Forbidden)',
+    );
+    expect(refused.message).toContain(
+      'configmaps "x" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=0, limited: count/configmaps=0',
+    );
+    expect(refused.message).toContain("raise the project's quota");
+    expect(refused.message).not.toContain("RBAC");
+  });
+
   it("maps 409 to a retryable 'conflict'", async () => {
     sandbox.faults.fail({ match: { verb: "patch" }, code: 409, message: "the object has been modified" });
     const error = await failure(cluster.apply([configMap("x", namespace, {})]));

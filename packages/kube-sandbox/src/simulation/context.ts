@@ -54,6 +54,14 @@ export class Timing {
     return base * 2 ** Math.min(attempt, 4);
   }
 
+  /**
+   * How long a ReplicaSet whose pod create was refused (quota) waits before trying again: doubling from readyDelayMs
+   * (at least 100 ms) up to 16× that, like the controller's rate-limited requeue (5 ms doubling up to 1000 s).
+   */
+  createBackOffMs(attempt: number): number {
+    return Math.max(this.readyDelayMs, 100) * 2 ** Math.min(attempt, 4);
+  }
+
   /** How long a LoadBalancer Service waits for its address. */
   get loadBalancerDelayMs(): number {
     return this.readyDelayMs;

@@ -442,6 +442,8 @@ export class DeploymentController implements Controller {
     if (progressing)
       conditions = setCondition(conditions, progressing, { updateTime: true, touch: progressed });
 
+    conditions = mirrorReplicaFailure(conditions, newRS, sets);
+
     const timerKey = `deployment:${uid}`;
     const timedOut = getCondition(conditions, "Progressing")?.reason === "ProgressDeadlineExceeded";
     if (complete || fresh.spec.paused || timedOut) timers.cancel(timerKey);
@@ -462,4 +464,34 @@ export class DeploymentController implements Controller {
     if (!jsonEqual(status, fresh.status))
       store.updateStatus("deployments", namespace, fresh.metadata.name, status);
   }
+}
+
+/**
+ * The Deployment carries its ReplicaSets' ReplicaFailure (the new one's first) as the real controller does
+ * (ReplicaSetToDeploymentCondition: both times from the ReplicaSet's lastTransitionTime), and drops it once none has one.
+ */
+function mirrorReplicaFailure(
+  conditions: Condition[],
+  newRS: ReplicaSetObject | undefined,
+  sets: ReplicaSetObject[],
+): Condition[] {
+  const failure = [newRS, ...sets]
+    .map((rs) => getCondition(rs?.status?.conditions, "ReplicaFailure"))
+    .find((condition) => condition !== undefined);
+  const rest = conditions.filter((condition) => condition.type !== "ReplicaFailure");
+  if (!failure) return rest;
+  const current = getCondition(conditions, "ReplicaFailure");
+  if (current?.status === failure.status && current.reason === failure.reason) return conditions;
+  return [
+    ...rest,
+    {
+      type: "ReplicaFailure",
+      status: failure.status,
+      lastUpdateTime: failure.lastTransitionTime,
+      lastTransitionTime:
+        current?.status === failure.status ? current.lastTransitionTime : failure.lastTransitionTime,
+      reason: failure.reason,
+      message: failure.message,
+    },
+  ];
 }

@@ -1,6 +1,6 @@
 /**
  * The simulated cluster behind the kube-sandbox API server: kube-controller-manager's Deployment, ReplicaSet,
- * endpoints, garbage-collector and HPA controllers, a cloud load balancer, and the scheduler, kubelet and
+ * endpoints, garbage-collector, HPA and resource quota controllers, a cloud load balancer, and the scheduler, kubelet and
  * metrics-server of one node called `sandbox-node`. They react to store changes on the next turn of the event loop and
  * to unref'd timers; nothing runs in between and `stop()` cancels everything.
  *
@@ -45,6 +45,29 @@
  * - **Services** of type LoadBalancer get `status.loadBalancer.ingress: [{ ip: "127.0.0.1" }]` after readyDelayMs;
  *   every Service with a selector gets an Endpoints object and EndpointSlices (discovery.k8s.io/v1) with the matching
  *   pods' IPs (10.244.x.y), ready or not.
+ * - **Admission** (src/admission) runs on every create and update through the HTTP API and on the ReplicaSet
+ *   controller's pod creates, as the kube-apiserver's plugins do. Pod defaulting first gives a container with a limit
+ *   and no request its limit as request. LimitRanger (pods, on create): each LimitRange's `Container` items fill
+ *   missing requests and limits from `defaultRequest`/`default` (default falls back to max, defaultRequest to default
+ *   then min, as the API server stores them), annotate the pod `kubernetes.io/limit-ranger: LimitRanger plugin set: …`,
+ *   then refuse a container outside min/max/maxLimitRequestRatio (403: `pods "x" is forbidden: maximum cpu usage per
+ *   Container is 2, but limit is 4`). ResourceQuota (last): every quota of the namespace, in name order, that tracks
+ *   something the object uses; pods on create (cpu, memory, requests.*, limits.*, ephemeral-storage, hugepages, pods,
+ *   count/pods), Services on create and update (services, services.loadbalancers, services.nodeports), any other
+ *   kind by `count/<resource>[.<group>]` (configmaps, secrets… also by their bare names). A pod missing a tracked
+ *   cpu/memory figure: `failed quota: compute: must specify limits.memory for: web`; over a hard figure: `exceeded
+ *   quota: compute, requested: requests.cpu=500m, used: requests.cpu=4, limited: requests.cpu=4` (403 Forbidden,
+ *   quantities printed canonically). Usage is read from the stored objects at the time, so it is never stale;
+ *   Succeeded/Failed pods hold no compute quota. Quota scopes and scopeSelector are not simulated (a scoped quota
+ *   counts every object). Dry runs are admitted too.
+ * - **Quota status.** The resource quota controller keeps each ResourceQuota's `status.hard` (the spec's) and
+ *   `status.used` (every hard resource, "0" when unused) current after each change in its namespace.
+ * - **Refused pod creates.** The ReplicaSet controller stops a pass at the first refused create and records a Warning
+ *   `FailedCreate` Event on the ReplicaSet (`Error creating: <the 403 message>`); the ReplicaSet gets the condition
+ *   `ReplicaFailure` (True, reason FailedCreate, the message; set once, kept while refusals go on, removed after a pass
+ *   with none) and the Deployment mirrors it (the new ReplicaSet's first). It tries again on any change of its pods
+ *   and after a back-off doubling from max(readyDelayMs, 100 ms) up to 16× that, so raising the quota or lowering the
+ *   replicas lets the rollout finish.
  * - **Garbage collection** is background cascading deletion through ownerReferences: deleting a Deployment removes
  *   its ReplicaSets, then their pods (orphaned ReplicaSets are not adopted again). Controllers create nothing in a
  *   namespace that is being deleted. Events expire after an hour.
@@ -61,6 +84,7 @@ import { OwnerIndex } from "./indexes.js";
 import { Kubelet, NODE_IP, NODE_NAME } from "./kubelet.js";
 import { podLog } from "./logs.js";
 import { podMetrics } from "./metrics.js";
+import { QuotaController } from "./quota-controller.js";
 import { ReplicaSetController } from "./replicaset-controller.js";
 import { Timers, WorkQueue } from "./runtime.js";
 import { ServiceController } from "./service-controller.js";
@@ -128,6 +152,7 @@ export const startSimulation: StartSimulation = (sharedStore, options): Simulati
     new EndpointsController(context),
     new ServiceController(context),
     new HpaController(context),
+    new QuotaController(context),
   ];
   const unsubscribe = store.subscribe((event: StoreEvent) => {
     // Events are the controllers' own output; nothing reacts to them.

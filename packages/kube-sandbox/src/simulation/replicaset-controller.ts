@@ -1,7 +1,12 @@
 // The ReplicaSet controller: keeps spec.replicas pods (named `<rs>-<5 chars>`, owned by the ReplicaSet) and reports
-// how many are ready and available.
-import type { StoreEvent } from "../contract.js";
+// how many are ready and available. Its pod creates go through admission like any client's: a refused one (quota,
+// LimitRange) is a Warning FailedCreate Event and the ReplicaFailure condition, and is tried again with back-off.
+import { admit } from "../admission/index.js";
+import type { NewObject, StoreEvent } from "../contract.js";
+import { findResource } from "../resources.js";
+import { ApiError } from "../server/status.js";
 import { jsonEqual } from "../store/clone.js";
+import { setCondition } from "./conditions.js";
 import type { Controller, ControllerContext } from "./context.js";
 import type { EventSource } from "./events.js";
 import {
@@ -15,6 +20,8 @@ import { generateName } from "./pod-template-hash.js";
 import type { PodObject, ReplicaSetObject } from "./types.js";
 
 const SOURCE: EventSource = { component: "replicaset-controller" };
+const PODS = findResource("", "v1", "pods")!;
+const retryKey = (uid: string): string => `replicaset-create:${uid}`;
 
 export function isPodReady(pod: PodObject): boolean {
   return (
@@ -31,11 +38,20 @@ function deletionRank(pod: PodObject): number {
 }
 
 export class ReplicaSetController implements Controller {
+  /** Refused create passes in a row, per ReplicaSet uid: the back-off's exponent. */
+  private readonly refusals = new Map<string, number>();
+
   constructor(private readonly context: ControllerContext) {}
 
   observe(event: StoreEvent): void {
     const { object } = event;
     const namespace = object.metadata.namespace ?? "default";
+    if (
+      event.resource === "replicasets" &&
+      event.type === "DELETED" &&
+      this.refusals.delete(object.metadata.uid)
+    )
+      this.context.timers.cancel(retryKey(object.metadata.uid));
     if (event.resource === "replicasets" && event.type !== "DELETED")
       this.queue(namespace, object.metadata.name);
     if (event.resource === "pods") {
@@ -65,11 +81,23 @@ export class ReplicaSetController implements Controller {
     const desired = rs.spec.replicas ?? 1;
 
     const canCreate = acceptsNewObjects(store, namespace);
+    let refusal: string | undefined;
     for (let count = pods.length; canCreate && count < desired; count++) {
-      const pod = store.create("pods", this.newPod(rs, namespace));
+      let admitted: NewObject;
+      try {
+        admitted = admit(store, { info: PODS, namespace, object: this.newPod(rs, namespace) });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        // The real controller stops a batch at its first refusal too; the rest would be refused the same way.
+        refusal = error.message;
+        events.record(rs, "Warning", "FailedCreate", `Error creating: ${refusal}`, SOURCE);
+        break;
+      }
+      const pod = store.create("pods", admitted);
       pods.push(pod as PodObject);
       events.record(rs, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, SOURCE);
     }
+    this.scheduleRetry(rs, refusal !== undefined);
     if (pods.length > desired) {
       const doomed = [...pods]
         .sort(
@@ -96,8 +124,26 @@ export class ReplicaSetController implements Controller {
       // minReadySeconds is not simulated: a pod is available as soon as it is ready.
       availableReplicas: ready,
       observedGeneration: rs.metadata.generation ?? 1,
+      conditions: replicaFailure(rs, refusal),
     };
+    if (status.conditions === undefined) delete (status as Record<string, unknown>).conditions;
     if (!jsonEqual(status, rs.status)) store.updateStatus("replicasets", namespace, name, status);
+  }
+
+  /** After a refused create, tries again later (nothing else may change meanwhile); a full pass resets the back-off. */
+  private scheduleRetry(rs: ReplicaSetObject, refused: boolean): void {
+    const { timers, timing } = this.context;
+    const { uid, name } = rs.metadata;
+    const key = retryKey(uid);
+    if (!refused) {
+      if (this.refusals.delete(uid)) timers.cancel(key);
+      return;
+    }
+    const attempt = this.refusals.get(uid) ?? 0;
+    this.refusals.set(uid, attempt + 1);
+    timers.schedule(key, timing.createBackOffMs(attempt), () => {
+      this.queue(rs.metadata.namespace ?? "default", name);
+    });
   }
 
   private newPod(rs: ReplicaSetObject, namespace: string) {
@@ -135,4 +181,25 @@ export class ReplicaSetController implements Controller {
       status: { phase: "Pending" },
     };
   }
+}
+
+/**
+ * The ReplicaFailure condition as the real controller keeps it: set (reason FailedCreate, the API server's message) when
+ * a create is refused and the condition is absent, left as it is while refusals go on, removed after a clean pass.
+ */
+function replicaFailure(rs: ReplicaSetObject, refusal: string | undefined) {
+  const conditions = rs.status?.conditions;
+  const present = conditions?.some((condition) => condition.type === "ReplicaFailure") ?? false;
+  if (refusal !== undefined && !present)
+    return setCondition(conditions, {
+      type: "ReplicaFailure",
+      status: "True",
+      reason: "FailedCreate",
+      message: refusal,
+    });
+  if (refusal === undefined && present) {
+    const rest = conditions!.filter((condition) => condition.type !== "ReplicaFailure");
+    return rest.length > 0 ? rest : undefined;
+  }
+  return conditions;
 }

@@ -71,6 +71,7 @@ export interface ReplicaSetObject extends StoredObject {
     replicas?: number;
     readyReplicas?: number;
     availableReplicas?: number;
+    conditions?: Condition[];
     [field: string]: unknown;
   };
 }

@@ -30,6 +30,7 @@ import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useTRPC } from "../../trpc.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
+import { QuotaBudget } from "./quota-budget.js";
 
 const PROBE_HINTS: Record<ProbeKind, string> = {
   liveness: "Restarts the container when it stops answering.",
@@ -599,6 +600,7 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
       </form>
       <aside className="deploy-aside">
         <ManifestPreview preview={preview} />
+        <QuotaBudget project={project} manifests={preview.query.data?.manifests} />
       </aside>
     </div>
   );

@@ -2,7 +2,7 @@
 // informer.ts), so that app pages, lists, status streams, usage and the drift check read memory instead of the API
 // server. It holds:
 // - BabyHelm's namespaces, and every kind an app owns, selected by BabyHelm's project label on the API server;
-// - ReplicaSets, Pods and ResourceQuotas of those namespaces only (pods carry the pack's labels, not BabyHelm's, so
+// - ReplicaSets, Pods, ResourceQuotas and LimitRanges of those namespaces only (pods carry the pack's labels, not BabyHelm's, so
 //   they are watched cluster-wide and dropped on arrival unless their namespace is BabyHelm's);
 // - Events of a namespace only while someone looks at one of its apps: a status stream holds them, a page read
 //   keeps them for a few minutes.
@@ -51,6 +51,7 @@ const NAMESPACE_SCOPED = [
   { apiVersion: "apps/v1", kind: "ReplicaSet" },
   { apiVersion: "v1", kind: "Pod" },
   { apiVersion: "v1", kind: "ResourceQuota" },
+  { apiVersion: "v1", kind: "LimitRange" },
 ] as const;
 const EVENT = { apiVersion: "v1", kind: "Event" } as const;
 const SELECTOR_CACHE_LIMIT = 1_000;

@@ -1,5 +1,6 @@
 // The commit path every write shares: check the object against the URL, reset server-owned fields, default,
-// validate, record field ownership (non-apply writes), honour dryRun, store.
+// validate, admit (LimitRanger, ResourceQuota), record field ownership (non-apply writes), honour dryRun, store.
+import { admit } from "../../admission/index.js";
 import type { NewObject, StoredObject } from "../../contract.js";
 import { apiVersionOf, type ResourceInfo } from "../../resources.js";
 import { cloneJson, isPlainObject, jsonEqual, removeKey } from "../../store/clone.js";
@@ -126,6 +127,14 @@ export function commit(
   // Like the real server, only a new or changed spec is warned about, not every later write of the object.
   if (!options.subresource && (!stored || !jsonEqual(stored.spec, candidate.spec)))
     warnings.push(...podSpecWarnings(info.kind, candidate));
+  if (!options.subresource && !unchanged && info.namespaced) {
+    candidate = admit(context.store, {
+      info,
+      namespace: request.namespace!,
+      object: candidate as NewObject,
+      old: stored,
+    });
+  }
   const metadata = metadataOf(candidate);
   const schema = schemaForKind(apiVersionOf(info), info.kind);
   const time = now();
