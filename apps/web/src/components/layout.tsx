@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { Link, NavLink, Outlet, ScrollRestoration, useNavigate } from "react-router";
 import { describeError, errorCode } from "../lib/errors.js";
 import { resetSession, useMe } from "../lib/session.js";
+import { useSingleFlightMutation } from "../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../trpc.js";
 import { ClusterBanner } from "./cluster-banner.js";
 import { Loading } from "./query-state.js";
@@ -75,7 +76,7 @@ function SignOutButton() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const signOut = useMutation(
+  const signOut = useSingleFlightMutation(
     trpc.auth.logout.mutationOptions({
       meta: { authRedirect: false },
       onSuccess: () => {

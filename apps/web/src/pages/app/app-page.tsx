@@ -1,7 +1,7 @@
 // One app: its live status (a rollout progress bar fed by apps.watchStatus), the actions that change it, and tabs for
 // its pods and events, environment, revisions, logs, metrics and settings. Tabs are `?tab=` links, so each can be
 // linked to and the back button moves between them.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { AppStateBadge } from "../../components/app-state-badge.js";
@@ -16,6 +16,7 @@ import { newestStatus, type AppContext, type AppDetails, type AppStatus } from "
 import { describeError, errorCode } from "../../lib/errors.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 import { AppEnvironment } from "./app-environment.js";
 import { AppOverview } from "./app-overview.js";
@@ -168,7 +169,7 @@ function AppActions({ context }: { context: AppContext }) {
 function useRestart({ app, changed }: AppContext) {
   const trpc = useTRPC();
   const toast = useToast();
-  return useMutation(
+  return useSingleFlightMutation(
     trpc.apps.restart.mutationOptions({
       onSuccess: async () => {
         toast.success(`Restarting ${app.name}: new pods replace the old ones one by one.`);
@@ -184,7 +185,7 @@ function useRestart({ app, changed }: AppContext) {
 function useRedeploy({ app, changed }: AppContext) {
   const trpc = useTRPC();
   const toast = useToast();
-  return useMutation(
+  return useSingleFlightMutation(
     trpc.apps.redeploy.mutationOptions({
       onSuccess: async (result) => {
         toast.success(`Revision ${result.revision} of ${app.name} was applied again.`);

@@ -1,6 +1,6 @@
 // Where a project's alerts go: creators choose a Slack-compatible webhook or a Telegram chat (or nothing) and can
 // send a test; editors see the current target, masked, but cannot change it.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type SubmitEvent } from "react";
 import { Field, FormError } from "../../components/field.js";
 import { Loading, QueryError } from "../../components/query-state.js";
@@ -9,6 +9,7 @@ import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import { describeError, formErrors } from "../../lib/errors.js";
 import { formatDateTime } from "../../lib/format.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 
 type TargetType = "none" | "slack" | "telegram";
@@ -86,7 +87,7 @@ function AlertForm({ project, currentType }: { project: string; currentType: Tar
   const [url, setUrl] = useState("");
   const [botToken, setBotToken] = useState("");
   const [chatId, setChatId] = useState("");
-  const save = useMutation(
+  const save = useSingleFlightMutation(
     trpc.alerts.set.mutationOptions({
       onSuccess: async (result) => {
         toast.success(
@@ -102,7 +103,7 @@ function AlertForm({ project, currentType }: { project: string; currentType: Tar
       },
     }),
   );
-  const test = useMutation(trpc.alerts.test.mutationOptions());
+  const test = useSingleFlightMutation(trpc.alerts.test.mutationOptions());
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import type { RouterOutputs } from "@babyhelm/api";
@@ -14,6 +14,7 @@ import { describeError, formErrors } from "../../lib/errors.js";
 import { formatDate, formatDateTime } from "../../lib/format.js";
 import { PROJECT_ROLES, ROLE_ABILITIES, type ProjectRole } from "../../lib/roles.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 import { useProject, type Project } from "./project-layout.js";
 
@@ -97,7 +98,7 @@ function AddCollaboratorForm({ project }: { project: Project }) {
   const [invited, setInvited] = useState<Added | undefined>(undefined);
   const formRef = useRef<HTMLFormElement>(null);
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
-  const add = useMutation(
+  const add = useSingleFlightMutation(
     trpc.members.add.mutationOptions({
       onSuccess: async (added) => {
         if (added.invitation === null) {
@@ -276,7 +277,7 @@ function InvitationRow({ invitation, project }: { invitation: Invitation; projec
   const trpc = useTRPC();
   const toast = useToast();
   const refresh = useRefreshMembership();
-  const revoke = useMutation(
+  const revoke = useSingleFlightMutation(
     trpc.members.revokeInvitation.mutationOptions({
       onSuccess: async () => {
         toast.success(`The invitation of ${invitation.email} was revoked: its link no longer works.`);
@@ -326,7 +327,7 @@ function MemberRow({ member, project }: { member: Member; project: Project }) {
     toast.error(describeError(error));
   };
 
-  const updateRole = useMutation(
+  const updateRole = useSingleFlightMutation(
     trpc.members.updateRole.mutationOptions({
       onSuccess: async (updated) => {
         toast.success(`${updated.email} is now ${updated.role} of ${project.name}.`);
@@ -335,7 +336,7 @@ function MemberRow({ member, project }: { member: Member; project: Project }) {
       onError,
     }),
   );
-  const remove = useMutation(
+  const remove = useSingleFlightMutation(
     trpc.members.remove.mutationOptions({
       onSuccess: async () => {
         if (member.you) {
@@ -349,7 +350,7 @@ function MemberRow({ member, project }: { member: Member; project: Project }) {
       onError,
     }),
   );
-  const transfer = useMutation(
+  const transfer = useSingleFlightMutation(
     trpc.members.transferOwnership.mutationOptions({
       onSuccess: async () => {
         toast.success(`${member.email} is now creator of ${project.name}; you are an editor.`);

@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "react-router";
 import { useToast } from "../../components/toast.js";
 import { TypeToConfirm } from "../../components/type-to-confirm.js";
 import { describeError, errorCode } from "../../lib/errors.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 import { AlertSettings } from "./alert-settings.js";
 import { useProject } from "./project-layout.js";
@@ -33,7 +34,7 @@ function DeleteProject({ name, appCount }: { name: string; appCount: number }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const remove = useMutation(
+  const remove = useSingleFlightMutation(
     trpc.projects.delete.mutationOptions({
       onSuccess: async (result) => {
         toast.success(
