@@ -5,7 +5,8 @@ import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Telemetry } from "../observability/telemetry.js";
 import type { SecretBox } from "../shared/secret-box.js";
-import { deliverAlert, DeliveryError, type AlertMessage } from "./alert-delivery.js";
+import { deliverAlert, type AlertMessage } from "./alert-delivery.js";
+import { DeliveryError } from "./delivery-failure.js";
 import { describeTarget } from "./alert-target.js";
 import { claimAlertState, findAlertTarget, lastAlertedState } from "./alert.repository.js";
 

@@ -7,7 +7,7 @@ import { Loading, QueryError } from "../../components/query-state.js";
 import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
-import { describeError, formErrors } from "../../lib/errors.js";
+import { describeError, errorCode, formErrors } from "../../lib/errors.js";
 import { formatDateTime } from "../../lib/format.js";
 import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
@@ -200,8 +200,16 @@ function AlertForm({ project, currentType }: { project: string; currentType: Tar
           The test alert was sent. If it does not arrive, check the target above.
         </p>
       ) : test.isError ? (
-        <FormError message={describeError(test.error)} />
+        <FormError message={describeTestFailure(test.error)} />
       ) : null}
     </>
   );
+}
+
+/**
+ * A test alert that was not delivered (BAD_GATEWAY) is the receiver's trouble, which the server's message names (DNS,
+ * TLS, the answer's HTTP status, and where): not the cluster's, which describeError suggests for other 502s.
+ */
+function describeTestFailure(error: unknown): string {
+  return errorCode(error) === "BAD_GATEWAY" && error instanceof Error ? error.message : describeError(error);
 }
