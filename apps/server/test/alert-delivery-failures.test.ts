@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverAlert, describeRequestFailure, type AlertMessage } from "@babyhelm/api/testing";
 import type { AlertTarget } from "@babyhelm/db";
 
-const MESSAGE: AlertMessage = { text: "🔴 shop/web failed", title: "shop/web failed", detail: "", link: undefined };
+const MESSAGE: AlertMessage = {
+  text: "🔴 shop/web failed",
+  title: "shop/web failed",
+  detail: "",
+  link: undefined,
+};
 const SECRET_PATH = "services/T0001/B0002/xoxSecretPath";
 const options = { telegramApiUrl: "https://api.telegram.org", timeoutMs: 5_000, allowPrivate: true };
 
@@ -59,9 +64,13 @@ function certificate(dir: string, name: string, days: number): { key: string; ce
       stdio: "ignore",
       env: { ...process.env, OPENSSL_CONF: "/dev/null" },
     });
-    execFileSync("openssl", ["x509", "-req", "-in", csr, "-signkey", key, "-days", String(days), "-out", cert], {
-      stdio: "ignore",
-    });
+    execFileSync(
+      "openssl",
+      ["x509", "-req", "-in", csr, "-signkey", key, "-days", String(days), "-out", cert],
+      {
+        stdio: "ignore",
+      },
+    );
   }
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
 }
@@ -117,7 +126,12 @@ describe("a failed alert says what failed and where", () => {
   });
 
   it("a certificate for another name, or expired: TLS, saying which", async () => {
-    const where = { host: "hooks.example.test", port: "443", url: "https://hooks.example.test/…", timeoutMs: 5000 };
+    const where = {
+      host: "hooks.example.test",
+      port: "443",
+      url: "https://hooks.example.test/…",
+      timeoutMs: 5000,
+    };
     expect(describeRequestFailure(await tlsErrorWith(valid, "other.example.test"), where)).toBe(
       "TLS with hooks.example.test failed: its certificate is for another host name (https://hooks.example.test/…). Use the host name the certificate names, or fix the receiver's certificate.",
     );

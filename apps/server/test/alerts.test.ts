@@ -376,7 +376,10 @@ for (const backend of testBackends()) {
     it("a test alert to a host DNS does not know names the DNS lookup and the host, not the cluster", async () => {
       await creator.alerts.set.mutate({
         project,
-        target: { type: "slack", url: `https://hooks.babyhelm.invalid/${SLACK_SECRET}?signature=xoxSecretQuery` },
+        target: {
+          type: "slack",
+          url: `https://hooks.babyhelm.invalid/${SLACK_SECRET}?signature=xoxSecretQuery`,
+        },
       });
       const refused = await errorOf(creator.alerts.test.mutate({ project }));
       expect(refused.code).toBe("BAD_GATEWAY");

@@ -6,9 +6,9 @@ import type { Logger } from "../logger.js";
 import type { Telemetry } from "../observability/telemetry.js";
 import type { SecretBox } from "../shared/secret-box.js";
 import { deliverAlert, type AlertMessage } from "./alert-delivery.js";
-import { DeliveryError } from "./delivery-failure.js";
 import { describeTarget } from "./alert-target.js";
 import { claimAlertState, findAlertTarget, lastAlertedState } from "./alert.repository.js";
+import { DeliveryError } from "./delivery-failure.js";
 
 const DELIVERY_TIMEOUT_MS = 5_000;
 const ALERTED_STATES: ReadonlySet<string> = new Set(["failed", "degraded"]);

@@ -70,7 +70,10 @@ export function describeRequestFailure(
   if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
     return `TLS with ${host} failed: its certificate is not trusted (self-signed, or from an authority the BabyHelm server does not know; ${code}) (${url}). Give the receiver a certificate from a public authority.`;
   }
-  if (code !== undefined && (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code === "EPROTO")) {
+  if (
+    code !== undefined &&
+    (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code === "EPROTO")
+  ) {
     return `TLS with ${host} failed: the handshake did not succeed (${code}) (${url}). Check that the receiver speaks https on port ${where.port}.`;
   }
   const detail = code ?? (error instanceof Error ? error.message : String(error));
