@@ -75,7 +75,7 @@ describe("summarizeRevision", () => {
   it("reports a change no sentence covers as other settings of the object, not as a field path", () => {
     const before = render({});
     const after = structuredClone(before);
-    const deployment = after.find((object) => object.kind === "Deployment") as {
+    const deployment = after.find((object) => object.kind === "Deployment") as unknown as {
       spec: { revisionHistoryLimit: number };
     };
     deployment.spec.revisionHistoryLimit = 9;
