@@ -11,3 +11,8 @@ export const ROLE_ABILITIES: Record<ProjectRole, string> = {
 export function canManageApps(role: ProjectRole): boolean {
   return role === "creator" || role === "editor";
 }
+
+/** "an editor", "a viewer", "a creator": for sentences that name a role. */
+export function withArticle(role: ProjectRole): string {
+  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
+}

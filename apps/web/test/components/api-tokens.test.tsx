@@ -75,7 +75,7 @@ describe("API tokens", () => {
   it("sends one create for a double click or a double Enter, and shows the server's CONFLICT beside the name", async () => {
     vi.stubGlobal("isSecureContext", true);
     const api = tokenApi();
-    const answer = deferred<void>();
+    const answer = deferred<undefined>();
     const procedures = {
       ...api,
       "auth.tokens.create": async (input: { name: string; expiresInDays?: number }) => {
@@ -98,7 +98,7 @@ describe("API tokens", () => {
     await user.click(screen.getByLabelText("Token name"));
     await user.keyboard("{Enter}");
     expect(button.hasAttribute("disabled")).toBe(true);
-    answer.resolve();
+    answer.resolve(undefined);
     await screen.findByRole("region", { name: /Your new token/ });
     expect(fake.inputsOf("auth.tokens.create")).toHaveLength(1);
 
