@@ -268,10 +268,19 @@ onEveryBackend("projects and members", (suite) => {
     await owner.client.members.add.mutate({ project, email: bob.email });
     expect(await bob.client.projects.get.query({ name: project })).toMatchObject({ role: "viewer" });
 
+    // The list says who is the only creator, so that the dashboard can explain before anyone tries.
+    const onlyCreators = async () =>
+      (await alice.client.members.list.query({ project })).items
+        .filter((member) => member.onlyCreator)
+        .map((member) => member.email);
+    expect(await onlyCreators()).toEqual([owner.email]);
     const demoteSelf = await errorOf(
       owner.client.members.updateRole.mutate({ project, email: owner.email, role: "editor" }),
     );
     expect(demoteSelf.code).toBe("PRECONDITION_FAILED");
+    expect(demoteSelf.message).toBe(
+      `That would leave "${project}" without a creator: make someone else a creator first.`,
+    );
     const removeSelf = await errorOf(owner.client.members.remove.mutate({ project, email: owner.email }));
     expect(removeSelf.code).toBe("PRECONDITION_FAILED");
 
@@ -281,6 +290,7 @@ onEveryBackend("projects and members", (suite) => {
     expect((await errorOf(bob.client.projects.get.query({ name: project }))).code).toBe("NOT_FOUND");
 
     await owner.client.members.transferOwnership.mutate({ project, email: alice.email });
+    expect(await onlyCreators()).toEqual([alice.email]);
     expect(await alice.client.projects.get.query({ name: project })).toMatchObject({ role: "creator" });
     expect(await owner.client.projects.get.query({ name: project })).toMatchObject({ role: "editor" });
     expect((await errorOf(owner.client.members.add.mutate({ project, email: bob.email }))).code).toBe(

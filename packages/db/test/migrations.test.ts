@@ -159,7 +159,10 @@ for (const backend of testBackends()) {
         ["bob", "deploy"],
       ]);
       await expect(
-        db.kysely.insertInto("api_tokens").values(token(bob!.id, "DEPLOY", 6)).execute(),
+        db.kysely
+          .insertInto("api_tokens")
+          .values(token(bob!.id, "DEPLOY", 6))
+          .execute(),
       ).rejects.toThrow(/api_tokens_user_name_key/);
     });
 

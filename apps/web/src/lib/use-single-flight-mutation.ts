@@ -39,6 +39,17 @@ export function useSingleFlightMutation<
   }) as UseMutationResult<TData, TError, TVariables, TContext>["mutate"];
   if (!sent || mutation.isPending) return { ...mutation, mutate };
   // Between the click and TanStack's own notice: pending, with the variables just sent not known yet.
-  const pending = { isPending: true, isIdle: false, isSuccess: false, isError: false, status: "pending" } as const;
-  return { ...mutation, ...pending, mutate } as unknown as UseMutationResult<TData, TError, TVariables, TContext>;
+  const pending = {
+    isPending: true,
+    isIdle: false,
+    isSuccess: false,
+    isError: false,
+    status: "pending",
+  } as const;
+  return { ...mutation, ...pending, mutate } as unknown as UseMutationResult<
+    TData,
+    TError,
+    TVariables,
+    TContext
+  >;
 }

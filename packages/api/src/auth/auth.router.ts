@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { projectName, takeInvitation } from "../members/invitation.repository.js";
 import { addMember } from "../members/member.repository.js";
+import { isUniqueViolation } from "../shared/db-errors.js";
 import {
   conflictOn,
   FieldError,
@@ -12,7 +13,6 @@ import {
 } from "../shared/errors.js";
 import { emailSchema } from "../shared/names.js";
 import { int4 } from "../shared/numbers.js";
-import { isUniqueViolation } from "../shared/db-errors.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { authedProcedure, publicProcedure, RetryAfter } from "../trpc.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token.repository.js";

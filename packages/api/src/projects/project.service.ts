@@ -1,7 +1,7 @@
 import type { Project } from "@babyhelm/db";
-import { recordAudit } from "../audit/audit.repository.js";
 import { listAppNames } from "../applications/app.repository.js";
 import { deleteApp, type AppScope } from "../applications/app.service.js";
+import { recordAudit } from "../audit/audit.repository.js";
 import type { AuthenticatedUser } from "../auth/session.repository.js";
 import { PROJECT_LABEL } from "../cluster/owned-labels.js";
 import { addMember } from "../members/member.repository.js";
