@@ -6,10 +6,12 @@ import { resetSession, useMe } from "../lib/session.js";
 import { useSingleFlightMutation } from "../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../trpc.js";
 import { ClusterBanner } from "./cluster-banner.js";
+import { useFocusHeadingAfterNavigation } from "./focus-heading.js";
 import { Loading } from "./query-state.js";
 import { useToast } from "./toast.js";
 
 export function Layout() {
+  useFocusHeadingAfterNavigation();
   return (
     <>
       <a className="skip-link" href="#main">
