@@ -45,7 +45,11 @@ function listen(server: Server): Promise<number> {
 
 function close(server: Server): Promise<void> {
   server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
+  return new Promise((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
 }
 
 /** A key and certificate made by openssl: `days` -1 gives one that expired yesterday. */
