@@ -152,14 +152,14 @@ describe("deliverAlert to a webhook", () => {
     silent.closeAllConnections();
     await new Promise((resolve) => silent.close(resolve));
     expect((late as Error).message).toBe(
-      `Could not reach the webhook at 127.0.0.1:${silentPort}: no answer within 0.3 s`,
+      `Could not reach the webhook at 127.0.0.1:${silentPort}. No answer from 127.0.0.1:${silentPort} within 0.3 s (http://127.0.0.1:${silentPort}/…): check that the receiver is up and reachable from the BabyHelm server.`,
     );
     const refused = await deliverAlert(slackTarget(`http://127.0.0.1:${silentPort}/secret-path`), MESSAGE, {
       ...options,
       allowPrivate: true,
     }).catch((caught: unknown) => caught);
     expect((refused as Error).message).toBe(
-      `Could not reach the webhook at 127.0.0.1:${silentPort}: connect ECONNREFUSED 127.0.0.1:${silentPort}`,
+      `Could not reach the webhook at 127.0.0.1:${silentPort}. Connection to 127.0.0.1:${silentPort} was refused: nothing accepts connections there (http://127.0.0.1:${silentPort}/…). Check the URL's host and port.`,
     );
   });
 

@@ -313,7 +313,7 @@ for (const backend of testBackends()) {
         app: "refused",
         alert: "failed",
         target: `the webhook at ${new URL(receiver.url).host}`,
-        reason: `The webhook at ${new URL(receiver.url).host} answered 404: no_service`,
+        reason: `The webhook at ${new URL(receiver.url).host} answered HTTP 404 from ${receiver.url}/…: no_service`,
       });
       receiver.answer = { status: 200, body: "ok" };
     });
@@ -359,7 +359,7 @@ for (const backend of testBackends()) {
       receiver.answer = { status: 200, body: "ok" };
       expect(refused.code).toBe("BAD_GATEWAY");
       expect(refused.message).toBe(
-        `The test alert was not delivered. Telegram chat ${CHAT_ID} answered 401: Unauthorized`,
+        `The test alert was not delivered. Telegram chat ${CHAT_ID} answered HTTP 401 from ${receiver.url}/bot…/sendMessage: Unauthorized`,
       );
       expect(refused.message).not.toContain("AAH-test");
 
@@ -371,6 +371,23 @@ for (const backend of testBackends()) {
       expect((await creator.audit.list.query({ project })).items[0]).toMatchObject({
         action: "alerts.clear",
       });
+    });
+
+    it("a test alert to a host DNS does not know names the DNS lookup and the host, not the cluster", async () => {
+      await creator.alerts.set.mutate({
+        project,
+        target: {
+          type: "slack",
+          url: `https://hooks.babyhelm.invalid/${SLACK_SECRET}?signature=xoxSecretQuery`,
+        },
+      });
+      const refused = await errorOf(creator.alerts.test.mutate({ project }));
+      expect(refused.code).toBe("BAD_GATEWAY");
+      expect(refused.message).toMatch(
+        /^The test alert was not delivered\. Could not reach the webhook at hooks\.babyhelm\.invalid\. DNS lookup of hooks\.babyhelm\.invalid failed: .+ \(https:\/\/hooks\.babyhelm\.invalid\/…\)\./,
+      );
+      expect(refused.message).not.toContain("xoxSecret");
+      expect(refused.message).not.toMatch(/cluster/i);
     });
 
     it("on a server with another secret key, says to align the keys or set the target again", async () => {

@@ -154,6 +154,9 @@ onEveryBackend(
       expect(revisions.items[0]!.changes).toEqual([
         expect.objectContaining({ object: "Deployment/web", change: "changed" }),
       ]);
+      // The entry says what changed in plain words; the env value (maybe a secret) only in the detailed diff.
+      expect(revisions.items[0]!.summary).toEqual(["env GREETING changed"]);
+      expect(revisions.items[1]!.summary).toEqual([`image ${nginx.image}`, "1 replica"]);
 
       expect(await client.apps.rollback.mutate({ project, name: "web", revision: 1 })).toEqual({
         revision: 3,

@@ -212,6 +212,32 @@ onEveryBackend("auth", (suite) => {
     expect((await errorOf(script.projects.list.query())).code).toBe("UNAUTHORIZED");
   });
 
+  it("keeps token names unique per user: two creates at once make one token and a CONFLICT naming the field", async () => {
+    const user = await harness.newUser("dup");
+    const results = await Promise.allSettled([
+      user.client.auth.tokens.create.mutate({ name: "deploy" }),
+      user.client.auth.tokens.create.mutate({ name: "Deploy" }),
+    ]);
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    const refused = await errorOf(user.client.auth.tokens.create.mutate({ name: "DEPLOY" }));
+    expect(refused.code).toBe("CONFLICT");
+    expect(refused.message).toBe(
+      'You already have an API token named "DEPLOY": choose another name, or revoke that token first.',
+    );
+    expect(refused.data?.issues).toEqual([
+      {
+        path: "name",
+        message: "is the name of another of your tokens: choose another name, or revoke that token first",
+      },
+    ]);
+    expect((await user.client.auth.tokens.list.query()).items).toHaveLength(1);
+    // Another user may use the same name.
+    const other = await harness.newUser("dup2");
+    await expect(other.client.auth.tokens.create.mutate({ name: "deploy" })).resolves.toMatchObject({
+      name: "deploy",
+    });
+  });
+
   it("refuses an expired API token", async () => {
     const user = await harness.newUser("exp");
     const created = await user.client.auth.tokens.create.mutate({ name: "old", expiresInDays: 1 });

@@ -167,37 +167,83 @@ onEveryBackend("projects and members", (suite) => {
     expect(hidden.message.replace(name, "X")).toBe(missing.message.replace("no-such-project", "X"));
   });
 
-  it("deletes a project only without applications, removing its namespace", async () => {
+  it("deletes a project with its apps once their number is confirmed; a failed app stops it, leaving the rest as they were", async () => {
     const { client } = await harness.newUser("deleter");
     const name = uniqueName("gone");
     await client.projects.create.mutate({ name });
-    const project = await db.kysely
+    const spec = { image: "nginx:1.27", ports: [{ port: 80 }] };
+    for (const app of ["api", "db", "web"])
+      await client.apps.create.mutate({ project: name, name: app, spec });
+    const { id: projectId } = await db.kysely
       .selectFrom("projects")
       .select("id")
       .where("name", "=", name)
       .executeTakeFirstOrThrow();
-    await db.kysely
-      .insertInto("applications")
-      .values({ project_id: project.id, name: "web", pack_ref: "default@2.0.0", current_revision: 1 })
-      .execute();
-    const blocked = await errorOf(client.projects.delete.mutate({ name }));
-    expect(blocked.code).toBe("PRECONDITION_FAILED");
-    expect(blocked.message).toMatch(/still has 1 application: delete it first/);
-    await db.kysely.deleteFrom("applications").where("project_id", "=", project.id).execute();
 
-    expect(await client.projects.delete.mutate({ name })).toEqual({
+    const unconfirmed = await errorOf(client.projects.delete.mutate({ name }));
+    expect(unconfirmed.code).toBe("PRECONDITION_FAILED");
+    expect(unconfirmed.message).toBe(
+      `Project "${name}" has 3 apps: deleting it deletes them too. Confirm with the number of apps (apps: 3), or delete them first.`,
+    );
+    const stale = await errorOf(client.projects.delete.mutate({ name, apps: 2 }));
+    expect(stale.code).toBe("CONFLICT");
+    expect(stale.data.issues).toEqual([{ path: "apps", message: "is 2, but the project has 3 now" }]);
+    expect((await client.projects.get.query({ name })).appCount).toBe(3);
+
+    // The second app's Deployment cannot be deleted: the first is gone, the second and third stay whole.
+    harness.sandbox.faults.fail({
+      match: { verb: "delete", resource: "deployments", namespace: name, name: "db" },
+      code: 500,
+      message: "injected: etcd unavailable",
+    });
+    const stopped = await errorOf(client.projects.delete.mutate({ name, apps: 3 }));
+    expect(stopped.code).toBe("BAD_GATEWAY");
+    expect(stopped.message).toMatch(
+      new RegExp(
+        `^Deleted 1 of 3 apps of "${name}", then could not delete app "db": .*injected: etcd unavailable.* The project and its 2 remaining apps are unchanged: try again\\.$`,
+      ),
+    );
+    expect((await client.apps.list.query({ project: name })).items.map((app) => app.name)).toEqual([
+      "db",
+      "web",
+    ]);
+    expect(harness.sandbox.store.get("namespaces", undefined, name)).toBeDefined();
+    expect(harness.sandbox.store.get("deployments", name, "web")).toBeDefined();
+
+    expect(await client.projects.delete.mutate({ name, apps: 2 })).toEqual({
       deleted: name,
       namespaceRemoved: true,
+      appsDeleted: ["db", "web"],
     });
     expect(harness.sandbox.store.get("namespaces", undefined, name)).toBeUndefined();
     expect((await errorOf(client.projects.get.query({ name }))).code).toBe("NOT_FOUND");
+    expect(
+      await db.kysely.selectFrom("applications").select("id").where("project_id", "=", projectId).execute(),
+    ).toEqual([]);
     const trail = await db.kysely
       .selectFrom("audit_events")
-      .select("action")
+      .select(["action", "app_name"])
       .where("project_name", "=", name)
+      .where("action", "like", "%.delete")
       .orderBy("id")
       .execute();
-    expect(trail.map((row) => row.action)).toEqual(["project.create", "project.delete"]);
+    expect(trail).toEqual([
+      { action: "app.delete", app_name: "api" },
+      { action: "app.delete", app_name: "db" },
+      { action: "app.delete", app_name: "web" },
+      { action: "project.delete", app_name: null },
+    ]);
+  });
+
+  it("deletes a project without apps as before, without a count", async () => {
+    const { client } = await harness.newUser("empty");
+    const name = uniqueName("empty");
+    await client.projects.create.mutate({ name });
+    expect(await client.projects.delete.mutate({ name })).toEqual({
+      deleted: name,
+      namespaceRemoved: true,
+      appsDeleted: [],
+    });
   });
 
   it("manages members: add, change role, remove, transfer ownership; never without a creator", async () => {
@@ -222,10 +268,19 @@ onEveryBackend("projects and members", (suite) => {
     await owner.client.members.add.mutate({ project, email: bob.email });
     expect(await bob.client.projects.get.query({ name: project })).toMatchObject({ role: "viewer" });
 
+    // The list says who is the only creator, so that the dashboard can explain before anyone tries.
+    const onlyCreators = async () =>
+      (await alice.client.members.list.query({ project })).items
+        .filter((member) => member.onlyCreator)
+        .map((member) => member.email);
+    expect(await onlyCreators()).toEqual([owner.email]);
     const demoteSelf = await errorOf(
       owner.client.members.updateRole.mutate({ project, email: owner.email, role: "editor" }),
     );
     expect(demoteSelf.code).toBe("PRECONDITION_FAILED");
+    expect(demoteSelf.message).toBe(
+      `That would leave "${project}" without a creator: make someone else a creator first.`,
+    );
     const removeSelf = await errorOf(owner.client.members.remove.mutate({ project, email: owner.email }));
     expect(removeSelf.code).toBe("PRECONDITION_FAILED");
 
@@ -235,6 +290,7 @@ onEveryBackend("projects and members", (suite) => {
     expect((await errorOf(bob.client.projects.get.query({ name: project }))).code).toBe("NOT_FOUND");
 
     await owner.client.members.transferOwnership.mutate({ project, email: alice.email });
+    expect(await onlyCreators()).toEqual([alice.email]);
     expect(await alice.client.projects.get.query({ name: project })).toMatchObject({ role: "creator" });
     expect(await owner.client.projects.get.query({ name: project })).toMatchObject({ role: "editor" });
     expect((await errorOf(owner.client.members.add.mutate({ project, email: bob.email }))).code).toBe(

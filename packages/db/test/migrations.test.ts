@@ -114,6 +114,58 @@ for (const backend of testBackends()) {
         .execute();
     });
 
+    it("makes token names unique per user, renaming the duplicates made before the rule", async () => {
+      // Back to just before the rule (migrations added after it are undone first, and redone by migrate()).
+      for (;;) {
+        const reverted = await db.migrateDown();
+        if (reverted.length === 0 || reverted.includes("0007-unique-token-names")) break;
+      }
+      const [ada, bob] = await db.kysely
+        .insertInto("users")
+        .values([
+          { email: "tokens-ada@example.com", password_hash: "x" },
+          { email: "tokens-bob@example.com", password_hash: "x" },
+        ])
+        .returning("id")
+        .execute();
+      const token = (user: string, name: string, n: number) => ({
+        user_id: user,
+        name,
+        token_hash: `hash-${name}-${n}-${user}`,
+        prefix: "bh_",
+        created_at: new Date(Date.UTC(2026, 0, n)),
+      });
+      await db.kysely
+        .insertInto("api_tokens")
+        .values([
+          token(ada!.id, "deploy", 1),
+          token(ada!.id, "Deploy", 2),
+          token(ada!.id, "deploy (2)", 3),
+          token(ada!.id, "deploy", 4),
+          token(bob!.id, "deploy", 5),
+        ])
+        .execute();
+      await db.migrate();
+      const names = await db.kysely
+        .selectFrom("api_tokens")
+        .select(["user_id", "name"])
+        .orderBy("created_at")
+        .execute();
+      expect(names.map((row) => [row.user_id === ada!.id ? "ada" : "bob", row.name])).toEqual([
+        ["ada", "deploy"],
+        ["ada", "Deploy (3)"],
+        ["ada", "deploy (2)"],
+        ["ada", "deploy (4)"],
+        ["bob", "deploy"],
+      ]);
+      await expect(
+        db.kysely
+          .insertInto("api_tokens")
+          .values(token(bob!.id, "DEPLOY", 6))
+          .execute(),
+      ).rejects.toThrow(/api_tokens_user_name_key/);
+    });
+
     it("reports pool figures on PostgreSQL only", async () => {
       await db.ping();
       const stats = db.poolStats();

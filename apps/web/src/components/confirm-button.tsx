@@ -1,4 +1,42 @@
-import { useState } from "react";
+// Inline confirmations ("Remove ada@example.com? Remove / Cancel"): asked in place, one at a time on the page.
+import { useCallback, useId, useSyncExternalStore } from "react";
+
+/** The id of the one confirmation open on the page: opening another closes it, so two never wait side by side. */
+let openConfirmation: string | null = null;
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+function setOpenConfirmation(id: string | null): void {
+  openConfirmation = id;
+  for (const listener of listeners) listener();
+}
+
+/**
+ * Whether this component's confirmation is the one open, and a setter: opening it closes any other (a second
+ * question open elsewhere would leave the first one's answer to a later click, about something no longer in view).
+ */
+export function useExclusiveConfirmation(): [boolean, (open: boolean) => void] {
+  const id = useId();
+  const open = useSyncExternalStore(
+    subscribe,
+    () => openConfirmation === id,
+    () => false,
+  );
+  const setOpen = useCallback(
+    (next: boolean) => {
+      if (next) setOpenConfirmation(id);
+      else if (openConfirmation === id) setOpenConfirmation(null);
+    },
+    [id],
+  );
+  return [open, setOpen];
+}
 
 interface ConfirmButtonProps {
   /** The button's label, e.g. "Remove". */
@@ -25,7 +63,7 @@ export function ConfirmButton({
   variant = "danger",
   ariaLabel,
 }: ConfirmButtonProps) {
-  const [asking, setAsking] = useState(false);
+  const [asking, setAsking] = useExclusiveConfirmation();
   if (!asking && !pending) {
     return (
       <button

@@ -1,14 +1,17 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { Link, NavLink, Outlet, ScrollRestoration, useNavigate } from "react-router";
 import { describeError, errorCode } from "../lib/errors.js";
 import { resetSession, useMe } from "../lib/session.js";
+import { useSingleFlightMutation } from "../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../trpc.js";
 import { ClusterBanner } from "./cluster-banner.js";
+import { useFocusHeadingAfterNavigation } from "./focus-heading.js";
 import { Loading } from "./query-state.js";
 import { useToast } from "./toast.js";
 
 export function Layout() {
+  useFocusHeadingAfterNavigation();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -75,7 +78,7 @@ function SignOutButton() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const signOut = useMutation(
+  const signOut = useSingleFlightMutation(
     trpc.auth.logout.mutationOptions({
       meta: { authRedirect: false },
       onSuccess: () => {

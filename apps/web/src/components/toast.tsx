@@ -1,5 +1,7 @@
-// The one place mutations report back: a polite live region that assistive technology reads out.
+// The one place mutations report back: a polite live region that assistive technology reads out, placed where it
+// covers none of the page's controls (toast-placement.ts).
 import { createContext, use, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import { useToastPlacement } from "./toast-placement.js";
 
 type ToastKind = "success" | "error" | "info";
 
@@ -26,6 +28,7 @@ const MAX_SHOWN = 2;
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
+  const stack = useToastPlacement(toasts.length);
 
   const dismiss = useCallback((id: number) => {
     setToasts((current) => current.filter((toast) => toast.id !== id));
@@ -63,7 +66,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext value={api}>
       {children}
-      <div className="toasts" role="status" aria-live="polite">
+      <div className="toasts" role="status" aria-live="polite" ref={stack}>
         {toasts.map((toast) => (
           <div key={toast.id} className={`toast toast-${toast.kind}`}>
             <span className="toast-icon" aria-hidden="true">

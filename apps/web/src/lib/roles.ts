@@ -1,3 +1,4 @@
+// The project roles as the dashboard shows and words them; the server decides what each may do.
 export const PROJECT_ROLES = ["viewer", "editor", "creator"] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
@@ -10,4 +11,14 @@ export const ROLE_ABILITIES: Record<ProjectRole, string> = {
 
 export function canManageApps(role: ProjectRole): boolean {
   return role === "creator" || role === "editor";
+}
+
+/** "an" before "editor", "a" before "viewer" and "creator". */
+export function articleFor(role: string): "a" | "an" {
+  return /^[aeiou]/i.test(role) ? "an" : "a";
+}
+
+/** "an editor", "a viewer", "a creator": for sentences that name a role. */
+export function withArticle(role: string): string {
+  return `${articleFor(role)} ${role}`;
 }

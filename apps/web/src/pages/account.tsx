@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type SubmitEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import type { RouterOutputs } from "@babyhelm/api";
@@ -15,6 +15,7 @@ import { describeError, formErrors } from "../lib/errors.js";
 import { describeUserAgent, formatDate, formatDateTime, formatRelative } from "../lib/format.js";
 import { resetSession, useMe } from "../lib/session.js";
 import { useFocusFirstInvalid } from "../lib/use-focus-invalid.js";
+import { useSingleFlightMutation } from "../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../trpc.js";
 
 type Session = RouterOutputs["auth"]["sessions"]["list"]["items"][number];
@@ -63,7 +64,7 @@ function SessionsSection() {
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
-  const logoutAll = useMutation(
+  const logoutAll = useSingleFlightMutation(
     trpc.auth.logoutAll.mutationOptions({
       onSuccess: (result) => {
         signedOutHere(`Signed out of ${result.signedOut} session(s), including this one.`);
@@ -122,7 +123,7 @@ function SessionRow({ session }: { session: Session }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const signedOutHere = useSignedOutHere();
-  const revoke = useMutation(
+  const revoke = useSingleFlightMutation(
     trpc.auth.sessions.revoke.mutationOptions({
       onSuccess: async () => {
         if (session.current) {
@@ -194,7 +195,7 @@ export function ApiTokensSection() {
     ),
   );
   const tokenItems = tokens.data?.pages.flatMap((page) => page.items) ?? [];
-  const create = useMutation(
+  const create = useSingleFlightMutation(
     trpc.auth.tokens.create.mutationOptions({
       onSuccess: async () => {
         // The panel that shows the token is the success message, and takes the focus (a toast would cover it).
@@ -349,7 +350,7 @@ function TokenRow({ token }: { token: ApiToken }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const revoke = useMutation(
+  const revoke = useSingleFlightMutation(
     trpc.auth.tokens.revoke.mutationOptions({
       onSuccess: async () => {
         toast.success(`API token "${token.name}" was revoked: scripts using it are refused from now on.`);

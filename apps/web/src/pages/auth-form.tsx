@@ -1,5 +1,5 @@
 // Sign-in and registration share one form: the same fields, the same error handling, different wording.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type SubmitEvent } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
 import { Field, FormError } from "../components/field.js";
@@ -10,6 +10,7 @@ import { errorCode, formErrors } from "../lib/errors.js";
 import { safeNext } from "../lib/safe-next.js";
 import { resetSession, useMe } from "../lib/session.js";
 import { useFocusFirstInvalid } from "../lib/use-focus-invalid.js";
+import { useSingleFlightMutation } from "../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../trpc.js";
 
 const FIELDS = ["email", "password"] as const;
@@ -46,8 +47,10 @@ export function AuthForm({ mode }: { mode: "login" | "register" }) {
     );
     void navigate(next, { replace: true });
   };
-  const register = useMutation(trpc.auth.register.mutationOptions({ onSuccess, onError: focusFirstInvalid }));
-  const login = useMutation(
+  const register = useSingleFlightMutation(
+    trpc.auth.register.mutationOptions({ onSuccess, onError: focusFirstInvalid }),
+  );
+  const login = useSingleFlightMutation(
     trpc.auth.login.mutationOptions({ onSuccess, onError: focusFirstInvalid, meta: { authRedirect: false } }),
   );
   const mutation = mode === "register" ? register : login;

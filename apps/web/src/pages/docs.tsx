@@ -143,7 +143,11 @@ export default function DocsPage() {
           Everything BabyHelm creates carries the label <code>app.kubernetes.io/managed-by: babyhelm</code>,
           so you can find it with{" "}
           <code>kubectl get all -n &lt;project&gt; -l app.kubernetes.io/managed-by=babyhelm</code>. Deleting
-          an app removes its objects; deleting a project removes its namespace and everything in it.
+          an app removes its objects. Deleting a project (creators only, on its Settings tab) first deletes
+          its apps one by one, showing how many are gone, then removes its namespace and everything in it; if
+          an app cannot be deleted, it stops there and says which, leaving the project and its other apps as
+          they were. From a script: <code>projects.delete(&#123; name, apps: N &#125;)</code>, where N is the
+          number of apps you agree to delete.
         </p>
       </section>
 

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import { Field, FormError } from "../components/field.js";
@@ -12,6 +12,7 @@ import {
   suggestProjectName,
 } from "../lib/project-name.js";
 import { useFocusFirstInvalid } from "../lib/use-focus-invalid.js";
+import { useSingleFlightMutation } from "../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../trpc.js";
 
 export function NewProjectForm({ onCancel }: { onCancel: () => void }) {
@@ -24,7 +25,7 @@ export function NewProjectForm({ onCancel }: { onCancel: () => void }) {
   const [checked, setChecked] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
-  const create = useMutation(
+  const create = useSingleFlightMutation(
     trpc.projects.create.mutationOptions({
       onSuccess: async (project) => {
         toast.success(`Project "${project.name}" is ready: its namespace was created in the cluster.`);

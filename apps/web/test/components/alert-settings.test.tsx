@@ -47,6 +47,28 @@ describe("alert settings", () => {
     ]);
   });
 
+  it("shows a failed test alert in the server's words (DNS, host), without blaming the cluster", async () => {
+    project.current = { ...project.current, role: "creator" };
+    const message =
+      "The test alert was not delivered. Could not reach the webhook at hooks.example.invalid. DNS lookup of hooks.example.invalid failed: no such host (https://hooks.example.invalid/…). Check the host name in the URL.";
+    const { user } = renderWithApi(<SettingsTab />, {
+      procedures: {
+        "alerts.get": () => ({
+          target: { type: "slack", host: "hooks.example.invalid", url: "https://hooks.example.invalid/…" },
+          updatedAt: new Date().toISOString(),
+          updatedBy: "ada@example.com",
+        }),
+        "alerts.test": () => {
+          throw new FakeError("BAD_GATEWAY", message);
+        },
+      },
+    });
+    await user.click(await screen.findByRole("button", { name: "Send a test alert" }));
+    const shown = await screen.findByText(/The test alert was not delivered/);
+    expect(shown.textContent).toBe(message);
+    expect(shown.textContent).not.toMatch(/cluster/);
+  });
+
   it("shows editors the masked target without a form, and viewers nothing", async () => {
     project.current = { ...project.current, role: "editor" };
     const view = renderWithApi(<SettingsTab />, {

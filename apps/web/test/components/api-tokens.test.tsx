@@ -1,8 +1,8 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiTokensSection } from "../../src/pages/account.js";
-import { FakeError } from "../support/fake-api.js";
-import { renderWithApi } from "../support/render.js";
+import { deferred, FakeError } from "../support/fake-api.js";
+import { describedText, renderWithApi } from "../support/render.js";
 
 const SECRET = "bhp_abcdef0123456789abcdef0123456789";
 
@@ -70,6 +70,46 @@ describe("API tokens", () => {
       expect(screen.queryByRole("region", { name: /Your new token/ })).toBeNull();
     });
     expect(document.body.innerHTML).not.toContain(SECRET);
+  });
+
+  it("sends one create for a double click or a double Enter, and shows the server's CONFLICT beside the name", async () => {
+    vi.stubGlobal("isSecureContext", true);
+    const api = tokenApi();
+    const answer = deferred<undefined>();
+    const procedures = {
+      ...api,
+      "auth.tokens.create": async (input: { name: string; expiresInDays?: number }) => {
+        await answer.promise;
+        if (input.name === "taken") {
+          throw new FakeError("CONFLICT", 'You already have an API token named "taken".', {
+            issues: [{ path: "name", message: "is the name of another of your tokens" }],
+          });
+        }
+        return api["auth.tokens.create"](input);
+      },
+    };
+    const { user, api: fake } = renderWithApi(<ApiTokensSection />, { procedures });
+    await user.type(await screen.findByLabelText("Token name"), "deploy");
+    const button = screen.getByRole("button", { name: "Create token" });
+    // Two clicks in one go, as fast as a mouse's double click: before any answer or re-render by a timer.
+    fireEvent.click(button);
+    fireEvent.click(button);
+    // Enter in the name field submits the form again: ignored as well while the first create runs.
+    await user.click(screen.getByLabelText("Token name"));
+    await user.keyboard("{Enter}");
+    expect(button.hasAttribute("disabled")).toBe(true);
+    answer.resolve(undefined);
+    await screen.findByRole("region", { name: /Your new token/ });
+    expect(fake.inputsOf("auth.tokens.create")).toHaveLength(1);
+
+    await user.click(screen.getByRole("button", { name: "I have copied it" }));
+    await user.clear(screen.getByLabelText("Token name"));
+    await user.type(screen.getByLabelText("Token name"), "taken{Enter}");
+    await waitFor(() => {
+      expect(describedText(screen.getByLabelText("Token name"))).toContain(
+        "is the name of another of your tokens",
+      );
+    });
   });
 
   it("asks to copy by hand where the browser offers no clipboard (a plain-http server)", async () => {

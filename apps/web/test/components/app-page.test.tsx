@@ -18,6 +18,7 @@ const revisions: ProcedureOutput<"apps.revisions"> = {
       reason: "update",
       pack: "default@2.0.0",
       spec: {},
+      summary: ["env MODE changed"],
       changes: [],
       diff: '~ Deployment/web changed\n    ~ spec.template.spec.containers[0].env[0].value: "debug" -> "info"\n',
     },
@@ -29,6 +30,7 @@ const revisions: ProcedureOutput<"apps.revisions"> = {
       reason: "create",
       pack: "default@2.0.0",
       spec: {},
+      summary: ["image nginx:1.27", "2 replicas"],
       changes: [],
       diff: "+ Deployment/web added\n",
     },
@@ -94,6 +96,10 @@ describe("app page", () => {
 
     await user.click(within(tabs).getByRole("link", { name: "Revisions" }));
     await screen.findByText("Revision 1");
+    // Each entry says what changed in plain words; the field paths only in the detailed diff.
+    expect(screen.getByText("Changed: env MODE changed")).toBeTruthy();
+    expect(screen.getByText("Deployed: image nginx:1.27, 2 replicas")).toBeTruthy();
+    expect(screen.getByRole("list", { name: "Revisions of web" }).textContent).not.toContain("spec.template");
     expect(screen.queryByRole("button", { name: /Roll back/ })).toBeNull();
     await user.click(screen.getAllByRole("button", { name: "Show changes" })[0]!);
     expect(screen.getByLabelText("Changes of revision 2 from revision 1").textContent).toContain(

@@ -35,6 +35,7 @@ function inviteOnlyServer(pending: Invitations = []) {
             role: "creator" as const,
             you: true,
             since: "2026-01-02T03:04:05.000Z",
+            onlyCreator: true,
           },
         ],
         nextCursor: null,
@@ -83,7 +84,7 @@ describe("collaborators tab", () => {
       within(panel).getByLabelText<HTMLInputElement>("Invitation link for newcomer@example.com").value,
     ).toBe(LINK);
     expect(panel.textContent).toContain(`until ${formatDateTime(EXPIRES)}`);
-    expect(panel.textContent).toContain("join shop as editor");
+    expect(panel.textContent).toContain("join shop as an editor");
     expect(document.activeElement).toBe(panel);
 
     await user.click(within(panel).getByRole("button", { name: "Copy link" }));

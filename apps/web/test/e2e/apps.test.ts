@@ -187,7 +187,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       await addForm.getByLabel("Email").fill("bo@example.com");
       await addForm.getByLabel("Role").selectOption("viewer");
       await addForm.getByRole("button", { name: "Add collaborator" }).click();
-      await toast(page, "bo@example.com was added to shop as viewer.");
+      await toast(page, "bo@example.com was added to shop as a viewer.");
 
       await viewer.goto("/projects/shop");
       const apps = viewer.getByRole("list", { name: "Apps of shop" });

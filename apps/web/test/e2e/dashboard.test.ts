@@ -95,7 +95,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
       await addForm.getByLabel("Email").fill(viewer);
       await addForm.getByLabel("Role").selectOption("viewer");
       await addForm.getByRole("button", { name: "Add collaborator" }).click();
-      await page.getByRole("status").getByText(`${viewer} was added to team-a as viewer.`).waitFor();
+      await page.getByRole("status").getByText(`${viewer} was added to team-a as a viewer.`).waitFor();
       const members = page.getByRole("list", { name: "Members of team-a" });
       await members.getByText(viewer, { exact: true }).waitFor();
       await snap(page, "flow-04-collaborator-added");

@@ -62,6 +62,7 @@ const HTTP_STATUS = {
   PRECONDITION_FAILED: 412,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
+  BAD_GATEWAY: 502,
 };
 
 const JSON_RPC_CODE: Record<keyof typeof HTTP_STATUS, number> = {
@@ -73,6 +74,7 @@ const JSON_RPC_CODE: Record<keyof typeof HTTP_STATUS, number> = {
   PRECONDITION_FAILED: -32012,
   TOO_MANY_REQUESTS: -32029,
   INTERNAL_SERVER_ERROR: -32603,
+  BAD_GATEWAY: -32603,
 };
 
 export interface Call {

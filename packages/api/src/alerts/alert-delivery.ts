@@ -3,6 +3,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { AlertTarget } from "@babyhelm/db";
 import { describeTarget } from "./alert-target.js";
+import { DeliveryError, describeRequestFailure, shownUrl } from "./delivery-failure.js";
 import {
   obviouslyPrivate,
   PrivateAddressError,
@@ -17,11 +18,6 @@ export interface AlertMessage {
   title: string;
   detail: string;
   link: string | undefined;
-}
-
-/** A delivery that did not happen, said plainly and without the target's secret. */
-export class DeliveryError extends Error {
-  override readonly name = "DeliveryError";
 }
 
 const RESPONSE_EXCERPT = 200;
@@ -49,6 +45,7 @@ export async function deliverAlert(
         url: new URL(`${options.telegramApiUrl}/bot${target.bot_token ?? ""}/sendMessage`),
         body: { chat_id: target.chat_id, text: message.text },
       };
+  const shown = shownUrl(target, url);
   const guarded = webhook && !options.allowPrivate;
   const literal = guarded ? obviouslyPrivate(url) : undefined;
   if (literal !== undefined) {
@@ -63,13 +60,14 @@ export async function deliverAlert(
   } catch (error) {
     if (error instanceof PrivateAddressError)
       throw new DeliveryError(`Did not send to ${where}: ${error.message}.`);
-    const reason =
-      error instanceof Error && error.name === "TimeoutError"
-        ? `no answer within ${options.timeoutMs / 1000} s`
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    throw new DeliveryError(scrub(`Could not reach ${where}: ${reason}`, secrets));
+    const port = url.port === "" ? (url.protocol === "https:" ? "443" : "80") : url.port;
+    const reason = describeRequestFailure(error, {
+      host: url.hostname,
+      port,
+      url: shown,
+      timeoutMs: options.timeoutMs,
+    });
+    throw new DeliveryError(scrub(`Could not reach ${where}. ${reason}`, secrets));
   }
   const { text } = response;
   if (response.status >= 200 && response.status < 300) {
@@ -81,7 +79,10 @@ export async function deliverAlert(
   }
   const said = target.type === "telegram" ? telegramReason(text) : text.trim().slice(0, RESPONSE_EXCERPT);
   throw new DeliveryError(
-    scrub(`${capitalize(where)} answered ${response.status}${said === "" ? "" : `: ${said}`}`, secrets),
+    scrub(
+      `${capitalize(where)} answered HTTP ${response.status} from ${shown}${said === "" ? "" : `: ${said}`}`,
+      secrets,
+    ),
   );
 }
 

@@ -5,9 +5,10 @@ import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Telemetry } from "../observability/telemetry.js";
 import type { SecretBox } from "../shared/secret-box.js";
-import { deliverAlert, DeliveryError, type AlertMessage } from "./alert-delivery.js";
+import { deliverAlert, type AlertMessage } from "./alert-delivery.js";
 import { describeTarget } from "./alert-target.js";
 import { claimAlertState, findAlertTarget, lastAlertedState } from "./alert.repository.js";
+import { DeliveryError } from "./delivery-failure.js";
 
 const DELIVERY_TIMEOUT_MS = 5_000;
 const ALERTED_STATES: ReadonlySet<string> = new Set(["failed", "degraded"]);

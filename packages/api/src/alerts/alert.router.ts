@@ -4,9 +4,9 @@ import { recordAudit } from "../audit/audit.repository.js";
 import { findUserEmail } from "../auth/user.repository.js";
 import { FieldError, PreconditionError } from "../shared/errors.js";
 import { projectProcedure } from "../trpc.js";
-import { DeliveryError } from "./alert-delivery.js";
 import { alertTargetInput, maskTarget } from "./alert-target.js";
 import { deleteAlertTarget, findAlertTarget, saveAlertTarget } from "./alert.repository.js";
+import { DeliveryError } from "./delivery-failure.js";
 import { obviouslyPrivate, privateAddressReason } from "./webhook-address.js";
 
 export const alertRouter = {

@@ -10,6 +10,7 @@ import { packOpenToNewApps, suggestedHosts } from "./app-policy.js";
 import { listApps, listRevisions } from "./app.repository.js";
 import { requireApp, requireCurrent, requireSameApp } from "./app.service.js";
 import { hostsHeldByOthers } from "./ingress-host.repository.js";
+import { summarizeRevision } from "./revision-summary.js";
 import { appConfiguration } from "./status/app-configuration.js";
 import { appLinks } from "./status/app-links.js";
 import { streamAppLogs, type LogOptions } from "./status/app-logs.stream.js";
@@ -165,6 +166,12 @@ export async function listRevisionsWithChanges(
             ? diffManifests([], row.manifests)
             : undefined
           : diffManifests(previous.manifests, row.manifests);
+      const summary =
+        previous === undefined
+          ? row.revision === 1
+            ? summarizeRevision(undefined, row.manifests)
+            : null
+          : summarizeRevision(previous.manifests, row.manifests);
       return {
         revision: row.revision,
         current: row.revision === app.current_revision,
@@ -173,6 +180,8 @@ export async function listRevisionsWithChanges(
         reason: row.reason,
         pack: row.pack_ref,
         spec: row.spec,
+        /** What changed in plain words ("image nginx:1.27 → 1.28", "env MODE changed"); null where unknown. */
+        summary,
         changes: changes ?? null,
         diff: changes === undefined ? null : formatDiff(changes),
       };

@@ -39,6 +39,17 @@ export function insertApp(
     .executeTakeFirstOrThrow();
 }
 
+/** A project's app names, by name: what deleting the project deletes first. */
+export async function listAppNames(db: Kysely<Database>, projectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("applications")
+    .select("name")
+    .where("project_id", "=", projectId)
+    .orderBy("name")
+    .execute();
+  return rows.map((row) => row.name);
+}
+
 /** Its revisions, samples and alert state go with it (the foreign keys cascade). */
 export async function deleteAppRow(db: Kysely<Database>, appId: string): Promise<void> {
   await db.deleteFrom("applications").where("id", "=", appId).execute();

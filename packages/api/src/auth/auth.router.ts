@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.repository.js";
 import { projectName, takeInvitation } from "../members/invitation.repository.js";
 import { addMember } from "../members/member.repository.js";
+import { isUniqueViolation } from "../shared/db-errors.js";
 import {
   conflictOn,
   FieldError,
@@ -83,7 +84,19 @@ const tokensRouter = {
       const now = ctx.services.now();
       const expiresAt =
         input.expiresInDays === undefined ? null : new Date(now.getTime() + input.expiresInDays * 86_400_000);
-      const created = await createApiToken(ctx.services.db.kysely, ctx.user.id, input.name, expiresAt);
+      const created = await createApiToken(ctx.services.db.kysely, ctx.user.id, input.name, expiresAt).catch(
+        (error: unknown) => {
+          // Names tell tokens apart in the list: a second "deploy" (a double click, a rerun script) is refused.
+          if (isUniqueViolation(error)) {
+            throw conflictOn(
+              "name",
+              "is the name of another of your tokens: choose another name, or revoke that token first",
+              `You already have an API token named "${input.name}": choose another name, or revoke that token first.`,
+            );
+          }
+          throw error;
+        },
+      );
       await recordAudit(ctx.services.db.kysely, {
         actor: ctx.user,
         action: "token.create",

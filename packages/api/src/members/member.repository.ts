@@ -29,6 +29,17 @@ export function findMemberByEmail(db: Kysely<Database>, projectId: string, email
 }
 
 /** Locks the project's creator rows, so that two concurrent demotions cannot both see "another creator remains". */
+/** For showing, not for deciding: changes go through countCreatorsForUpdate, which locks the rows. */
+export async function countCreators(db: Kysely<Database>, projectId: string): Promise<number> {
+  const row = await db
+    .selectFrom("project_members")
+    .select(sql<number>`count(*)::int`.as("count"))
+    .where("project_id", "=", projectId)
+    .where("role", "=", "creator")
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
 export async function countCreatorsForUpdate(db: Kysely<Database>, projectId: string): Promise<number> {
   const rows = await db
     .selectFrom("project_members")

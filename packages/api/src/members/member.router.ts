@@ -11,6 +11,7 @@ import { projectProcedure } from "../trpc.js";
 import { deleteInvitation, listInvitations, upsertInvitation } from "./invitation.repository.js";
 import {
   addMember,
+  countCreators,
   countCreatorsForUpdate,
   findMemberByEmail,
   listMembers,
@@ -29,7 +30,7 @@ const INVITATION_DAYS = 7;
 
 const lastCreator = (project: string) =>
   new PreconditionError(
-    `That would leave "${project}" without a creator: make someone else creator first (or transfer ownership).`,
+    `That would leave "${project}" without a creator: make someone else a creator first.`,
   );
 
 export const memberRouter = {
@@ -38,6 +39,7 @@ export const memberRouter = {
     .query(async ({ ctx, input }) => {
       const after = decodeCursor(input.cursor, z.string());
       const rows = await listMembers(ctx.services.db.kysely, ctx.project.id, after, input.limit);
+      const creators = await countCreators(ctx.services.db.kysely, ctx.project.id);
       return toPage(
         rows,
         input.limit,
@@ -46,6 +48,8 @@ export const memberRouter = {
           role: row.role,
           you: row.user_id === ctx.user.id,
           since: row.created_at.toISOString(),
+          /** The project's one creator: may not become editor or viewer, nor leave, until another creator exists. */
+          onlyCreator: row.role === "creator" && creators === 1,
         }),
         (row) => row.email.toLowerCase(),
       );

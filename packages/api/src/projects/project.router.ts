@@ -52,8 +52,11 @@ export const projectRouter = {
   /** The namespace's ResourceQuota (hard and used) and each app's current CPU and memory: the project overview. */
   usage: namedProjectProcedure("viewer").query(({ ctx }) => readProjectUsage(ctx.services, ctx.project)),
 
-  delete: namedProjectProcedure("creator").mutation(async ({ ctx }) => {
-    const result = await deleteProject(ctx.services, ctx.user, ctx.project);
-    return { deleted: ctx.project.name, ...result };
-  }),
+  /** With its apps when `apps` says how many the creator agreed to delete (the dashboard shows them first). */
+  delete: namedProjectProcedure("creator")
+    .input(z.object({ apps: z.number().int().min(0).max(100_000).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await deleteProject(ctx.services, ctx, input.apps);
+      return { deleted: ctx.project.name, ...result };
+    }),
 } satisfies TRPCRouterRecord;

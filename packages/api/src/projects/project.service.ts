@@ -1,4 +1,6 @@
 import type { Project } from "@babyhelm/db";
+import { listAppNames } from "../applications/app.repository.js";
+import { deleteApp, type AppScope } from "../applications/app.service.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { AuthenticatedUser } from "../auth/session.repository.js";
 import { PROJECT_LABEL } from "../cluster/owned-labels.js";
@@ -10,6 +12,7 @@ import {
   conflictOn,
   FieldError,
   ForbiddenError,
+  NotFoundError,
   PreconditionError,
 } from "../shared/errors.js";
 import { renderProjectObjects } from "./project-objects.js";
@@ -119,16 +122,50 @@ export async function createProject(
   }
 }
 
+/**
+ * Deletes the project's apps one by one (each as apps.delete does: its objects, then its rows, audited), then the
+ * namespace and the project. `confirmedApps` is how many apps the person agreed to delete: a different count (an app
+ * deployed meanwhile) refuses before anything is deleted. An app that cannot be deleted stops the work there, and the
+ * error says which and how many were deleted: the project and its remaining apps are left as they were, to retry.
+ */
 export async function deleteProject(
   services: Pick<Services, "db" | "cluster">,
-  actor: AuthenticatedUser,
-  project: Project,
-): Promise<{ namespaceRemoved: boolean }> {
+  scope: AppScope,
+  confirmedApps: number | undefined,
+): Promise<{ namespaceRemoved: boolean; appsDeleted: string[] }> {
   const { db, cluster } = services;
-  const apps = await countApps(db.kysely, project.id);
-  if (apps > 0) {
+  const { project, user } = scope;
+  const apps = await listAppNames(db.kysely, project.id);
+  if (apps.length > 0 && confirmedApps === undefined) {
     throw new PreconditionError(
-      `Project "${project.name}" still has ${apps} application${apps === 1 ? "" : "s"}: delete ${apps === 1 ? "it" : "them"} first.`,
+      `Project "${project.name}" has ${plural(apps.length, "app")}: deleting it deletes ${apps.length === 1 ? "it" : "them"} too. Confirm with the number of apps (apps: ${apps.length}), or delete them first.`,
+    );
+  }
+  if (confirmedApps !== undefined && confirmedApps !== apps.length) {
+    throw conflictOn(
+      "apps",
+      `is ${confirmedApps}, but the project has ${apps.length} now`,
+      `Project "${project.name}" has ${plural(apps.length, "app")} now, not ${confirmedApps}: someone deployed or deleted one meanwhile. Look at its apps again, then confirm.`,
+    );
+  }
+  const deleted: string[] = [];
+  for (const app of apps) {
+    try {
+      await deleteApp(services, scope, app);
+      deleted.push(app);
+    } catch (error) {
+      if (error instanceof NotFoundError) continue; // deleted meanwhile by someone else: the outcome is the same
+      if (error instanceof Error) {
+        // The message gains what happened so far; the error keeps its kind (cluster unreachable, conflict…).
+        error.message = `Deleted ${deleted.length} of ${plural(apps.length, "app")} of "${project.name}", then could not delete app "${app}": ${error.message} The project and its ${plural(apps.length - deleted.length, "remaining app")} are unchanged: try again.`;
+      }
+      throw error;
+    }
+  }
+  const added = await countApps(db.kysely, project.id);
+  if (added > 0) {
+    throw new ConflictError(
+      `Deleted ${plural(deleted.length, "app")} of "${project.name}", but ${plural(added, "app")} ${added === 1 ? "was" : "were"} deployed meanwhile: the project was not deleted. Look at its apps, then try again.`,
     );
   }
   await cluster.delete(namespaceRef(project.namespace));
@@ -138,7 +175,16 @@ export async function deleteProject(
   );
   await db.kysely.transaction().execute(async (trx) => {
     await deleteProjectRow(trx, project.id);
-    await recordAudit(trx, { actor, action: "project.delete", project });
+    await recordAudit(trx, {
+      actor: user,
+      action: "project.delete",
+      project,
+      ...(deleted.length === 0 ? {} : { details: { apps: deleted } }),
+    });
   });
-  return { namespaceRemoved };
+  return { namespaceRemoved, appsDeleted: deleted };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

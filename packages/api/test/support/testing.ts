@@ -2,7 +2,8 @@
 // periodic jobs' single runs, pure checks), and the polling helper every suite uses. Not for production code.
 export * from "../../src/runtime.js";
 export type { LogLine } from "../../src/index.js";
-export { type AlertMessage, DeliveryError, deliverAlert } from "../../src/alerts/alert-delivery.js";
+export { type AlertMessage, deliverAlert } from "../../src/alerts/alert-delivery.js";
+export { DeliveryError, describeRequestFailure } from "../../src/alerts/delivery-failure.js";
 export { type Lookup, isPrivateAddress } from "../../src/alerts/webhook-address.js";
 export { readAppStatus } from "../../src/applications/status/app-status.js";
 export { listPacks } from "../../src/applications/app-read.service.js";

@@ -5,6 +5,7 @@ import * as podMetricSamples from "./0003-pod-metric-samples.js";
 import * as alerts from "./0004-alerts.js";
 import * as ingressHosts from "./0005-ingress-hosts.js";
 import * as invitations from "./0006-invitations.js";
+import * as uniqueTokenNames from "./0007-unique-token-names.js";
 
 /**
  * Every migration, by name in the order they run. A static list rather than a folder scan, so the migrations
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0004-alerts": alerts,
   "0005-ingress-hosts": ingressHosts,
   "0006-invitations": invitations,
+  "0007-unique-token-names": uniqueTokenNames,
 };
 
 export const migrationProvider: MigrationProvider = {

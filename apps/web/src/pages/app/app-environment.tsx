@@ -1,7 +1,6 @@
 // The app's environment variables. Saving makes a new revision (apps.update with the current spec and the new
 // variables) from the revision the person started editing: if someone else changed the app meanwhile, the server
 // refuses and the page offers to reload rather than overwrite their change.
-import { useMutation } from "@tanstack/react-query";
 import { useRef, useState, type SubmitEvent } from "react";
 import { EnvEditor } from "../../components/env-editor.js";
 import { FormError } from "../../components/field.js";
@@ -12,6 +11,7 @@ import { envKeyOf, type AppContext } from "../../lib/app-state.js";
 import { ENV_NAME_PATTERN, ENV_NAME_RULE, type EnvVar } from "../../lib/env-file.js";
 import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 
 /** Issues of the rows as typed: paths are `env[row]`, rows counted on screen. */
@@ -102,7 +102,7 @@ function EnvironmentForm({ context }: { context: AppContext }) {
     setDraft(app.env);
   }
 
-  const save = useMutation(
+  const save = useSingleFlightMutation(
     trpc.apps.update.mutationOptions({
       onSuccess: async (result, variables) => {
         toast.success(`Variables saved: revision ${result.revision} of ${app.name} is rolling out.`);

@@ -1,7 +1,7 @@
 // One app: its live status (a rollout progress bar fed by apps.watchStatus), the actions that change it, and tabs for
 // its pods and events, environment, revisions, logs, metrics and settings. Tabs are `?tab=` links, so each can be
 // linked to and the back button moves between them.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { AppStateBadge } from "../../components/app-state-badge.js";
@@ -22,6 +22,7 @@ import {
 import { describeError, errorCode } from "../../lib/errors.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 import { AppEnvironment } from "./app-environment.js";
 import { AppGone } from "./app-gone.js";
@@ -173,7 +174,7 @@ function AppActions({ context }: { context: AppContext }) {
 function useRestart({ app, changed }: AppContext) {
   const trpc = useTRPC();
   const toast = useToast();
-  return useMutation(
+  return useSingleFlightMutation(
     trpc.apps.restart.mutationOptions({
       onSuccess: async () => {
         toast.success(`Restarting ${app.name}: new pods replace the old ones one by one.`);
@@ -189,7 +190,7 @@ function useRestart({ app, changed }: AppContext) {
 function useRedeploy({ app, changed }: AppContext) {
   const trpc = useTRPC();
   const toast = useToast();
-  return useMutation(
+  return useSingleFlightMutation(
     trpc.apps.redeploy.mutationOptions({
       onSuccess: async (result) => {
         toast.success(`Revision ${result.revision} of ${app.name} was applied again.`);

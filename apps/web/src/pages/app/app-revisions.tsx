@@ -1,6 +1,7 @@
-// Every revision of the app, newest first: who made it and why, what it changed in the manifests, and a way back to
-// it. Rolling back makes a new revision with the old one's spec and manifests, so it can itself be undone.
-import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
+// Every revision of the app, newest first: who made it and why, what it changed in plain words (the field paths in
+// the detailed diff behind "Show changes"), and a way back to it. Rolling back makes a new revision with the old
+// one's spec and manifests, so it can itself be undone.
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmButton } from "../../components/confirm-button.js";
 import { LoadMore } from "../../components/load-more.js";
@@ -10,6 +11,7 @@ import { useToast } from "../../components/toast.js";
 import type { AppContext, AppRevision } from "../../lib/app-state.js";
 import { describeError } from "../../lib/errors.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 
 export const REVISIONS_PAGE_SIZE = 10;
@@ -76,7 +78,7 @@ function RevisionRow({ revision, context }: { revision: AppRevision; context: Ap
   const trpc = useTRPC();
   const toast = useToast();
   const [open, setOpen] = useState(false);
-  const rollback = useMutation(
+  const rollback = useSingleFlightMutation(
     trpc.apps.rollback.mutationOptions({
       onSuccess: async (result) => {
         toast.success(
@@ -97,7 +99,12 @@ function RevisionRow({ revision, context }: { revision: AppRevision; context: Ap
           Revision {revision.revision}
           {revision.current ? <span className="badge badge-current">current</span> : null}
         </h3>
-        <span className="revision-reason">{describeReason(revision.reason)}</span>
+        <span className="revision-reason">
+          {describeReason(revision.reason)}
+          {revision.summary === null
+            ? null
+            : `: ${revision.summary.length === 0 ? "no change to the manifests" : revision.summary.join(", ")}`}
+        </span>
         <span className="muted revision-meta">
           by {revision.author ?? "someone (account deleted)"} ·{" "}
           <time dateTime={revision.at} title={formatDateTime(revision.at)}>

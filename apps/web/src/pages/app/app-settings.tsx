@@ -1,6 +1,6 @@
 // The app's pack (upgrading to a newer version, after seeing what it would change) and deleting the app, confirmed
 // by typing its name. For creators and editors: viewers do not get this tab.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { FormError } from "../../components/field.js";
@@ -12,6 +12,7 @@ import { TypeToConfirm } from "../../components/type-to-confirm.js";
 import { compareVersions, splitPackRef, type AppContext } from "../../lib/app-state.js";
 import { describeError } from "../../lib/errors.js";
 import { plural } from "../../lib/format.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 
 export function AppSettings({ context }: { context: AppContext }) {
@@ -35,8 +36,8 @@ function PackUpgrade({ context }: { context: AppContext }) {
   const [chosen, setChosen] = useState<string | undefined>();
   const target = chosen ?? newer[0]?.ref;
 
-  const preview = useMutation(trpc.apps.upgradePack.mutationOptions());
-  const upgrade = useMutation(
+  const preview = useSingleFlightMutation(trpc.apps.upgradePack.mutationOptions());
+  const upgrade = useSingleFlightMutation(
     trpc.apps.upgradePack.mutationOptions({
       onSuccess: async (result) => {
         toast.success(
@@ -141,7 +142,7 @@ function DeleteApp({ context }: { context: AppContext }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const remove = useMutation(
+  const remove = useSingleFlightMutation(
     trpc.apps.delete.mutationOptions({
       onSuccess: async (result) => {
         toast.success(

@@ -1,7 +1,7 @@
 // The deploy form: a pack and its version, then the app's image, ports, variables, scaling, resources, health checks
 // and exposure, with a live preview of the manifests beside it. Issues show beside their inputs: the pack's JSON
 // Schema as the person types, then the server's own issues (from the preview, and from the deploy itself).
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type ReactNode, type SubmitEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
@@ -28,6 +28,7 @@ import { compareVersions, splitPackRef, type Pack } from "../../lib/app-state.js
 import { describeError, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 import { QuotaBudget } from "./quota-budget.js";
@@ -67,7 +68,7 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
 
   const spec = useMemo(() => specFromDraft(draft, shape), [draft, shape]);
-  const create = useMutation(
+  const create = useSingleFlightMutation(
     trpc.apps.create.mutationOptions({
       onSuccess: async (created) => {
         toast.success(

@@ -1,14 +1,15 @@
 // Where a project's alerts go: creators choose a Slack-compatible webhook or a Telegram chat (or nothing) and can
 // send a test; editors see the current target, masked, but cannot change it.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type SubmitEvent } from "react";
 import { Field, FormError } from "../../components/field.js";
 import { Loading, QueryError } from "../../components/query-state.js";
 import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
-import { describeError, formErrors } from "../../lib/errors.js";
+import { describeError, errorCode, formErrors } from "../../lib/errors.js";
 import { formatDateTime } from "../../lib/format.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 
 type TargetType = "none" | "slack" | "telegram";
@@ -86,7 +87,7 @@ function AlertForm({ project, currentType }: { project: string; currentType: Tar
   const [url, setUrl] = useState("");
   const [botToken, setBotToken] = useState("");
   const [chatId, setChatId] = useState("");
-  const save = useMutation(
+  const save = useSingleFlightMutation(
     trpc.alerts.set.mutationOptions({
       onSuccess: async (result) => {
         toast.success(
@@ -102,7 +103,7 @@ function AlertForm({ project, currentType }: { project: string; currentType: Tar
       },
     }),
   );
-  const test = useMutation(trpc.alerts.test.mutationOptions());
+  const test = useSingleFlightMutation(trpc.alerts.test.mutationOptions());
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -199,8 +200,16 @@ function AlertForm({ project, currentType }: { project: string; currentType: Tar
           The test alert was sent. If it does not arrive, check the target above.
         </p>
       ) : test.isError ? (
-        <FormError message={describeError(test.error)} />
+        <FormError message={describeTestFailure(test.error)} />
       ) : null}
     </>
   );
+}
+
+/**
+ * A test alert that was not delivered (BAD_GATEWAY) is the receiver's trouble, which the server's message names (DNS,
+ * TLS, the answer's HTTP status, and where): not the cluster's, which describeError suggests for other 502s.
+ */
+function describeTestFailure(error: unknown): string {
+  return errorCode(error) === "BAD_GATEWAY" && error instanceof Error ? error.message : describeError(error);
 }

@@ -4,7 +4,7 @@ import { EmptyState } from "../../components/empty-state.js";
 import { LoadMore } from "../../components/load-more.js";
 import { Loading, QueryError } from "../../components/query-state.js";
 import { formatDateTime, formatRelative } from "../../lib/format.js";
-import { canManageApps } from "../../lib/roles.js";
+import { canManageApps, withArticle } from "../../lib/roles.js";
 import { useTRPC } from "../../trpc.js";
 import { useProject } from "./project-layout.js";
 
@@ -17,7 +17,7 @@ function text(details: AuditEvent["details"], key: string): string {
   return typeof value === "string" || typeof value === "number" ? String(value) : "?";
 }
 
-/** The event in a sentence that follows the actor's email: "added bo@example.com as viewer". */
+/** The event in a sentence that follows the actor's email: "added bo@example.com as a viewer". */
 export function describeAuditEvent(event: Pick<AuditEvent, "action" | "app" | "details">): string {
   const { details } = event;
   const app = event.app === null ? "" : ` ${event.app}`;
@@ -27,7 +27,7 @@ export function describeAuditEvent(event: Pick<AuditEvent, "action" | "app" | "d
     case "project.delete":
       return "deleted the project";
     case "member.add":
-      return `added ${text(details, "email")} as ${text(details, "role")}`;
+      return `added ${text(details, "email")} as ${withArticle(text(details, "role"))}`;
     case "member.updateRole":
       return `changed ${text(details, "email")} from ${text(details, "from")} to ${text(details, "to")}`;
     case "member.remove":

@@ -1,8 +1,9 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+// Who may do what in a project: the list, adding people (or inviting them), roles, leaving and removing.
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import type { RouterOutputs } from "@babyhelm/api";
-import { ConfirmButton } from "../../components/confirm-button.js";
+import { ConfirmButton, useExclusiveConfirmation } from "../../components/confirm-button.js";
 import { CopyButton } from "../../components/copy-button.js";
 import { Field, FormError } from "../../components/field.js";
 import { LoadMore } from "../../components/load-more.js";
@@ -12,8 +13,9 @@ import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import { describeError, formErrors } from "../../lib/errors.js";
 import { formatDate, formatDateTime } from "../../lib/format.js";
-import { PROJECT_ROLES, ROLE_ABILITIES, type ProjectRole } from "../../lib/roles.js";
+import { articleFor, PROJECT_ROLES, ROLE_ABILITIES, withArticle, type ProjectRole } from "../../lib/roles.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
+import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 import { useProject, type Project } from "./project-layout.js";
 
@@ -97,11 +99,11 @@ function AddCollaboratorForm({ project }: { project: Project }) {
   const [invited, setInvited] = useState<Added | undefined>(undefined);
   const formRef = useRef<HTMLFormElement>(null);
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
-  const add = useMutation(
+  const add = useSingleFlightMutation(
     trpc.members.add.mutationOptions({
       onSuccess: async (added) => {
         if (added.invitation === null) {
-          toast.success(`${added.email} was added to ${project.name} as ${added.role}.`);
+          toast.success(`${added.email} was added to ${project.name} as ${withArticle(added.role)}.`);
           setInvited(undefined);
         } else {
           toast.success(`${added.email} has no account yet: send them the invitation link.`);
@@ -164,8 +166,9 @@ function AddCollaboratorForm({ project }: { project: Project }) {
           </div>
         </div>
         <p className="hint">
-          A <strong>{role}</strong> may {ROLE_ABILITIES[role]}. They need a BabyHelm account with this email;
-          where this server registers people by invitation only, you get a link to send them instead.
+          {articleFor(role) === "an" ? "An" : "A"} <strong>{role}</strong> may {ROLE_ABILITIES[role]}. They
+          need a BabyHelm account with this email; where this server registers people by invitation only, you
+          get a link to send them instead.
         </p>
         <div className="form-actions">
           <PendingButton pending={add.isPending} pendingLabel="Adding…">
@@ -223,7 +226,8 @@ function InvitationLink({
       <h3 id={`${inputId}-title`}>Invitation for {email}</h3>
       <p>
         Nobody has registered with {email} yet. Send them this link: it lets them create an account with this
-        email and join {project} as <strong>{role}</strong>. It works once, until {formatDateTime(expiresAt)}.
+        email and join {project} as {articleFor(role)} <strong>{role}</strong>. It works once, until{" "}
+        {formatDateTime(expiresAt)}.
       </p>
       <p className="warning">
         <strong>Copy it now: it won&rsquo;t be shown again.</strong> If it is lost, add the email again for a
@@ -276,7 +280,7 @@ function InvitationRow({ invitation, project }: { invitation: Invitation; projec
   const trpc = useTRPC();
   const toast = useToast();
   const refresh = useRefreshMembership();
-  const revoke = useMutation(
+  const revoke = useSingleFlightMutation(
     trpc.members.revokeInvitation.mutationOptions({
       onSuccess: async () => {
         toast.success(`The invitation of ${invitation.email} was revoked: its link no longer works.`);
@@ -315,27 +319,35 @@ function InvitationRow({ invitation, project }: { invitation: Invitation; projec
   );
 }
 
+/**
+ * One member: creators change roles through the select, each change asked once in place (one route to making
+ * someone a creator); the only creator cannot become editor or viewer, nor leave, and is told why beforehand.
+ */
 function MemberRow({ member, project }: { member: Member; project: Project }) {
   const trpc = useTRPC();
   const toast = useToast();
   const navigate = useNavigate();
   const refresh = useRefreshMembership();
   const roleId = useId();
+  const reasonId = useId();
   const isCreator = project.role === "creator";
+  /** The role picked in the select, waiting for its confirmation. */
+  const [choice, setChoice] = useState<ProjectRole | undefined>(undefined);
+  const [asking, setAsking] = useExclusiveConfirmation();
   const onError = (error: unknown) => {
     toast.error(describeError(error));
   };
 
-  const updateRole = useMutation(
+  const updateRole = useSingleFlightMutation(
     trpc.members.updateRole.mutationOptions({
       onSuccess: async (updated) => {
-        toast.success(`${updated.email} is now ${updated.role} of ${project.name}.`);
+        toast.success(`${updated.email} is now ${withArticle(updated.role)} of ${project.name}.`);
         await refresh();
       },
       onError,
     }),
   );
-  const remove = useMutation(
+  const remove = useSingleFlightMutation(
     trpc.members.remove.mutationOptions({
       onSuccess: async () => {
         if (member.you) {
@@ -349,15 +361,12 @@ function MemberRow({ member, project }: { member: Member; project: Project }) {
       onError,
     }),
   );
-  const transfer = useMutation(
-    trpc.members.transferOwnership.mutationOptions({
-      onSuccess: async () => {
-        toast.success(`${member.email} is now creator of ${project.name}; you are an editor.`);
-        await refresh();
-      },
-      onError,
-    }),
-  );
+
+  const shownRole = (asking || updateRole.isPending ? choice : undefined) ?? member.role;
+  const who = member.you ? "You are" : `${member.email} is`;
+  const onlyCreatorReason = member.onlyCreator
+    ? `${who} the only creator of ${project.name}: make someone else a creator first, then ${member.you ? "you can change your role or leave" : "their role can change"}.`
+    : undefined;
 
   return (
     <li className="member-row">
@@ -365,6 +374,11 @@ function MemberRow({ member, project }: { member: Member; project: Project }) {
         <span className="member-email">{member.email}</span>
         {member.you ? <span className="badge badge-you">you</span> : null}
         <span className="muted member-since">since {formatDate(member.since)}</span>
+        {onlyCreatorReason === undefined || !(isCreator || member.you) ? null : (
+          <span className="hint member-reason" id={reasonId}>
+            {onlyCreatorReason}
+          </span>
+        )}
       </div>
       <div className="member-role">
         {isCreator ? (
@@ -374,19 +388,22 @@ function MemberRow({ member, project }: { member: Member; project: Project }) {
             </label>
             <select
               id={roleId}
-              value={updateRole.isPending ? updateRole.variables.role : member.role}
+              value={shownRole}
               disabled={updateRole.isPending}
+              aria-describedby={onlyCreatorReason === undefined ? undefined : reasonId}
               onChange={(event) => {
-                updateRole.mutate({
-                  project: project.name,
-                  email: member.email,
-                  role: event.target.value as ProjectRole,
-                });
+                const picked = event.target.value as ProjectRole;
+                if (picked === member.role) {
+                  setAsking(false);
+                  return;
+                }
+                setChoice(picked);
+                setAsking(true);
               }}
             >
               {PROJECT_ROLES.map((option) => (
-                <option key={option} value={option}>
-                  {option}
+                <option key={option} value={option} disabled={member.onlyCreator && option !== "creator"}>
+                  {member.onlyCreator && option !== "creator" ? `${option} (needs another creator)` : option}
                 </option>
               ))}
             </select>
@@ -397,47 +414,93 @@ function MemberRow({ member, project }: { member: Member; project: Project }) {
         )}
       </div>
       <div className="member-actions">
-        {member.you ? (
-          <ConfirmButton
-            label="Leave project"
-            question={`Leave ${project.name}? You will lose access to it.`}
-            confirmLabel="Leave"
-            pendingLabel="Leaving…"
-            pending={remove.isPending}
+        {asking && choice !== undefined ? (
+          <RoleQuestion
+            member={member}
+            project={project.name}
+            role={choice}
             onConfirm={() => {
-              remove.mutate({ project: project.name, email: member.email });
+              updateRole.mutate({ project: project.name, email: member.email, role: choice });
+              setAsking(false);
+            }}
+            onCancel={() => {
+              setAsking(false);
+              setChoice(undefined);
             }}
           />
-        ) : isCreator ? (
-          <>
-            {member.role === "creator" ? null : (
-              <ConfirmButton
-                label="Transfer ownership"
-                ariaLabel={`Transfer ownership to ${member.email}`}
-                question={`Hand ${project.name} over to ${member.email}? You become an editor.`}
-                confirmLabel="Hand over"
-                pendingLabel="Handing over…"
-                pending={transfer.isPending}
-                onConfirm={() => {
-                  transfer.mutate({ project: project.name, email: member.email });
-                }}
-                variant="secondary"
-              />
-            )}
+        ) : member.you ? (
+          member.onlyCreator ? (
+            <button
+              type="button"
+              className="button button-small button-quiet-danger"
+              disabled
+              aria-describedby={reasonId}
+            >
+              Leave project
+            </button>
+          ) : (
             <ConfirmButton
-              label="Remove"
-              ariaLabel={`Remove ${member.email}`}
-              question={`Remove ${member.email} from ${project.name}?`}
-              confirmLabel="Remove"
-              pendingLabel="Removing…"
+              label="Leave project"
+              question={`Leave ${project.name}? You will lose access to it.`}
+              confirmLabel="Leave"
+              pendingLabel="Leaving…"
               pending={remove.isPending}
               onConfirm={() => {
                 remove.mutate({ project: project.name, email: member.email });
               }}
             />
-          </>
+          )
+        ) : isCreator ? (
+          <ConfirmButton
+            label="Remove"
+            ariaLabel={`Remove ${member.email}`}
+            question={`Remove ${member.email} from ${project.name}?`}
+            confirmLabel="Remove"
+            pendingLabel="Removing…"
+            pending={remove.isPending}
+            onConfirm={() => {
+              remove.mutate({ project: project.name, email: member.email });
+            }}
+          />
         ) : null}
       </div>
     </li>
+  );
+}
+
+/** The question a role change asks before it is made: who becomes what, and what that role may do. */
+function RoleQuestion({
+  member,
+  project,
+  role,
+  onConfirm,
+  onCancel,
+}: {
+  member: Member;
+  project: string;
+  role: ProjectRole;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const article = articleFor(role);
+  const question = `${member.you ? "Make yourself" : `Make ${member.email}`} ${article} ${role} of ${project}? ${article === "an" ? "An" : "A"} ${role} may ${ROLE_ABILITIES[role]}.${
+    member.you && role !== "creator" ? " You will no longer manage collaborators." : ""
+  }`;
+  return (
+    <span className="confirm" role="group" aria-label={question}>
+      <span className="confirm-question">{question}</span>
+      <button
+        type="button"
+        className="button button-small button-secondary"
+        onClick={onConfirm}
+        // The question appeared beside the select the person just changed: its answer takes the focus.
+        autoFocus
+      >
+        Change role
+      </button>
+      <button type="button" className="button button-small button-quiet" onClick={onCancel}>
+        Cancel
+      </button>
+    </span>
   );
 }
