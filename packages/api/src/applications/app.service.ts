@@ -278,19 +278,34 @@ export async function deleteApp(
 export async function previewApp(
   services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
   project: Project,
-  input: { name?: string | undefined; pack?: string | undefined; spec: unknown },
+  input: {
+    name?: string | undefined;
+    pack?: string | undefined;
+    spec: unknown;
+    intent?: "create" | "update" | undefined;
+  },
 ) {
   const { cluster } = services;
-  const app =
-    input.name === undefined ? undefined : await findApp(services.db.kysely, project.id, input.name);
   const name = input.name ?? stringField(input.spec, "name");
   if (name === undefined)
     throw new FieldError([{ path: "name", message: "name the app (or set spec.name)" }]);
+  const existing = await findApp(services.db.kysely, project.id, name);
+  // A new app's preview never renders over an existing one: the dry run would merge into that app's live objects
+  // and report their leftovers (a probe's missing port) as if the form had asked for them.
+  if (input.intent === "create" && existing !== undefined) {
+    throw new FieldError([
+      { path: "name", message: `An app named ${name} already exists in this project: choose another name` },
+    ]);
+  }
+  if (input.intent === "update" && existing === undefined)
+    throw new NotFoundError(`No app named "${name}" in project "${project.name}".`);
+  const app = input.name === undefined ? undefined : existing;
   const packRef = input.pack ?? app?.pack_ref ?? services.config.defaultPack;
   if (app === undefined) checkNewAppPack(services.config, services.renderer.resolvePack(packRef).ref);
   const rendered = renderApp(services.renderer, project, name, packRef, input.spec);
   checkAppPolicy(services.config, rendered.spec, rendered.manifests);
   await refuseTakenHosts(services.db.kysely, rendered, app?.id);
+  if (input.intent === "create") await refuseForeignObjects(cluster, project, name, rendered.manifests);
   const applied = app === undefined ? [] : (await currentRevision(services, app)).manifests;
   const running = await runningObjects(cluster, [...applied, ...rendered.manifests], applied);
   const changes = diffManifests(running, rendered.manifests);

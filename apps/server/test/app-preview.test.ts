@@ -1,0 +1,60 @@
+// The manifest preview's intent: a new app's preview reports a taken name as an issue on `name` (never a dry run
+// against the existing app's live objects), an edit's preview is a diff against what runs.
+import { beforeAll, expect, it } from "vitest";
+import { errorOf, uniqueName, type ApiClient } from "./support/harness.js";
+import { onEveryBackend } from "./support/suites.js";
+
+const plain = { image: "nginx:1.27", ports: [{ port: 80 }] };
+
+onEveryBackend("app preview", (suite) => {
+  let client: ApiClient;
+  let project: string;
+  beforeAll(async () => {
+    client = (await suite.harness.newUser("preview")).client;
+    project = uniqueName("preview");
+    await client.projects.create.mutate({ name: project });
+    // The app whose name the new one takes has a liveness probe the new spec never mentions.
+    await client.apps.create.mutate({
+      project,
+      name: "web",
+      spec: { ...plain, probes: { liveness: { type: "http", path: "/" } } },
+    });
+  });
+
+  it("refuses a taken name for a new app as an issue on the name, without a dry run over that app", async () => {
+    const error = await errorOf(
+      client.apps.previewManifests.query({ project, name: "web", spec: plain, intent: "create" }),
+    );
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.data.issues).toEqual([
+      { path: "name", message: "An app named web already exists in this project: choose another name" },
+    ]);
+    expect(error.message).not.toMatch(/livenessProbe/);
+  });
+
+  it("previews a free name for a new app as objects to add, accepted by the cluster", async () => {
+    const preview = await client.apps.previewManifests.query({
+      project,
+      name: "api",
+      spec: plain,
+      intent: "create",
+    });
+    expect(preview.serverCheck).toEqual({ ok: true });
+    expect(preview.changes.every((change) => change.change === "added")).toBe(true);
+  });
+
+  it("previews an edit as a diff against what runs, and refuses an edit of an app that does not exist", async () => {
+    const preview = await client.apps.previewManifests.query({
+      project,
+      name: "web",
+      spec: { ...plain, probes: { liveness: { type: "http", path: "/" } }, replicas: 2 },
+      intent: "update",
+    });
+    expect(preview.diff).toContain("spec.replicas: 1 -> 2");
+    expect(preview.serverCheck).toEqual({ ok: true });
+    const missing = await errorOf(
+      client.apps.previewManifests.query({ project, name: "nope", spec: plain, intent: "update" }),
+    );
+    expect(missing.code).toBe("NOT_FOUND");
+  });
+});
