@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { Link, NavLink, Outlet, ScrollRestoration, useNavigate } from "react-router";
+import { clearDraftsOf } from "../lib/drafts.js";
 import { describeError, errorCode } from "../lib/errors.js";
 import { resetSession, useMe } from "../lib/session.js";
 import { useTRPC } from "../trpc.js";
@@ -75,6 +76,7 @@ function SignOutButton() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
+  const userId = useMe().data?.id;
   const signOut = useMutation(
     trpc.auth.logout.mutationOptions({
       meta: { authRedirect: false },
@@ -89,6 +91,8 @@ function SignOutButton() {
     }),
   );
   function finish(message: string) {
+    // Signing out on purpose leaves nothing of this person's unsaved work on the browser.
+    if (userId !== undefined) clearDraftsOf(userId);
     resetSession(queryClient, trpc.auth.me.queryKey(), null, "signed-out");
     void navigate("/login", { state: { signedOut: true } });
     toast.clear();
