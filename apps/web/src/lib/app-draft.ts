@@ -3,7 +3,7 @@
 // `env[1].name`); a classic@1 spec's paths (`ports.targetPort`, `envs[1].name`) are translated onto them.
 import type { EnvVar } from "./env-file.js";
 import type { FieldIssue } from "./errors.js";
-import { withLabels } from "./form-labels.js";
+import { afterOwnPath } from "./form-labels.js";
 import { schemaIssues, type JsonSchema } from "./schema-check.js";
 
 export const PROBE_KINDS = ["liveness", "readiness", "startup"] as const;
@@ -310,30 +310,12 @@ export function placeIssues(issues: readonly FieldIssue[], draft: AppDraft, shap
       unplaced.push(issue);
       continue;
     }
-    const message = withoutOwnPath(issue);
+    const message = afterOwnPath(issue);
     const before = byPath.get(path);
     if (before === undefined) byPath.set(path, message);
     else if (!before.split("; ").includes(message)) byPath.set(path, `${before}; ${message}`);
   }
   return { byPath, unplaced };
-}
-
-/**
- * The packs start some messages with the value's path ("autoscaling.max (5) must be at least autoscaling.min (5)");
- * beside the input, its label says that better, and the other paths read as their labels ("must be at least Min
- * replicas (5)").
- */
-export function withoutOwnPath(issue: FieldIssue): string {
-  const [first = ""] = issue.message.split(" ");
-  const generic = (path: string) => path.replace(/^spec\./, "").replace(/\[\d*\]/g, "[]");
-  if (!(/[.[]/.test(first) && generic(first) === generic(issue.path)) || first === issue.message)
-    return withLabels(issue.message);
-  return withLabels(
-    issue.message
-      .slice(first.length)
-      .replace(/^ \([^)]*\)/, "")
-      .trimStart(),
-  );
 }
 
 export function parentPath(path: string): string {

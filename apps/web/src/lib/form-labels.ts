@@ -62,19 +62,28 @@ export function withLabels(message: string): string {
 }
 
 /**
- * A message about `path` as one sentence that starts with the field's label, without the value the field already
- * shows ("autoscaling.max (5) must be…" → "Max replicas must be…"); unlabelled paths stay as the server wrote them.
+ * The packs start some messages with the value's path and value ("autoscaling.max (5) must be at least
+ * autoscaling.min (5)"): the rest of the message, with the other paths as labels ("must be at least Min replicas (5)"),
+ * to follow the field's label.
  */
-export function describeIssue(issue: { path: string; message: string }): string {
-  const label = labelOf(issue.path);
+export function afterOwnPath(issue: { path: string; message: string }): string {
   const own = issue.path.replace(/^spec\./, "");
-  let message = issue.message;
   const generic = (path: string) => path.replace(/\[\d*\]/g, "[]");
-  const [first = ""] = message.split(" ");
-  if (/[.[]/.test(first) && generic(first) === generic(own))
-    message = message.slice(first.length).replace(/^ \([^)]*\)/, "").trimStart();
-  else if (first === own) message = message.slice(first.length).trimStart();
-  else return withLabels(message);
-  const subject = label ?? own;
-  return subject === "" ? withLabels(message) : `${subject} ${withLabels(message)}`;
+  const [first = ""] = issue.message.split(" ");
+  const startsWithOwn =
+    first !== issue.message && (first === own || (/[.[]/.test(first) && generic(first) === generic(own)));
+  const rest = startsWithOwn
+    ? issue.message
+        .slice(first.length)
+        .replace(/^ \([^)]*\)/, "")
+        .trimStart()
+    : issue.message;
+  return withLabels(rest);
+}
+
+/** A message about a path as one sentence that starts with the field's label ("Max replicas must be…"). */
+export function describeIssue(issue: { path: string; message: string }): string {
+  const own = issue.path.replace(/^spec\./, "");
+  const subject = labelOf(own) ?? own;
+  return subject === "" ? afterOwnPath(issue) : `${subject} ${afterOwnPath(issue)}`;
 }

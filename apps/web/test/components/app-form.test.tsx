@@ -182,7 +182,7 @@ describe("new app form: validation", () => {
     const resources = screen.getByRole("group", { name: "Resources" });
     expect(within(resources).getByText("requests may not exceed limits")).toBeTruthy();
     expect(screen.getAllByRole("alert")[0]!.textContent).toBe(
-      "Please correct: spec.security something the form has no input for.",
+      "Please correct: security something the form has no input for.",
     );
     await waitFor(() => {
       expect(document.activeElement).toBe(secondPort);
