@@ -407,7 +407,7 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
       cpuPercent: asText(autoscaling.cpuPercent),
       memoryPercent: asText(autoscaling.memoryPercent),
     };
-  } else if (from.replicas !== undefined) draft.replicas = asText(from.replicas);
+  } else draft.replicas = asText(from.replicas); // empty when the pack's default count applies
   const resources = record(from.resources);
   draft.resources = {
     requestsCpu: asText(record(resources?.requests)?.cpu),

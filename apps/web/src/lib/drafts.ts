@@ -73,10 +73,14 @@ export function useDraft<T>(
     const kept = key === undefined ? undefined : read<T>(key);
     return { key, value: kept ?? initial, restored: kept !== undefined };
   });
-  // Another app or form under the same component (a route change): start from its own draft.
   if (state.key !== key) {
     const kept = key === undefined ? undefined : read<T>(key);
-    setState({ key, value: kept ?? initial, restored: kept !== undefined });
+    if (kept !== undefined) setState({ key, value: kept, restored: true });
+    else if (state.key === undefined) {
+      // The user became known after the form opened: what was typed meanwhile is theirs.
+      if (key !== undefined && isDirty(state.value)) write(key, state.value);
+      setState({ ...state, key });
+    } else setState({ key, value: initial, restored: false }); // another app or form: its own draft, or none
   }
   const dirty = isDirty(state.value);
   return {

@@ -531,6 +531,7 @@ export function AppForm({
                 <Field
                   label="Replicas"
                   inputMode="numeric"
+                  placeholder="1"
                   hint="How many pods run the app (0 to 1000)."
                   {...bind("replicas", draft.replicas, (replicas) => ({ ...draft, replicas }))}
                 />
