@@ -479,14 +479,31 @@ export function specForEdit(stored: unknown, formSpec: SpecRecord): SpecRecord {
 
 /**
  * Someone else's version with this person's edits on top: each part of the form they changed (against the version
- * they started from) keeps their value, every other part takes the newer version's.
+ * they started from) keeps their value, every other part takes the newer version's. Variables merge by name, so
+ * that both people's new variables stay.
  */
 export function rebaseDraft(mine: AppDraft, started: AppDraft, theirs: AppDraft): AppDraft {
   const rebased = { ...theirs } as Record<string, unknown>;
   for (const key of Object.keys(mine) as (keyof AppDraft)[]) {
     if (JSON.stringify(mine[key]) !== JSON.stringify(started[key])) rebased[key] = mine[key];
   }
+  rebased.env = rebaseEnv(mine.env, started.env, theirs.env);
   return rebased as unknown as AppDraft;
+}
+
+function rebaseEnv(mine: readonly EnvVar[], started: readonly EnvVar[], theirs: readonly EnvVar[]): EnvVar[] {
+  const before = new Map(started.map((variable) => [variable.name, variable.value]));
+  const kept = new Set(mine.map((variable) => variable.name));
+  const changed = mine.filter((variable) => before.get(variable.name) !== variable.value);
+  const changedNames = new Set(changed.map((variable) => variable.name));
+  // Theirs, less what this person removed, with this person's values where they changed one.
+  const merged = theirs
+    .filter((variable) => kept.has(variable.name) || !before.has(variable.name))
+    .map((variable) =>
+      changedNames.has(variable.name) ? changed.find((mineVar) => mineVar.name === variable.name)! : variable,
+    );
+  const present = new Set(merged.map((variable) => variable.name));
+  return [...merged, ...changed.filter((variable) => !present.has(variable.name))];
 }
 
 /** A warning (not an error) for an image without a version tag, or with `latest`: what runs can change unseen. */

@@ -92,6 +92,36 @@ describe("rebaseDraft", () => {
       env: [{ name: "MODE", value: "staging" }],
     });
   });
+
+  it("merges variables by name: both people's new ones stay, one's own changes and removals win", () => {
+    const started = {
+      ...draftFromSpec(STORED, DEFAULT),
+      env: [
+        { name: "A", value: "1" },
+        { name: "B", value: "2" },
+      ],
+    };
+    const mine = {
+      ...started,
+      env: [
+        { name: "A", value: "mine" },
+        { name: "NEW_MINE", value: "x" },
+      ],
+    };
+    const theirs = {
+      ...started,
+      env: [
+        { name: "A", value: "1" },
+        { name: "B", value: "2" },
+        { name: "NEW_THEIRS", value: "y" },
+      ],
+    };
+    expect(rebaseDraft(mine, started, theirs).env).toEqual([
+      { name: "A", value: "mine" },
+      { name: "NEW_THEIRS", value: "y" },
+      { name: "NEW_MINE", value: "x" },
+    ]);
+  });
 });
 
 describe("the form's words", () => {
