@@ -25,13 +25,26 @@ export function useLeaveGuard(dirty: boolean, what: string) {
     blocker.state === "blocked" ? (
       <div className="notice leave-question" role="alertdialog" aria-label="Unsaved changes">
         <p>
-          You have unsaved {what}. They stay on this browser as a draft until you discard them. Leave this page?
+          You have unsaved {what}. They stay on this browser as a draft until you discard them. Leave this
+          page?
         </p>
         <div className="form-actions">
-          <button type="button" className="button button-small button-secondary" onClick={() => blocker.reset()}>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            onClick={() => {
+              blocker.reset();
+            }}
+          >
             Stay
           </button>
-          <button type="button" className="button button-small button-quiet" onClick={() => blocker.proceed()}>
+          <button
+            type="button"
+            className="button button-small button-quiet"
+            onClick={() => {
+              blocker.proceed();
+            }}
+          >
             Leave
           </button>
         </div>

@@ -391,12 +391,19 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
     const port = record(from.ports);
     const target = asText(port?.targetPort);
     draft.ports = [
-      { ...emptyPort(), port: asText(port?.port), containerPort: target === asText(port?.port) ? "" : target },
+      {
+        ...emptyPort(),
+        port: asText(port?.port),
+        containerPort: target === asText(port?.port) ? "" : target,
+      },
     ];
   }
   const env = shape.envKey === undefined ? undefined : from[shape.envKey];
   draft.env = Array.isArray(env)
-    ? env.map((variable) => ({ name: asText(record(variable)?.name), value: asText(record(variable)?.value) }))
+    ? env.map((variable) => ({
+        name: asText(record(variable)?.name),
+        value: asText(record(variable)?.value),
+      }))
     : [];
   const autoscaling = record(from.autoscaling);
   if (autoscaling !== undefined) {
@@ -444,7 +451,18 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
 }
 
 /** The spec keys the form writes whole; every other key of a stored spec is the form's to keep, not to drop. */
-const FORM_KEYS = ["image", "ports", "env", "envs", "replicas", "autoscaling", "resources", "probes", "service", "ingress"];
+const FORM_KEYS = [
+  "image",
+  "ports",
+  "env",
+  "envs",
+  "replicas",
+  "autoscaling",
+  "resources",
+  "probes",
+  "service",
+  "ingress",
+];
 
 function without(value: unknown, keys: readonly string[]): SpecRecord {
   return Object.fromEntries(Object.entries(record(value) ?? {}).filter(([key]) => !keys.includes(key)));
@@ -470,7 +488,10 @@ export function specForEdit(stored: unknown, formSpec: SpecRecord): SpecRecord {
       ]),
     );
   }
-  const service = nonEmpty({ ...without(base.service, ["type", "loadBalancerClass"]), ...record(formSpec.service) });
+  const service = nonEmpty({
+    ...without(base.service, ["type", "loadBalancerClass"]),
+    ...record(formSpec.service),
+  });
   if (service !== undefined) spec.service = service;
   if (formSpec.ingress !== undefined)
     spec.ingress = { ...without(base.ingress, ["host", "path", "tls"]), ...record(formSpec.ingress) };

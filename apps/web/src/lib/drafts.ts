@@ -18,11 +18,12 @@ function storage(): Storage | undefined {
   }
 }
 
-function read<T>(key: string): T | undefined {
+/** A kept draft, as stored by `write` under the same key (so of the caller's type). */
+function read(key: string): unknown {
   const text = storage()?.getItem(key);
   if (text == null) return undefined;
   try {
-    return (JSON.parse(text) as { value: T }).value;
+    return (JSON.parse(text) as { value: unknown }).value;
   } catch {
     return undefined;
   }
@@ -70,11 +71,11 @@ export function useDraft<T>(
   const userId = useMe().data?.id;
   const key = userId === undefined ? undefined : keyOf(userId, parts);
   const [state, setState] = useState(() => {
-    const kept = key === undefined ? undefined : read<T>(key);
+    const kept = key === undefined ? undefined : (read(key) as T | undefined);
     return { key, value: kept ?? initial, restored: kept !== undefined };
   });
   if (state.key !== key) {
-    const kept = key === undefined ? undefined : read<T>(key);
+    const kept = key === undefined ? undefined : (read(key) as T | undefined);
     if (kept !== undefined) setState({ key, value: kept, restored: true });
     else if (state.key === undefined) {
       // The user became known after the form opened: what was typed meanwhile is theirs.

@@ -58,7 +58,8 @@ export default function DeployAppPage() {
     body = <QueryError error={packs.error} retry={packs.refetch} what="the template packs" />;
   else if (editing) {
     if (app.isPending) body = <Loading what={`app "${appName}"`} />;
-    else if (app.isError) body = <QueryError error={app.error} retry={app.refetch} what={`app "${appName}"`} />;
+    else if (app.isError)
+      body = <QueryError error={app.error} retry={app.refetch} what={`app "${appName}"`} />;
     else if (!packs.data.some((pack) => pack.ref === app.data.pack))
       body = (
         <p className="form-error">

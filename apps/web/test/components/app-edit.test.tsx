@@ -27,7 +27,8 @@ function preview(diff: string): Preview {
     pack: "default@2.0.0",
     manifests: [],
     yaml: "",
-    changes: diff === "" ? [] : [{ object: "Deployment/web", apiVersion: "apps/v1", change: "changed", fields: [] }],
+    changes:
+      diff === "" ? [] : [{ object: "Deployment/web", apiVersion: "apps/v1", change: "changed", fields: [] }],
     diff,
     serverCheck: { ok: true },
   };
@@ -52,7 +53,9 @@ function openEdit(procedures: Handlers = {}) {
       "apps.get": () => appDetails("editor", "ready", { revision: 3, spec: STORED }),
       "apps.previewManifests": (input) =>
         preview(
-          isDeepStrictEqual(input.spec, STORED) ? "" : "~ Deployment/web changed\n    ~ spec.replicas: 1 -> 3\n",
+          isDeepStrictEqual(input.spec, STORED)
+            ? ""
+            : "~ Deployment/web changed\n    ~ spec.replicas: 1 -> 3\n",
         ),
       ...procedures,
     },
@@ -79,7 +82,9 @@ describe("editing an app", () => {
     await user.clear(replicas);
     await user.type(replicas, "3");
     expect(await screen.findByLabelText("Changes against revision 3")).toBeTruthy();
-    expect(screen.getByLabelText("Changes against revision 3").textContent).toContain("spec.replicas: 1 -> 3");
+    expect(screen.getByLabelText("Changes against revision 3").textContent).toContain(
+      "spec.replicas: 1 -> 3",
+    );
     await user.click(within(form).getByRole("button", { name: "Deploy revision 4" }));
     await waitFor(() => {
       expect(updates).toEqual([
@@ -133,7 +138,9 @@ describe("editing an app", () => {
 
     const conflict = await screen.findByText(/web changed since you started editing revision 3/);
     const block = conflict.closest(".edit-conflict") as HTMLElement;
-    expect((await within(block).findByText(/Revision 4 by grace@example.com/)).textContent).toContain("update");
+    expect((await within(block).findByText(/Revision 4 by grace@example.com/)).textContent).toContain(
+      "update",
+    );
     await user.click(within(block).getByRole("button", { name: "Load their version, keep my edits" }));
     expect(within(form).getByLabelText("Image")).toHaveProperty("value", "nginx:1.28");
     expect(within(form).getByLabelText("Variable 1 value")).toHaveProperty("value", "debug");
@@ -195,7 +202,12 @@ describe("a new app's name", () => {
         "apps.previewManifests": (input) => {
           expect(input.intent).toBe("create");
           throw new FakeError("BAD_REQUEST", "name: taken", {
-            issues: [{ path: "name", message: "An app named web already exists in this project: choose another name" }],
+            issues: [
+              {
+                path: "name",
+                message: "An app named web already exists in this project: choose another name",
+              },
+            ],
           });
         },
       },
@@ -231,7 +243,11 @@ describe("a new app's name", () => {
 describe("the app page", () => {
   it("changes only the image from the failure message, as the next revision", async () => {
     const updates: unknown[] = [];
-    const failed = appDetails("editor", "failed", { revision: 1, image: "invalid.example/app:1", spec: { ...STORED, image: "invalid.example/app:1" } });
+    const failed = appDetails("editor", "failed", {
+      revision: 1,
+      image: "invalid.example/app:1",
+      spec: { ...STORED, image: "invalid.example/app:1" },
+    });
     const { user } = renderWithApi(<AppPage />, {
       path: "/projects/:name/apps/:app",
       route: "/projects/shop/apps/web",

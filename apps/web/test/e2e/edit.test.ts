@@ -115,9 +115,14 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       // Deploying from revision 2 now meets their revision 3: the form says who and what, and offers both ways on.
       await form.getByRole("button", { name: "Deploy revision 3" }).click();
       const conflict = form.locator(".edit-conflict");
-      await conflict.getByText("web changed since you started editing revision 2", { exact: false }).waitFor();
+      await conflict
+        .getByText("web changed since you started editing revision 2", { exact: false })
+        .waitFor();
       await conflict.getByText(/Revision 3 by ada@example\.com/).waitFor();
-      await conflict.getByText(/THEIRS/).first().waitFor();
+      await conflict
+        .getByText(/THEIRS/)
+        .first()
+        .waitFor();
       await snap(page, "edit-05-conflict");
       await conflict.getByRole("button", { name: "Load their version, keep my edits" }).click();
       expect(await form.getByLabel("Replicas", { exact: true }).inputValue()).toBe("2");
@@ -137,7 +142,10 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       await page.goto("/projects/shop/apps/new");
       await page.getByLabel("Image", { exact: true }).fill("nginx:1.27");
       await page.getByLabel("App name").fill("web");
-      await page.getByText("An app named web already exists in this project", { exact: false }).first().waitFor();
+      await page
+        .getByText("An app named web already exists in this project", { exact: false })
+        .first()
+        .waitFor();
       expect(await page.locator("body").textContent()).not.toContain("livenessProbe");
       await snap(page, "edit-07-taken-name");
       await context.close();
@@ -223,11 +231,15 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       await form.getByRole("button", { name: "Discard" }).click();
       expect(await form.getByLabel("Image", { exact: true }).inputValue()).toBe("nginx:1.27");
       await form.getByLabel("Image", { exact: true }).fill("nginx:1.29");
-      await page.waitForFunction(() => Object.keys(localStorage).some((key) => key.startsWith("babyhelm.draft")));
+      await page.waitForFunction(() =>
+        Object.keys(localStorage).some((key) => key.startsWith("babyhelm.draft")),
+      );
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.waitForURL(/\/login/);
       expect(
-        await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("babyhelm.draft"))),
+        await page.evaluate(() =>
+          Object.keys(localStorage).filter((key) => key.startsWith("babyhelm.draft")),
+        ),
       ).toEqual([]);
       await context.close();
     },

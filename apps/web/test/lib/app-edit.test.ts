@@ -132,10 +132,12 @@ describe("the form's words", () => {
     };
     expect(describeIssue(issue)).toBe("Max replicas must be at least Min replicas (5)");
     expect(afterOwnPath(issue)).toBe("must be at least Min replicas (5)");
-    expect(describeIssue({ path: "spec.ports[1].port", message: "ports[1].port repeats ports[0].port" })).toBe(
-      "Port 2 repeats Port 1",
+    expect(
+      describeIssue({ path: "spec.ports[1].port", message: "ports[1].port repeats ports[0].port" }),
+    ).toBe("Port 2 repeats Port 1");
+    expect(describeIssue({ path: "spec.image", message: "must not be empty" })).toBe(
+      "Image must not be empty",
     );
-    expect(describeIssue({ path: "spec.image", message: "must not be empty" })).toBe("Image must not be empty");
     expect(describeIssue({ path: "spec.security.runAsUser", message: "must be a number" })).toBe(
       "security.runAsUser must be a number",
     );

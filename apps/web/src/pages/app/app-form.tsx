@@ -98,7 +98,7 @@ export function AppForm({
     app === undefined
       ? (packs.find((pack) => pack.default) ?? packs[0]!).ref
       : (packs.find((pack) => pack.ref === app.pack) ?? packs[0]!).ref;
-  const startShape = shapeOf((packs.find((pack) => pack.ref === startPack) ?? packs[0]!).specSchema as JsonSchema);
+  const startShape = shapeOf((packs.find((pack) => pack.ref === startPack) ?? packs[0]!).specSchema);
   const initial: FormState =
     app === undefined
       ? { packRef: startPack, draft: emptyDraft() }

@@ -136,7 +136,7 @@ function AppActions({ context }: { context: AppContext }) {
   const redeploy = useRedeploy(context);
   return (
     <div className="app-actions">
-      <Link to={editPath(app)} className="button button-small">
+      <Link to={editPath(app)} className="button button-secondary button-small">
         Edit
       </Link>
       <ConfirmButton

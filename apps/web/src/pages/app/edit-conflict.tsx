@@ -55,8 +55,8 @@ export function EditConflict({
         </ul>
       )}
       <p>
-        Load their version to review your edits on top of it (the parts of the form you changed keep your values),
-        or deploy your form as it is, replacing their change.
+        Load their version to review your edits on top of it (the parts of the form you changed keep your
+        values), or deploy your form as it is, replacing their change.
       </p>
       <div className="form-actions">
         <button
