@@ -13,7 +13,13 @@ import { isUniqueViolation } from "../shared/db-errors.js";
 import { ConflictError, conflictOn, FieldError, NotFoundError } from "../shared/errors.js";
 import { projectOnto, renderApp, type RenderedApp } from "./app-manifests.js";
 import { checkAppPolicy, checkNewAppPack, ingressHostsOf, specPathOf } from "./app-policy.js";
-import { deleteObjects, RESTART_FIELD_MANAGER, RESTARTED_AT_ANNOTATION, rollOut } from "./app-rollout.js";
+import {
+  deleteObjects,
+  RESTART_FIELD_MANAGER,
+  RESTARTED_AT_ANNOTATION,
+  rollOut,
+  withRemovalsSpelledOut,
+} from "./app-rollout.js";
 import {
   advanceRevision,
   clearObservedState,
@@ -311,7 +317,7 @@ export async function previewApp(
   const changes = diffManifests(running, rendered.manifests);
   let serverCheck: { ok: boolean; message?: string } = { ok: true };
   try {
-    await cluster.apply(rendered.manifests, { dryRun: true });
+    await cluster.apply(withRemovalsSpelledOut(rendered.manifests, applied), { dryRun: true });
   } catch (error) {
     serverCheck = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
@@ -408,7 +414,7 @@ async function commitRevision(
     app.name,
     next.manifests.filter((object) => !known.has(JSON.stringify(refOf(object)))),
   );
-  await cluster.apply(next.manifests, { dryRun: true });
+  await cluster.apply(withRemovalsSpelledOut(next.manifests, previous), { dryRun: true });
   const revision = expected + 1;
   let rolledOut = false;
   try {

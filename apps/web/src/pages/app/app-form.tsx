@@ -321,7 +321,8 @@ export function AppForm({
             }}
             onOverwrite={() => {
               setSubmitted(true);
-              send(app.revision, app.spec);
+              if (draftIssues(draft, schema).length > 0) focusFirstInvalid();
+              else send(app.revision, app.spec);
             }}
             mine={draft}
             shape={shape}

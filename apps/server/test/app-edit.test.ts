@@ -1,12 +1,13 @@
-// The manifest preview's intent: a new app's preview reports a taken name as an issue on `name` (never a dry run
-// against the existing app's live objects), an edit's preview is a diff against what runs.
+// Editing apps: the manifest preview's intent (a new app's preview reports a taken name as an issue on `name`, never a
+// dry run against the existing app's live objects; an edit's preview is a diff against what runs), and an edit that
+// removes a health check, which server-side apply alone would leave half there.
 import { beforeAll, expect, it } from "vitest";
 import { errorOf, uniqueName, type ApiClient } from "./support/harness.js";
 import { onEveryBackend } from "./support/suites.js";
 
 const plain = { image: "nginx:1.27", ports: [{ port: 80 }] };
 
-onEveryBackend("app preview", (suite) => {
+onEveryBackend("app edits", (suite) => {
   let client: ApiClient;
   let project: string;
   beforeAll(async () => {
@@ -56,5 +57,32 @@ onEveryBackend("app preview", (suite) => {
       client.apps.previewManifests.query({ project, name: "nope", spec: plain, intent: "update" }),
     );
     expect(missing.code).toBe("NOT_FOUND");
+  });
+
+  it("removes a health check in an edit: previewed as accepted, applied, and gone from the Deployment", async () => {
+    const withoutProbe = { ...plain, replicas: 1 };
+    const preview = await client.apps.previewManifests.query({
+      project,
+      name: "web",
+      spec: withoutProbe,
+      intent: "update",
+    });
+    expect(preview.serverCheck).toEqual({ ok: true });
+    expect(preview.diff).toContain("livenessProbe");
+    const { revision } = await client.apps.get.query({ project, name: "web" });
+    await client.apps.update.mutate({ project, name: "web", spec: withoutProbe, expectedRevision: revision });
+    const deployment = suite.harness.sandbox.store.get("deployments", project, "web") as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    expect(deployment.spec.template.spec.containers[0]).not.toHaveProperty("livenessProbe");
+    // And back: adding it again works too.
+    await client.apps.update.mutate({
+      project,
+      name: "web",
+      spec: { ...withoutProbe, probes: { liveness: { type: "tcp" } } },
+      expectedRevision: revision + 1,
+    });
+    const again = suite.harness.sandbox.store.get("deployments", project, "web") as typeof deployment;
+    expect(again.spec.template.spec.containers[0]?.livenessProbe).toMatchObject({ tcpSocket: { port: 80 } });
   });
 });
