@@ -54,6 +54,13 @@ export function labelOf(path: string): string | undefined {
   return row === null ? label : `${label} ${Number(row[1]) + 1}`;
 }
 
+/** The label of the input at a form path (`ports[0].port` → "Port": each row of a list has the same labels). */
+export function fieldLabel(path: string): string {
+  const label = LABELS[path.replace(/^spec\./, "").replace(/\[\d+\]/g, "[]")];
+  if (label === undefined) throw new Error(`no label for form path ${path}`);
+  return label;
+}
+
 const PATH_IN_TEXT = /\b[a-zA-Z]\w*(?:\[\d+\]|\.[a-zA-Z]\w*)+/g;
 
 /** A message with every spec path it names that has a label written as that label. */

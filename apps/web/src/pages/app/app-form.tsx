@@ -35,7 +35,7 @@ import {
 import { compareVersions, splitPackRef, type AppDetails, type Pack } from "../../lib/app-state.js";
 import { useDraft } from "../../lib/drafts.js";
 import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
-import { describeIssue } from "../../lib/form-labels.js";
+import { describeIssue, fieldLabel } from "../../lib/form-labels.js";
 import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useTRPC } from "../../trpc.js";
@@ -233,9 +233,10 @@ export function AppForm({
       );
     }
   }
-  /** Props for a text input bound to one string of the draft. */
+  /** Props for a text input bound to one string of the draft, labelled as its messages name it. */
   function bind(path: string, value: string, set: (value: string) => AppDraft) {
     return {
+      label: fieldLabel(path),
       value,
       error: errorAt(path),
       onChange: (event: { target: { value: string } }) => {
@@ -333,7 +334,6 @@ export function AppForm({
         <Section title="App">
           <div className="form-grid">
             <Field
-              label="App name"
               name="name"
               autoComplete="off"
               autoCapitalize="none"
@@ -348,7 +348,6 @@ export function AppForm({
               {...bind("name", draft.name, (name) => ({ ...draft, name }))}
             />
             <Field
-              label="Image"
               name="image"
               autoComplete="off"
               autoCapitalize="none"
@@ -415,14 +414,12 @@ export function AppForm({
             return (
               <div key={index} className="port-row" role="group" aria-label={`Port ${index + 1}`}>
                 <Field
-                  label="Port"
                   inputMode="numeric"
                   autoComplete="off"
                   placeholder="80"
                   {...bind(`${at}.port`, port.port, (value) => setPort({ port: value }))}
                 />
                 <Field
-                  label="Container port"
                   inputMode="numeric"
                   autoComplete="off"
                   placeholder={port.port === "" ? "same" : port.port}
@@ -433,7 +430,6 @@ export function AppForm({
                 {shape.ports === "list" ? (
                   <>
                     <Field
-                      label="Port name"
                       autoComplete="off"
                       autoCapitalize="none"
                       placeholder={draft.ports.length > 1 ? "http" : "optional"}
@@ -530,7 +526,6 @@ export function AppForm({
             {draft.scaling === "fixed" ? (
               <div className="form-grid">
                 <Field
-                  label="Replicas"
                   inputMode="numeric"
                   placeholder="1"
                   hint="How many pods run the app (0 to 1000)."
@@ -541,15 +536,14 @@ export function AppForm({
               <div className="form-grid form-grid-4">
                 {(
                   [
-                    ["min", "Min replicas", "2"],
-                    ["max", "Max replicas", "5"],
-                    ["cpuPercent", "Target CPU %", "80"],
-                    ["memoryPercent", "Target memory %", "none"],
+                    ["min", "2"],
+                    ["max", "5"],
+                    ["cpuPercent", "80"],
+                    ["memoryPercent", "none"],
                   ] as const
-                ).map(([key, label, placeholder]) => (
+                ).map(([key, placeholder]) => (
                   <Field
                     key={key}
-                    label={label}
                     inputMode="numeric"
                     placeholder={placeholder}
                     {...bind(`autoscaling.${key}`, draft.autoscaling[key], (value) => ({
@@ -572,29 +566,18 @@ export function AppForm({
             <div className="form-grid form-grid-4">
               {(
                 [
-                  ["requestsCpu", "CPU request", "resources.requests.cpu", ["resources", "requests", "cpu"]],
-                  [
-                    "requestsMemory",
-                    "Memory request",
-                    "resources.requests.memory",
-                    ["resources", "requests", "memory"],
-                  ],
-                  ["limitsCpu", "CPU limit", "resources.limits.cpu", ["resources", "limits", "cpu"]],
-                  [
-                    "limitsMemory",
-                    "Memory limit",
-                    "resources.limits.memory",
-                    ["resources", "limits", "memory"],
-                  ],
+                  ["requestsCpu", ["resources", "requests", "cpu"]],
+                  ["requestsMemory", ["resources", "requests", "memory"]],
+                  ["limitsCpu", ["resources", "limits", "cpu"]],
+                  ["limitsMemory", ["resources", "limits", "memory"]],
                 ] as const
-              ).map(([key, label, path, schemaPath]) => (
+              ).map(([key, schemaPath]) => (
                 <Field
                   key={key}
-                  label={label}
                   autoComplete="off"
                   spellCheck={false}
                   placeholder={schemaDefault(schema, schemaPath) ?? "none"}
-                  {...bind(path, draft.resources[key], (value) => ({
+                  {...bind(schemaPath.join("."), draft.resources[key], (value) => ({
                     ...draft,
                     resources: { ...draft.resources, [key]: value },
                   }))}
@@ -635,7 +618,6 @@ export function AppForm({
                   />
                   {probe.type === "http" ? (
                     <Field
-                      label={`${title} path`}
                       autoComplete="off"
                       placeholder="/"
                       {...bind(`probes.${kind}.path`, probe.path, (path) => setProbe({ path }))}
@@ -643,7 +625,6 @@ export function AppForm({
                   ) : null}
                   {probe.type === "none" ? null : (
                     <Field
-                      label={`${title} port`}
                       autoComplete="off"
                       placeholder={firstPort}
                       {...bind(`probes.${kind}.port`, probe.port, (port) => setProbe({ port }))}
@@ -680,7 +661,6 @@ export function AppForm({
                 />
                 {draft.serviceType === "LoadBalancer" ? (
                   <Field
-                    label="Load balancer class"
                     autoComplete="off"
                     placeholder="the cluster's default"
                     {...bind("service.loadBalancerClass", draft.loadBalancerClass, (loadBalancerClass) => ({
@@ -695,7 +675,6 @@ export function AppForm({
               <>
                 <div className="form-grid">
                   <Field
-                    label="Ingress host"
                     autoComplete="off"
                     autoCapitalize="none"
                     spellCheck={false}
@@ -716,7 +695,6 @@ export function AppForm({
                   ) : null}
                   {draft.ingressHost.trim() === "" ? null : (
                     <Field
-                      label="Ingress path"
                       autoComplete="off"
                       placeholder="/"
                       {...bind("ingress.path", draft.ingressPath, (ingressPath) => ({
@@ -743,7 +721,6 @@ export function AppForm({
                     />
                     {draft.tls === "issuer" ? (
                       <Field
-                        label="ClusterIssuer"
                         autoComplete="off"
                         placeholder="letsencrypt"
                         {...bind("ingress.tls.clusterIssuer", draft.tlsClusterIssuer, (tlsClusterIssuer) => ({
@@ -753,7 +730,6 @@ export function AppForm({
                       />
                     ) : draft.tls === "secret" ? (
                       <Field
-                        label="TLS Secret"
                         autoComplete="off"
                         placeholder="shop-tls"
                         {...bind("ingress.tls.secretName", draft.tlsSecretName, (tlsSecretName) => ({
