@@ -92,5 +92,7 @@ export function afterOwnPath(issue: { path: string; message: string }): string {
 export function describeIssue(issue: { path: string; message: string }): string {
   const own = issue.path.replace(/^spec\./, "");
   const subject = labelOf(own) ?? own;
-  return subject === "" ? afterOwnPath(issue) : `${subject} ${afterOwnPath(issue)}`;
+  const rest = afterOwnPath(issue);
+  // A whole sentence ("An app named web already exists…") names its subject itself.
+  return subject === "" || /^[A-Z]/.test(rest) ? rest : `${subject} ${rest}`;
 }
