@@ -15,7 +15,6 @@ import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import {
-  draftFromSpec,
   draftIssues,
   emptyDraft,
   emptyPort,
@@ -30,7 +29,6 @@ import {
   type AppDraft,
   type ProbeDraft,
   type ProbeKind,
-  type SpecShape,
 } from "../../lib/app-draft.js";
 import { compareVersions, splitPackRef, type AppDetails, type Pack } from "../../lib/app-state.js";
 import { useDraft } from "../../lib/drafts.js";
@@ -39,7 +37,7 @@ import { describeIssue, fieldLabel } from "../../lib/form-labels.js";
 import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useTRPC } from "../../trpc.js";
-import { EditConflict } from "./edit-conflict.js";
+import { editBaseOf, EditConflict, type EditBase } from "./edit-conflict.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 
 const PROBE_HINTS: Record<ProbeKind, string> = {
@@ -61,22 +59,11 @@ function packChoices(packs: readonly Pack[]) {
   }));
 }
 
-/** The revision an edit starts from: its number, its stored spec, and the form as it showed that spec. */
-export interface EditBase {
-  revision: number;
-  spec: unknown;
-  draft: AppDraft;
-}
-
 interface FormState {
   packRef: string;
   draft: AppDraft;
   /** Only when editing. */
   base?: EditBase;
-}
-
-export function editBaseOf(app: AppDetails, shape: SpecShape): EditBase {
-  return { revision: app.revision, spec: app.spec, draft: draftFromSpec(app.spec, shape, app.name) };
 }
 
 /** A new app (`app` undefined) or an edit of `app`: one form for both. */
@@ -99,10 +86,12 @@ export function AppForm({
       ? (packs.find((pack) => pack.default) ?? packs[0]!).ref
       : (packs.find((pack) => pack.ref === app.pack) ?? packs[0]!).ref;
   const startShape = shapeOf((packs.find((pack) => pack.ref === startPack) ?? packs[0]!).specSchema);
+  // What the form starts from (and returns to on Discard): empty, or the revision of the app that runs now.
+  const startBase = app === undefined ? undefined : editBaseOf(app, startShape);
   const initial: FormState =
-    app === undefined
+    startBase === undefined
       ? { packRef: startPack, draft: emptyDraft() }
-      : { packRef: startPack, draft: editBaseOf(app, startShape).draft, base: editBaseOf(app, startShape) };
+      : { packRef: startPack, draft: startBase.draft, base: startBase };
   const form = useDraft<FormState>(
     app === undefined ? [project, "new", "deploy"] : [project, app.name, "edit"],
     initial,
@@ -121,7 +110,7 @@ export function AppForm({
   const editing = app !== undefined && base !== undefined;
   // Untouched, an edit follows the app (someone else's deploy, a roll back).
   if (app !== undefined && !form.dirty && base !== undefined && base.revision !== app.revision) {
-    form.discard({ packRef, draft: editBaseOf(app, shape).draft, base: editBaseOf(app, shape) });
+    form.discard(initial);
   }
 
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());

@@ -7,9 +7,19 @@ import { draftFromSpec, rebaseDraft, type AppDraft, type SpecShape } from "../..
 import type { AppDetails } from "../../lib/app-state.js";
 import { formatRelative } from "../../lib/format.js";
 import { useTRPC } from "../../trpc.js";
-import type { EditBase } from "./app-form.js";
 
 const DESCRIBED = 5;
+
+/** The revision an edit starts from: its number, its stored spec, and the form as it showed that spec. */
+export interface EditBase {
+  revision: number;
+  spec: unknown;
+  draft: AppDraft;
+}
+
+export function editBaseOf(app: AppDetails, shape: SpecShape): EditBase {
+  return { revision: app.revision, spec: app.spec, draft: draftFromSpec(app.spec, shape, app.name) };
+}
 
 export function EditConflict({
   app,
@@ -63,12 +73,8 @@ export function EditConflict({
           type="button"
           className="button button-small button-secondary"
           onClick={() => {
-            const theirs = draftFromSpec(app.spec, shape, app.name);
-            onReload(rebaseDraft(mine, base.draft, theirs), {
-              revision: app.revision,
-              spec: app.spec,
-              draft: theirs,
-            });
+            const theirs = editBaseOf(app, shape);
+            onReload(rebaseDraft(mine, base.draft, theirs.draft), theirs);
           }}
         >
           Load their version, keep my edits
