@@ -49,6 +49,7 @@ export const routes: RouteObject[] = [
           },
           { path: "projects/:name/apps/new", element: <DeployAppPage /> },
           { path: "projects/:name/apps/:app", element: <AppPage /> },
+          { path: "projects/:name/apps/:app/edit", element: <DeployAppPage /> },
           { path: "account", element: <AccountPage /> },
         ],
       },

@@ -1,5 +1,12 @@
 import { useId, useState, type ClipboardEvent } from "react";
-import { ENV_NAME_PATTERN, mergeEnv, parseEnvBlock, type EnvProblem, type EnvVar } from "../lib/env-file.js";
+import {
+  ENV_NAME_PATTERN,
+  mergeEnv,
+  overwrittenNames,
+  parseEnvBlock,
+  type EnvProblem,
+  type EnvVar,
+} from "../lib/env-file.js";
 import { plural } from "../lib/format.js";
 import { withLabel } from "../lib/project-name.js";
 
@@ -16,6 +23,15 @@ interface EnvEditorProps {
 interface PasteReport {
   added: number;
   problems: EnvProblem[];
+}
+
+/** A paste that would replace existing values, waiting for the person to say so. */
+interface PendingPaste {
+  vars: EnvVar[];
+  problems: EnvProblem[];
+  overwrites: string[];
+  /** Whether the paste box's text goes once applied (pasted straight into a name, there is none). */
+  fromBox: boolean;
 }
 
 /** Looks like more than one variable, or a `KEY=value` line: read it as a `.env` block rather than a name. */
@@ -39,24 +55,39 @@ export function EnvEditor({
   const [pasting, setPasting] = useState(false);
   const [pasted, setPasted] = useState("");
   const [report, setReport] = useState<PasteReport | undefined>();
+  const [pending, setPending] = useState<PendingPaste | undefined>();
 
   function update(index: number, change: Partial<EnvVar>) {
     onChange(value.map((variable, at) => (at === index ? { ...variable, ...change } : variable)));
   }
 
-  function addBlock(text: string): PasteReport {
-    const { vars, problems } = parseEnvBlock(text, namePattern);
+  function apply({ vars, problems, fromBox }: Omit<PendingPaste, "overwrites">) {
     onChange(mergeEnv(value, vars));
-    const result = { added: vars.length, problems };
-    setReport(result);
-    return result;
+    setReport({ added: vars.length, problems });
+    setPending(undefined);
+    // Done unless some lines need fixing: those stay in the box for the person to correct.
+    if (fromBox && problems.length === 0) {
+      setPasted("");
+      setPasting(false);
+    }
+  }
+
+  /** Applies a pasted block at once, unless it replaces values: then it says which, and waits. */
+  function addBlock(text: string, fromBox: boolean) {
+    const { vars, problems } = parseEnvBlock(text, namePattern);
+    const overwrites = overwrittenNames(value, vars);
+    if (overwrites.length === 0) apply({ vars, problems, fromBox });
+    else {
+      setReport(undefined);
+      setPending({ vars, problems, overwrites, fromBox });
+    }
   }
 
   function pasteIntoName(event: ClipboardEvent<HTMLInputElement>) {
     const text = event.clipboardData.getData("text");
     if (!looksLikeEnvBlock(text)) return;
     event.preventDefault();
-    addBlock(text);
+    addBlock(text, false);
   }
 
   return (
@@ -216,12 +247,7 @@ export function EnvEditor({
               className="button button-small button-secondary"
               disabled={pasted.trim() === ""}
               onClick={() => {
-                const result = addBlock(pasted);
-                // Done unless some lines need fixing: those stay for the person to correct.
-                if (result.problems.length === 0) {
-                  setPasted("");
-                  setPasting(false);
-                }
+                addBlock(pasted, true);
               }}
             >
               Add variables
@@ -238,6 +264,40 @@ export function EnvEditor({
           </div>
         </div>
       ) : null}
+      {pending === undefined ? null : (
+        <div className="notice env-overwrite" role="alert">
+          <p>
+            This paste replaces the {pending.overwrites.length === 1 ? "value" : "values"} of{" "}
+            {pending.overwrites.map((name, index) => (
+              <span key={name}>
+                {index === 0 ? "" : ", "}
+                <code>{name}</code>
+              </span>
+            ))}
+            .
+          </p>
+          <div className="form-actions">
+            <button
+              type="button"
+              className="button button-small button-secondary"
+              onClick={() => {
+                apply(pending);
+              }}
+            >
+              Replace {plural(pending.overwrites.length, "value")}
+            </button>
+            <button
+              type="button"
+              className="button button-small button-quiet"
+              onClick={() => {
+                setPending(undefined);
+              }}
+            >
+              Keep the current values
+            </button>
+          </div>
+        </div>
+      )}
       <PasteOutcome report={report} />
     </div>
   );

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { Link, NavLink, Outlet, ScrollRestoration, useNavigate } from "react-router";
+import { clearDraftsOf } from "../lib/drafts.js";
 import { describeError, errorCode } from "../lib/errors.js";
 import { resetSession, useMe } from "../lib/session.js";
 import { useSingleFlightMutation } from "../lib/use-single-flight-mutation.js";
@@ -78,6 +79,7 @@ function SignOutButton() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
+  const userId = useMe().data?.id;
   const signOut = useSingleFlightMutation(
     trpc.auth.logout.mutationOptions({
       meta: { authRedirect: false },
@@ -92,6 +94,8 @@ function SignOutButton() {
     }),
   );
   function finish(message: string) {
+    // Signing out on purpose leaves nothing of this person's unsaved work on the browser.
+    if (userId !== undefined) clearDraftsOf(userId);
     resetSession(queryClient, trpc.auth.me.queryKey(), null, "signed-out");
     void navigate("/login", { state: { signedOut: true } });
     toast.clear();

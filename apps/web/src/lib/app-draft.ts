@@ -3,6 +3,7 @@
 // `env[1].name`); a classic@1 spec's paths (`ports.targetPort`, `envs[1].name`) are translated onto them.
 import type { EnvVar } from "./env-file.js";
 import type { FieldIssue } from "./errors.js";
+import { afterOwnPath } from "./form-labels.js";
 import { schemaIssues, type JsonSchema } from "./schema-check.js";
 
 export const PROBE_KINDS = ["liveness", "readiness", "startup"] as const;
@@ -309,24 +310,12 @@ export function placeIssues(issues: readonly FieldIssue[], draft: AppDraft, shap
       unplaced.push(issue);
       continue;
     }
-    const message = withoutOwnPath(issue);
+    const message = afterOwnPath(issue);
     const before = byPath.get(path);
     if (before === undefined) byPath.set(path, message);
     else if (!before.split("; ").includes(message)) byPath.set(path, `${before}; ${message}`);
   }
   return { byPath, unplaced };
-}
-
-/**
- * The packs start some messages with the value's path ("ports[1].port repeats ports[0].port"); beside the input, its
- * label says that better ("Port repeats ports[0].port").
- */
-export function withoutOwnPath(issue: FieldIssue): string {
-  const [first = "", ...rest] = issue.message.split(" ");
-  const generic = (path: string) => path.replace(/^spec\./, "").replace(/\[\d*\]/g, "[]");
-  return rest.length > 0 && /[.[]/.test(first) && generic(first) === generic(issue.path)
-    ? rest.join(" ")
-    : issue.message;
 }
 
 export function parentPath(path: string): string {
@@ -366,4 +355,187 @@ export function draftIssues(draft: AppDraft, schema: JsonSchema): FieldIssue[] {
     });
   }
   return issues;
+}
+
+type SpecRecord = Record<string, unknown>;
+
+function record(value: unknown): SpecRecord | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as SpecRecord)
+    : undefined;
+}
+
+function asText(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" ? String(value) : "";
+}
+
+/**
+ * The inverse of specFromDraft: a stored spec (default@2's or classic@1's shape) as the form's inputs. What the form
+ * has no input for (probe timings, security, labels, pull secrets…) stays in the spec and is put back by specForEdit.
+ */
+export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDraft {
+  const from = record(spec) ?? {};
+  const draft = emptyDraft();
+  draft.name = asText(from.name) || name;
+  draft.image = asText(from.image);
+  if (shape.ports === "list") {
+    const ports = Array.isArray(from.ports) ? from.ports.map(record) : [];
+    draft.ports = ports.map((port) => ({
+      name: asText(port?.name),
+      port: asText(port?.port),
+      containerPort: asText(port?.containerPort),
+      protocol: asText(port?.protocol) || "TCP",
+    }));
+    if (draft.ports.length === 0) draft.ports = [emptyPort()];
+  } else {
+    const port = record(from.ports);
+    const target = asText(port?.targetPort);
+    draft.ports = [
+      {
+        ...emptyPort(),
+        port: asText(port?.port),
+        containerPort: target === asText(port?.port) ? "" : target,
+      },
+    ];
+  }
+  const env = shape.envKey === undefined ? undefined : from[shape.envKey];
+  draft.env = Array.isArray(env)
+    ? env.map((variable) => ({
+        name: asText(record(variable)?.name),
+        value: asText(record(variable)?.value),
+      }))
+    : [];
+  const autoscaling = record(from.autoscaling);
+  if (autoscaling !== undefined) {
+    draft.scaling = "auto";
+    draft.autoscaling = {
+      min: asText(autoscaling.min),
+      max: asText(autoscaling.max),
+      cpuPercent: asText(autoscaling.cpuPercent),
+      memoryPercent: asText(autoscaling.memoryPercent),
+    };
+  } else draft.replicas = asText(from.replicas); // empty when the pack's default count applies
+  const resources = record(from.resources);
+  draft.resources = {
+    requestsCpu: asText(record(resources?.requests)?.cpu),
+    requestsMemory: asText(record(resources?.requests)?.memory),
+    limitsCpu: asText(record(resources?.limits)?.cpu),
+    limitsMemory: asText(record(resources?.limits)?.memory),
+  };
+  const probes = record(from.probes);
+  for (const kind of PROBE_KINDS) {
+    const probe = record(probes?.[kind]);
+    const type = probe?.type;
+    if (type === "http" || type === "tcp")
+      draft.probes[kind] = { type, path: asText(probe?.path), port: asText(probe?.port) };
+  }
+  const service = record(from.service);
+  if (service?.type === "LoadBalancer") {
+    draft.serviceType = "LoadBalancer";
+    draft.loadBalancerClass = asText(service.loadBalancerClass);
+  }
+  const ingress = record(from.ingress);
+  if (ingress !== undefined) {
+    draft.ingressHost = asText(ingress.host);
+    draft.ingressPath = asText(ingress.path);
+    const tls = record(ingress.tls);
+    if (tls?.secretName !== undefined) {
+      draft.tls = "secret";
+      draft.tlsSecretName = asText(tls.secretName);
+    } else if (tls?.clusterIssuer !== undefined) {
+      draft.tls = "issuer";
+      draft.tlsClusterIssuer = asText(tls.clusterIssuer);
+    }
+  }
+  return draft;
+}
+
+/** The spec keys the form writes whole; every other key of a stored spec is the form's to keep, not to drop. */
+const FORM_KEYS = [
+  "image",
+  "ports",
+  "env",
+  "envs",
+  "replicas",
+  "autoscaling",
+  "resources",
+  "probes",
+  "service",
+  "ingress",
+];
+
+function without(value: unknown, keys: readonly string[]): SpecRecord {
+  return Object.fromEntries(Object.entries(record(value) ?? {}).filter(([key]) => !keys.includes(key)));
+}
+
+function nonEmpty(value: SpecRecord): SpecRecord | undefined {
+  return Object.keys(value).length === 0 ? undefined : value;
+}
+
+/**
+ * The spec an edit saves: the form's spec over the stored one, keeping what the form cannot show (a probe's timings,
+ * the Service's annotations, the Ingress's class, security, labels, pull secrets, unknown keys) where it was.
+ */
+export function specForEdit(stored: unknown, formSpec: SpecRecord): SpecRecord {
+  const base = record(stored) ?? {};
+  const spec: SpecRecord = { ...without(base, FORM_KEYS), ...formSpec };
+  const formProbes = record(formSpec.probes);
+  if (formProbes !== undefined) {
+    spec.probes = Object.fromEntries(
+      Object.entries(formProbes).map(([kind, probe]) => [
+        kind,
+        { ...without(record(base.probes)?.[kind], ["type", "path", "port"]), ...record(probe) },
+      ]),
+    );
+  }
+  const service = nonEmpty({
+    ...without(base.service, ["type", "loadBalancerClass"]),
+    ...record(formSpec.service),
+  });
+  if (service !== undefined) spec.service = service;
+  if (formSpec.ingress !== undefined)
+    spec.ingress = { ...without(base.ingress, ["host", "path", "tls"]), ...record(formSpec.ingress) };
+  return spec;
+}
+
+/**
+ * Someone else's version with this person's edits on top: each part of the form they changed (against the version
+ * they started from) keeps their value, every other part takes the newer version's. Variables merge by name, so
+ * that both people's new variables stay.
+ */
+export function rebaseDraft(mine: AppDraft, started: AppDraft, theirs: AppDraft): AppDraft {
+  const rebased = { ...theirs } as Record<string, unknown>;
+  for (const key of Object.keys(mine) as (keyof AppDraft)[]) {
+    if (JSON.stringify(mine[key]) !== JSON.stringify(started[key])) rebased[key] = mine[key];
+  }
+  rebased.env = rebaseEnv(mine.env, started.env, theirs.env);
+  return rebased as unknown as AppDraft;
+}
+
+function rebaseEnv(mine: readonly EnvVar[], started: readonly EnvVar[], theirs: readonly EnvVar[]): EnvVar[] {
+  const before = new Map(started.map((variable) => [variable.name, variable.value]));
+  const kept = new Set(mine.map((variable) => variable.name));
+  const changed = mine.filter((variable) => before.get(variable.name) !== variable.value);
+  const changedNames = new Set(changed.map((variable) => variable.name));
+  // Theirs, less what this person removed, with this person's values where they changed one.
+  const merged = theirs
+    .filter((variable) => kept.has(variable.name) || !before.has(variable.name))
+    .map((variable) =>
+      changedNames.has(variable.name) ? changed.find((mineVar) => mineVar.name === variable.name)! : variable,
+    );
+  const present = new Set(merged.map((variable) => variable.name));
+  return [...merged, ...changed.filter((variable) => !present.has(variable.name))];
+}
+
+/** A warning (not an error) for an image without a version tag, or with `latest`: what runs can change unseen. */
+export function imageWarning(image: string): string | undefined {
+  const reference = image.trim();
+  if (reference === "" || reference.includes("@")) return undefined;
+  const lastPart = reference.slice(reference.lastIndexOf("/") + 1);
+  const tag = lastPart.includes(":") ? lastPart.slice(lastPart.indexOf(":") + 1) : undefined;
+  if (tag === undefined)
+    return "No tag: the cluster pulls whatever 'latest' is then. Pin a version (e.g. :1.27) so each revision runs the image you tested.";
+  if (tag === "latest")
+    return "'latest' changes under you: a restart can run another image. Pin a version (e.g. :1.27).";
+  return undefined;
 }

@@ -136,3 +136,12 @@ export function mergeEnv(current: readonly EnvVar[], pasted: readonly EnvVar[]):
   const present = new Set(merged.map((variable) => variable.name));
   return [...merged, ...pasted.filter((variable) => !present.has(variable.name))];
 }
+
+/** The names whose value a paste would replace (same name, another value): said before the paste applies. */
+export function overwrittenNames(current: readonly EnvVar[], pasted: readonly EnvVar[]): string[] {
+  const before = new Map(current.map((variable) => [variable.name, variable.value]));
+  const names = pasted
+    .filter((variable) => before.has(variable.name) && before.get(variable.name) !== variable.value)
+    .map((variable) => variable.name);
+  return [...new Set(names)];
+}

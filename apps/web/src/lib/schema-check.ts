@@ -34,7 +34,10 @@ const PATTERN_RULES: [RegExp, string][] = [
   [/^name$/, "must be lowercase letters, digits and '-', starting with a letter and not ending with '-'"],
   [/^envs?\[\d+\]\.name$/, "must be letters, digits, '_', '.' and '-', not starting with a digit"],
   [/^ports\[\d+\]\.name$/, "must be at most 15 lowercase letters, digits and '-', with at least one letter"],
-  [/(^|\.)image$/, "must be an image reference such as nginx:1.27 or ghcr.io/org/app:v1, without spaces"],
+  [
+    /(^|\.)image$/,
+    "must be an image reference such as nginxinc/nginx-unprivileged:1.27 or ghcr.io/org/app:v1, without spaces",
+  ],
   [/\.cpu$/, "must be a Kubernetes quantity such as 250m (a quarter of a core) or 1"],
   [/\.memory$/, "must be a Kubernetes quantity such as 128Mi or 1Gi"],
   [/\.host$/, "must be a lowercase host name such as app.example.com"],

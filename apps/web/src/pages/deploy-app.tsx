@@ -1,4 +1,5 @@
-// Deploying an app into a project: the form and its live manifest preview, for the project's creators and editors.
+// Deploying an app into a project, or editing a deployed one (`/apps/:app/edit`): the app form and its live preview,
+// for the project's creators and editors.
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { PageTitle } from "../components/page-title.js";
@@ -7,13 +8,20 @@ import { RoleBadge } from "../components/role-badge.js";
 import { errorCode } from "../lib/errors.js";
 import { canManageApps } from "../lib/roles.js";
 import { useTRPC } from "../trpc.js";
-import { NewAppForm } from "./app/new-app-form.js";
+import { AppForm } from "./app/app-form.js";
 
 export default function DeployAppPage() {
-  const { name = "" } = useParams();
+  const { name = "", app: appName } = useParams();
+  const editing = appName !== undefined;
   const trpc = useTRPC();
   const project = useQuery(trpc.projects.get.queryOptions({ name }));
   const mayDeploy = project.data !== undefined && canManageApps(project.data.role);
+  // Polled, so that an edit learns early that someone else deployed meanwhile.
+  const app = useQuery({
+    ...trpc.apps.get.queryOptions({ project: name, name: appName ?? "" }),
+    enabled: editing && mayDeploy,
+    refetchInterval: 15_000,
+  });
   const packs = useQuery({
     ...trpc.apps.packs.queryOptions({ project: name }),
     enabled: mayDeploy,
@@ -48,7 +56,18 @@ export default function DeployAppPage() {
   } else if (packs.isPending) body = <Loading what="the template packs" />;
   else if (packs.isError)
     body = <QueryError error={packs.error} retry={packs.refetch} what="the template packs" />;
-  else {
+  else if (editing) {
+    if (app.isPending) body = <Loading what={`app "${appName}"`} />;
+    else if (app.isError)
+      body = <QueryError error={app.error} retry={app.refetch} what={`app "${appName}"`} />;
+    else if (!packs.data.some((pack) => pack.ref === app.data.pack))
+      body = (
+        <p className="form-error">
+          This server no longer has the pack {app.data.pack} that {appName} uses, so it cannot be edited here.
+        </p>
+      );
+    else body = <AppForm key={appName} project={name} packs={packs.data} app={app.data} />;
+  } else {
     // Packs an operator keeps for existing apps only are not offered for new ones.
     const offered = packs.data.filter((pack) => pack.openToNewApps);
     body =
@@ -57,22 +76,30 @@ export default function DeployAppPage() {
           This server offers no template packs for new apps, so nothing can be deployed.
         </p>
       ) : (
-        <NewAppForm project={name} packs={offered} />
+        <AppForm project={name} packs={offered} />
       );
   }
 
   return (
     <div className="page page-wide">
-      <PageTitle>{`Deploy an app · ${name}`}</PageTitle>
+      <PageTitle>{editing ? `Edit ${appName} · ${name}` : `Deploy an app · ${name}`}</PageTitle>
       <p className="breadcrumb">
         <Link to="/projects">Projects</Link> <span aria-hidden="true">/</span>{" "}
         <Link to={projectPath}>{name}</Link> <span aria-hidden="true">/</span>
+        {editing ? (
+          <>
+            {" "}
+            <Link to={`${projectPath}/apps/${encodeURIComponent(appName)}`}>{appName}</Link>{" "}
+            <span aria-hidden="true">/</span>
+          </>
+        ) : null}
       </p>
       <header className="page-header">
-        <h1>Deploy an app</h1>
+        <h1>{editing ? `Edit ${appName}` : "Deploy an app"}</h1>
         <p className="lead">
-          Give BabyHelm an image and the port it listens on; everything else has sensible defaults. The
-          preview shows exactly what will be applied to the cluster.
+          {editing
+            ? "Change what you need; the preview shows what changes against what runs now. Deploying makes a new revision, which the Revisions tab can roll back."
+            : "Give BabyHelm an image and the port it listens on; everything else has sensible defaults. The preview shows exactly what will be applied to the cluster."}
         </p>
       </header>
       {body}

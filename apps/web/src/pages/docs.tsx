@@ -82,8 +82,10 @@ export default function DocsPage() {
             replaces the containers, called pods) and a <strong>Service</strong> (a stable address in front of
             them). Depending on what you ask for, also an <strong>autoscaler</strong> (adds pods when they are
             busy), a <strong>disruption budget</strong> (keeps some pods running while nodes are maintained)
-            and an <strong>ingress</strong> (a public web address). Every change is a new{" "}
-            <strong>revision</strong>, so you can roll back.
+            and an <strong>ingress</strong> (a public web address). <strong>Edit</strong> on the app page
+            changes any of it (image, replicas, variables, resources, health checks, exposure) with a preview
+            of what changes; every change is a new <strong>revision</strong>, so you can roll back. An app
+            that failed on its image offers to change just the image right under its status.
           </dd>
         </dl>
       </section>

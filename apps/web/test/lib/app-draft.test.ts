@@ -119,7 +119,8 @@ describe("draftIssues: the pack's JSON Schema, checked in the browser", () => {
         },
         {
           path: "image",
-          message: "must be an image reference such as nginx:1.27 or ghcr.io/org/app:v1, without spaces",
+          message:
+            "must be an image reference such as nginxinc/nginx-unprivileged:1.27 or ghcr.io/org/app:v1, without spaces",
         },
         { path: "ports[0].port", message: "must be at most 65535" },
         { path: "ports[0].containerPort", message: "must be a whole number" },

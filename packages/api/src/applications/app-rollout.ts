@@ -21,7 +21,7 @@ export async function rollOut(
   log: Logger,
 ): Promise<void> {
   try {
-    await cluster.apply(next);
+    await cluster.apply(withRemovalsSpelledOut(next, previous ?? []));
     await deleteObjects(cluster, without(previous ?? [], next));
   } catch (error) {
     await putBack(cluster, next, previous).catch((undoError: unknown) => {
@@ -39,7 +39,7 @@ async function putBack(
   next: readonly KubernetesObject[],
   previous: readonly KubernetesObject[] | undefined,
 ): Promise<void> {
-  if (previous !== undefined) await cluster.apply(previous);
+  if (previous !== undefined) await cluster.apply(withRemovalsSpelledOut(previous, next));
   await deleteObjects(cluster, without(next, previous ?? []));
 }
 
@@ -55,4 +55,53 @@ export function without(
 ): KubernetesObject[] {
   const keep = new Set(other.map((object) => refKey(refOf(object))));
   return from.filter((object) => !keep.has(refKey(refOf(object))));
+}
+
+interface PodTemplateOwner {
+  spec?: { template?: { spec?: { containers?: Record<string, unknown>[] } } };
+}
+
+function containersOf(object: KubernetesObject | undefined): Record<string, unknown>[] {
+  return (object as PodTemplateOwner | undefined)?.spec?.template?.spec?.containers ?? [];
+}
+
+/**
+ * `next` with each container field that `previous` applied as an object and `next` leaves out set to null. Server-side
+ * apply removes only the fields BabyHelm set, and keeps what the API server defaulted inside them: a health check left
+ * out would stay as `httpGet: { scheme: HTTP }` without a port, which the API server refuses ("livenessProbe.httpGet.port:
+ * Required value"). An explicit null removes the whole field.
+ */
+export function withRemovalsSpelledOut(
+  next: readonly KubernetesObject[],
+  previous: readonly KubernetesObject[],
+): KubernetesObject[] {
+  const before = new Map(previous.map((object) => [refKey(refOf(object)), object]));
+  return next.map((object) => {
+    const earlier = containersOf(before.get(refKey(refOf(object))));
+    const containers = containersOf(object);
+    if (earlier.length === 0 || containers.length === 0) return object;
+    const cleared = containers.map((container) => {
+      const old = earlier.find((candidate) => candidate.name === container.name);
+      if (old === undefined) return container;
+      const gone = Object.keys(old).filter(
+        (key) =>
+          container[key] === undefined &&
+          old[key] !== null &&
+          typeof old[key] === "object" &&
+          !Array.isArray(old[key]),
+      );
+      return gone.length === 0
+        ? container
+        : { ...container, ...Object.fromEntries(gone.map((key) => [key, null])) };
+    });
+    if (cleared.every((container, index) => container === containers[index])) return object;
+    const template = (object as PodTemplateOwner).spec!.template!;
+    return {
+      ...object,
+      spec: {
+        ...(object.spec as Record<string, unknown>),
+        template: { ...template, spec: { ...template.spec, containers: cleared } },
+      },
+    };
+  });
 }

@@ -156,7 +156,14 @@ export const applicationRouter = {
 
   previewManifests: viewer
     .input(
-      z.object({ name: z.string().min(1).max(63).optional(), pack: packRef.optional(), spec: z.unknown() }),
+      z.object({
+        name: z.string().min(1).max(63).optional(),
+        pack: packRef.optional(),
+        spec: z.unknown(),
+        // "create": the name must be free (a taken one is the answer, not a dry run against that app's objects);
+        // "update": the app must exist. Without it, the preview is whichever the name makes it.
+        intent: z.enum(["create", "update"]).optional(),
+      }),
     )
     .query(({ ctx, input }) => previewApp(ctx.services, ctx.project, input)),
 } satisfies TRPCRouterRecord;

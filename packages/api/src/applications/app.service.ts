@@ -13,7 +13,13 @@ import { isUniqueViolation } from "../shared/db-errors.js";
 import { ConflictError, conflictOn, DeletedError, FieldError, NotFoundError } from "../shared/errors.js";
 import { projectOnto, renderApp, type RenderedApp } from "./app-manifests.js";
 import { checkAppPolicy, checkNewAppPack, ingressHostsOf, specPathOf } from "./app-policy.js";
-import { deleteObjects, RESTART_FIELD_MANAGER, RESTARTED_AT_ANNOTATION, rollOut } from "./app-rollout.js";
+import {
+  deleteObjects,
+  RESTART_FIELD_MANAGER,
+  RESTARTED_AT_ANNOTATION,
+  rollOut,
+  withRemovalsSpelledOut,
+} from "./app-rollout.js";
 import {
   advanceRevision,
   clearObservedState,
@@ -305,31 +311,48 @@ export async function deleteApp(
 export async function previewApp(
   services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
   project: Project,
-  input: { name?: string | undefined; pack?: string | undefined; spec: unknown },
+  input: {
+    name?: string | undefined;
+    pack?: string | undefined;
+    spec: unknown;
+    intent?: "create" | "update" | undefined;
+  },
 ) {
   const { cluster } = services;
-  const app =
-    input.name === undefined ? undefined : await findApp(services.db.kysely, project.id, input.name);
   const name = input.name ?? stringField(input.spec, "name");
   if (name === undefined)
     throw new FieldError([{ path: "name", message: "name the app (or set spec.name)" }]);
+  const existing = await findApp(services.db.kysely, project.id, name);
+  // A new app's preview never renders over an existing one: the dry run would merge into that app's live objects
+  // and report their leftovers (a probe's missing port) as if the form had asked for them.
+  if (input.intent === "create" && existing !== undefined) {
+    throw new FieldError([
+      { path: "name", message: `An app named ${name} already exists in this project: choose another name` },
+    ]);
+  }
+  if (input.intent === "update" && existing === undefined)
+    throw new NotFoundError(`No app named "${name}" in project "${project.name}".`);
+  const app = input.name === undefined ? undefined : existing;
   const packRef = input.pack ?? app?.pack_ref ?? services.config.defaultPack;
   if (app === undefined) checkNewAppPack(services.config, services.renderer.resolvePack(packRef).ref);
   const rendered = renderApp(services.renderer, project, name, packRef, input.spec);
   checkAppPolicy(services.config, rendered.spec, rendered.manifests);
   await refuseTakenHosts(services.db.kysely, rendered, app?.id);
+  if (input.intent === "create") await refuseForeignObjects(cluster, project, name, rendered.manifests);
   const applied = app === undefined ? [] : (await currentRevision(services, app)).manifests;
   const running = await runningObjects(cluster, [...applied, ...rendered.manifests], applied);
   const changes = diffManifests(running, rendered.manifests);
   let serverCheck: { ok: boolean; message?: string } = { ok: true };
   try {
-    await cluster.apply(rendered.manifests, { dryRun: true });
+    await cluster.apply(withRemovalsSpelledOut(rendered.manifests, applied), { dryRun: true });
   } catch (error) {
     serverCheck = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
   return {
     pack: rendered.packRef,
     manifests: rendered.manifests,
+    /** What the app's current revision applied (none for a new app): an edit's budget counts only the difference. */
+    currentManifests: applied,
     // The SDK's writer, so that what the dashboard shows and copies is what `babyhelm render` prints.
     yaml: toYaml(rendered.manifests),
     changes,
@@ -420,7 +443,7 @@ async function commitRevision(
     app.name,
     next.manifests.filter((object) => !known.has(JSON.stringify(refOf(object)))),
   );
-  await cluster.apply(next.manifests, { dryRun: true });
+  await cluster.apply(withRemovalsSpelledOut(next.manifests, previous), { dryRun: true });
   const revision = expected + 1;
   let rolledOut = false;
   try {

@@ -1,13 +1,16 @@
 // The app's environment variables. Saving makes a new revision (apps.update with the current spec and the new
 // variables) from the revision the person started editing: if someone else changed the app meanwhile, the server
-// refuses and the page offers to reload rather than overwrite their change.
+// refuses and the page offers to reload rather than overwrite their change. Unsaved rows are kept as a draft.
 import { useRef, useState, type SubmitEvent } from "react";
+import { DraftNotice } from "../../components/draft-notice.js";
 import { EnvEditor } from "../../components/env-editor.js";
 import { FormError } from "../../components/field.js";
+import { useLeaveGuard } from "../../components/leave-guard.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import { filledEnvRows } from "../../lib/app-draft.js";
 import { envKeyOf, type AppContext } from "../../lib/app-state.js";
+import { useDraft } from "../../lib/drafts.js";
 import { ENV_NAME_PATTERN, ENV_NAME_RULE, type EnvVar } from "../../lib/env-file.js";
 import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
@@ -89,18 +92,25 @@ function EnvironmentForm({ context }: { context: AppContext }) {
   const { app, changed } = context;
   const trpc = useTRPC();
   const toast = useToast();
-  // The revision the edits start from: saving is refused if the app moved on since.
-  const [base, setBase] = useState({ revision: app.revision, env: app.env });
-  const [draft, setDraft] = useState<EnvVar[]>(app.env);
+  // The rows and the revision they start from (saving is refused if the app moved on since), kept as a draft
+  // across tab switches, reloads and sign-ins until saved or discarded.
+  const start = { base: { revision: app.revision, env: app.env }, rows: app.env };
+  const kept = useDraft<{ base: { revision: number; env: EnvVar[] }; rows: EnvVar[] }>(
+    [app.project, app.name, "env"],
+    start,
+    (value) => JSON.stringify(value.rows) !== JSON.stringify(value.base.env),
+  );
+  const { base, rows: draft } = kept.value;
+  const dirty = kept.dirty;
+  const setDraft = (rows: EnvVar[]) => {
+    kept.set({ base, rows });
+  };
   const [submitted, setSubmitted] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
-  const dirty = JSON.stringify(draft) !== JSON.stringify(base.env);
+  const leave = useLeaveGuard(dirty, `variables of ${app.name}`);
   // Untouched, the editor follows the app (a roll back, someone else's change).
-  if (!dirty && app.revision !== base.revision) {
-    setBase({ revision: app.revision, env: app.env });
-    setDraft(app.env);
-  }
+  if (!dirty && app.revision !== base.revision) kept.discard(start);
 
   const save = useSingleFlightMutation(
     trpc.apps.update.mutationOptions({
@@ -108,8 +118,7 @@ function EnvironmentForm({ context }: { context: AppContext }) {
         toast.success(`Variables saved: revision ${result.revision} of ${app.name} is rolling out.`);
         const saved = ((variables.spec as Record<string, unknown>)[envKeyOf(app.spec, app.pack)] ??
           []) as EnvVar[];
-        setBase({ revision: result.revision, env: saved });
-        setDraft(saved);
+        kept.saved({ base: { revision: result.revision, env: saved }, rows: saved });
         setSubmitted(false);
         await changed();
       },
@@ -144,8 +153,7 @@ function EnvironmentForm({ context }: { context: AppContext }) {
   }
 
   function reload() {
-    setBase({ revision: app.revision, env: app.env });
-    setDraft(app.env);
+    kept.discard(start);
     setSubmitted(false);
     save.reset();
     void context.changed();
@@ -167,6 +175,17 @@ function EnvironmentForm({ context }: { context: AppContext }) {
         noValidate
         aria-label="Environment variables"
       >
+        {leave.question}
+        {kept.restored ? (
+          <DraftNotice
+            what={`variables of ${app.name}`}
+            onDiscard={() => {
+              kept.discard(start);
+              setSubmitted(false);
+              save.reset();
+            }}
+          />
+        ) : null}
         {conflict ? (
           <div className="form-error" role="alert">
             <p>
@@ -199,7 +218,7 @@ function EnvironmentForm({ context }: { context: AppContext }) {
               type="button"
               className="button button-quiet"
               onClick={() => {
-                setDraft(base.env);
+                kept.discard(start);
                 setSubmitted(false);
                 save.reset();
               }}

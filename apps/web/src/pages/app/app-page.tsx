@@ -30,6 +30,7 @@ import { AppOverview } from "./app-overview.js";
 import { ProblemReport } from "./app-problem.js";
 import { AppRevisions } from "./app-revisions.js";
 import { AppSettings } from "./app-settings.js";
+import { ChangeImage, editPath } from "./change-image.js";
 import { useWatchedStatus } from "./use-watched-status.js";
 
 const AppLogs = lazy(() => import("./app-logs.js"));
@@ -139,6 +140,9 @@ function AppActions({ context }: { context: AppContext }) {
   const helps = app.status.problem?.helps ?? { restart: true, redeploy: true };
   return (
     <div className="app-actions">
+      <Link to={editPath(app)} className="button button-secondary button-small">
+        Edit
+      </Link>
       {helps.restart ? (
         <ConfirmButton
           label="Restart"
@@ -240,9 +244,10 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
             ? "A creator or editor of the project can roll it back or fix it."
             : app.revision > 1
               ? "The pods of the previous revision keep serving if they can. Roll back to a revision that worked on the Revisions tab, or change what made this one fail."
-              : "Nothing serves yet. If the image is wrong, delete the app on the Settings tab and deploy it again with an image the cluster can pull."}
+              : "Nothing serves yet. If the image is wrong, change it here: that deploys the next revision."}
         </p>
       ) : null}
+      {status.state === "failed" && mayManage ? <ChangeImage key={app.revision} context={context} /> : null}
       {status.state === "drifted" ? (
         <div className="drift-action">
           <p>

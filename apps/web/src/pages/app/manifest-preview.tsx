@@ -1,10 +1,11 @@
-// What the server would apply for the spec being typed: `apps.previewManifests` (no side effects; a dry run against
+// What the server would apply for the spec being typed (for an edit, as a diff against what runs): `apps.previewManifests` (no side effects; a dry run against
 // the cluster) as the person pauses, as the YAML the server writes with the SDK (what `babyhelm render` prints), or
 // the server's reasons for refusing the spec.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { CopyButton } from "../../components/copy-button.js";
-import { withoutOwnPath } from "../../lib/app-draft.js";
+import { TextDiff } from "../../components/text-diff.js";
 import { describeError, errorCode, fieldIssues } from "../../lib/errors.js";
+import { describeIssue } from "../../lib/form-labels.js";
 import { useDebounced } from "../../lib/use-debounced.js";
 import { useTRPC } from "../../trpc.js";
 
@@ -15,6 +16,8 @@ interface PreviewInput {
   name: string;
   pack: string;
   spec: Record<string, unknown>;
+  /** "create": a taken name is an issue; "update": a diff against the app that runs. */
+  intent: "create" | "update";
 }
 
 /** The preview of what is being typed, asked for once typing pauses. */
@@ -29,6 +32,7 @@ export function useManifestPreview(input: PreviewInput) {
       name: settled.name,
       pack: settled.pack,
       spec: settled.spec,
+      intent: settled.intent,
     }),
     enabled: settled.name !== "",
     placeholderData: keepPreviousData,
@@ -40,8 +44,11 @@ export function useManifestPreview(input: PreviewInput) {
 
 export function ManifestPreview({
   preview: { query: preview, settled, updating },
+  against,
 }: {
   preview: ReturnType<typeof useManifestPreview>;
+  /** For an edit: the revision that runs, which the preview shows a diff against. */
+  against?: number | undefined;
 }) {
   let body;
   if (settled.name === "") {
@@ -58,10 +65,7 @@ export function ManifestPreview({
           </p>
           <ul>
             {issues.map((issue) => (
-              <li key={`${issue.path}:${issue.message}`}>
-                {issue.path === "" ? null : <code>{issue.path.replace(/^spec\./, "")}</code>}{" "}
-                {withoutOwnPath(issue)}
-              </li>
+              <li key={`${issue.path}:${issue.message}`}>{describeIssue(issue)}</li>
             ))}
           </ul>
         </div>
@@ -83,9 +87,26 @@ export function ManifestPreview({
             The cluster would refuse these objects: {preview.data.serverCheck.message}
           </p>
         )}
-        <pre className="preview-yaml" tabIndex={0} aria-label="Manifests as YAML">
-          <code>{yaml}</code>
-        </pre>
+        {against === undefined ? (
+          <pre className="preview-yaml" tabIndex={0} aria-label="Manifests as YAML">
+            <code>{yaml}</code>
+          </pre>
+        ) : (
+          <>
+            <h3 className="preview-diff-title">Changes against revision {against} (what runs now)</h3>
+            {preview.data.changes.length === 0 ? (
+              <p className="muted">No changes yet: this would apply what runs now.</p>
+            ) : (
+              <TextDiff diff={preview.data.diff} label={`Changes against revision ${against}`} />
+            )}
+            <details className="preview-full">
+              <summary>All manifests as YAML</summary>
+              <pre className="preview-yaml" tabIndex={0} aria-label="Manifests as YAML">
+                <code>{yaml}</code>
+              </pre>
+            </details>
+          </>
+        )}
         <div className="form-actions">
           <CopyButton text={yaml} label="Copy YAML" />
         </div>

@@ -59,8 +59,8 @@ export default function ApplicationsTab() {
           <EmptyState title="No apps yet" action={deployLink}>
             <p>
               An app is one container image that BabyHelm keeps running in this project. You give it a name,
-              the image (for example <code>nginx:1.27</code>) and the port it listens on; BabyHelm creates a
-              Deployment and a Service, and shows the rollout as it happens.
+              the image (for example <code>nginxinc/nginx-unprivileged:1.27</code>) and the port it listens
+              on; BabyHelm creates a Deployment and a Service, and shows the rollout as it happens.
             </p>
             {mayDeploy ? null : (
               <p>

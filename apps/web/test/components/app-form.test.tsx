@@ -134,7 +134,7 @@ describe("new app form: validation", () => {
     expect(name.getAttribute("aria-invalid")).toBe("true");
     expect(describedText(name)).toContain("App name must be lowercase letters, digits and '-'");
     expect(describedText(screen.getByLabelText("Image"))).toContain(
-      "Image must be an image reference such as nginx:1.27",
+      "Image must be an image reference such as nginxinc/nginx-unprivileged:1.27",
     );
     // The first refused input takes the focus, so its error is read out.
     await waitFor(() => {
@@ -172,7 +172,7 @@ describe("new app form: validation", () => {
     await waitFor(() => {
       expect(secondPort.getAttribute("aria-invalid")).toBe("true");
     });
-    expect(describedText(secondPort)).toContain("Port repeats ports[0].port (80/TCP)");
+    expect(describedText(secondPort)).toContain("Port repeats Port 1 (80/TCP)");
     const firstPort = within(screen.getByRole("group", { name: "Port 1" })).getByLabelText("Port");
     expect(firstPort.getAttribute("aria-invalid")).toBeNull();
     const third = screen.getByLabelText("Variable 3 name");
@@ -182,7 +182,7 @@ describe("new app form: validation", () => {
     const resources = screen.getByRole("group", { name: "Resources" });
     expect(within(resources).getByText("requests may not exceed limits")).toBeTruthy();
     expect(screen.getAllByRole("alert")[0]!.textContent).toBe(
-      "Please correct: spec.security something the form has no input for.",
+      "Please correct: security something the form has no input for.",
     );
     await waitFor(() => {
       expect(document.activeElement).toBe(secondPort);

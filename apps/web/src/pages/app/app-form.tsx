@@ -1,12 +1,16 @@
-// The deploy form: a pack and its version, then the app's image, ports, variables, scaling, resources, health checks
-// and exposure, with a live preview of the manifests beside it. Issues show beside their inputs: the pack's JSON
-// Schema as the person types, then the server's own issues (from the preview, and from the deploy itself).
+// The app form, for a new app and for an edit of a deployed one: a pack and its version (fixed when editing), then the
+// app's image, ports, variables, scaling, resources, health checks and exposure, with a live preview beside it (the
+// manifests of a new app, the diff against what runs for an edit). Issues show beside their inputs: the pack's JSON
+// Schema as the person types, then the server's own issues (from the preview, and from the deploy itself). Unsaved
+// edits are kept as a draft of the signed-in user until deployed or discarded.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type ReactNode, type SubmitEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
+import { DraftNotice } from "../../components/draft-notice.js";
 import { EnvEditor } from "../../components/env-editor.js";
 import { Field, FormError } from "../../components/field.js";
+import { useLeaveGuard } from "../../components/leave-guard.js";
 import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
@@ -14,22 +18,27 @@ import {
   draftIssues,
   emptyDraft,
   emptyPort,
+  imageWarning,
   isWithin,
   placeIssues,
   PROBE_KINDS,
   schemaDefault,
   shapeOf,
+  specForEdit,
   specFromDraft,
   type AppDraft,
   type ProbeDraft,
   type ProbeKind,
 } from "../../lib/app-draft.js";
-import { compareVersions, splitPackRef, type Pack } from "../../lib/app-state.js";
-import { describeError, fieldIssues, type FieldIssue } from "../../lib/errors.js";
+import { compareVersions, splitPackRef, type AppDetails, type Pack } from "../../lib/app-state.js";
+import { useDraft } from "../../lib/drafts.js";
+import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
+import { describeIssue, fieldLabel } from "../../lib/form-labels.js";
 import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
+import { editBaseOf, EditConflict, type EditBase } from "./edit-conflict.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 import { QuotaBudget } from "./quota-budget.js";
 
@@ -38,6 +47,9 @@ const PROBE_HINTS: Record<ProbeKind, string> = {
   readiness: "Sends traffic only to pods that answer.",
   startup: "Gives a slow starter time before the other checks begin.",
 };
+
+/** An image that runs as a non-root user, as default@2's hardening requires. */
+export const IMAGE_EXAMPLE = "nginxinc/nginx-unprivileged:1.27";
 
 function packChoices(packs: readonly Pack[]) {
   const names = [...new Set(packs.map((pack) => pack.name))];
@@ -49,48 +61,128 @@ function packChoices(packs: readonly Pack[]) {
   }));
 }
 
-export function NewAppForm({ project, packs }: { project: string; packs: readonly Pack[] }) {
+interface FormState {
+  packRef: string;
+  draft: AppDraft;
+  /** Only when editing. */
+  base?: EditBase;
+}
+
+/** A new app (`app` undefined) or an edit of `app`: one form for both. */
+export function AppForm({
+  project,
+  packs,
+  app,
+}: {
+  project: string;
+  packs: readonly Pack[];
+  app?: AppDetails | undefined;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
   const choices = useMemo(() => packChoices(packs), [packs]);
-  const [packRef, setPackRef] = useState(() => (packs.find((pack) => pack.default) ?? packs[0]!).ref);
+  const startPack =
+    app === undefined
+      ? (packs.find((pack) => pack.default) ?? packs[0]!).ref
+      : (packs.find((pack) => pack.ref === app.pack) ?? packs[0]!).ref;
+  const startShape = shapeOf((packs.find((pack) => pack.ref === startPack) ?? packs[0]!).specSchema);
+  // What the form starts from (and returns to on Discard): empty, or the revision of the app that runs now.
+  const startBase = app === undefined ? undefined : editBaseOf(app, startShape);
+  const initial: FormState =
+    startBase === undefined
+      ? { packRef: startPack, draft: emptyDraft() }
+      : { packRef: startPack, draft: startBase.draft, base: startBase };
+  const form = useDraft<FormState>(
+    app === undefined ? [project, "new", "deploy"] : [project, app.name, "edit"],
+    initial,
+    (state) => JSON.stringify(state.draft) !== JSON.stringify(state.base?.draft ?? emptyDraft()),
+  );
+  const { draft, packRef, base } = form.value;
+  const setDraft = (next: AppDraft) => {
+    form.set({ ...form.value, draft: next });
+  };
+  const setPackRef = (next: string) => {
+    form.set({ ...form.value, packRef: next });
+  };
   const pack = packs.find((candidate) => candidate.ref === packRef) ?? packs[0]!;
   const schema = pack.specSchema as JsonSchema;
   const shape = useMemo(() => shapeOf(schema), [schema]);
+  const editing = app !== undefined && base !== undefined;
+  // Untouched, an edit follows the app (someone else's deploy, a roll back).
+  if (app !== undefined && !form.dirty && base !== undefined && base.revision !== app.revision) {
+    form.discard(initial);
+  }
 
-  const [draft, setDraft] = useState<AppDraft>(emptyDraft);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [deployIssues, setDeployIssues] = useState<FieldIssue[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
+  const leave = useLeaveGuard(form.dirty, editing ? `changes to ${app.name}` : "changes to this new app");
 
-  const spec = useMemo(() => specFromDraft(draft, shape), [draft, shape]);
+  const formSpec = useMemo(() => specFromDraft(draft, shape), [draft, shape]);
+  const spec = useMemo(
+    () => (base === undefined ? formSpec : specForEdit(base.spec, formSpec)),
+    [base, formSpec],
+  );
+  const appPath = (name: string) =>
+    `/projects/${encodeURIComponent(project)}/apps/${encodeURIComponent(name)}`;
+  async function refreshLists(name: string) {
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name })),
+      queryClient.invalidateQueries(trpc.apps.revisions.pathFilter()),
+      queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.projects.get.queryFilter({ name: project })),
+      queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
+    ]);
+  }
+  function onRefused(error: unknown) {
+    setDeployIssues(fieldIssues(error));
+    focusFirstInvalid();
+  }
   const create = useSingleFlightMutation(
     trpc.apps.create.mutationOptions({
       onSuccess: async (created) => {
         toast.success(
           `App "${created.name}" is deploying (revision ${created.revision}). Its rollout shows here.`,
         );
-        void navigate(`/projects/${encodeURIComponent(project)}/apps/${encodeURIComponent(created.name)}`);
-        await Promise.all([
-          queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
-          queryClient.invalidateQueries(trpc.projects.get.queryFilter({ name: project })),
-          queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
-        ]);
+        form.saved(initial);
+        leave.allowLeaving();
+        void navigate(appPath(created.name));
+        await refreshLists(created.name);
       },
-      onError: (error) => {
-        setDeployIssues(fieldIssues(error));
-        focusFirstInvalid();
+      onError: onRefused,
+    }),
+  );
+  const update = useSingleFlightMutation(
+    trpc.apps.update.mutationOptions({
+      onSuccess: async (result, variables) => {
+        toast.success(`Revision ${result.revision} of ${variables.name} is rolling out.`);
+        form.saved(initial);
+        leave.allowLeaving();
+        void navigate(appPath(variables.name));
+        await refreshLists(variables.name);
+      },
+      onError: async (error, variables) => {
+        onRefused(error);
+        // Someone else deployed meanwhile: read the app again, so the form can say who and what.
+        if (errorCode(error) === "CONFLICT") await refreshLists(variables.name);
       },
     }),
   );
+  const deploy = editing ? update : create;
 
   // The form's own checks run on every change; the server's preview only once typing pauses.
   const local = placeIssues(draftIssues(draft, schema), draft, shape);
-  const preview = useManifestPreview({ project, name: draft.name, pack: packRef, spec });
+  const preview = useManifestPreview({
+    project,
+    name: draft.name,
+    pack: packRef,
+    spec,
+    intent: editing ? "update" : "create",
+  });
   // With BABYHELM_INGRESS_DOMAINS set, the server offers a free <app>-<project>.<domain> host.
   const suggestedHost = useQuery({
     ...trpc.apps.suggestHost.queryOptions({ project, name: draft.name.trim() }),
@@ -110,6 +202,11 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
       const found = local.byPath.get(path) ?? previewed.byPath.get(path);
       if (found !== undefined) return found;
     }
+    // A taken name is said as soon as the preview knows it, not only once the field is left.
+    if (path === "name" && !editing) {
+      const taken = previewed.byPath.get("name");
+      if (taken !== undefined && errorCode(previewError) === "BAD_REQUEST") return taken;
+    }
     return deployed.byPath.get(path);
   }
   function touch(path: string) {
@@ -127,9 +224,10 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
       );
     }
   }
-  /** Props for a text input bound to one string of the draft. */
+  /** Props for a text input bound to one string of the draft, labelled as its messages name it. */
   function bind(path: string, value: string, set: (value: string) => AppDraft) {
     return {
+      label: fieldLabel(path),
       value,
       error: errorAt(path),
       onChange: (event: { target: { value: string } }) => {
@@ -141,82 +239,152 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
     };
   }
 
+  const staleConflict = editing && (app.revision !== base.revision || errorCode(deploy.error) === "CONFLICT");
   const unplaced = [...local.unplaced, ...deployed.unplaced];
   const general =
-    create.error !== null && fieldIssues(create.error).length === 0
-      ? describeError(create.error)
-      : unplaced.length > 0 && (submitted || deployed.unplaced.length > 0)
-        ? `Please correct: ${unplaced.map((issue) => (issue.path === "" ? issue.message : `${issue.path} ${issue.message}`)).join("; ")}.`
-        : undefined;
+    staleConflict && errorCode(deploy.error) === "CONFLICT" && fieldIssues(deploy.error).length === 0
+      ? undefined
+      : deploy.error !== null && fieldIssues(deploy.error).length === 0
+        ? describeError(deploy.error)
+        : unplaced.length > 0 && (submitted || deployed.unplaced.length > 0)
+          ? `Please correct: ${unplaced.map(describeIssue).join("; ")}.`
+          : undefined;
+
+  function send(expectedRevision?: number, over?: unknown) {
+    if (app === undefined) {
+      create.mutate({ project, name: draft.name.trim(), pack: packRef, spec });
+      return;
+    }
+    const stored = over ?? base?.spec;
+    update.mutate({
+      project,
+      name: app.name,
+      spec: specForEdit(stored, formSpec),
+      expectedRevision: expectedRevision ?? base?.revision ?? app.revision,
+    });
+  }
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     setSubmitted(true);
     setDeployIssues([]);
-    create.reset();
+    deploy.reset();
     if (draftIssues(draft, schema).length > 0) {
       focusFirstInvalid();
       return;
     }
-    create.mutate({ project, name: draft.name.trim(), pack: packRef, spec });
+    send();
   }
 
   const { name: packName } = splitPackRef(packRef);
   const versions = choices.find((choice) => choice.name === packName)?.versions ?? [pack];
   const firstPort = draft.ports[0]?.port.trim() || "the first port";
 
+  const warning = imageWarning(draft.image);
   return (
     <div className="deploy-layout">
-      <form ref={formRef} className="deploy-form" onSubmit={submit} noValidate aria-label="New app">
+      <form
+        ref={formRef}
+        className="deploy-form"
+        onSubmit={submit}
+        noValidate
+        aria-label={editing ? `Edit ${app.name}` : "New app"}
+      >
+        {leave.question}
+        {form.restored ? (
+          <DraftNotice
+            what={editing ? `changes to ${app.name}` : "new app"}
+            onDiscard={() => {
+              form.discard(initial);
+              setSubmitted(false);
+              setDeployIssues([]);
+              deploy.reset();
+            }}
+          />
+        ) : null}
+        {staleConflict ? (
+          <EditConflict
+            app={app}
+            base={base}
+            pending={update.isPending}
+            onReload={(rebased, newBase) => {
+              form.set({ packRef, draft: rebased, base: newBase });
+              update.reset();
+            }}
+            onOverwrite={() => {
+              setSubmitted(true);
+              if (draftIssues(draft, schema).length > 0) focusFirstInvalid();
+              else send(app.revision, app.spec);
+            }}
+            mine={draft}
+            shape={shape}
+          />
+        ) : null}
         <FormError message={general} />
 
         <Section title="App">
           <div className="form-grid">
             <Field
-              label="App name"
               name="name"
               autoComplete="off"
               autoCapitalize="none"
               spellCheck={false}
               placeholder="web"
-              hint="Lowercase letters, digits and '-', starting with a letter. Every object is named after it."
+              readOnly={editing}
+              hint={
+                editing
+                  ? "An app keeps its name: every object is named after it."
+                  : "Lowercase letters, digits and '-', starting with a letter. Every object is named after it."
+              }
               {...bind("name", draft.name, (name) => ({ ...draft, name }))}
             />
             <Field
-              label="Image"
               name="image"
               autoComplete="off"
               autoCapitalize="none"
               spellCheck={false}
-              placeholder="nginx:1.27"
-              hint="A container image reference, with a version tag."
+              placeholder={IMAGE_EXAMPLE}
+              hint={
+                warning === undefined ? (
+                  "A container image reference, with a version tag."
+                ) : (
+                  <span className="field-warning">Warning: {warning}</span>
+                )
+              }
               {...bind("image", draft.image, (image) => ({ ...draft, image }))}
             />
           </div>
-          <div className="form-grid">
-            <SelectField
-              label="Pack"
-              value={packName}
-              hint={pack.description}
-              options={choices.map((choice) => ({ value: choice.name, label: choice.name }))}
-              onChange={(event) => {
-                const chosen = choices.find((choice) => choice.name === event.target.value);
-                if (chosen?.versions[0] !== undefined) setPackRef(chosen.versions[0].ref);
-              }}
-            />
-            <SelectField
-              label="Version"
-              value={packRef}
-              hint="An app stays on this version until you upgrade it."
-              options={versions.map((version) => ({
-                value: version.ref,
-                label: `${version.version}${version.default ? " (server default)" : ""}`,
-              }))}
-              onChange={(event) => {
-                setPackRef(event.target.value);
-              }}
-            />
-          </div>
+          {editing ? (
+            <p className="hint">
+              Pack <code>{app.pack}</code>: an app stays on its pack version; a newer one is offered on the
+              Settings tab.
+            </p>
+          ) : (
+            <div className="form-grid">
+              <SelectField
+                label="Pack"
+                value={packName}
+                hint={pack.description}
+                options={choices.map((choice) => ({ value: choice.name, label: choice.name }))}
+                onChange={(event) => {
+                  const chosen = choices.find((choice) => choice.name === event.target.value);
+                  if (chosen?.versions[0] !== undefined) setPackRef(chosen.versions[0].ref);
+                }}
+              />
+              <SelectField
+                label="Version"
+                value={packRef}
+                hint="An app stays on this version until you upgrade it."
+                options={versions.map((version) => ({
+                  value: version.ref,
+                  label: `${version.version}${version.default ? " (server default)" : ""}`,
+                }))}
+                onChange={(event) => {
+                  setPackRef(event.target.value);
+                }}
+              />
+            </div>
+          )}
         </Section>
 
         <Section
@@ -237,14 +405,12 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
             return (
               <div key={index} className="port-row" role="group" aria-label={`Port ${index + 1}`}>
                 <Field
-                  label="Port"
                   inputMode="numeric"
                   autoComplete="off"
                   placeholder="80"
                   {...bind(`${at}.port`, port.port, (value) => setPort({ port: value }))}
                 />
                 <Field
-                  label="Container port"
                   inputMode="numeric"
                   autoComplete="off"
                   placeholder={port.port === "" ? "same" : port.port}
@@ -255,7 +421,6 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
                 {shape.ports === "list" ? (
                   <>
                     <Field
-                      label="Port name"
                       autoComplete="off"
                       autoCapitalize="none"
                       placeholder={draft.ports.length > 1 ? "http" : "optional"}
@@ -352,8 +517,8 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
             {draft.scaling === "fixed" ? (
               <div className="form-grid">
                 <Field
-                  label="Replicas"
                   inputMode="numeric"
+                  placeholder="1"
                   hint="How many pods run the app (0 to 1000)."
                   {...bind("replicas", draft.replicas, (replicas) => ({ ...draft, replicas }))}
                 />
@@ -362,15 +527,14 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
               <div className="form-grid form-grid-4">
                 {(
                   [
-                    ["min", "Min replicas", "2"],
-                    ["max", "Max replicas", "5"],
-                    ["cpuPercent", "Target CPU %", "80"],
-                    ["memoryPercent", "Target memory %", "none"],
+                    ["min", "2"],
+                    ["max", "5"],
+                    ["cpuPercent", "80"],
+                    ["memoryPercent", "none"],
                   ] as const
-                ).map(([key, label, placeholder]) => (
+                ).map(([key, placeholder]) => (
                   <Field
                     key={key}
-                    label={label}
                     inputMode="numeric"
                     placeholder={placeholder}
                     {...bind(`autoscaling.${key}`, draft.autoscaling[key], (value) => ({
@@ -393,29 +557,18 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
             <div className="form-grid form-grid-4">
               {(
                 [
-                  ["requestsCpu", "CPU request", "resources.requests.cpu", ["resources", "requests", "cpu"]],
-                  [
-                    "requestsMemory",
-                    "Memory request",
-                    "resources.requests.memory",
-                    ["resources", "requests", "memory"],
-                  ],
-                  ["limitsCpu", "CPU limit", "resources.limits.cpu", ["resources", "limits", "cpu"]],
-                  [
-                    "limitsMemory",
-                    "Memory limit",
-                    "resources.limits.memory",
-                    ["resources", "limits", "memory"],
-                  ],
+                  ["requestsCpu", ["resources", "requests", "cpu"]],
+                  ["requestsMemory", ["resources", "requests", "memory"]],
+                  ["limitsCpu", ["resources", "limits", "cpu"]],
+                  ["limitsMemory", ["resources", "limits", "memory"]],
                 ] as const
-              ).map(([key, label, path, schemaPath]) => (
+              ).map(([key, schemaPath]) => (
                 <Field
                   key={key}
-                  label={label}
                   autoComplete="off"
                   spellCheck={false}
                   placeholder={schemaDefault(schema, schemaPath) ?? "none"}
-                  {...bind(path, draft.resources[key], (value) => ({
+                  {...bind(schemaPath.join("."), draft.resources[key], (value) => ({
                     ...draft,
                     resources: { ...draft.resources, [key]: value },
                   }))}
@@ -456,7 +609,6 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
                   />
                   {probe.type === "http" ? (
                     <Field
-                      label={`${title} path`}
                       autoComplete="off"
                       placeholder="/"
                       {...bind(`probes.${kind}.path`, probe.path, (path) => setProbe({ path }))}
@@ -464,7 +616,6 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
                   ) : null}
                   {probe.type === "none" ? null : (
                     <Field
-                      label={`${title} port`}
                       autoComplete="off"
                       placeholder={firstPort}
                       {...bind(`probes.${kind}.port`, probe.port, (port) => setProbe({ port }))}
@@ -501,7 +652,6 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
                 />
                 {draft.serviceType === "LoadBalancer" ? (
                   <Field
-                    label="Load balancer class"
                     autoComplete="off"
                     placeholder="the cluster's default"
                     {...bind("service.loadBalancerClass", draft.loadBalancerClass, (loadBalancerClass) => ({
@@ -516,7 +666,6 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
               <>
                 <div className="form-grid">
                   <Field
-                    label="Ingress host"
                     autoComplete="off"
                     autoCapitalize="none"
                     spellCheck={false}
@@ -537,7 +686,6 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
                   ) : null}
                   {draft.ingressHost.trim() === "" ? null : (
                     <Field
-                      label="Ingress path"
                       autoComplete="off"
                       placeholder="/"
                       {...bind("ingress.path", draft.ingressPath, (ingressPath) => ({
@@ -564,7 +712,6 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
                     />
                     {draft.tls === "issuer" ? (
                       <Field
-                        label="ClusterIssuer"
                         autoComplete="off"
                         placeholder="letsencrypt"
                         {...bind("ingress.tls.clusterIssuer", draft.tlsClusterIssuer, (tlsClusterIssuer) => ({
@@ -574,7 +721,6 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
                       />
                     ) : draft.tls === "secret" ? (
                       <Field
-                        label="TLS Secret"
                         autoComplete="off"
                         placeholder="shop-tls"
                         {...bind("ingress.tls.secretName", draft.tlsSecretName, (tlsSecretName) => ({
@@ -591,17 +737,26 @@ export function NewAppForm({ project, packs }: { project: string; packs: readonl
         ) : null}
 
         <div className="form-actions deploy-actions">
-          <PendingButton pending={create.isPending} pendingLabel="Deploying…">
-            Deploy
+          <PendingButton pending={deploy.isPending} pendingLabel="Deploying…">
+            {editing ? `Deploy revision ${base.revision + 1}` : "Deploy"}
           </PendingButton>
-          <Link to={`/projects/${encodeURIComponent(project)}`} className="button button-quiet">
+          <Link
+            to={editing ? appPath(app.name) : `/projects/${encodeURIComponent(project)}`}
+            className="button button-quiet"
+          >
             Cancel
           </Link>
+          {form.dirty ? <span className="muted">Unsaved changes, kept as a draft</span> : null}
         </div>
       </form>
+      {/* The aside holds the preview and whatever else helps decide (one element more fits under it). */}
       <aside className="deploy-aside">
-        <ManifestPreview preview={preview} />
-        <QuotaBudget project={project} manifests={preview.query.data?.manifests} />
+        <ManifestPreview preview={preview} against={editing ? base.revision : undefined} />
+        <QuotaBudget
+          project={project}
+          manifests={preview.query.data?.manifests}
+          currentManifests={editing ? preview.query.data?.currentManifests : undefined}
+        />
       </aside>
     </div>
   );
