@@ -26,6 +26,7 @@ function preview(diff: string): Preview {
   return {
     pack: "default@2.0.0",
     manifests: [],
+    currentManifests: [],
     yaml: "",
     changes:
       diff === "" ? [] : [{ object: "Deployment/web", apiVersion: "apps/v1", change: "changed", fields: [] }],
@@ -115,6 +116,7 @@ describe("editing an app", () => {
             pack: "default@2.0.0",
             spec: {},
             changes: [],
+            summary: ["env LOG_LEVEL changed"],
             diff: '~ Deployment/web changed\n    ~ spec.template.spec.containers[0].env[0].value: "info" -> "debug"\n',
           },
         ],

@@ -20,6 +20,7 @@ function previewAnswer(answer: Pick<Preview, "diff" | "serverCheck">): Preview {
   return {
     pack: "default@2.0.0",
     manifests: [DEPLOYMENT],
+    currentManifests: [],
     yaml: toYaml([DEPLOYMENT]),
     changes: [],
     ...answer,

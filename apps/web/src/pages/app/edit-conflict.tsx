@@ -57,6 +57,7 @@ export function EditConflict({
             <li key={revision.revision}>
               Revision {revision.revision} by {revision.author ?? "a deleted user"},{" "}
               <time dateTime={revision.at}>{formatRelative(revision.at)}</time> ({revision.reason})
+              {revision.summary === null ? null : `: ${revision.summary.join(", ")}`}
               {revision.diff === null || revision.diff === "" ? null : (
                 <TextDiff diff={revision.diff} label={`What revision ${revision.revision} changed`} />
               )}
