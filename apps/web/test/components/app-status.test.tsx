@@ -47,6 +47,27 @@ describe("app status", () => {
     for (const name of [/^Restart/, /^Redeploy/]) expect(screen.queryByRole("button", { name })).toBeNull();
   });
 
+  it("offers no image change for a quota, and does not say nothing serves while some pods do", async () => {
+    const base = appDetails("editor", "failed");
+    const quota = withStatus(base, {
+      replicas: { ...base.status.replicas, serving: 8 },
+      problem: {
+        kind: "quota",
+        summary:
+          'The project\'s quota "compute" stopped the rollout: each pod asks for 500m CPU, and 4 of 4 cores are in use. 8 of 20 pods run.',
+        next: "Lower the replicas or what each pod asks for (Edit), or ask whoever runs BabyHelm to raise the quota.",
+        details: 'pods "web-x" is forbidden: exceeded quota: compute',
+        helps: { restart: false, redeploy: false },
+      },
+    });
+    openApp({ "apps.get": () => quota });
+    const status = await screen.findByRole("region", { name: "Status" });
+    await within(status).findByText(quota.status.problem!.summary);
+    expect(within(status).queryByRole("form", { name: "Change the image" })).toBeNull();
+    expect(within(status).queryByText(/Nothing serves yet/)).toBeNull();
+    expect(screen.getByRole("link", { name: "Edit" })).toBeTruthy();
+  });
+
   it("offers Restart and Redeploy where they may help, and shows a crashed container's last lines", async () => {
     const crashing = withStatus(appDetails("editor", "failed"), {
       problem: {

@@ -82,6 +82,12 @@ describe.skipIf(!hasChromium)("quotas in Chromium", () => {
         `exceeded quota: ${quotaName}, requested: requests.cpu=500m, used: requests.cpu=4, limited: requests.cpu=4`,
       );
       await events.getByText("FailedCreate").first().waitFor();
+      // The status says in plain words which quota stopped the rollout, and offers no Restart: it would ask again.
+      await page
+        .locator(".status-message")
+        .getByText(`The project's quota "${quotaName}" stopped the rollout`)
+        .waitFor({ timeout: 30_000 });
+      expect(await page.getByRole("button", { name: "Restart", exact: true }).count()).toBe(0);
       await snap(page, "quota-02-app-refused");
       expect(await runningPods("budget")).toBe(8);
 

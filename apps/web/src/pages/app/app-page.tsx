@@ -207,6 +207,25 @@ function useRedeploy({ app, changed }: AppContext) {
   );
 }
 
+/** Problems a different image may cure: for these the status card offers to change the image in place. */
+const IMAGE_PROBLEMS: ReadonlySet<string> = new Set(["image-pull", "invalid-image", "crash-loop"]);
+
+/** What a failed rollout leaves running, and the way back where there is one; the problem report says the rest. */
+function FailedNext({ context: { app, mayManage } }: { context: AppContext }) {
+  const { problem, replicas } = app.status;
+  let next: string | undefined;
+  if (!mayManage) next = "A creator or editor of the project can roll it back or fix it.";
+  else if (app.revision > 1)
+    next =
+      "The pods of the previous revision keep serving if they can. Roll back to a revision that worked on the Revisions tab, or change what made this one fail.";
+  else if (replicas.serving === 0)
+    next =
+      problem === null
+        ? "Nothing serves yet. If the image is wrong, change it here: that deploys the next revision."
+        : "Nothing serves yet.";
+  return next === undefined ? null : <p className="status-next">{next}</p>;
+}
+
 function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
   const { app, mayManage } = context;
   const status: AppStatus = app.status;
@@ -238,16 +257,10 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
       )}
       <RolloutProgress state={status.state} progress={status.progress} serving={status.replicas.serving} />
       {problem === null ? null : <ProblemReport problem={problem} mayManage={mayManage} />}
-      {status.state === "failed" ? (
-        <p className="status-next">
-          {!mayManage
-            ? "A creator or editor of the project can roll it back or fix it."
-            : app.revision > 1
-              ? "The pods of the previous revision keep serving if they can. Roll back to a revision that worked on the Revisions tab, or change what made this one fail."
-              : "Nothing serves yet. If the image is wrong, change it here: that deploys the next revision."}
-        </p>
+      {status.state === "failed" ? <FailedNext context={context} /> : null}
+      {status.state === "failed" && mayManage && (problem === null || IMAGE_PROBLEMS.has(problem.kind)) ? (
+        <ChangeImage key={app.revision} context={context} />
       ) : null}
-      {status.state === "failed" && mayManage ? <ChangeImage key={app.revision} context={context} /> : null}
       {status.state === "drifted" ? (
         <div className="drift-action">
           <p>
