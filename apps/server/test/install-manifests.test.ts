@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseManifests, toYaml, validateManifests, type KubernetesObject } from "@babyhelm/manifest-sdk";
 import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
+import { parseManifests, toYaml, validateManifests, type KubernetesObject } from "@babyhelm/manifest-sdk";
 import { CONFIG_VARIABLES, loadConfig } from "../src/config.js";
 
 const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
@@ -27,7 +27,9 @@ function executable(path: string): boolean {
 
 const hasKubectl = executable(KUBECTL);
 if (!hasKubectl) {
-  console.warn(`install-manifests.test.ts skipped: no executable kubectl at ${KUBECTL} (set KUBECTL to its path)`);
+  console.warn(
+    `install-manifests.test.ts skipped: no executable kubectl at ${KUBECTL} (set KUBECTL to its path)`,
+  );
 }
 
 interface Result {
@@ -112,7 +114,12 @@ const installations: Installation[] = [
       "StatefulSet/babyhelm-postgres",
     ],
   },
-  { name: "production", dir: join(KUBERNETES_DIR, "overlays/production"), replicas: 3, objects: BASE_OBJECTS },
+  {
+    name: "production",
+    dir: join(KUBERNETES_DIR, "overlays/production"),
+    replicas: 3,
+    objects: BASE_OBJECTS,
+  },
 ];
 
 /** `kind/name`, without the content hash kustomize appends to generated ConfigMaps and Secrets. */
@@ -150,8 +157,13 @@ function decodedSecret(secret: any): Record<string, string> {
   );
 }
 
-/** The server container's environment as the kubelet would give it, from the rendered ConfigMap and Secret. */
-function serverEnvironment(objects: readonly KubernetesObject[], secret: Record<string, string>) {
+interface SecretValues {
+  name: string;
+  values: Record<string, string>;
+}
+
+/** The server container's environment as the kubelet would give it, from the rendered ConfigMap and `secret`. */
+function serverEnvironment(objects: readonly KubernetesObject[], secret: SecretValues) {
   const container = the(objects, "Deployment", "babyhelm").spec.template.spec.containers[0];
   const env: Record<string, string> = {};
   for (const source of container.envFrom) {
@@ -160,7 +172,11 @@ function serverEnvironment(objects: readonly KubernetesObject[], secret: Record<
   for (const variable of container.env) {
     if (variable.value !== undefined) env[variable.name] = variable.value;
     const ref = variable.valueFrom?.secretKeyRef;
-    if (ref !== undefined && secret[ref.key] !== undefined) env[variable.name] = secret[ref.key]!;
+    if (ref === undefined) continue;
+    expect(ref.name, `the Secret of ${variable.name}`).toBe(secret.name);
+    const value = secret.values[ref.key];
+    if (value !== undefined) env[variable.name] = value;
+    else expect(ref.optional, `${variable.name} is optional, or its key is in the Secret`).toBe(true);
   }
   return env;
 }
@@ -204,7 +220,10 @@ describe.skipIf(!hasKubectl)(`the install manifests rendered by ${KUBECTL} kusto
         const deployment = the(objects, "Deployment", "babyhelm");
         expect(deployment.spec.replicas).toBe(installation.replicas);
         const pod = deployment.spec.template.spec;
-        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        expect(pod.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          seccompProfile: { type: "RuntimeDefault" },
+        });
         expect(pod.topologySpreadConstraints.map((constraint: any) => constraint.topologyKey)).toContain(
           "kubernetes.io/hostname",
         );
@@ -221,7 +240,9 @@ describe.skipIf(!hasKubectl)(`the install manifests rendered by ${KUBECTL} kusto
         // The only writable place is the /tmp volume, and the server's data folder is in it.
         const tmp = server.volumeMounts.find((mount: any) => mount.mountPath === "/tmp");
         expect(pod.volumes.find((volume: any) => volume.name === tmp.name).emptyDir).toBeDefined();
-        expect(server.env.find((variable: any) => variable.name === "BABYHELM_DATA_DIR").value).toMatch(/^\/tmp\//);
+        expect(server.env.find((variable: any) => variable.name === "BABYHELM_DATA_DIR").value).toMatch(
+          /^\/tmp\//,
+        );
       });
 
       it("selects the server's pods from its Service and PodDisruptionBudget", () => {
@@ -261,14 +282,17 @@ describe.skipIf(!hasKubectl)(`the install manifests rendered by ${KUBECTL} kusto
         expect(named.filter((name) => !CONFIG_VARIABLES.includes(name))).toEqual([]);
 
         const rendered = objects.find((object) => object.kind === "Secret");
-        const secret = rendered === undefined ? OPERATOR_SECRET : decodedSecret(rendered);
+        const secret: SecretValues =
+          rendered === undefined
+            ? { name: "babyhelm-secrets", values: OPERATOR_SECRET }
+            : { name: rendered.metadata.name, values: decodedSecret(rendered) };
         const config = loadConfig(serverEnvironment(objects, secret));
         expect(config).toMatchObject({
           cluster: { mode: "in-cluster" },
           port: server.ports[0].containerPort,
           platformNamespace: NAMESPACE,
-          databaseUrl: secret.DATABASE_URL,
-          secretKey: secret.BABYHELM_SECRET_KEY,
+          databaseUrl: secret.values.DATABASE_URL,
+          secretKey: secret.values.BABYHELM_SECRET_KEY,
         });
       });
     });
@@ -289,8 +313,12 @@ describe.skipIf(!hasKubectl)(`the install manifests rendered by ${KUBECTL} kusto
     expect(url.username).toBe(env.POSTGRES_USER.value);
     expect(url.pathname).toBe(`/${env.POSTGRES_DB.value}`);
     expect(decodeURIComponent(url.password)).toBe(secret[env.POSTGRES_PASSWORD.valueFrom.secretKeyRef.key]);
-    const dataMount = postgres.volumeMounts.find((mount: any) => mount.mountPath === "/var/lib/postgresql/data");
-    expect(database.spec.volumeClaimTemplates.map((claim: any) => claim.metadata.name)).toEqual([dataMount.name]);
+    const dataMount = postgres.volumeMounts.find(
+      (mount: any) => mount.mountPath === "/var/lib/postgresql/data",
+    );
+    expect(database.spec.volumeClaimTemplates.map((claim: any) => claim.metadata.name)).toEqual([
+      dataMount.name,
+    ]);
   });
 
   it("production: no Secret of its own (the operator's), and two of three replicas kept through disruptions", async () => {
@@ -300,7 +328,10 @@ describe.skipIf(!hasKubectl)(`the install manifests rendered by ${KUBECTL} kusto
     expect(the(objects, "PodDisruptionBudget").spec).toMatchObject({ minAvailable: 2 });
     expect(the(objects, "PodDisruptionBudget").spec.maxUnavailable).toBeUndefined();
     const [perNode] = the(objects, "Deployment", "babyhelm").spec.template.spec.topologySpreadConstraints;
-    expect(perNode).toMatchObject({ topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule" });
+    expect(perNode).toMatchObject({
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "DoNotSchedule",
+    });
   });
 
   it("the optional Ingress routes to the server's Service in the platform namespace", async () => {
@@ -308,7 +339,10 @@ describe.skipIf(!hasKubectl)(`the install manifests rendered by ${KUBECTL} kusto
     expect(validateManifests(objects, { serverSideApply: true })).toEqual([]);
     const ingress = the(objects, "Ingress");
     expect(ingress.metadata.namespace).toBe(NAMESPACE);
-    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "babyhelm", port: { name: "http" } });
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({
+      name: "babyhelm",
+      port: { name: "http" },
+    });
     expect(the(objects, "Service", "babyhelm").spec.ports[0].name).toBe("http");
   });
 });
