@@ -433,6 +433,28 @@ describe.skipIf(!hasKubectl)("kubectl apply --server-side -k into the sandbox", 
         expect(pods.stdout.trim().split("\n")).toHaveLength(installation.replicas);
       });
 
+      if (installation.name === "production") {
+        it("adds the optional Ingress to the running installation", async () => {
+          const applied = await sandboxKubectl(
+            "apply",
+            "--server-side",
+            "-k",
+            join(scratch, "production-with-ingress"),
+          );
+          expect(applied).toMatchObject({ code: 0, stderr: "" });
+          expect(applied.stdout).toContain("ingress.networking.k8s.io/babyhelm serverside-applied");
+          const backend = await sandboxKubectl(
+            "-n",
+            NAMESPACE,
+            "get",
+            "ingress/babyhelm",
+            "-o",
+            "jsonpath={.spec.rules[0].http.paths[0].backend.service.name}",
+          );
+          expect(backend).toMatchObject({ code: 0, stdout: "babyhelm", stderr: "" });
+        });
+      }
+
       it("applies again without changes or conflicts (an upgrade with the same manifests)", async () => {
         const again = await sandboxKubectl("apply", "--server-side", "-k", installation.dir);
         expect(again).toMatchObject({ code: 0, stderr: "" });
