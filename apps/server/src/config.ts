@@ -175,6 +175,9 @@ const envSchema = z.object({
   ),
 });
 
+/** Every environment variable the server reads (install manifests are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   constructor(readonly problems: string[]) {

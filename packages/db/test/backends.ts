@@ -59,29 +59,43 @@ async function openContainer(): Promise<Db> {
 
 /** A new database on the server, so test files never see each other's rows; dropped on close. */
 async function freshDatabase(serverUrl: string): Promise<Db> {
-  const name = `babyhelm_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await createDb({ databaseUrl: url.toString(), poolSize: 20 });
+  const empty = await emptyDatabase(serverUrl);
+  const db = await createDb({ databaseUrl: empty.url, poolSize: 20 });
   await db.migrate();
   return {
     ...db,
     close: async () => {
       await db.close();
-      const dropper = new pg.Client({ connectionString: serverUrl });
-      await dropper.connect();
-      try {
-        await dropper.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropper.end();
-      }
+      await empty.drop();
     },
   };
+}
+
+export interface EmptyDatabase {
+  /** The new database's URL. */
+  url: string;
+  /** Drops it, closing any connection still open. */
+  drop(): Promise<void>;
+}
+
+/** A new database with no tables on the server at `serverUrl` (TEST_DATABASE_URL), for tests of migrating. */
+export async function emptyDatabase(serverUrl: string): Promise<EmptyDatabase> {
+  const name = `babyhelm_test_${randomBytes(6).toString("hex")}`;
+  await runOnServer(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => runOnServer(serverUrl, `drop database if exists ${name} with (force)`),
+  };
+}
+
+async function runOnServer(serverUrl: string, statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
 }

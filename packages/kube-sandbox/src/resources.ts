@@ -66,6 +66,12 @@ export const RESOURCES: readonly ResourceInfo[] = [
   resource("", "v1", "Node", "nodes", { namespaced: false, shortNames: ["no"], subresources: ["status"] }),
   resource("", "v1", "ConfigMap", "configmaps", { shortNames: ["cm"] }),
   resource("", "v1", "Secret", "secrets"),
+  resource("", "v1", "ServiceAccount", "serviceaccounts", { shortNames: ["sa"] }),
+  // Stored only: no volume is provisioned and no StatefulSet controller makes pods (BabyHelm's install uses them).
+  resource("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", {
+    shortNames: ["pvc"],
+    subresources: ["status"],
+  }),
   resource("", "v1", "Event", "events", { shortNames: ["ev"] }),
   resource("", "v1", "ResourceQuota", "resourcequotas", { shortNames: ["quota"], subresources: ["status"] }),
   resource("", "v1", "LimitRange", "limitranges", { shortNames: ["limits"] }),
@@ -76,6 +82,11 @@ export const RESOURCES: readonly ResourceInfo[] = [
   }),
   resource("apps", "v1", "ReplicaSet", "replicasets", {
     shortNames: ["rs"],
+    subresources: ["status", "scale"],
+    categories: ["all"],
+  }),
+  resource("apps", "v1", "StatefulSet", "statefulsets", {
+    shortNames: ["sts"],
     subresources: ["status", "scale"],
     categories: ["all"],
   }),
@@ -93,6 +104,10 @@ export const RESOURCES: readonly ResourceInfo[] = [
   resource("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", {
     shortNames: ["pdb"],
     subresources: ["status"],
+  }),
+  resource("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", { namespaced: false }),
+  resource("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", {
+    namespaced: false,
   }),
   resource("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", { verbs: READ_ONLY_VERBS, virtual: true }),
 ];

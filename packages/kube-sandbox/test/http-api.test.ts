@@ -52,6 +52,7 @@ describe("discovery", () => {
       "discovery.k8s.io",
       "networking.k8s.io",
       "policy",
+      "rbac.authorization.k8s.io",
       "metrics.k8s.io",
     ]);
     const appsV1 = (await api("/apis/apps/v1")).body;
@@ -88,7 +89,7 @@ describe("discovery", () => {
   });
 
   it("answers unknown paths with a NotFound Status", async () => {
-    const response = await api("/apis/apps/v1/statefulsets");
+    const response = await api("/apis/apps/v1/daemonsets");
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ kind: "Status", reason: "NotFound", code: 404 });
   });

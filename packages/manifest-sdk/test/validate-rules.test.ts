@@ -234,6 +234,32 @@ describe("pod spec", () => {
     ]);
   });
 
+  it("lets a StatefulSet's containers mount the claims of its volumeClaimTemplates, and nothing else", () => {
+    const deployment: Record<string, any> = fixtures.deployment();
+    const statefulSet: Record<string, any> = {
+      ...deployment,
+      kind: "StatefulSet",
+      spec: {
+        ...deployment.spec,
+        serviceName: "web",
+        volumeClaimTemplates: [
+          {
+            metadata: { name: "data" },
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+          },
+        ],
+      },
+    };
+    delete statefulSet.spec.strategy;
+    const container = statefulSet.spec.template.spec.containers[0];
+    container.volumeMounts.push({ name: "data", mountPath: "/data" });
+    expect(validateObject(statefulSet)).toEqual([]);
+    container.volumeMounts.push({ name: "cache", mountPath: "/cache" });
+    expect(found(validateObject(statefulSet))).toEqual([
+      { path: "spec.template.spec.containers[0].volumeMounts[2].name", rule: "invalid" },
+    ]);
+  });
+
   it("checks the pod spec of a bare Pod and of a CronJob", () => {
     const pod = {
       apiVersion: "v1",

@@ -192,6 +192,17 @@ describe("schema rules", () => {
     ]);
   });
 
+  it("accepts base64 wrapped over lines, as kustomize's secretGenerator writes long values", () => {
+    const secret: Record<string, any> = fixtures.secret();
+    const long = Buffer.from("postgres://babyhelm:password@database.example.internal:5432/babyhelm").toString(
+      "base64",
+    );
+    secret.data.url = `${long.slice(0, 76)}\n${long.slice(76)}`;
+    expect(validateObject(secret)).toEqual([]);
+    secret.data.url = `${long.slice(0, 76)}\n${long.slice(76)}!`;
+    expect(found(validateObject(secret))).toEqual([{ path: "data.url", rule: "format" }]);
+  });
+
   it("accepts anything inside free-form objects", () => {
     const deployment: Record<string, any> = fixtures.deployment();
     deployment.metadata.managedFields = [{ fieldsV1: { "f:anything": { ".": {}, "k:{}": [1, "x"] } } }];

@@ -71,6 +71,9 @@
  * - **Garbage collection** is background cascading deletion through ownerReferences: deleting a Deployment removes
  *   its ReplicaSets, then their pods (orphaned ReplicaSets are not adopted again). Controllers create nothing in a
  *   namespace that is being deleted. Events expire after an hour.
+ * - **Stored only.** StatefulSets, PersistentVolumeClaims, ServiceAccounts, ClusterRoles and ClusterRoleBindings are
+ *   validated and stored (so BabyHelm's install manifests apply), but no controller acts on them: a StatefulSet makes
+ *   no pods and a claim stays without a volume.
  */
 import type { ObjectStore, PodMetrics, Simulation, StartSimulation, StoreEvent } from "../contract.js";
 import { findResource } from "../resources.js";

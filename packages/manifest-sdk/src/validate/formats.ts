@@ -65,9 +65,14 @@ export function checkDateTime(value: string): string | undefined {
     : "must be an RFC 3339 date-time, e.g. 2025-01-31T12:00:00Z";
 }
 
-/** Checks a `format: byte` string, e.g. a Secret's `data` values. */
+/**
+ * Checks a `format: byte` string, e.g. a Secret's `data` values. Line breaks are skipped, as Go's decoder does:
+ * kustomize's secretGenerator wraps long values at 76 columns.
+ */
 export function checkBase64(value: string): string | undefined {
-  return BASE64.test(value) ? undefined : "must be base64-encoded (standard alphabet, padded)";
+  return BASE64.test(value.replace(/[\r\n]/g, ""))
+    ? undefined
+    : "must be base64-encoded (standard alphabet, padded)";
 }
 
 /**

@@ -84,13 +84,18 @@ function podTemplateRule(...templatePath: string[]): KindRule {
   };
 }
 
-function checkPodTemplate(object: JsonObject, templatePath: readonly string[], sink: IssueSink): void {
+function checkPodTemplate(
+  object: JsonObject,
+  templatePath: readonly string[],
+  sink: IssueSink,
+  claimedVolumes: readonly unknown[] = [],
+): void {
   const template = asObject(dig(object, ...templatePath));
   if (template === undefined) return;
   const meta = asObject(template.metadata);
   if (meta !== undefined) checkLabelsAndAnnotations(meta, [...templatePath, "metadata"], sink);
   const spec = asObject(template.spec);
-  if (spec !== undefined) checkPodSpec(spec, [...templatePath, "spec"], sink);
+  if (spec !== undefined) checkPodSpec(spec, [...templatePath, "spec"], sink, claimedVolumes);
 }
 
 function checkNonNegative(sink: IssueSink, path: readonly PathSegment[], value: unknown): void {
@@ -111,7 +116,10 @@ function checkIntOrPercent(sink: IssueSink, path: readonly PathSegment[], value:
 /** apps/v1 workloads: a pod template whose labels the selector must select. */
 function appsWorkloadRule(kindName: string): KindRule {
   return (object, sink) => {
-    checkPodTemplate(object, ["spec", "template"], sink);
+    // A StatefulSet's pods also mount the claims made from its volumeClaimTemplates.
+    const claimTemplates = asArray(dig(object, "spec", "volumeClaimTemplates")) ?? [];
+    const claimed = claimTemplates.map((claim) => dig(claim, "metadata", "name"));
+    checkPodTemplate(object, ["spec", "template"], sink, claimed);
     const spec = asObject(object.spec);
     if (spec === undefined) return;
     checkNonNegative(sink, ["spec", "replicas"], spec.replicas);

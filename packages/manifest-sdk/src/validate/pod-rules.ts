@@ -22,11 +22,22 @@ const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const PROBE_HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"] as const;
 
-/** Checks the pod spec at `path`: its containers' names (unique across all lists), ports and env var names. */
-export function checkPodSpec(spec: JsonObject, path: readonly PathSegment[], sink: IssueSink): void {
+/**
+ * Checks the pod spec at `path`: its containers' names (unique across all lists), ports and env var names.
+ * `claimedVolumes` are volumes the pod gets besides its own list (a StatefulSet's volumeClaimTemplates).
+ */
+export function checkPodSpec(
+  spec: JsonObject,
+  path: readonly PathSegment[],
+  sink: IssueSink,
+  claimedVolumes: readonly unknown[] = [],
+): void {
   // Repeats within one list are the schema's list-map rule; this catches a name reused across lists.
   const earlierLists = new Set<string>();
-  const volumes = new Set<unknown>((asArray(spec.volumes) ?? []).map((volume) => asObject(volume)?.name));
+  const volumes = new Set<unknown>([
+    ...(asArray(spec.volumes) ?? []).map((volume) => asObject(volume)?.name),
+    ...claimedVolumes,
+  ]);
   for (const list of CONTAINER_LISTS) {
     const containers = asArray(spec[list]);
     if (containers === undefined) continue;
