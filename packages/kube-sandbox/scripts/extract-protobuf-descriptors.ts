@@ -26,20 +26,9 @@ const GOGO = "github.com/gogo/protobuf/gogoproto/gogo.proto";
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
 const GZIP_HEADER_BYTES = 10; // Go's gzip writer sets no optional header fields
 
-interface FieldDescriptor {
-  name: string;
-  options?: { nullable?: boolean };
-}
-interface MessageDescriptor {
-  name: string;
-  field: FieldDescriptor[];
-  nestedType: MessageDescriptor[];
-}
 interface FileDescriptor {
   name: string;
-  package: string;
   dependency: string[];
-  messageType: MessageDescriptor[];
 }
 
 // gogoproto's FieldOptions extension, read as a plain field of FieldOptions.
@@ -82,19 +71,19 @@ function withDependencies(files: Map<string, Uint8Array>): FileDescriptor[] {
   return [...chosen.values()];
 }
 
-/** Marks the plain-value (non-pointer) fields with the option the decoder reads. */
-function markValueFields(root: protobuf.Root, files: FileDescriptor[]): void {
-  const mark = (prefix: string, message: MessageDescriptor): void => {
-    const name = `${prefix}.${message.name}`;
-    const type = root.lookup(name);
-    if (!(type instanceof protobuf.Type)) return; // a map's entry message, which became a map field
-    for (const field of message.field) {
-      if (field.options?.nullable === false)
-        type.fields[field.name]!.setOption("(gogoproto.nullable)", false);
-    }
-    for (const nested of message.nestedType) mark(name, nested);
-  };
-  for (const file of files) for (const message of file.messageType) mark(file.package, message);
+/**
+ * fromDescriptor keeps the gogoproto option as `nullable` (a field of FieldOptions here); the JSON names it as
+ * the .proto does, `(gogoproto.nullable)`, the name the decoder reads.
+ */
+function withGogoOptionNames(json: unknown): unknown {
+  if (Array.isArray(json)) return json.map(withGogoOptionNames);
+  if (typeof json !== "object" || json === null) return json;
+  return Object.fromEntries(
+    Object.entries(json).map(([key, value]) => [
+      key === "nullable" ? "(gogoproto.nullable)" : key,
+      withGogoOptionNames(value),
+    ]),
+  );
 }
 
 const [binaryPath] = process.argv.slice(2);
@@ -106,7 +95,6 @@ const set = { file: files.map((file) => fileDescriptorProto.decode(embedded.get(
 const root = (protobuf.Root as unknown as { fromDescriptor(set: unknown): protobuf.Root }).fromDescriptor(
   set,
 );
-markValueFields(root, files);
 const { clientVersion } = JSON.parse(
   execFileSync(binaryPath, ["version", "--client", "-o", "json"]).toString(),
 ) as {
@@ -117,7 +105,7 @@ process.stdout.write(
     {
       origin: `FileDescriptorProtos registered by k8s.io/api's generated.pb.go, extracted from kubectl ${clientVersion.gitVersion} by scripts/extract-protobuf-descriptors.ts`,
       files: files.map((file) => file.name).sort(),
-      nested: root.toJSON().nested,
+      nested: withGogoOptionNames(root.toJSON().nested),
     },
     null,
     1,

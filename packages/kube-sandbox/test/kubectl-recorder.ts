@@ -129,7 +129,11 @@ function startProxy(sandbox: Sandbox, requests: RecordedRequest[]): Promise<Serv
       forwarded.end(body);
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      resolve(server);
+    }),
+  );
 }
 
 /** `sandbox` must serve plain HTTP (the default): the proxy forwards without TLS. */
@@ -170,7 +174,9 @@ export async function startKubectlRecorder(sandbox: Sandbox): Promise<KubectlRec
     },
     async stop() {
       await new Promise<void>((resolve) => {
-        proxy.close(() => resolve());
+        proxy.close(() => {
+          resolve();
+        });
         proxy.closeAllConnections();
       });
       await rm(dir, { recursive: true, force: true });

@@ -1,14 +1,15 @@
 // Protobuf request bodies (Content-Type: application/vnd.kubernetes.protobuf), as the API server accepts them for
-// built-in kinds. kubectl's typed commands (create deployment/namespace/configmap/secret/service, run, expose)
-// and Go clients built with client-go's protobuf content type send them; the sandbox stores JSON, so a body is
-// turned into exactly the object the same client would have sent as JSON, then takes the JSON path.
+// built-in kinds. kubectl's typed commands (create namespace/deployment/configmap/secret/service/ingress/...; not
+// run and expose, which send JSON) and Go clients built with client-go's protobuf content type send them; the
+// sandbox stores JSON, so a body is turned into exactly the object the same client would have sent as JSON, then
+// takes the JSON path.
 //
 // The wire format: the magic "k8s\0", then a runtime.Unknown {typeMeta {apiVersion, kind}, raw} whose raw is the
 // object's message from k8s.io/api's generated.proto. The schema is protobuf/kubernetes-descriptors.json (see
 // scripts/extract-protobuf-descriptors.ts: the descriptors kubectl itself was built with, gogoproto options
 // included). Turning a message into the Go struct's JSON:
-// - field names are the proto names, which are the JSON names except the few in RENAMED; the fields of an
-//   embedded struct marshalled inline (`json:",inline"`) are lifted into their parent (INLINE);
+// - field names are the proto names, which are the JSON names except the few in RENAMED_FIELDS; the fields of an
+//   embedded struct marshalled inline (`json:",inline"`) are lifted into their parent (INLINE_FIELDS);
 // - a pointer field (no `(gogoproto.nullable) = false`) is kept when present, even when zero (replicas: 0); a
 //   plain value field is always on the wire, so a zero scalar is dropped as the JSON's omitempty drops it, unless
 //   the OpenAPI document lists the field as required (no omitempty: containerPort, a container's name), and a
@@ -34,7 +35,7 @@ const MAGIC = Buffer.from("k8s\0", "latin1");
 const META = "k8s.io.apimachinery.pkg.apis.meta.v1";
 
 /** Fields of embedded Go structs that JSON marshals inline, by message and proto field name. */
-const INLINE = new Set([
+export const INLINE_FIELDS: ReadonlySet<string> = new Set([
   "k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference",
   "k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference",
   "k8s.io.api.core.v1.ConfigMapProjection.localObjectReference",
@@ -50,16 +51,21 @@ const INLINE = new Set([
 ]);
 
 /** Proto field names that differ from the Go struct's JSON name. */
-const RENAMED = new Map([["k8s.io.api.networking.v1.IngressClassParametersReference.aPIGroup", "apiGroup"]]);
+export const RENAMED_FIELDS: ReadonlyMap<string, string> = new Map([
+  ["k8s.io.api.networking.v1.IngressClassParametersReference.aPIGroup", "apiGroup"],
+]);
 
 /** Messages with their own JSON form, from the plain object protobufjs decodes them to. */
-const SPECIAL_TYPES = new Map<string, (value: JsonObject) => unknown>([
+export const SPECIAL_TYPES: ReadonlyMap<string, (value: JsonObject) => unknown> = new Map<
+  string,
+  (value: JsonObject) => unknown
+>([
   [`${META}.Time`, (value) => rfc3339(value, 0)],
   [`${META}.MicroTime`, (value) => rfc3339(value, 6)],
-  ["k8s.io.apimachinery.pkg.api.resource.Quantity", (value) => (value.string as string | undefined) ?? "0"],
+  ["k8s.io.apimachinery.pkg.api.resource.Quantity", (value) => value.string ?? "0"],
   [
     "k8s.io.apimachinery.pkg.util.intstr.IntOrString",
-    (value) => (value.type === 1 ? ((value.strVal as string | undefined) ?? "") : (value.intVal ?? 0)),
+    (value) => (value.type === 1 ? (value.strVal ?? "") : (value.intVal ?? 0)),
   ],
   ["k8s.io.apimachinery.pkg.runtime.RawExtension", (value) => embeddedJson(value.raw)],
   [`${META}.FieldsV1`, (value) => embeddedJson(value.Raw)],
@@ -154,8 +160,8 @@ function messageJson(type: protobuf.Type, value: JsonObject): unknown {
     ) {
       continue;
     }
-    if (INLINE.has(path) && isPlainObject(fieldJson)) Object.assign(json, fieldJson);
-    else json[RENAMED.get(path) ?? field.name] = fieldJson;
+    if (INLINE_FIELDS.has(path) && isPlainObject(fieldJson)) Object.assign(json, fieldJson);
+    else json[RENAMED_FIELDS.get(path) ?? field.name] = fieldJson;
   }
   return json;
 }
