@@ -293,6 +293,20 @@ describe("protobuf bodies over HTTP", () => {
     expect(((await scaled.json()) as { spec: unknown }).spec).toEqual({ replicas: 3 });
   });
 
+  it("reads DeleteOptions from a protobuf DELETE body", async () => {
+    const options = (uid: string) =>
+      encode("v1", "DeleteOptions", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions", {
+        preconditions: { uid },
+      });
+    const path = "/api/v1/namespaces/default/configmaps/settings";
+    const conflict = await send("DELETE", path, options("not-its-uid"));
+    expect(conflict.status).toBe(409);
+    expect(((await conflict.json()) as { message: string }).message).toContain("Precondition failed");
+    const { uid } = sandbox.store.get("configmaps", "default", "settings")!.metadata;
+    expect((await send("DELETE", path, options(uid))).status).toBe(200);
+    expect(sandbox.store.get("configmaps", "default", "settings")).toBeUndefined();
+  });
+
   it("answers 400 for a body that is no protobuf message or of an unknown kind", async () => {
     const notProtobuf = await send("POST", "/api/v1/namespaces", Buffer.from('{"kind":"Namespace"}'));
     expect(notProtobuf.status).toBe(400);

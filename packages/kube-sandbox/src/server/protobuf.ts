@@ -17,7 +17,7 @@
 //   lack omitempty without being marked required; create drops a client's status anyway.)
 // - Time and MicroTime become RFC 3339 strings (the zero time null), Quantity its string, IntOrString a number
 //   or a string, RawExtension and FieldsV1 the JSON they hold, bytes base64.
-// Responses stay JSON: clients send `Accept: application/vnd.kubernetes.protobuf, application/json` and take
+// DELETE bodies (DeleteOptions) may be protobuf too. Responses stay JSON: clients send `Accept: application/vnd.kubernetes.protobuf, application/json` and take
 // either. Kinds without a descriptor (none of the built-in kinds the sandbox serves) answer 415, as the API server
 // does for custom resources.
 import { readFileSync } from "node:fs";
@@ -90,11 +90,16 @@ function root(): protobuf.Root {
   return schema;
 }
 
-/** The message of a kind, from its apiVersion: "apps/v1" → k8s.io.api.apps.v1, "v1" → k8s.io.api.core.v1. */
+/**
+ * The message of a kind, from its apiVersion: "apps/v1" → k8s.io.api.apps.v1, "v1" → k8s.io.api.core.v1.
+ * DeleteOptions is meta/v1's in every group version, as metav1.AddToGroupVersion registers it.
+ */
 function messageType(apiVersion: string, kind: string): protobuf.Type | undefined {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["core", apiVersion];
   if (!group || !version || !/^[A-Za-z0-9]+$/.test(kind)) return undefined;
-  const found = root().lookup(`k8s.io.api.${group.split(".")[0]}.${version}.${kind}`);
+  const name =
+    kind === "DeleteOptions" ? `${META}.${kind}` : `k8s.io.api.${group.split(".")[0]}.${version}.${kind}`;
+  const found = root().lookup(name);
   return found instanceof protobuf.Type ? found : undefined;
 }
 
