@@ -24,8 +24,8 @@ export function hasKubectl(): boolean {
 
 /**
  * kubectl's generating commands, in an order where each finds what it needs, with the media type kubectl 1.32
- * sends their object in: the typed clients' protobuf, except `run` and `expose`, which go through the generic
- * JSON helper.
+ * and 1.33 send their object in (older ones send JSON only): the typed clients' protobuf, except `run` and
+ * `expose`, which go through the generic JSON helper.
  */
 export const GENERATING_COMMANDS: readonly { args: readonly string[]; sends: string }[] = [
   { args: ["create", "namespace", "shop"], sends: PROTOBUF },
