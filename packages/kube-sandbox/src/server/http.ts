@@ -5,6 +5,11 @@ import { ApiError, type Status } from "./status.js";
 const MAX_BODY_BYTES = 3 * 1024 * 1024; // the API server's request size limit
 
 export async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(request)).toString("utf8");
+}
+
+/** The body as bytes, for binary media types (protobuf). */
+export async function readBodyBytes(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -14,7 +19,7 @@ export async function readBody(request: IncomingMessage): Promise<string> {
       throw new ApiError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 export function parseJson(text: string): unknown {

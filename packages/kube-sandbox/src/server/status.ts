@@ -137,11 +137,11 @@ export function methodNotAllowed(): ApiError {
   );
 }
 
-export function unsupportedMediaType(contentType: string, accepted: readonly string[]): ApiError {
+export function unsupportedMediaType(accepted: readonly string[]): ApiError {
   return new ApiError(
     415,
     "UnsupportedMediaType",
-    `the body of the request was in an unknown format (${contentType}) - accepted media types include: ${accepted.join(", ")}`,
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
   );
 }
 

@@ -68,6 +68,11 @@
  *   with none) and the Deployment mirrors it (the new ReplicaSet's first). It tries again on any change of its pods
  *   and after a back-off doubling from max(readyDelayMs, 100 ms) up to 16× that, so raising the quota or lowering the
  *   replicas lets the rollout finish.
+ * - **Protobuf bodies.** Creates and updates (of objects and of their status/scale) also take
+ *   `application/vnd.kubernetes.protobuf` bodies of the built-in kinds, as kubectl's typed commands (`kubectl create
+ *   deployment`, `create namespace/configmap/secret`) send them; they are decoded into the JSON the client would have
+ *   sent and go the JSON way (src/server/protobuf.ts says how). Answers stay JSON. Other media types: 415 with the
+ *   accepted ones.
  * - **Garbage collection** is background cascading deletion through ownerReferences: deleting a Deployment removes
  *   its ReplicaSets, then their pods (orphaned ReplicaSets are not adopted again). Controllers create nothing in a
  *   namespace that is being deleted. Events expire after an hour.

@@ -4,11 +4,12 @@ import { apiVersionOf, STORED_RESOURCES } from "../../resources.js";
 import { isPlainObject } from "../../store/clone.js";
 import { now } from "../../store/object-store.js";
 import type { ResourceRequest, ServerContext } from "../context.js";
-import { parseJson, readBody, sendJson } from "../http.js";
+import { parseJson, readBodyBytes, sendJson } from "../http.js";
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from "../protobuf.js";
 import { combineSelectors, parseFieldSelector, parseLabelSelector } from "../selectors.js";
 import { badRequest, conflict, STALE_OBJECT, successStatus, type StatusDetails } from "../status.js";
 import { getObject } from "./read.js";
-import { isDryRun } from "./request.js";
+import { isDryRun, mediaType } from "./request.js";
 
 type Propagation = "Background" | "Foreground" | "Orphan";
 
@@ -18,10 +19,19 @@ interface DeleteOptions {
   dryRun: boolean;
 }
 
-/** DeleteOptions come in the query (kubectl, client-node) or in the body (older clients). */
+/** DeleteOptions in the body as JSON, or as protobuf from client-go's typed clients. */
+async function bodyOptions(request: ResourceRequest): Promise<unknown> {
+  const bytes = await readBodyBytes(request.request);
+  if (mediaType(request) === PROTOBUF_MEDIA_TYPE && bytes.length > 0) {
+    return decodeProtobufObject(bytes, "DeleteOptions");
+  }
+  const text = bytes.toString("utf8");
+  return text.trim() === "" ? {} : parseJson(text);
+}
+
+/** DeleteOptions come in the query (kubectl, client-node) or in the body (older clients, client-go). */
 async function deleteOptions(request: ResourceRequest): Promise<DeleteOptions> {
-  const text = await readBody(request.request);
-  const body = text.trim() === "" ? {} : parseJson(text);
+  const body = await bodyOptions(request);
   const fromBody = isPlainObject(body) ? body : {};
   const policy =
     request.query.get("propagationPolicy") ??

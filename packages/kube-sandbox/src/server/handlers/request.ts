@@ -1,8 +1,10 @@
 // Reading a write request: its options (dryRun, fieldValidation, fieldManager) and its body.
 import { parse as parseYaml } from "yaml";
+import { apiVersionOf } from "../../resources.js";
 import { isPlainObject } from "../../store/clone.js";
 import type { ResourceRequest } from "../context.js";
-import { parseJson, readBody } from "../http.js";
+import { parseJson, readBodyBytes } from "../http.js";
+import { acceptsProtobuf, decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from "../protobuf.js";
 import { badRequest, unsupportedMediaType } from "../status.js";
 import { parseFieldValidation, type FieldValidation } from "../validation.js";
 
@@ -51,13 +53,35 @@ export function mediaType(request: ResourceRequest): string {
   return (request.request.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
 }
 
+/** The body of a create or update of the request's resource. */
 export async function readObjectBody(request: ResourceRequest): Promise<JsonObject> {
-  const text = await readBody(request.request);
+  const { info } = request;
+  return decodeObjectBody(request, await readBodyBytes(request.request), {
+    apiVersion: apiVersionOf(info),
+    kind: info.kind,
+  });
+}
+
+/** A whole object in any of the media types the API server reads for its kind (JSON, YAML, protobuf). */
+export async function decodeObjectBody(
+  request: ResourceRequest,
+  bytes: Buffer,
+  expected: { apiVersion: string; kind: string },
+): Promise<JsonObject> {
   const type = mediaType(request);
+  const protobufAccepted = acceptsProtobuf(expected.apiVersion, expected.kind);
   let body: unknown;
-  if (type === "application/json") body = parseJson(text);
-  else if (type === "application/yaml") body = parseYamlBody(text);
-  else throw unsupportedMediaType(type, ["application/json", "application/yaml"]);
+  if (type === "application/json") body = parseJson(bytes.toString("utf8"));
+  else if (type === "application/yaml") body = parseYamlBody(bytes.toString("utf8"));
+  else if (type === PROTOBUF_MEDIA_TYPE && protobufAccepted)
+    body = await decodeProtobufObject(bytes, expected.kind);
+  else {
+    throw unsupportedMediaType([
+      "application/json",
+      "application/yaml",
+      ...(protobufAccepted ? [PROTOBUF_MEDIA_TYPE] : []),
+    ]);
+  }
   if (!isPlainObject(body)) throw badRequest("the body of the request must be a JSON object");
   return body;
 }

@@ -3,7 +3,7 @@ import { PodLogError, type PodLogOptions, type StoredObject } from "../../contra
 import { apiVersionOf } from "../../resources.js";
 import { cloneJson, isPlainObject } from "../../store/clone.js";
 import type { ResourceRequest, ServerContext } from "../context.js";
-import { parseJson, readBody, sendJson } from "../http.js";
+import { readBodyBytes, sendJson } from "../http.js";
 import {
   ApiError,
   badRequest,
@@ -14,7 +14,7 @@ import {
 } from "../status.js";
 import { checkPrecondition, commit } from "./commit.js";
 import { getObject } from "./read.js";
-import { mediaType, PATCH_TYPES, writeOptionsFor, type JsonObject } from "./request.js";
+import { decodeObjectBody, mediaType, PATCH_TYPES, writeOptionsFor, type JsonObject } from "./request.js";
 import { applyPatchBody } from "./write.js";
 
 function labelSelectorString(selector: unknown): string {
@@ -50,34 +50,32 @@ function scaleOf(object: StoredObject): JsonObject {
 }
 
 /** The written object of a PUT (the whole body) or a PATCH (the patch applied to `current`). */
-function writtenObject(
+async function writtenObject(
   request: ResourceRequest,
-  text: string,
+  body: Buffer,
   current: JsonObject,
   schemaKind: { apiVersion: string; kind: string },
-): JsonObject {
-  if (request.verb !== "update") return applyPatchBody(request, current, text, schemaKind);
-  const body = parseJson(text);
-  if (!isPlainObject(body)) throw badRequest("the body of the request must be a JSON object");
-  return body;
+): Promise<JsonObject> {
+  if (request.verb !== "update") return applyPatchBody(request, current, body.toString("utf8"), schemaKind);
+  return decodeObjectBody(request, body, schemaKind);
 }
 
 /** The body first, then the stored object: reading the body yields, and the object may change meanwhile. */
 async function bodyAndObject(
   context: ServerContext,
   request: ResourceRequest,
-): Promise<{ text: string; stored: StoredObject }> {
-  const text = request.verb === "get" ? "" : await readBody(request.request);
-  return { text, stored: getObject(context, request) };
+): Promise<{ body: Buffer; stored: StoredObject }> {
+  const body = request.verb === "get" ? Buffer.alloc(0) : await readBodyBytes(request.request);
+  return { body, stored: getObject(context, request) };
 }
 
 async function handleScale(context: ServerContext, request: ResourceRequest): Promise<void> {
-  const { text, stored } = await bodyAndObject(context, request);
+  const { body, stored } = await bodyAndObject(context, request);
   if (request.verb === "get") {
     sendJson(request.response, 200, scaleOf(stored));
     return;
   }
-  const scale = writtenObject(request, text, scaleOf(stored), {
+  const scale = await writtenObject(request, body, scaleOf(stored), {
     apiVersion: "autoscaling/v1",
     kind: "Scale",
   });
@@ -97,13 +95,13 @@ async function handleScale(context: ServerContext, request: ResourceRequest): Pr
 }
 
 async function handleStatus(context: ServerContext, request: ResourceRequest): Promise<void> {
-  const { text, stored } = await bodyAndObject(context, request);
+  const { body, stored } = await bodyAndObject(context, request);
   if (request.verb === "get") {
     sendJson(request.response, 200, stored);
     return;
   }
   const { info } = request;
-  const written = writtenObject(request, text, cloneJson(stored), {
+  const written = await writtenObject(request, body, cloneJson(stored), {
     apiVersion: apiVersionOf(info),
     kind: info.kind,
   });
@@ -195,7 +193,6 @@ export async function handleSubresource(context: ServerContext, request: Resourc
     const type = mediaType(request);
     if (type === "application/apply-patch+yaml" || !(PATCH_TYPES as readonly string[]).includes(type)) {
       throw unsupportedMediaType(
-        type,
         PATCH_TYPES.filter((patchType) => patchType !== "application/apply-patch+yaml"),
       );
     }

@@ -80,7 +80,7 @@ export function applyPatchBody(
   else if (type === "application/json-patch+json") patched = applyJsonPatch(target, patch);
   else if (type === "application/strategic-merge-patch+json") {
     patched = applyStrategicMergePatch(target, patch, schemaForKind(schemaKind.apiVersion, schemaKind.kind));
-  } else throw unsupportedMediaType(type, PATCH_TYPES);
+  } else throw unsupportedMediaType(PATCH_TYPES);
   if (!isPlainObject(patched)) throw badRequest("the patch must leave an object");
   return patched;
 }
@@ -92,7 +92,7 @@ export async function handlePatch(context: ServerContext, request: ResourceReque
   }
   const options = writeOptionsFor(request);
   if (!(PATCH_TYPES as readonly string[]).includes(mediaType(request)))
-    throw unsupportedMediaType(mediaType(request), PATCH_TYPES);
+    throw unsupportedMediaType(PATCH_TYPES);
   const text = await readBody(request.request);
   const stored = getObject(context, request);
   const { info } = request;
