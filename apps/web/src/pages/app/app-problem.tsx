@@ -33,7 +33,10 @@ export function ProblemReport({ problem, mayManage }: { problem: AppProblem; may
       )}
       <details className="problem-details">
         <summary>Details from the cluster</summary>
-        <pre className="problem-raw">{problem.details}</pre>
+        {/* Focusable: a long cluster message scrolls sideways. */}
+        <pre className="problem-raw" tabIndex={0} aria-label="The cluster's message">
+          {problem.details}
+        </pre>
       </details>
     </div>
   );
