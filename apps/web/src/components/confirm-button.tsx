@@ -123,11 +123,7 @@ export function ConfirmButton({
         {pending ? pendingLabel : confirmLabel}
       </button>
       {pending ? null : (
-        <button
-          type="button"
-          className="button button-small button-quiet"
-          onClick={backOut}
-        >
+        <button type="button" className="button button-small button-quiet" onClick={backOut}>
           Cancel
         </button>
       )}

@@ -278,10 +278,10 @@ export default function DocsPage() {
         </p>
         <p>To deploy for real, give the server the kubeconfig of your cluster and restart it:</p>
         <CodeBlock label="Shell: connect BabyHelm to a real cluster">
-            {`export BABYHELM_CLUSTER=kubeconfig
+          {`export BABYHELM_CLUSTER=kubeconfig
 export KUBECONFIG=/path/to/kubeconfig   # default: ~/.kube/config
 export KUBE_CONTEXT=my-cluster          # optional: another context than the current one`}
-          </CodeBlock>
+        </CodeBlock>
         <p>
           Inside the cluster itself, use <code>BABYHELM_CLUSTER=in-cluster</code> and a service account
           allowed to manage namespaces.
@@ -297,11 +297,11 @@ export KUBE_CONTEXT=my-cluster          # optional: another context than the cur
         <CodeBlock label="app.yaml: an example app spec">{APP_SPEC}</CodeBlock>
         <p>then install the SDK and render it:</p>
         <CodeBlock label="Shell: install the SDK and render manifests">
-            {`npm install --save-dev @babyhelm/manifest-sdk @babyhelm/template-pack-default
+          {`npm install --save-dev @babyhelm/manifest-sdk @babyhelm/template-pack-default
 npx babyhelm render app -f app.yaml                  # default@2, as YAML
 npx babyhelm render app -f app.yaml --pack classic@1 # what the old BabyHelm rendered
 npx babyhelm render app -f app.yaml | npx babyhelm validate -f -`}
-          </CodeBlock>
+        </CodeBlock>
         <p>
           A mistake in the spec is printed with the field it concerns, for example{" "}
           <code>ports[0].containerPort: … must be an integer from 1 to 65535</code>, and the command exits
