@@ -1,5 +1,5 @@
 // Inline confirmations ("Remove ada@example.com? Remove / Cancel"): asked in place, one at a time on the page.
-import { useCallback, useId, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useId, useRef, useSyncExternalStore } from "react";
 
 /** The id of the one confirmation open on the page: opening another closes it, so two never wait side by side. */
 let openConfirmation: string | null = null;
@@ -64,9 +64,26 @@ export function ConfirmButton({
   ariaLabel,
 }: ConfirmButtonProps) {
   const [asking, setAsking] = useExclusiveConfirmation();
-  if (!asking && !pending) {
+  const trigger = useRef<HTMLButtonElement>(null);
+  // Set when the person backs out (Cancel, Escape): the question goes away under their focus, so the focus goes
+  // back to the button that asked it rather than to the page's start. Not when another question took over.
+  const refocus = useRef(false);
+  const showsTrigger = !asking && !pending;
+  useEffect(() => {
+    if (showsTrigger && refocus.current) {
+      refocus.current = false;
+      trigger.current?.focus();
+    }
+  }, [showsTrigger]);
+  const backOut = () => {
+    refocus.current = true;
+    setAsking(false);
+  };
+
+  if (showsTrigger) {
     return (
       <button
+        ref={trigger}
         type="button"
         className={`button button-small button-${variant === "danger" ? "quiet-danger" : "secondary"}`}
         aria-label={ariaLabel}
@@ -79,7 +96,17 @@ export function ConfirmButton({
     );
   }
   return (
-    <span className="confirm" role="group" aria-label={question}>
+    <span
+      className="confirm"
+      role="group"
+      aria-label={question}
+      onKeyDown={(event) => {
+        if (event.key !== "Escape" || pending) return;
+        // Escape answers this question only, not a dialog or page around it.
+        event.stopPropagation();
+        backOut();
+      }}
+    >
       <span className="confirm-question">{question}</span>
       <button
         type="button"
@@ -96,13 +123,7 @@ export function ConfirmButton({
         {pending ? pendingLabel : confirmLabel}
       </button>
       {pending ? null : (
-        <button
-          type="button"
-          className="button button-small button-quiet"
-          onClick={() => {
-            setAsking(false);
-          }}
-        >
+        <button type="button" className="button button-small button-quiet" onClick={backOut}>
           Cancel
         </button>
       )}

@@ -21,7 +21,7 @@ export function Layout() {
       <Header />
       <ClusterBanner />
       <main id="main" tabIndex={-1}>
-        <Suspense fallback={<Loading what="the page" />}>
+        <Suspense fallback={<Loading what="the page" wholePage />}>
           <Outlet />
         </Suspense>
       </main>

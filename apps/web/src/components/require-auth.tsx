@@ -10,8 +10,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const me = useMe();
   const location = useLocation();
   const queryClient = useQueryClient();
-  if (me.isPending) return <Loading what="your account" />;
-  if (me.isError) return <QueryError error={me.error} retry={me.refetch} what="your account" />;
+  if (me.isPending) return <Loading what="your account" wholePage />;
+  if (me.isError) return <QueryError error={me.error} retry={me.refetch} what="your account" wholePage />;
   if (me.data === null) {
     // Signing out leads to the plain sign-in page (the next person should not land on this one); anything else
     // comes back here after signing in.

@@ -61,6 +61,7 @@ export function AuthForm({ mode }: { mode: "login" | "register" }) {
     return (
       <div className="auth-page">
         <div className="card auth-card">
+          <PageTitle>You are signed in</PageTitle>
           <h1>You are signed in</h1>
           <p>
             You are signed in as <strong>{me.data.email}</strong>. To use another account, sign out first (top

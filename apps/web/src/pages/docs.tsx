@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { Link, useLocation } from "react-router";
+import { CodeBlock } from "../components/code-block.js";
 import { PageTitle } from "../components/page-title.js";
 import { ROLE_ABILITIES } from "../lib/roles.js";
 
@@ -276,13 +277,11 @@ export default function DocsPage() {
           a banner says when you are in it.
         </p>
         <p>To deploy for real, give the server the kubeconfig of your cluster and restart it:</p>
-        <pre>
-          <code>
-            {`export BABYHELM_CLUSTER=kubeconfig
+        <CodeBlock label="Shell: connect BabyHelm to a real cluster">
+          {`export BABYHELM_CLUSTER=kubeconfig
 export KUBECONFIG=/path/to/kubeconfig   # default: ~/.kube/config
 export KUBE_CONTEXT=my-cluster          # optional: another context than the current one`}
-          </code>
-        </pre>
+        </CodeBlock>
         <p>
           Inside the cluster itself, use <code>BABYHELM_CLUSTER=in-cluster</code> and a service account
           allowed to manage namespaces.
@@ -295,18 +294,14 @@ export KUBE_CONTEXT=my-cluster          # optional: another context than the cur
         <p>
           The templates BabyHelm uses are a published package. Write an app spec (<code>app.yaml</code>):
         </p>
-        <pre>
-          <code>{APP_SPEC}</code>
-        </pre>
+        <CodeBlock label="app.yaml: an example app spec">{APP_SPEC}</CodeBlock>
         <p>then install the SDK and render it:</p>
-        <pre>
-          <code>
-            {`npm install --save-dev @babyhelm/manifest-sdk @babyhelm/template-pack-default
+        <CodeBlock label="Shell: install the SDK and render manifests">
+          {`npm install --save-dev @babyhelm/manifest-sdk @babyhelm/template-pack-default
 npx babyhelm render app -f app.yaml                  # default@2, as YAML
 npx babyhelm render app -f app.yaml --pack classic@1 # what the old BabyHelm rendered
 npx babyhelm render app -f app.yaml | npx babyhelm validate -f -`}
-          </code>
-        </pre>
+        </CodeBlock>
         <p>
           A mistake in the spec is printed with the field it concerns, for example{" "}
           <code>ports[0].containerPort: … must be an integer from 1 to 65535</code>, and the command exits
@@ -317,9 +312,7 @@ npx babyhelm render app -f app.yaml | npx babyhelm validate -f -`}
           Create an API token on your <Link to="/account">Account page</Link> (it is shown once: store it as a
           secret, for example <code>BABYHELM_TOKEN</code> in your CI). Then use the typed client:
         </p>
-        <pre>
-          <code>{CLIENT_EXAMPLE}</code>
-        </pre>
+        <CodeBlock label="TypeScript: list your projects with the typed client">{CLIENT_EXAMPLE}</CodeBlock>
         <p>
           Every call has the same rights as you. Revoke a token on the Account page as soon as you no longer
           need it.

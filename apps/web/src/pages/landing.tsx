@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { CodeBlock } from "../components/code-block.js";
 import { PageTitle } from "../components/page-title.js";
 import { useMe } from "../lib/session.js";
 
@@ -78,9 +79,7 @@ export default function LandingPage() {
           The same templates are a published SDK: render an app spec to manifests on your machine, check them
           into git, or script the server with a typed client and an API token.
         </p>
-        <pre>
-          <code>npx babyhelm render app -f app.yaml</code>
-        </pre>
+        <CodeBlock label="Shell: render an app spec">npx babyhelm render app -f app.yaml</CodeBlock>
         <p>
           <Link to="/docs#sdk">Read the SDK and client guide</Link>
         </p>

@@ -6,6 +6,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DESKTOP,
+  expectAccessible,
   hasChromium,
   openPage,
   PHONE,
@@ -98,6 +99,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       expect(yaml).toContain("replicas: 2");
       expect(yaml).toContain("value: hello = world");
       await snap(page, "apps-01-new-app-form");
+      await expectAccessible(page, "apps-01-new-app-form");
 
       // Deploying opens the app's page, where the rollout shows as it happens.
       await page.getByRole("button", { name: "Deploy", exact: true }).click();
@@ -124,6 +126,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       expect(await pods.locator("tbody tr").count()).toBe(2);
       await page.getByRole("region", { name: "Events" }).getByText("ScalingReplicaSet").first().waitFor();
       await snap(page, "apps-03-ready");
+      await expectAccessible(page, "apps-03-ready");
 
       // Changing a variable makes revision 2, which rolls out in turn.
       const tabs = page.getByRole("navigation", { name: "App sections" });
@@ -136,6 +139,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       await page.getByText("revision 2 · pack").waitFor();
       await waitForState(page, "Ready");
       await snap(page, "apps-04-env-saved");
+      await expectAccessible(page, "apps-04-env-saved");
 
       // The revisions show what changed; rolling back to 1 makes revision 3 with revision 1's spec.
       await tabs.getByRole("link", { name: "Revisions" }).click();
@@ -145,6 +149,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       await second.getByRole("button", { name: "Show changes" }).click();
       expect(await second.getByLabel(/Changes of revision 2/).textContent()).toContain('"info" -> "debug"');
       await snap(page, "apps-05-revision-diff");
+      await expectAccessible(page, "apps-05-revision-diff");
       const first = revisions.getByRole("listitem").filter({ hasText: "Revision 1" });
       await first.getByRole("button", { name: "Roll back" }).click();
       await first.getByRole("button", { name: "Roll back", exact: true }).click();
@@ -177,6 +182,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
         "was deleted outside BabyHelm",
       );
       await snap(page, "apps-06b-drifted");
+      await expectAccessible(page, "apps-06b-drifted");
       await statusCard(page).getByRole("button", { name: "Redeploy" }).click();
       await toast(page, "Revision 3 of web was applied again.");
       await waitForState(page, "Ready");
@@ -198,6 +204,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
         .waitFor();
       expect(await viewer.getByRole("link", { name: "Deploy app" }).count()).toBe(0);
       await snap(viewer, "apps-07-viewer-applications");
+      await expectAccessible(viewer, "apps-07-viewer-applications");
       await apps.getByRole("link", { name: "web" }).click();
       await waitForState(viewer, "Ready");
       const viewerTabs = viewer.getByRole("navigation", { name: "App sections" });
@@ -219,6 +226,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       await viewer.getByRole("list", { name: "Revisions of web" }).getByText("Revision 3").waitFor();
       expect(await viewer.getByRole("button", { name: /Roll back/ }).count()).toBe(0);
       await snap(viewer, "apps-08-viewer-revisions");
+      await expectAccessible(viewer, "apps-08-viewer-revisions");
       // Hiding the controls is not the protection: the server refuses the viewer's forced request.
       const forced = await viewer.evaluate(async () => {
         const response = await fetch("/trpc/apps.restart", {
@@ -251,6 +259,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
         .first()
         .waitFor();
       await snap(page, "apps-09-pull-failed");
+      await expectAccessible(page, "apps-09-pull-failed");
 
       // The project's list shows both apps with their states.
       await page.goto("/projects/shop");
@@ -266,6 +275,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
         .getByText("Ready", { exact: true })
         .waitFor();
       await snap(page, "apps-10-applications");
+      await expectAccessible(page, "apps-10-applications");
 
       // Deleting asks for the app's name; then the project can go too.
       for (const app of ["broken", "web"]) {
@@ -304,6 +314,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
           () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
         );
         await snap(page, `apps-${label}-${name}`);
+        await expectAccessible(page, `apps-${label}-${name}`);
       }
     };
     await register(page, "photos@example.com");

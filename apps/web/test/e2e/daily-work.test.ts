@@ -6,6 +6,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DESKTOP,
+  expectAccessible,
   hasChromium,
   openPage,
   PHONE,
@@ -95,6 +96,7 @@ describe.skipIf(!hasChromium)("daily work in Chromium", () => {
     await tokens.getByText("deploy from CI").waitFor();
     expect(await tokens.getByRole("listitem").count()).toBe(1);
     await snap(page, "daily-01-one-token-after-double-click");
+    await expectAccessible(page, "daily-01-one-token-after-double-click");
     await page.getByRole("button", { name: "I have copied it" }).click();
 
     // Two inline questions on one page: opening the second closes the first.
@@ -105,6 +107,7 @@ describe.skipIf(!hasChromium)("daily work in Chromium", () => {
     expect(await page.getByRole("group", { name: /Revoke "deploy from CI"/ }).count()).toBe(0);
     expect(await page.locator(".confirm").count()).toBe(1);
     await snap(page, "daily-02-one-confirmation-open");
+    await expectAccessible(page, "daily-02-one-confirmation-open");
     await context.close();
   });
 
@@ -144,6 +147,7 @@ describe.skipIf(!hasChromium)("daily work in Chromium", () => {
       });
       await page.goto("/projects/old-shop/settings");
       await page.getByLabel("Type old-shop to confirm").fill("old-shop");
+      await expectAccessible(page, "daily-03-delete-project-with-apps");
       await page.getByRole("button", { name: "Delete the project and its 2 apps" }).click();
       await page.getByText("Deleting apps: 1 of 2 deleted…").waitFor({ timeout: 20_000 });
       await snap(page, "daily-03-deleting-project-progress");
@@ -179,6 +183,7 @@ describe.skipIf(!hasChromium)("daily work in Chromium", () => {
     expect(text).not.toContain("secretpath");
     expect(text).not.toMatch(/cluster/);
     await snap(page, "daily-05-test-alert-dns");
+    await expectAccessible(page, "daily-05-test-alert-dns");
     await context.close();
   });
 
@@ -206,6 +211,7 @@ describe.skipIf(!hasChromium)("daily work in Chromium", () => {
     const question = page.getByRole("group", { name: /^Make bo@example.com an editor of team\?/ });
     await question.waitFor();
     await snap(page, "daily-06-role-change-question");
+    await expectAccessible(page, "daily-06-role-change-question");
     await question.getByRole("button", { name: "Change role" }).click();
     await page.locator(".toasts").getByText("bo@example.com is now an editor of team.").waitFor();
     expect(await buttonsUnderToasts(page)).toEqual([]);
@@ -241,6 +247,7 @@ describe.skipIf(!hasChromium)("daily work in Chromium", () => {
     expect(text).not.toContain("spec.template");
     expect(text).not.toContain("s3cret");
     await snap(page, "daily-09-revisions-in-plain-words");
+    await expectAccessible(page, "daily-09-revisions-in-plain-words");
     await context.close();
   });
 });

@@ -3,7 +3,9 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  accessibilityViolations,
   DESKTOP,
+  expectAccessible,
   hasChromium,
   openPage,
   PASSWORD,
@@ -67,6 +69,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
       await page.getByRole("button", { name: "Create project" }).click();
       await page.getByText("Project name must be a DNS-1123 label").waitFor();
       await snap(page, "flow-02-project-name-invalid");
+      await expectAccessible(page, "flow-02-project-name-invalid");
       await page.getByLabel("Project name").fill("team-a");
       await page.getByRole("button", { name: "Create project" }).click();
       await page.waitForURL(/\/projects\/team-a$/);
@@ -121,6 +124,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
       expect(await page.getByRole("combobox").count()).toBe(0);
       expect(await page.getByRole("button", { name: /^Remove|^Transfer ownership/ }).count()).toBe(0);
       await snap(page, "flow-05-viewer-collaborators");
+      await expectAccessible(page, "flow-05-viewer-collaborators");
 
       // Hiding the controls is not the protection: the server refuses the viewer's forced request.
       const forced = await page.evaluate(async (email) => {
@@ -145,6 +149,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
       );
       await page.getByText("Your session has ended.").waitFor();
       await snap(page, "flow-06-session-expired");
+      await expectAccessible(page, "flow-06-session-expired");
       await signIn(page, viewer);
       await page.waitForURL(/\/account$/);
       await page.getByRole("heading", { name: "API tokens", exact: true }).waitFor();
@@ -157,6 +162,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
       expect(await remove.isDisabled()).toBe(true);
       await page.getByLabel("Type team-a to confirm").fill("team-a");
       await snap(page, "flow-07-delete-confirm");
+      await expectAccessible(page, "flow-07-delete-confirm");
       await remove.click();
       await page.waitForURL(/\/projects$/);
       await page.getByRole("heading", { name: "No projects yet" }).waitFor();
@@ -169,13 +175,30 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     },
   );
 
+  it("has axe report each violation with its rule, element and fix", async () => {
+    const { context, page } = await newPage();
+    // The check every page of these tests passes, on a page made to fail it twice.
+    await page.setContent(
+      '<html lang="en"><title>t</title><main><img src="x.png"><button id="b"></button></main></html>',
+    );
+    const violations = await accessibilityViolations(page);
+    expect(violations.map((entry) => entry.split(" ")[0])).toEqual(["button-name", "image-alt"]);
+    expect(violations[1]).toMatch(/^image-alt \(critical\): Images must have alternative text — https:/);
+    expect(violations[1]).toContain('at "img"');
+    await context.close();
+  });
+
   for (const [label, viewport] of [
     ["desktop", DESKTOP],
     ["phone", PHONE],
   ] as const) {
     it(`photographs every page at ${label} width`, { timeout: 90_000 }, async () => {
       const { context, page } = await newPage(viewport);
-      const shot = (name: string) => snap(page, `${label}-${name}`);
+      /** Photographs the page and checks it with axe: every page, at both widths (the layout differs). */
+      const shot = async (name: string) => {
+        await snap(page, `${label}-${name}`);
+        await expectAccessible(page, `${label}-${name}`);
+      };
 
       await page.goto("/");
       await page.getByRole("heading", { level: 1 }).waitFor();

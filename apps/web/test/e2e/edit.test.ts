@@ -5,6 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  expectAccessible,
   hasChromium,
   openPage,
   PASSWORD,
@@ -64,6 +65,7 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       await page.getByText(/Warning: No tag/).waitFor();
       expect(await image.getAttribute("aria-invalid")).toBeNull();
       await snap(page, "edit-01-untagged-image-warning");
+      await expectAccessible(page, "edit-01-untagged-image-warning");
 
       // An image the cluster cannot pull: the app fails, and the failure offers to change the image.
       await image.fill("invalid.example/app:1");
@@ -76,6 +78,7 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       );
       await fix.getByLabel("Image").fill("nginx:1.27");
       await snap(page, "edit-02-change-image-from-failure");
+      await expectAccessible(page, "edit-02-change-image-from-failure");
       await fix.getByRole("button", { name: "Change image" }).click();
       await page.getByText("revision 2 · pack").waitFor();
       await waitForState(page, "Ready");
@@ -98,6 +101,7 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       await diff.getByText(/MODE/).first().waitFor();
       await form.getByRole("button", { name: "Deploy revision 3" }).waitFor();
       await snap(page, "edit-04-edit-form-diff");
+      await expectAccessible(page, "edit-04-edit-form-diff");
 
       // Meanwhile another session deploys revision 3 (a variable of its own).
       const other = await newPage();
@@ -124,6 +128,7 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
         .first()
         .waitFor();
       await snap(page, "edit-05-conflict");
+      await expectAccessible(page, "edit-05-conflict");
       await conflict.getByRole("button", { name: "Load their version, keep my edits" }).click();
       expect(await form.getByLabel("Replicas", { exact: true }).inputValue()).toBe("2");
       // Both added a variable: theirs stays, this person's comes on top, and the diff shows only this person's edits.
@@ -148,6 +153,7 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
         .waitFor();
       expect(await page.locator("body").textContent()).not.toContain("livenessProbe");
       await snap(page, "edit-07-taken-name");
+      await expectAccessible(page, "edit-07-taken-name");
       await context.close();
     },
   );
@@ -196,6 +202,7 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       expect(await question.textContent()).toContain("LOG_LEVEL");
       expect(await page.getByLabel("Variable 1 value").inputValue()).toBe("info");
       await snap(page, "edit-08-env-overwrite-warning");
+      await expectAccessible(page, "edit-08-env-overwrite-warning");
       await question.getByRole("button", { name: "Replace 1 value" }).click();
       expect(await page.getByLabel("Variable 1 value").inputValue()).toBe("debug");
       await page.getByRole("button", { name: "Discard changes" }).click();
@@ -208,6 +215,7 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       await page.goBack();
       await page.getByRole("alertdialog", { name: "Unsaved changes" }).waitFor();
       await snap(page, "edit-09-leave-question");
+      await expectAccessible(page, "edit-09-leave-question");
       await page.getByRole("button", { name: "Leave", exact: true }).click();
       await page.waitForURL(/\/apps\/api\?tab=environment$/);
       await page.goForward();
@@ -226,6 +234,7 @@ describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
       await form.getByText(/Draft restored/).waitFor();
       expect(await form.getByLabel("Image", { exact: true }).inputValue()).toBe("nginx:1.28");
       await snap(page, "edit-10-draft-restored-after-sign-in");
+      await expectAccessible(page, "edit-10-draft-restored-after-sign-in");
 
       // Discarding forgets it; signing out leaves no draft of this person on the browser.
       await form.getByRole("button", { name: "Discard" }).click();

@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { onTestFailed } from "vitest";
+import { expect, onTestFailed } from "vitest";
 import { createWebAssetsHandler, type RunningServer } from "@babyhelm/server";
 import { startTestServer } from "@babyhelm/server/testing";
 
@@ -120,4 +121,43 @@ export async function register(page: Page, email: string): Promise<void> {
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create account", exact: true }).click();
   await page.waitForURL(/\/projects$/);
+}
+
+/** The axe-core rule tags checked: WCAG 2.0 and 2.1, levels A and AA, as the issue's walkthrough did. */
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/**
+ * axe-core's WCAG 2.1 A/AA violations on what the page shows now, one entry per rule: its id, impact, what to do,
+ * and the selector of each element at fault with axe's own summary of why. No rule is disabled.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  // Colours are measured as painted: let fades and slides (toasts, dialogs) end; endless spinners are left alone.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return violations.map((violation) =>
+    [
+      `${violation.id} (${violation.impact ?? "no impact given"}): ${violation.help} — ${violation.helpUrl}`,
+      ...violation.nodes.map(
+        (node) =>
+          `  at ${node.target.map((selector) => JSON.stringify(selector)).join(" > ")}\n` +
+          `     ${(node.failureSummary ?? "").replace(/\n\s*/g, " ")}`,
+      ),
+    ].join("\n"),
+  );
+}
+
+/**
+ * Checks the page with axe-core and fails the test with every violation found. The failure is soft: the test goes
+ * on, so one run lists every inaccessible state, each under its `name` (the screenshot of the same step).
+ */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const violations = await accessibilityViolations(page);
+  expect.soft(violations.join("\n"), `axe: WCAG 2.1 A/AA violations on "${name}" (${page.url()})`).toBe("");
 }

@@ -5,6 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  expectAccessible,
   hasChromium,
   openPage,
   register,
@@ -69,6 +70,7 @@ describe.skipIf(!hasChromium)("quotas in Chromium", () => {
         `This needs 10 cores of CPU requests; the project has 4 of 4 cores left: only 8 of 20 pods will start (quota "${quotaName}"). Lower the replicas or the requests, or raise the quota.`,
       );
       await snap(page, "quota-01-form-warning");
+      await expectAccessible(page, "quota-01-form-warning");
 
       // Deployed anyway: the cluster admits 8 pods and refuses the rest with the quota's reason.
       await page.getByRole("button", { name: "Deploy", exact: true }).click();
@@ -89,6 +91,7 @@ describe.skipIf(!hasChromium)("quotas in Chromium", () => {
         .waitFor({ timeout: 30_000 });
       expect(await page.getByRole("button", { name: "Restart", exact: true }).count()).toBe(0);
       await snap(page, "quota-02-app-refused");
+      await expectAccessible(page, "quota-02-app-refused");
       expect(await runningPods("budget")).toBe(8);
 
       // The project page reads the quota's own status: 4 of 4 cores, not the 10 the spec asks for.
@@ -97,6 +100,7 @@ describe.skipIf(!hasChromium)("quotas in Chromium", () => {
       await meters.getByText("CPU requests: 4 of 4 cores").waitFor({ timeout: 30_000 });
       await meters.getByText("Pods: 8 of 50").waitFor();
       await snap(page, "quota-03-project-usage");
+      await expectAccessible(page, "quota-03-project-usage");
     },
   );
 });

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  expectAccessible,
   hasChromium,
   openPage,
   register,
@@ -80,6 +81,7 @@ describe.skipIf(!hasChromium)("app status in Chromium", () => {
       expect(await configuration.textContent()).toContain("nginx:1.27");
       await configuration.getByRole("button", { name: "Copy address" }).waitFor();
       await snap(page, "status-01-configuration");
+      await expectAccessible(page, "status-01-configuration");
 
       // A rolling restart: "Updating: 2 serving", and the pods listed say the same at the same moment.
       await page.getByRole("button", { name: "Restart" }).click();
@@ -133,6 +135,7 @@ describe.skipIf(!hasChromium)("app status in Chromium", () => {
       const saved = await readFile(await download.path(), "utf8");
       expect(saved.split("\n").filter((line) => line !== "").length).toBeGreaterThan(0);
       await snap(page, "status-03-logs");
+      await expectAccessible(page, "status-03-logs");
 
       // A crash loop, in plain words, with the crashed container's last lines; Restart and Redeploy cannot help.
       await mutate(page, "apps.create", {
@@ -156,6 +159,7 @@ describe.skipIf(!hasChromium)("app status in Chromium", () => {
         expect(await page.getByRole("button", { name, exact: true }).count()).toBe(0);
       }
       await snap(page, "status-04-crash-loop");
+      await expectAccessible(page, "status-04-crash-loop");
 
       // The previous container's logs: what it wrote before it stopped.
       await tabs.getByRole("link", { name: "Logs" }).click();
@@ -168,6 +172,7 @@ describe.skipIf(!hasChromium)("app status in Chromium", () => {
         .getByText(/FATAL .*exiting with status 1/)
         .waitFor();
       await snap(page, "status-05-previous-logs");
+      await expectAccessible(page, "status-05-previous-logs");
 
       // Someone else has the app open when it is deleted: their page says so, by whom, with the way back.
       await watcher.goto("/projects/ops/apps/web");
@@ -182,6 +187,7 @@ describe.skipIf(!hasChromium)("app status in Chromium", () => {
       await watcher.getByRole("link", { name: "See the apps of ops" }).waitFor();
       expect(await watcher.getByText("Ready", { exact: true }).count()).toBe(0);
       await snap(watcher, "status-06-deleted-for-watcher");
+      await expectAccessible(watcher, "status-06-deleted-for-watcher");
 
       await watcherSession.context.close();
       await context.close();

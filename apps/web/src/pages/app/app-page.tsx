@@ -80,10 +80,10 @@ export default function AppPage() {
   if (gone !== undefined) {
     return <AppGone project={project} name={name} error={gone} breadcrumb={breadcrumb} />;
   }
-  if (app.isPending) return <Loading what={`app "${name}"`} />;
+  if (app.isPending) return <Loading what={`app "${name}"`} wholePage />;
   // A failed read after the app was shown keeps what was shown; only without it is the failure the page.
   if (app.data === undefined)
-    return <QueryError error={app.error} retry={app.refetch} what={`app "${name}"`} />;
+    return <QueryError error={app.error} retry={app.refetch} what={`app "${name}"`} wholePage />;
 
   const details = app.data;
   const status = newestStatus(watched.status, details.status) ?? details.status;

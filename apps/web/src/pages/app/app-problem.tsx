@@ -1,5 +1,6 @@
 // Why a rollout is stuck, as the status card tells it: the plain-words summary and what to do next first, the
 // crashed container's last lines for a crash loop, and the cluster's own message behind a "details" toggle.
+import { CodeBlock } from "../../components/code-block.js";
 import type { AppStatus } from "../../lib/app-state.js";
 
 export type AppProblem = NonNullable<AppStatus["problem"]>;
@@ -25,15 +26,17 @@ export function ProblemReport({ problem, mayManage }: { problem: AppProblem; may
                 : "It wrote nothing before it stopped."}
             </p>
           ) : (
-            <pre className="log-view crash-log" tabIndex={0} aria-label="Last lines before the crash">
+            <CodeBlock className="log-view crash-log" label="Last lines before the crash">
               {lastLines.join("\n")}
-            </pre>
+            </CodeBlock>
           )}
         </figure>
       )}
       <details className="problem-details">
         <summary>Details from the cluster</summary>
-        <pre className="problem-raw">{problem.details}</pre>
+        <CodeBlock className="problem-raw" label="The cluster's message">
+          {problem.details}
+        </CodeBlock>
       </details>
     </div>
   );

@@ -2,6 +2,7 @@
 // the cluster) as the person pauses, as the YAML the server writes with the SDK (what `babyhelm render` prints), or
 // the server's reasons for refusing the spec.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { CodeBlock } from "../../components/code-block.js";
 import { CopyButton } from "../../components/copy-button.js";
 import { TextDiff } from "../../components/text-diff.js";
 import { describeError, errorCode, fieldIssues } from "../../lib/errors.js";
@@ -88,9 +89,9 @@ export function ManifestPreview({
           </p>
         )}
         {against === undefined ? (
-          <pre className="preview-yaml" tabIndex={0} aria-label="Manifests as YAML">
-            <code>{yaml}</code>
-          </pre>
+          <CodeBlock className="preview-yaml" label="Manifests as YAML">
+            {yaml}
+          </CodeBlock>
         ) : (
           <>
             <h3 className="preview-diff-title">Changes against revision {against} (what runs now)</h3>
@@ -101,9 +102,9 @@ export function ManifestPreview({
             )}
             <details className="preview-full">
               <summary>All manifests as YAML</summary>
-              <pre className="preview-yaml" tabIndex={0} aria-label="Manifests as YAML">
-                <code>{yaml}</code>
-              </pre>
+              <CodeBlock className="preview-yaml" label="Manifests as YAML">
+                {yaml}
+              </CodeBlock>
             </details>
           </>
         )}

@@ -27,11 +27,12 @@ export default function ProjectLayout() {
     refetchInterval: 60_000,
   });
 
-  if (project.isPending) return <Loading what={`project "${name}"`} />;
+  if (project.isPending) return <Loading what={`project "${name}"`} wholePage />;
   if (project.isError) {
     if (errorCode(project.error) === "NOT_FOUND") {
       return (
         <div className="page">
+          <PageTitle>Project not found</PageTitle>
           <h1>Project not found</h1>
           <p>
             There is no project named <code>{name}</code> that you are a member of. It may have been deleted,
@@ -43,7 +44,7 @@ export default function ProjectLayout() {
         </div>
       );
     }
-    return <QueryError error={project.error} retry={project.refetch} what={`project "${name}"`} />;
+    return <QueryError error={project.error} retry={project.refetch} what={`project "${name}"`} wholePage />;
   }
 
   const { role } = project.data;
