@@ -55,7 +55,9 @@ export function createSelfSignedCertificate(): TlsMaterial {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const ecdsaWithSha256 = sequence(oid("1.2.840.10045.4.3.2"));
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // a positive INTEGER
+  // A positive INTEGER in minimal DER: a leading 0x00 byte (1 in 128 random serials) is "illegal padding" to
+  // strict parsers such as Go's and node's X509Certificate.
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const now = Date.now();
   const subject = name("kube-sandbox");
   const altNames = sequence(
