@@ -69,6 +69,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   resource("", "v1", "Event", "events", { shortNames: ["ev"] }),
   resource("", "v1", "ResourceQuota", "resourcequotas", { shortNames: ["quota"], subresources: ["status"] }),
   resource("", "v1", "LimitRange", "limitranges", { shortNames: ["limits"] }),
+  resource("", "v1", "ServiceAccount", "serviceaccounts", { shortNames: ["sa"], subresources: ["token"] }),
   resource("apps", "v1", "Deployment", "deployments", {
     shortNames: ["deploy"],
     subresources: ["status", "scale"],
@@ -94,6 +95,10 @@ export const RESOURCES: readonly ResourceInfo[] = [
     shortNames: ["pdb"],
     subresources: ["status"],
   }),
+  resource("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", { namespaced: false }),
+  resource("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", { namespaced: false }),
+  resource("rbac.authorization.k8s.io", "v1", "Role", "roles"),
+  resource("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings"),
   resource("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", { verbs: READ_ONLY_VERBS, virtual: true }),
 ];
 

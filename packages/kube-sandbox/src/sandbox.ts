@@ -9,6 +9,7 @@ import { FaultInjector, type Faults } from "./faults.js";
 import type { ServerContext } from "./server/context.js";
 import { ServiceAllocator } from "./server/defaults.js";
 import { NamespaceLifecycle } from "./server/namespaces.js";
+import { ServiceAccountTokens } from "./server/service-account-tokens.js";
 import { createRouter } from "./server/router.js";
 import { loadSchemas } from "./server/schema.js";
 import { WatchHub } from "./server/watch.js";
@@ -68,6 +69,11 @@ export interface Sandbox {
   faults: Faults;
   /** Direct access to the objects, for test setup and assertions. */
   store: MemoryObjectStore;
+  /**
+   * A token for an existing ServiceAccount (what the TokenRequest API and the kubelet's projected volume give a
+   * pod); requests with it are judged by RBAC. Throws when the ServiceAccount does not exist.
+   */
+  serviceAccountToken(namespace: string, name: string, options?: { expirationSeconds?: number }): string;
   stop(): Promise<void>;
 }
 
@@ -135,7 +141,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const injector = new FaultInjector();
-  const router = createRouter(context, { token, faults: injector });
+  const tokens = new ServiceAccountTokens(token, store);
+  const router = createRouter(context, { token, tokens, faults: injector });
   const handle = (...args: Parameters<typeof router>): void => {
     void router(...args);
   };
@@ -202,6 +209,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     token,
     faults,
     store,
+    serviceAccountToken: (namespace, name, tokenOptions = {}) => {
+      const issued = tokens.issue(namespace, name, tokenOptions);
+      if (!issued) throw new Error(`serviceaccounts "${name}" not found in the namespace "${namespace}"`);
+      return issued.token;
+    },
     stop: async () => {
       await closeServer();
       await stopBehindServer();
