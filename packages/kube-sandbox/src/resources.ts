@@ -96,7 +96,9 @@ export const RESOURCES: readonly ResourceInfo[] = [
     subresources: ["status"],
   }),
   resource("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", { namespaced: false }),
-  resource("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", { namespaced: false }),
+  resource("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", {
+    namespaced: false,
+  }),
   resource("rbac.authorization.k8s.io", "v1", "Role", "roles"),
   resource("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings"),
   resource("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", { verbs: READ_ONLY_VERBS, virtual: true }),

@@ -15,9 +15,9 @@ beforeAll(async () => {
   sandbox = await testSandbox();
   api = client(sandbox);
   namespace = uniqueName("rbac");
-  expect((await api("/api/v1/namespaces", { method: "POST", body: { metadata: { name: namespace } } })).status).toBe(
-    201,
-  );
+  expect(
+    (await api("/api/v1/namespaces", { method: "POST", body: { metadata: { name: namespace } } })).status,
+  ).toBe(201);
   const account = await api(`/api/v1/namespaces/${namespace}/serviceaccounts`, {
     method: "POST",
     body: { metadata: { name: "robot" } },
@@ -28,7 +28,10 @@ beforeAll(async () => {
     body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 3600 } },
   });
   expect(issued.status).toBe(201);
-  expect(issued.body).toMatchObject({ kind: "TokenRequest", status: { expirationTimestamp: expect.any(String) } });
+  expect(issued.body).toMatchObject({
+    kind: "TokenRequest",
+    status: { expirationTimestamp: expect.any(String) },
+  });
   token = issued.body.status.token as string;
   user = `system:serviceaccount:${namespace}:robot`;
 });
@@ -66,7 +69,10 @@ it("refuses a token's requests with the API server's messages until a binding al
     `namespaces "${namespace}" is forbidden: User "${user}" cannot get resource "namespaces" in API group "" in the namespace "${namespace}"`,
   );
   const path = await asRobot("/metrics");
-  expect(path.body).toMatchObject({ message: `forbidden: User "${user}" cannot get path "/metrics"`, details: {} });
+  expect(path.body).toMatchObject({
+    message: `forbidden: User "${user}" cannot get path "/metrics"`,
+    details: {},
+  });
   // system:discovery lets every authenticated user read discovery.
   expect((await asRobot("/apis")).status).toBe(200);
   expect((await asRobot("/api/v1")).status).toBe(200);
@@ -87,7 +93,9 @@ it("refuses a token's requests with the API server's messages until a binding al
     },
   });
   expect((await asRobot(`/api/v1/namespaces/${namespace}/pods`)).status).toBe(200);
-  expect((await asRobot(`/api/v1/namespaces/${namespace}/pods?watch=true&timeoutSeconds=1`)).status).toBe(403);
+  expect((await asRobot(`/api/v1/namespaces/${namespace}/pods?watch=true&timeoutSeconds=1`)).status).toBe(
+    403,
+  );
   expect((await asRobot(`/api/v1/namespaces/default/pods`)).status).toBe(403);
   expect((await asRobot(`/api/v1/namespaces/${namespace}/pods/web-1/log`)).status).toBe(404);
   // The admin stays all-powerful.
@@ -132,7 +140,14 @@ it("matches resourceNames, cluster roles through cluster bindings, and names a m
   const created = await apply("web", "&dryRun=All");
   expect(created.status).toBe(403);
   expect(created.body.message).toBe(`deployments.apps "web" is forbidden: `);
-  expect((await api(`/apis/apps/v1/namespaces/${namespace}/deployments`, { method: "POST", body: deployment("web") })).status).toBe(201);
+  expect(
+    (
+      await api(`/apis/apps/v1/namespaces/${namespace}/deployments`, {
+        method: "POST",
+        body: deployment("web"),
+      })
+    ).status,
+  ).toBe(201);
   expect((await apply("web")).status).toBe(200);
   // A role change counts from the next request.
   await api(`${RBAC}/clusterroles/${binding}`, { method: "DELETE" });

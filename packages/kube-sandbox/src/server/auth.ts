@@ -4,7 +4,10 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { ServiceAccountTokens, UserInfo } from "./service-account-tokens.js";
 
-export const ADMIN_USER: UserInfo = { name: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] };
+export const ADMIN_USER: UserInfo = {
+  name: "kubernetes-admin",
+  groups: ["system:masters", "system:authenticated"],
+};
 
 export function authenticate(
   request: IncomingMessage,

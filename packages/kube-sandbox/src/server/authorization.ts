@@ -35,7 +35,11 @@ export interface AuthorizationAttributes {
   name: string;
 }
 
-interface PolicyRule {
+export interface AuthorizationDecision extends AuthorizationAttributes {
+  allowed: boolean;
+}
+
+export interface PolicyRule {
   verbs?: string[];
   apiGroups?: string[];
   resources?: string[];
@@ -141,7 +145,16 @@ export function requestAttributes(
     const byName = /(?:^|,)metadata\.name==?([^,]+)/.exec(query.get("fieldSelector") ?? "");
     if (byName) requestedName = byName[1]!;
   }
-  return { ...nonResource, verb, resourceRequest: true, apiGroup, resource, subresource, namespace, name: requestedName };
+  return {
+    ...nonResource,
+    verb,
+    resourceRequest: true,
+    apiGroup,
+    resource,
+    subresource,
+    namespace,
+    name: requestedName,
+  };
 }
 
 function matches(values: readonly string[] | undefined, value: string): boolean {
@@ -221,7 +234,9 @@ export function authorize(
         ? store.get("clusterroles", undefined, binding.roleRef.name)
         : store.get("roles", attributes.namespace, binding.roleRef.name);
       if (!role)
-        errors.push(`${clusterWide ? "clusterrole" : "role"}.rbac.authorization.k8s.io "${binding.roleRef.name}" not found`);
+        errors.push(
+          `${clusterWide ? "clusterrole" : "role"}.rbac.authorization.k8s.io "${binding.roleRef.name}" not found`,
+        );
       if (allows(rulesOf(role))) return { allowed: true };
     }
   }

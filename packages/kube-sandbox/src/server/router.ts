@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FaultInjector, RequestAttributes } from "../faults.js";
 import { findResource, type Verb } from "../resources.js";
 import { authenticate, isSuperuser } from "./auth.js";
-import { authorize, forbiddenError, requestAttributes } from "./authorization.js";
+import { authorize, forbiddenError, requestAttributes, type AuthorizationDecision } from "./authorization.js";
 import type { ResourceRequest, ServerContext } from "./context.js";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from "./discovery.js";
 import { handleDelete, handleDeleteCollection } from "./handlers/delete.js";
@@ -22,6 +22,8 @@ export interface RouterOptions {
   token: string;
   tokens: ServiceAccountTokens;
   faults: FaultInjector;
+  /** Told every RBAC decision (the admin's requests are never judged). */
+  onAuthorization: (decision: AuthorizationDecision) => void;
 }
 
 interface ParsedPath {
@@ -172,6 +174,7 @@ function attributesOf(segments: string[], method: string, query: URLSearchParams
 /** RBAC for everyone but the admin; throws the 403 the API server answers. */
 function authorizeRequest(
   context: ServerContext,
+  onAuthorization: RouterOptions["onAuthorization"],
   user: UserInfo,
   method: string,
   segments: string[],
@@ -180,6 +183,7 @@ function authorizeRequest(
 ): void {
   const attributes = requestAttributes(user, method, segments, query);
   const decision = authorize(context.store, attributes);
+  onAuthorization({ ...attributes, allowed: decision.allowed });
   if (!decision.allowed) throw forbiddenError(attributes, decision.reason);
   // Server-side apply that would create the object is also a create (the apiserver's create-on-update check),
   // refused with the authorizer's reason alone.
@@ -189,6 +193,7 @@ function authorizeRequest(
   if (existing) return;
   const create = { ...attributes, verb: "create" };
   const createDecision = authorize(context.store, create);
+  onAuthorization({ ...create, allowed: createDecision.allowed });
   if (!createDecision.allowed) throw forbiddenError(create, createDecision.reason, { withMessage: false });
 }
 
@@ -207,7 +212,8 @@ export function createRouter(context: ServerContext, options: RouterOptions) {
       }
       const user = authenticate(request, options.token, options.tokens);
       if (!user) throw unauthorized();
-      if (!isSuperuser(user)) authorizeRequest(context, user, method, segments, url.searchParams, request);
+      if (!isSuperuser(user))
+        authorizeRequest(context, options.onAuthorization, user, method, segments, url.searchParams, request);
       const attributes = attributesOf(segments, method, url.searchParams);
       options.faults.notify(attributes);
       const latency = options.faults.latencyFor(attributes);
