@@ -52,6 +52,7 @@ describe("discovery", () => {
       "discovery.k8s.io",
       "networking.k8s.io",
       "policy",
+      "rbac.authorization.k8s.io",
       "metrics.k8s.io",
     ]);
     const appsV1 = (await api("/apis/apps/v1")).body;

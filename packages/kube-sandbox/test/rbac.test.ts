@@ -176,3 +176,23 @@ it("stops accepting a token whose ServiceAccount is gone, and refuses too short 
   expect((await api("/apis", { token: helperToken })).status).toBe(401);
   expect((await api("/apis", { token: `${token.slice(0, -2)}xx` })).status).toBe(401);
 });
+
+it("lists the RBAC kinds and the token subresource in discovery, as the API server does", async () => {
+  const rbac = (await api(RBAC)).body;
+  expect(rbac.resources.map((resource: { name: string }) => resource.name).sort()).toEqual([
+    "clusterrolebindings",
+    "clusterroles",
+    "rolebindings",
+    "roles",
+  ]);
+  const core = (await api("/api/v1")).body;
+  expect(core.resources).toContainEqual(
+    expect.objectContaining({
+      name: "serviceaccounts/token",
+      group: "authentication.k8s.io",
+      version: "v1",
+      kind: "TokenRequest",
+      verbs: ["create"],
+    }),
+  );
+});

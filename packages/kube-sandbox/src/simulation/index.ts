@@ -71,6 +71,9 @@
  * - **Garbage collection** is background cascading deletion through ownerReferences: deleting a Deployment removes
  *   its ReplicaSets, then their pods (orphaned ReplicaSets are not adopted again). Controllers create nothing in a
  *   namespace that is being deleted. Events expire after an hour.
+ * - **Authentication and RBAC** are the API server's, not the simulation's: the admin token is never refused,
+ *   ServiceAccount tokens are judged by RBAC as src/server/authorization.ts describes. Controllers act as the
+ *   system and are never judged.
  */
 import type { ObjectStore, PodMetrics, Simulation, StartSimulation, StoreEvent } from "../contract.js";
 import { findResource } from "../resources.js";
