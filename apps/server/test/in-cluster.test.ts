@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { createCluster, createLogger, type Cluster } from "@babyhelm/api/runtime";
 import { createDb, type Db } from "@babyhelm/db";
@@ -70,7 +70,7 @@ beforeAll(async () => {
       metadata: { name: "babyhelm" },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
       subjects: [{ kind: "ServiceAccount", name: ACCOUNT, namespace: PLATFORM_NAMESPACE }],
-    } as KubernetesObject,
+    },
   ]);
   // What the kubelet mounts at /var/run/secrets/kubernetes.io/serviceaccount.
   accountDir = mkdtempSync(join(tmpdir(), "babyhelm-serviceaccount-"));
@@ -91,13 +91,13 @@ afterAll(async () => {
   if (accountDir) rmSync(accountDir, { recursive: true, force: true });
 });
 
-async function startInCluster(): Promise<RunningServer> {
+async function startInCluster(serviceAccountDir = accountDir): Promise<RunningServer> {
   return startServer({
     config: loadConfig({
       PORT: "0",
       HOST: "127.0.0.1",
       BABYHELM_CLUSTER: "in-cluster",
-      BABYHELM_SERVICE_ACCOUNT_DIR: accountDir,
+      BABYHELM_SERVICE_ACCOUNT_DIR: serviceAccountDir,
       BABYHELM_NAMESPACE: PLATFORM_NAMESPACE,
       DRIFT_CHECK_INTERVAL_SECONDS: "0",
       BABYHELM_WEB_DIR: "/nonexistent/babyhelm-web",
@@ -147,7 +147,7 @@ async function applicationsFlow(server: RunningServer): Promise<void> {
     }
   };
 
-  await until("the cache loads", async () => (clusterState.synced ? true : undefined));
+  await until("the cache loads", () => Promise.resolve(clusterState.synced ? true : undefined));
   const cookies = new CookieJar();
   const client = makeClient(server.url, { cookies });
   await client.auth.register.mutate({ email: `${uniqueName("ops")}@example.com`, password: TEST_PASSWORD });
@@ -215,7 +215,7 @@ async function applicationsFlow(server: RunningServer): Promise<void> {
 }
 
 async function withRole(rules: PolicyRule[], work: () => Promise<void>): Promise<void> {
-  await admin.apply([{ ...role, rules } as KubernetesObject]);
+  await admin.apply([{ ...role, rules }]);
   try {
     await work();
   } finally {
@@ -298,5 +298,62 @@ describe("in-cluster mode with the deploy/kubernetes ClusterRole", () => {
       }
     }
     expect(survivors).toEqual([]);
+  });
+
+  it("refuses to start without a ServiceAccount token, saying where it looked", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "babyhelm-no-serviceaccount-"));
+    try {
+      await expect(startInCluster(empty)).rejects.toThrow(
+        `Cannot use the in-cluster configuration: ${join(empty, "token")} does not exist`,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  // Last: it deletes the ServiceAccount the other tests use.
+  it("re-reads a rotated token, as client-go does a minute after the last read", async () => {
+    await admin.apply([
+      {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: "babyhelm-next", namespace: PLATFORM_NAMESPACE },
+      },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: "babyhelm" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+        subjects: [
+          { kind: "ServiceAccount", name: ACCOUNT, namespace: PLATFORM_NAMESPACE },
+          { kind: "ServiceAccount", name: "babyhelm-next", namespace: PLATFORM_NAMESPACE },
+        ],
+      },
+    ]);
+    const server = await startInCluster();
+    try {
+      const client = makeClient(server.url, { cookies: new CookieJar() });
+      await client.auth.register.mutate({
+        email: `${uniqueName("ops")}@example.com`,
+        password: TEST_PASSWORD,
+      });
+      await client.projects.create.mutate({ name: uniqueName("before") });
+      // The kubelet writes a new token; the old one stops working (here: its ServiceAccount goes).
+      writeFileSync(
+        join(accountDir, "token"),
+        sandbox.serviceAccountToken(PLATFORM_NAMESPACE, "babyhelm-next"),
+      );
+      await admin.delete({
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        namespace: PLATFORM_NAMESPACE,
+        name: ACCOUNT,
+      });
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 61_000 });
+      await client.projects.create.mutate({ name: uniqueName("after") });
+    } finally {
+      vi.useRealTimers();
+      await server.stop();
+    }
   });
 });

@@ -208,7 +208,7 @@ function appliesTo(user: UserInfo, subjects: readonly Subject[], bindingNamespac
 }
 
 function rulesOf(role: StoredObject | undefined): PolicyRule[] {
-  return ((role as { rules?: PolicyRule[] } | undefined)?.rules ?? []) as PolicyRule[];
+  return (role as { rules?: PolicyRule[] } | undefined)?.rules ?? [];
 }
 
 /** Allowed, or the reason RBAC adds to the refusal (empty unless a binding names a missing role). */
