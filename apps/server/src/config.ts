@@ -110,6 +110,8 @@ const envSchema = z.object({
   ),
   KUBECONFIG: optionalText,
   KUBE_CONTEXT: optionalText,
+  /** BABYHELM_CLUSTER=in-cluster: where the ServiceAccount's token, ca.crt and namespace are. */
+  BABYHELM_SERVICE_ACCOUNT_DIR: optionalText,
   BABYHELM_NAMESPACE: z
     .string()
     .trim()
@@ -203,7 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: values.PUBLIC_URL === undefined ? undefined : new URL(values.PUBLIC_URL),
     databaseUrl: values.DATABASE_URL,
     dataDir: resolve(values.BABYHELM_DATA_DIR),
-    cluster: selectCluster(values.BABYHELM_CLUSTER, values.KUBECONFIG, values.KUBE_CONTEXT, env),
+    cluster: selectCluster(values, env),
     platformNamespace: values.BABYHELM_NAMESPACE,
     defaultPack: values.BABYHELM_DEFAULT_PACK,
     logLevel: values.LOG_LEVEL,
@@ -241,13 +243,20 @@ function shownValue(variable: string, value: string): string {
 }
 
 function selectCluster(
-  mode: (typeof clusterModes)[number] | undefined,
-  kubeconfig: string | undefined,
-  context: string | undefined,
+  values: {
+    BABYHELM_CLUSTER?: (typeof clusterModes)[number] | undefined;
+    KUBECONFIG?: string | undefined;
+    KUBE_CONTEXT?: string | undefined;
+    BABYHELM_SERVICE_ACCOUNT_DIR?: string | undefined;
+  },
   env: NodeJS.ProcessEnv,
 ): ClusterSelection {
+  const { BABYHELM_CLUSTER: mode, KUBECONFIG: kubeconfig, KUBE_CONTEXT: context } = values;
   if (mode === "sandbox") return { mode };
-  if (mode === "in-cluster") return { mode };
+  if (mode === "in-cluster") {
+    const directory = values.BABYHELM_SERVICE_ACCOUNT_DIR;
+    return directory === undefined ? { mode } : { mode, serviceAccountDir: directory };
+  }
   const defaultPath = join(env.HOME ?? homedir(), ".kube", "config");
   const found = kubeconfig ?? (existsSync(defaultPath) ? defaultPath : undefined);
   if (mode === "kubeconfig") {

@@ -102,7 +102,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             kubeconfigPath: config.cluster.kubeconfigPath,
             context: config.cluster.context,
           }
-        : { mode: "in-cluster" },
+        : { ...config.cluster, mode: "in-cluster" },
     );
 
     const now = options.now ?? (() => new Date());

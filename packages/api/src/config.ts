@@ -6,7 +6,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type ClusterSelection =
   | { mode: "sandbox" }
   | { mode: "kubeconfig"; kubeconfigPath: string | undefined; context: string | undefined }
-  | { mode: "in-cluster" };
+  /** serviceAccountDir: where the token, ca.crt and namespace are (default: the standard mount). */
+  | { mode: "in-cluster"; serviceAccountDir?: string };
 
 export const REGISTRATION_MODES = ["open", "invite", "closed"] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];

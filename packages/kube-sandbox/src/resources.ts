@@ -66,7 +66,6 @@ export const RESOURCES: readonly ResourceInfo[] = [
   resource("", "v1", "Node", "nodes", { namespaced: false, shortNames: ["no"], subresources: ["status"] }),
   resource("", "v1", "ConfigMap", "configmaps", { shortNames: ["cm"] }),
   resource("", "v1", "Secret", "secrets"),
-  resource("", "v1", "ServiceAccount", "serviceaccounts", { shortNames: ["sa"] }),
   // Stored only: no volume is provisioned and no StatefulSet controller makes pods (BabyHelm's install uses them).
   resource("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", {
     shortNames: ["pvc"],
@@ -75,6 +74,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   resource("", "v1", "Event", "events", { shortNames: ["ev"] }),
   resource("", "v1", "ResourceQuota", "resourcequotas", { shortNames: ["quota"], subresources: ["status"] }),
   resource("", "v1", "LimitRange", "limitranges", { shortNames: ["limits"] }),
+  resource("", "v1", "ServiceAccount", "serviceaccounts", { shortNames: ["sa"], subresources: ["token"] }),
   resource("apps", "v1", "Deployment", "deployments", {
     shortNames: ["deploy"],
     subresources: ["status", "scale"],
@@ -109,6 +109,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   resource("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", {
     namespaced: false,
   }),
+  resource("rbac.authorization.k8s.io", "v1", "Role", "roles"),
+  resource("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings"),
   resource("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", { verbs: READ_ONLY_VERBS, virtual: true }),
 ];
 

@@ -6,11 +6,13 @@ import type { AddressInfo, Socket } from "node:net";
 import { stringify as toYaml } from "yaml";
 import type { Simulation } from "./contract.js";
 import { FaultInjector, type Faults } from "./faults.js";
+import type { AuthorizationDecision } from "./server/authorization.js";
 import type { ServerContext } from "./server/context.js";
 import { ServiceAllocator } from "./server/defaults.js";
 import { NamespaceLifecycle } from "./server/namespaces.js";
 import { createRouter } from "./server/router.js";
 import { loadSchemas } from "./server/schema.js";
+import { ServiceAccountTokens } from "./server/service-account-tokens.js";
 import { WatchHub } from "./server/watch.js";
 import { startSimulation } from "./simulation/index.js";
 import { loadOrCreateCredentials, loadSnapshot, SnapshotWriter, type Credentials } from "./snapshot.js";
@@ -68,6 +70,13 @@ export interface Sandbox {
   faults: Faults;
   /** Direct access to the objects, for test setup and assertions. */
   store: MemoryObjectStore;
+  /**
+   * A token for an existing ServiceAccount (what the TokenRequest API and the kubelet's projected volume give a
+   * pod); requests with it are judged by RBAC. Throws when the ServiceAccount does not exist.
+   */
+  serviceAccountToken(namespace: string, name: string, options?: { expirationSeconds?: number }): string;
+  /** Calls `listener` with every RBAC decision (what an audit log records); returns a function that stops it. */
+  observeAuthorizations(listener: (decision: AuthorizationDecision) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -135,7 +144,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const injector = new FaultInjector();
-  const router = createRouter(context, { token, faults: injector });
+  const tokens = new ServiceAccountTokens(token, store);
+  const authorizationListeners = new Set<(decision: AuthorizationDecision) => void>();
+  const router = createRouter(context, {
+    token,
+    tokens,
+    faults: injector,
+    onAuthorization: (decision) => {
+      for (const listener of authorizationListeners) listener(decision);
+    },
+  });
   const handle = (...args: Parameters<typeof router>): void => {
     void router(...args);
   };
@@ -202,6 +220,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     token,
     faults,
     store,
+    serviceAccountToken: (namespace, name, tokenOptions = {}) => {
+      const issued = tokens.issue(namespace, name, tokenOptions);
+      if (!issued) throw new Error(`serviceaccounts "${name}" not found in the namespace "${namespace}"`);
+      return issued.token;
+    },
+    observeAuthorizations: (listener) => {
+      authorizationListeners.add(listener);
+      return () => authorizationListeners.delete(listener);
+    },
     stop: async () => {
       await closeServer();
       await stopBehindServer();

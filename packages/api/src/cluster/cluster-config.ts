@@ -1,5 +1,8 @@
 // Which cluster BabyHelm talks to, and with which credentials: client-node's KubeConfig does the loading (kubeconfig
 // files, exec plugins, token files, in-cluster service accounts), so every auth method kubectl knows works here.
+import { existsSync, readFileSync } from "node:fs";
+import { isIPv6 } from "node:net";
+import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "./cluster-errors.js";
 
@@ -9,7 +12,10 @@ export type ClusterConfig =
   | { mode: "sandbox"; kubeconfigYaml: string }
   /** Without a path: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account (loadFromDefault). */
   | { mode: "kubeconfig"; kubeconfigPath?: string; context?: string }
-  | { mode: "in-cluster" };
+  /** Without a directory: the standard mount, /var/run/secrets/kubernetes.io/serviceaccount. */
+  | { mode: "in-cluster"; serviceAccountDir?: string };
+
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 function configError(message: string): ClusterError {
   // Not retryable: the same configuration fails the same way until an operator changes it.
@@ -27,6 +33,45 @@ function describeSource(config: ClusterConfig): string {
     case "in-cluster":
       return "the in-cluster service account";
   }
+}
+
+/**
+ * What client-node's loadFromCluster does, from any directory: the API server from KUBERNETES_SERVICE_HOST/PORT, the
+ * CA and token files of the ServiceAccount mount, its namespace as the context's. The token is a file reference, so
+ * client-node re-reads it (every minute, as client-go does): the kubelet rotates projected tokens well before they
+ * expire.
+ */
+function loadInCluster(kc: KubeConfig, directory: string): void {
+  const host = process.env.KUBERNETES_SERVICE_HOST!;
+  const port = process.env.KUBERNETES_SERVICE_PORT!;
+  const tokenFile = join(directory, "token");
+  const caFile = join(directory, "ca.crt");
+  for (const file of [tokenFile, caFile]) {
+    if (!existsSync(file)) {
+      throw configError(
+        `Cannot use the in-cluster configuration: ${file} does not exist. Mount the pod's ServiceAccount token ` +
+          "(automountServiceAccountToken: true) or set BABYHELM_SERVICE_ACCOUNT_DIR.",
+      );
+    }
+  }
+  const namespaceFile = join(directory, "namespace");
+  const namespace = existsSync(namespaceFile) ? readFileSync(namespaceFile, "utf8").trim() : undefined;
+  const scheme = ["80", "8080", "8001"].includes(port) ? "http" : "https";
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: "in-cluster",
+        server: `${scheme}://${isIPv6(host) ? `[${host}]` : host}:${port}`,
+        caFile,
+        skipTLSVerify: false,
+      },
+    ],
+    users: [{ name: "in-cluster", authProvider: { name: "tokenFile", config: { tokenFile } } }],
+    contexts: [
+      { name: "in-cluster", cluster: "in-cluster", user: "in-cluster", ...(namespace ? { namespace } : {}) },
+    ],
+    currentContext: "in-cluster",
+  });
 }
 
 /** Loads the configuration at once, so a bad one stops the server at start with a clear message. */
@@ -49,7 +94,7 @@ export function loadKubeConfig(config: ClusterConfig): KubeConfig {
               "set, so BabyHelm is not running in a Kubernetes pod. Check BABYHELM_CLUSTER / KUBECONFIG.",
           );
         }
-        kc.loadFromCluster();
+        loadInCluster(kc, config.serviceAccountDir ?? SERVICE_ACCOUNT_DIR);
         break;
     }
   } catch (error) {

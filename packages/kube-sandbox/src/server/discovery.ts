@@ -64,6 +64,14 @@ function subresourceEntry(info: ResourceInfo, subresource: string): Record<strin
       return { ...entry, kind: info.kind, verbs: ["get"] };
     case "finalize":
       return { ...entry, kind: info.kind, verbs: ["update"] };
+    case "token":
+      return {
+        ...entry,
+        group: "authentication.k8s.io",
+        version: "v1",
+        kind: "TokenRequest",
+        verbs: ["create"],
+      };
     default:
       return { ...entry, kind: info.kind, verbs: ["get", "patch", "update"] };
   }

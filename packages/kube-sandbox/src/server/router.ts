@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FaultInjector, RequestAttributes } from "../faults.js";
 import { findResource, type Verb } from "../resources.js";
-import { isAuthorized } from "./auth.js";
+import { authenticate, isSuperuser } from "./auth.js";
+import { authorize, forbiddenError, requestAttributes, type AuthorizationDecision } from "./authorization.js";
 import type { ResourceRequest, ServerContext } from "./context.js";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from "./discovery.js";
 import { handleDelete, handleDeleteCollection } from "./handlers/delete.js";
@@ -14,11 +15,15 @@ import { handleCreate, handlePatch, handleUpdate } from "./handlers/write.js";
 import { sendJson, sendJsonBytes, sendStatus } from "./http.js";
 import { openApiV3GroupVersion, openApiV3Index } from "./openapi-v3.js";
 import { openApiV2Bytes } from "./schema.js";
+import { handleTokenRequest, type ServiceAccountTokens, type UserInfo } from "./service-account-tokens.js";
 import { ApiError, failureStatus, methodNotAllowed, pathNotFound, unauthorized } from "./status.js";
 
 export interface RouterOptions {
   token: string;
+  tokens: ServiceAccountTokens;
   faults: FaultInjector;
+  /** Told every RBAC decision (the admin's requests are never judged). */
+  onAuthorization: (decision: AuthorizationDecision) => void;
 }
 
 interface ParsedPath {
@@ -81,7 +86,9 @@ function resolveResource(
   const info = findResource(path.group, path.version, plural);
   if (!info) return undefined;
   if (!info.namespaced && path.namespace !== undefined) return undefined;
-  const verb = verbOf(method, name !== undefined, query);
+  // TokenRequest is the one subresource created by POST on a named object.
+  const verb =
+    method === "POST" && subresource === "token" ? "create" : verbOf(method, name !== undefined, query);
   if (!verb) throw methodNotAllowed();
   // Subresources have their own verbs; the main resource's verbs are the table's.
   if (subresource === undefined && !info.verbs.includes(verb)) throw methodNotAllowed();
@@ -164,6 +171,32 @@ function attributesOf(segments: string[], method: string, query: URLSearchParams
   return { verb, resource, namespace: path?.namespace, name, dryRun: query.get("dryRun") === "All" };
 }
 
+/** RBAC for everyone but the admin; throws the 403 the API server answers. */
+function authorizeRequest(
+  context: ServerContext,
+  onAuthorization: RouterOptions["onAuthorization"],
+  user: UserInfo,
+  method: string,
+  segments: string[],
+  query: URLSearchParams,
+  request: IncomingMessage,
+): void {
+  const attributes = requestAttributes(user, method, segments, query);
+  const decision = authorize(context.store, attributes);
+  onAuthorization({ ...attributes, allowed: decision.allowed });
+  if (!decision.allowed) throw forbiddenError(attributes, decision.reason);
+  // Server-side apply that would create the object is also a create (the apiserver's create-on-update check),
+  // refused with the authorizer's reason alone.
+  const applies = (request.headers["content-type"] ?? "").startsWith("application/apply-patch");
+  if (attributes.verb !== "patch" || !applies || attributes.subresource !== "") return;
+  const existing = context.store.get(attributes.resource, attributes.namespace || undefined, attributes.name);
+  if (existing) return;
+  const create = { ...attributes, verb: "create" };
+  const createDecision = authorize(context.store, create);
+  onAuthorization({ ...create, allowed: createDecision.allowed });
+  if (!createDecision.allowed) throw forbiddenError(create, createDecision.reason, { withMessage: false });
+}
+
 export function createRouter(context: ServerContext, options: RouterOptions) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
@@ -177,7 +210,10 @@ export function createRouter(context: ServerContext, options: RouterOptions) {
         response.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
         return;
       }
-      if (!isAuthorized(request, options.token)) throw unauthorized();
+      const user = authenticate(request, options.token, options.tokens);
+      if (!user) throw unauthorized();
+      if (!isSuperuser(user))
+        authorizeRequest(context, options.onAuthorization, user, method, segments, url.searchParams, request);
       const attributes = attributesOf(segments, method, url.searchParams);
       options.faults.notify(attributes);
       const latency = options.faults.latencyFor(attributes);
@@ -199,6 +235,11 @@ export function createRouter(context: ServerContext, options: RouterOptions) {
       const parsed = parseResourcePath(segments);
       const resource = parsed && resolveResource(method, parsed, url.searchParams, request, response);
       if (!resource) throw pathNotFound();
+      if (resource.info.plural === "serviceaccounts" && resource.subresource === "token") {
+        if (resource.verb !== "create") throw methodNotAllowed();
+        await handleTokenRequest(options.tokens, resource);
+        return;
+      }
       await dispatch(context, resource);
     } catch (error) {
       if (response.headersSent) {

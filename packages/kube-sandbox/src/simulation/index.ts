@@ -76,9 +76,11 @@
  * - **Garbage collection** is background cascading deletion through ownerReferences: deleting a Deployment removes
  *   its ReplicaSets, then their pods (orphaned ReplicaSets are not adopted again). Controllers create nothing in a
  *   namespace that is being deleted. Events expire after an hour.
- * - **Stored only.** StatefulSets, PersistentVolumeClaims, ServiceAccounts, ClusterRoles and ClusterRoleBindings are
- *   validated and stored (so BabyHelm's install manifests apply), but no controller acts on them: a StatefulSet makes
- *   no pods and a claim stays without a volume.
+ * - **Stored only.** StatefulSets and PersistentVolumeClaims are validated and stored (so BabyHelm's install manifests
+ *   apply), but no controller acts on them: a StatefulSet makes no pods and a claim stays without a volume.
+ * - **Authentication and RBAC** are the API server's, not the simulation's: the admin token is never refused,
+ *   ServiceAccount tokens are judged by RBAC as src/server/authorization.ts describes. Controllers act as the
+ *   system and are never judged.
  */
 import type { ObjectStore, PodMetrics, Simulation, StartSimulation, StoreEvent } from "../contract.js";
 import { findResource } from "../resources.js";
