@@ -35,9 +35,16 @@ function pnpmCommand() {
 const [pnpm, ...pnpmArgs] = pnpmCommand();
 process.env.TURBO_TELEMETRY_DISABLED = "1";
 
-// The web build's own `tsc --noEmit` is the typecheck task's job; here only vite runs. Vite builds in production
-// mode, so it reads @babyhelm/manifest-sdk's dist/, which turbo builds first as a dependency of the server.
-run(pnpm, [...pnpmArgs, "exec", "turbo", "run", "build", "--filter=@babyhelm/server", "--output-logs=errors-only"]);
+// The web package's `build` script also runs `tsc --noEmit`, the typecheck task's job: here only vite runs.
+run(pnpm, [
+  ...pnpmArgs,
+  "exec",
+  "turbo",
+  "run",
+  "build",
+  "--filter=@babyhelm/server",
+  "--output-logs=errors-only",
+]);
 run(pnpm, [...pnpmArgs, "--filter", "@babyhelm/web", "exec", "vite", "build", "--logLevel", "warn"]);
 
 if (outDir !== undefined) {
