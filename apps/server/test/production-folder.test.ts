@@ -2,7 +2,7 @@
 // and started the same way, with plain `node` on PGlite and the built-in sandbox: no TypeScript, tsx or dev tool in
 // it, and a new user gets from registering to a ready application over HTTP.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,8 @@ import { CookieJar, makeClient, TEST_PASSWORD } from "./support/harness.js";
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "babyhelm-production-folder-"));
 const folder = join(work, "app");
+/** Where the folder is built: it is then moved, as the image's COPY does, so nothing in it may name this path. */
+const buildDir = join(work, "build");
 
 /** Packages only development needs: none may be in the folder. */
 const DEV_ONLY =
@@ -28,11 +30,12 @@ let url: string;
 
 beforeAll(async () => {
   const { NODE_OPTIONS: _loader, ...env } = process.env;
-  await promisify(execFile)(process.execPath, [join(root, "scripts/build-production.mjs"), folder], {
+  await promisify(execFile)(process.execPath, [join(root, "scripts/build-production.mjs"), buildDir], {
     cwd: root,
     env: { ...env, NODE_ENV: "production" },
     maxBuffer: 64 * 1024 * 1024,
   });
+  renameSync(buildDir, folder);
 
   server = spawn(process.execPath, [join(folder, "server/dist/main.js")], {
     cwd: work,
