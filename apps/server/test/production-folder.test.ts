@@ -51,7 +51,9 @@ beforeAll(async () => {
     };
     server!.stdout!.on("data", collect);
     server!.stderr!.on("data", collect);
-    server!.once("exit", (code) => reject(new Error(`the server exited ${code}:\n${output}`)));
+    server!.once("exit", (code) => {
+      reject(new Error(`the server exited ${code}:\n${output}`));
+    });
   });
 }, 240_000);
 
