@@ -8,8 +8,11 @@ FROM node:24-bookworm-slim AS build
 # The pnpm that package.json's packageManager pins.
 RUN npm install --global --no-audit --no-fund pnpm@12.21.0
 WORKDIR /src
+# Dependencies are fetched from the lockfile alone, so that this layer stays cached while only sources change.
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch
 COPY . .
-RUN pnpm install --frozen-lockfile
+RUN pnpm install --offline --frozen-lockfile
 RUN node scripts/build-production.mjs /app
 
 FROM node:24-bookworm-slim
