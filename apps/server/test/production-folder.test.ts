@@ -1,6 +1,6 @@
 // The production folder the Dockerfile copies into the image, built by the same script (scripts/build-production.mjs)
-// and started the same way, with plain `node` on PGlite and the built-in sandbox: no TypeScript, tsx or dev tool in
-// it, and a new user gets from registering to a ready application over HTTP.
+// and started the same way, with plain `node` on PGlite and the built-in sandbox: no TypeScript source, tsx or dev
+// tool in it, and a new user gets from registering to a ready application over HTTP.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
