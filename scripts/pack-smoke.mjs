@@ -2,9 +2,10 @@
 // Publishing smoke test, run by the root test command after the suites: builds and packs @babyhelm/manifest-sdk,
 // @babyhelm/template-pack-default and @babyhelm/client as npm would receive them (pnpm applies publishConfig and
 // rewrites workspace: ranges), installs the tarballs into an empty project with npm, then renders through the API and
-// the installed CLI, and type-checks scripts using the client with tsc: a valid one must compile, mistaken ones must not.
+// the installed CLI, starts every installed bin, and type-checks scripts using the client with tsc: a valid one must
+// compile, mistaken ones must not. Before packing, every bin of every workspace package is started with plain node.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,10 +67,21 @@ function pnpmCommand() {
 const [pnpm, ...pnpmArgs] = pnpmCommand();
 const step = (message) => console.log(`pack-smoke: ${message}`);
 
-step(`building ${packages.map((pkg) => pkg.name).join(", ")}`);
-run(pnpm, [...pnpmArgs, ...packages.flatMap((pkg) => ["--filter", pkg.name]), "run", "build"], {
+const workspaceBins = findWorkspaceBins();
+const built = [...new Set([...packages.map((pkg) => pkg.name), ...workspaceBins.map((bin) => bin.pkg)])];
+step(`building ${built.join(", ")} (and the workspace packages they use)`);
+run(pnpm, [...pnpmArgs, "exec", "turbo", "run", "build", ...built.map((name) => `--filter=${name}`)], {
   stdio: "inherit",
 });
+
+// Every bin a workspace package declares, started with plain node from the workspace: its whole module graph
+// (other workspace packages included) loads from built JavaScript, without tsx.
+for (const { pkg, name, file } of workspaceBins) {
+  const help = run("node", [file, "--help"], { allowFailure: true });
+  if (help.status !== 0)
+    fail(`${pkg}'s bin ${name} (node ${file} --help) exited ${help.status}\n${help.stderr}`);
+  step(`workspace bin ${name} (${pkg}): node ${file} --help exits 0`);
+}
 
 const tarballs = [];
 for (const pkg of packages) {
@@ -174,6 +186,20 @@ if (cli.status !== 0) fail(`the CLI exited ${cli.status}\n${cli.stdout}${cli.std
 if (!/^kind: Deployment$/m.test(cli.stdout)) fail(`the CLI printed no Deployment:\n${cli.stdout}`);
 step(`CLI exit 0, ${cli.stdout.split(/^---$/m).length} documents`);
 
+// Each bin the installed packages declare starts with plain node from the install, and knows its version.
+for (const pkg of packages) {
+  const installed = JSON.parse(readFileSync(join(project, "node_modules", pkg.name, "package.json"), "utf8"));
+  for (const [name, file] of Object.entries(installed.bin ?? {})) {
+    const path = join(project, "node_modules", pkg.name, file);
+    const help = run("node", [path, "--help"], { cwd: project, allowFailure: true });
+    if (help.status !== 0) fail(`installed bin ${name} --help exited ${help.status}\n${help.stderr}`);
+    const version = run("node", [path, "--version"], { cwd: project, allowFailure: true });
+    if (version.status !== 0 || version.stdout.trim() !== installed.version)
+      fail(`installed bin ${name} --version printed "${version.stdout.trim()}", not ${installed.version}`);
+    step(`installed bin ${name} (${pkg.name}): --help exits 0, --version prints ${installed.version}`);
+  }
+}
+
 step("type-checking scripts that use the installed client (tsc --strict, NodeNext)");
 checkClientScripts();
 
@@ -183,6 +209,23 @@ process.stdout.write(runtime.stdout);
 
 if (!keep) rmSync(work, { recursive: true, force: true });
 step("OK");
+
+/** The bins every workspace package declares, as { pkg, name, file } with file relative to the repository. */
+function findWorkspaceBins() {
+  const bins = [];
+  for (const group of ["apps", "packages", "tooling"]) {
+    for (const dir of readdirSync(join(root, group))) {
+      const manifestPath = join(root, group, dir, "package.json");
+      if (!existsSync(manifestPath)) continue;
+      const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+      const declared = typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : manifest.bin;
+      for (const [name, file] of Object.entries(declared ?? {}))
+        bins.push({ pkg: manifest.name, name, file: join(group, dir, file) });
+    }
+  }
+  if (bins.length === 0) fail("found no bin in the workspace's packages");
+  return bins;
+}
 
 function installedVersion(name) {
   const manifest = join(root, "packages/client/node_modules", name, "package.json");

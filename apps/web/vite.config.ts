@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import { defineConfig, type Plugin } from "vite";
+import { defaultClientConditions, defineConfig, type Plugin } from "vite";
 
 // `pnpm dev` proxies the API to a running server (`pnpm --filter @babyhelm/server start`). The Host header is
 // passed through unchanged (no changeOrigin) so that the server sees the page's own origin and accepts its
@@ -28,6 +28,13 @@ function precompress(): Plugin {
 
 export default defineConfig({
   plugins: [react(), precompress()],
+  resolve: {
+    // The workspace packages export their TypeScript sources under "development" and their dist/ by default. The
+    // dashboard bundles the sources in production builds too (vite would take "production"), so that building it
+    // needs no earlier build of @babyhelm/manifest-sdk. Its npm dependencies have no "development" export (React
+    // and React Router choose their build by NODE_ENV), so they are bundled as before.
+    conditions: ["development", ...defaultClientConditions],
+  },
   server: {
     proxy: {
       "/trpc": serverUrl,

@@ -7,7 +7,7 @@
 // trip, and create sent -> first `apps.status` answering ready, polled back to back) is printed next to it.
 // The server runs in this process on a fresh PostgreSQL database; the sandbox in a process of its own.
 //
-// Run: cd apps/server && pnpm exec tsx bench/apps-create.bench.ts
+// Run: cd apps/server && pnpm exec tsx --conditions=development bench/apps-create.bench.ts
 // Knobs (environment): BENCH_APPS (100 per phase), BENCH_CONCURRENCY (10, the second phase's creates in flight),
 // BENCH_POOL_SIZE (20), BENCH_POSTGRES_URL. Exits 0 when it measured (target met or not), 1 when it could not.
 import { Writable } from "node:stream";

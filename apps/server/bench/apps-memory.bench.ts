@@ -13,7 +13,7 @@
 // The server runs in this process on a fresh PostgreSQL database, the sandbox cluster in a process of its own (its
 // memory is not counted). It needs --expose-gc, and runs itself again with it when started without.
 //
-// Run: cd apps/server && pnpm exec tsx bench/apps-memory.bench.ts
+// Run: cd apps/server && pnpm exec tsx --conditions=development bench/apps-memory.bench.ts
 // Knobs (environment): BENCH_MEMORY_PROJECTS (50), BENCH_MEMORY_APPS_PER_PROJECT (20), BENCH_CREATE_CONCURRENCY (10),
 // BENCH_POOL_SIZE (20), BENCH_POSTGRES_URL.
 // It exits 0 when it measured, 1 when it could not.

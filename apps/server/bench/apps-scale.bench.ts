@@ -13,12 +13,12 @@
 // The server runs in this process on a fresh PostgreSQL database; autocannon and the sandbox cluster in processes
 // of their own (the sandbox counts the API requests it receives, see support/api-server-requests.ts).
 //
-// Run: cd apps/server && pnpm exec tsx bench/apps-scale.bench.ts
+// Run: cd apps/server && pnpm exec tsx --conditions=development bench/apps-scale.bench.ts
 // Knobs (environment): BENCH_CONNECTIONS (20), BENCH_WARMUP_SECONDS (5), BENCH_SECONDS (10), BENCH_APPS_SMALL (10),
 // BENCH_APPS_LARGE (200), BENCH_PROJECTS (10), BENCH_CREATE_CONCURRENCY (10), BENCH_POOL_SIZE (20),
 // BENCH_POSTGRES_URL; BENCH_CPU_PROFILE=<folder> profiles the server's thread during each measured run and writes
 // <folder>/<procedure>-<apps>-apps.cpuprofile (open in Chrome's DevTools, or summarise with
-// `pnpm exec tsx bench/support/profile-summary.ts <file>`).
+// `pnpm exec tsx --conditions=development bench/support/profile-summary.ts <file>`).
 // It exits 0 whether or not the targets are met: it is a report. It exits 1 only when it could not measure.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";

@@ -16,7 +16,7 @@
 // it counts the requests it receives (support/api-server-requests.ts). Pods become Ready BENCH_READY_DELAY_MS (2000)
 // after they start, so that a restart's rollout lasts long enough to be seen.
 //
-// Run: cd apps/server && pnpm exec tsx bench/apps-watch.bench.ts
+// Run: cd apps/server && pnpm exec tsx --conditions=development bench/apps-watch.bench.ts
 // Knobs (environment): BENCH_WATCHERS (20), BENCH_WATCH_SECONDS (60), BENCH_RESTART_SECONDS (10), BENCH_WATCH_APPS
 // (10), BENCH_RESUBSCRIBE_MS (1000), BENCH_READY_DELAY_MS (2000), BENCH_POOL_SIZE (20), BENCH_POSTGRES_URL.
 // It exits 0 when it measured, 1 when it could not.

@@ -9,7 +9,7 @@
 // is measured, not the client's), the floor, the hello-world and the sandbox cluster in others. Each gets a warm-up
 // run, then the measured run. A run with any non-2xx response, socket error or timeout is reported as invalid.
 //
-// Run: cd apps/server && pnpm exec tsx bench/projects-list.bench.ts
+// Run: cd apps/server && pnpm exec tsx --conditions=development bench/projects-list.bench.ts
 // Knobs (environment): BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (5), BENCH_SECONDS (10), BENCH_PROJECTS (10),
 // BENCH_AUTH (api-token | session-token),
 // BENCH_POOL_SIZE (20, what startServer uses), BENCH_POSTGRES_URL, BENCH_CREDENTIAL_CACHE (on | off: to measure

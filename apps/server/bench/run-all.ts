@@ -19,7 +19,9 @@ for (const bench of BENCHES) {
   console.log(`\n=== ${bench} ===`);
   const file = fileURLToPath(new URL(bench, import.meta.url));
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", tsx, file], { stdio: "inherit" });
+    const child = spawn(process.execPath, ["--conditions=development", "--import", tsx, file], {
+      stdio: "inherit",
+    });
     child.once("error", reject);
     child.once("exit", (exitCode, signal) => {
       resolve(signal === null ? exitCode : 1);

@@ -3,7 +3,7 @@
 // the shape of a Vite build: a small index.html, a large hashed script with the `.gz` the build writes beside it,
 // and a hashed stylesheet without one (compressed by the handler).
 //
-// Run: cd apps/server && pnpm exec tsx bench/web-assets.bench.ts
+// Run: cd apps/server && pnpm exec tsx --conditions=development bench/web-assets.bench.ts
 // Knobs (environment): BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (3), BENCH_SECONDS (8).
 // It exits 0 when it measured; 1 when it could not (a failed request makes the figures meaningless).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -196,8 +196,10 @@ function percentile(sorted: number[], fraction: number): number {
 async function measure(run: Run): Promise<void> {
   const sandbox = await startSandbox({ readyDelayMs: READY_DELAY_MS, simulate: run.simulate });
   try {
-    // The bench runs under tsx; the client process needs its loader too.
-    const child = fork(fileURLToPath(import.meta.url), [CLIENT_FLAG], { execArgv: ["--import", "tsx"] });
+    // The bench runs under tsx; the client process needs its loader (and the sources' export condition) too.
+    const child = fork(fileURLToPath(import.meta.url), [CLIENT_FLAG], {
+      execArgv: ["--conditions=development", "--import", "tsx"],
+    });
     child.send({ url: sandbox.url, token: sandbox.token, workload: run.workload } satisfies ClientData);
     let cpuBefore = process.cpuUsage();
     const result = await new Promise<ClientResult>((resolve, reject) => {

@@ -19,7 +19,18 @@ describe("kube-sandbox CLI", () => {
     const kubeconfigPath = join(directory, "kubeconfig");
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", cli, "--port", "0", "--kubeconfig-out", kubeconfigPath, "--ready-delay-ms", "10"],
+      [
+        "--conditions=development",
+        "--import",
+        "tsx",
+        cli,
+        "--port",
+        "0",
+        "--kubeconfig-out",
+        kubeconfigPath,
+        "--ready-delay-ms",
+        "10",
+      ],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },

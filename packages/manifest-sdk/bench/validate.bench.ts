@@ -1,7 +1,7 @@
 /**
  * How fast `validateManifests` is: the one-off cost of loading and indexing the OpenAPI document, and
  * the per-deploy cost of validating a typical application (Deployment + Service + HPA) once warm.
- * Target: well under 100 µs per 3-object app after warm-up. Run: `pnpm exec tsx bench/validate.bench.ts`.
+ * Target: well under 100 µs per 3-object app after warm-up. Run: `pnpm exec tsx --conditions=development bench/validate.bench.ts`.
  */
 import { performance } from "node:perf_hooks";
 import { validateManifests } from "../src/validate/index.js";

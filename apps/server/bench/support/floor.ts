@@ -7,6 +7,7 @@ const CHILD = fileURLToPath(new URL("floor-child.ts", import.meta.url));
 
 export function startFloor(databaseUrl: string, poolSize: number): Promise<ChildServer> {
   return startChildServer("the floor server", [
+    "--conditions=development",
     "--import",
     import.meta.resolve("tsx"),
     CHILD,

@@ -2,7 +2,7 @@
 // time went, by function (self time), by file or package (self time), and the project's own functions with the time
 // spent in them and what they call (total time), so that a bench's report can name its top costs without DevTools.
 //
-// Run: cd apps/server && pnpm exec tsx bench/support/profile-summary.ts <file.cpuprofile> [top (25)]
+// Run: cd apps/server && pnpm exec tsx --conditions=development bench/support/profile-summary.ts <file.cpuprofile> [top (25)]
 import { readFileSync } from "node:fs";
 
 interface ProfileNode {

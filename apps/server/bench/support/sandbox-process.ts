@@ -16,7 +16,7 @@ const CHILD = fileURLToPath(new URL("sandbox-child.ts", import.meta.url));
 export async function startSandboxProcess(readyDelayMs: number): Promise<SandboxProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", import.meta.resolve("tsx"), CHILD, String(readyDelayMs)],
+    ["--conditions=development", "--import", import.meta.resolve("tsx"), CHILD, String(readyDelayMs)],
     {
       stdio: ["pipe", "pipe", "inherit"],
     },
