@@ -27,7 +27,10 @@ interface Result {
 
 function run(args: string[], stdin = ""): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", tsx, cli, ...args], { cwd: workdir, stdio: "pipe" });
+    const child = spawn(process.execPath, ["--conditions=development", "--import", tsx, cli, ...args], {
+      cwd: workdir,
+      stdio: "pipe",
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
