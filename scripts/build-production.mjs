@@ -8,9 +8,10 @@
 //   <dir>/web/dist  the dashboard's built assets, where the server looks for them by default (../../web/dist)
 // Start it with `node <dir>/server/dist/main.js`.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pnpmCommand } from "./pnpm-command.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outDir = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
@@ -24,15 +25,7 @@ function run(command, args) {
   }
 }
 
-/** pnpm as the root scripts find it: on PATH, or through npx at the version the workspace pins. */
-function pnpmCommand() {
-  const probe = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
-  if (probe.status === 0) return ["pnpm"];
-  const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager;
-  return ["npx", "--yes", pinned];
-}
-
-const [pnpm, ...pnpmArgs] = pnpmCommand();
+const [pnpm, ...pnpmArgs] = pnpmCommand(root);
 process.env.TURBO_TELEMETRY_DISABLED = "1";
 
 // The web package's `build` script also runs `tsc --noEmit`, the typecheck task's job: here only vite runs.

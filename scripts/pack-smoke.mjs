@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { basename, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pnpmCommand } from "./pnpm-command.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const packages = [
@@ -56,15 +57,7 @@ function run(command, args, options = {}) {
   return result;
 }
 
-/** pnpm as the root scripts find it: on PATH, or through npx at the version the workspace pins. */
-function pnpmCommand() {
-  const probe = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
-  if (probe.status === 0) return ["pnpm"];
-  const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager;
-  return ["npx", "--yes", pinned];
-}
-
-const [pnpm, ...pnpmArgs] = pnpmCommand();
+const [pnpm, ...pnpmArgs] = pnpmCommand(root);
 const step = (message) => console.log(`pack-smoke: ${message}`);
 
 const workspaceBins = findWorkspaceBins();

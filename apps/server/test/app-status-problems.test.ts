@@ -13,31 +13,40 @@ import {
   type Harness,
 } from "./support/harness.js";
 
+/**
+ * For one describe block: a server on `backend` with a project whose creator (`owner`) and viewer (`viewer`) both
+ * hold streaming clients. The returned object is filled before the block's tests run.
+ */
+function projectWithViewer(
+  backend: ReturnType<typeof testBackends>[number],
+  prefix: string,
+  harnessOptions?: Parameters<typeof startHarness>[1],
+) {
+  const state = {} as { db: Db; harness: Harness; owner: ApiClient; viewer: ApiClient; project: string };
+  beforeAll(async () => {
+    state.db = await backend.open();
+    state.harness = await startHarness(state.db, harnessOptions);
+    const creator = await state.harness.newUser(prefix);
+    const watcher = await state.harness.newUser("watcher");
+    state.owner = makeStreamingClient(state.harness.url, creator.cookies);
+    state.viewer = makeStreamingClient(state.harness.url, watcher.cookies);
+    state.project = uniqueName(prefix);
+    await state.owner.projects.create.mutate({ name: state.project });
+    await state.owner.members.add.mutate({ project: state.project, email: watcher.email, role: "viewer" });
+  });
+  afterAll(async () => {
+    await state.harness?.stop();
+    await state.db?.close();
+  });
+  return state;
+}
+
 for (const backend of testBackends()) {
   describe.skipIf(backend.skipReason !== undefined)(`app problems and deletion on ${backend.name}`, () => {
-    let db: Db;
-    let harness: Harness;
-    let owner: ApiClient;
-    let viewer: ApiClient;
-    let project: string;
-
-    beforeAll(async () => {
-      db = await backend.open();
-      harness = await startHarness(db);
-      const creator = await harness.newUser("problems");
-      const watcher = await harness.newUser("watcher");
-      owner = makeStreamingClient(harness.url, creator.cookies);
-      viewer = makeStreamingClient(harness.url, watcher.cookies);
-      project = uniqueName("problems");
-      await owner.projects.create.mutate({ name: project });
-      await owner.members.add.mutate({ project, email: watcher.email, role: "viewer" });
-    });
-    afterAll(async () => {
-      await harness?.stop();
-      await db?.close();
-    });
+    const given = projectWithViewer(backend, "problems");
 
     it("reports a crash loop in plain words with the crashed container's last lines, and its previous logs", async () => {
+      const { owner, viewer, project } = given;
       await owner.apps.create.mutate({
         project,
         name: "crashy",
@@ -78,6 +87,7 @@ for (const backend of testBackends()) {
     });
 
     it("says which pods have no previous container", async () => {
+      const { owner, viewer, project } = given;
       await owner.apps.create.mutate({
         project,
         name: "fine",
@@ -114,29 +124,10 @@ for (const backend of testBackends()) {
   describe.skipIf(backend.skipReason !== undefined)(
     `app deletion seen by a watcher on ${backend.name}`,
     () => {
-      let db: Db;
-      let harness: Harness;
-      let owner: ApiClient;
-      let viewer: ApiClient;
-      let project: string;
-
-      beforeAll(async () => {
-        db = await backend.open();
-        harness = await startHarness(db, { readyDelayMs: 240_000 });
-        const creator = await harness.newUser("deleter");
-        const watcher = await harness.newUser("watcher");
-        owner = makeStreamingClient(harness.url, creator.cookies);
-        viewer = makeStreamingClient(harness.url, watcher.cookies);
-        project = uniqueName("deletion");
-        await owner.projects.create.mutate({ name: project });
-        await owner.members.add.mutate({ project, email: watcher.email, role: "viewer" });
-      });
-      afterAll(async () => {
-        await harness?.stop();
-        await db?.close();
-      });
+      const given = projectWithViewer(backend, "deleter", { readyDelayMs: 240_000 });
 
       it("ends a watched status with NOT_FOUND naming who deleted the app, and reads of it say the same", async () => {
+        const { owner, viewer, project } = given;
         await owner.apps.create.mutate({
           project,
           name: "doomed",

@@ -3,7 +3,7 @@
 // change a variable, roll back, restart, share read-only, see an image pull fail, delete. Every step is
 // photographed, and the apps pages at desktop and phone width, for a person to look at.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DESKTOP,
   expectAccessible,
@@ -11,11 +11,9 @@ import {
   openPage,
   PHONE,
   register,
-  screenshotDir,
   SKIP_MESSAGE,
   snap,
-  startStack,
-  type Stack,
+  useStack,
 } from "./harness.js";
 
 // The app page must show its first status within this much of the deploy: CI runs this beside other suites.
@@ -24,18 +22,9 @@ const READY_DELAY_MS = 2_500;
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
 describe.skipIf(!hasChromium)("apps in Chromium", () => {
-  let stack: Stack;
+  const stack = useStack({ sandboxReadyDelayMs: READY_DELAY_MS });
 
-  beforeAll(async () => {
-    stack = await startStack({ sandboxReadyDelayMs: READY_DELAY_MS });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    console.log(`Screenshots: ${screenshotDir}`);
-  });
-
-  const newPage = (viewport = DESKTOP) => openPage(stack, "apps", viewport);
+  const newPage = (viewport = DESKTOP) => openPage(stack(), "apps", viewport);
 
   async function createProject(page: Page, name: string): Promise<void> {
     await page.getByRole("button", { name: "New project" }).click();
@@ -170,7 +159,7 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
       await waitForState(page, "Ready");
 
       // Someone deletes the app's Service behind BabyHelm's back: the page says so and offers to redeploy.
-      await stack.server.services.cluster.delete({
+      await stack().server.services.cluster.delete({
         apiVersion: "v1",
         kind: "Service",
         name: "web",

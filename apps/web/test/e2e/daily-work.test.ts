@@ -3,7 +3,7 @@
 // role changes ask first and the only creator is told why they cannot step down, revisions say what changed in plain
 // words, focus lands on the new page's h1, one inline question is open at a time, and toasts cover no button.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DESKTOP,
   expectAccessible,
@@ -11,11 +11,9 @@ import {
   openPage,
   PHONE,
   register,
-  screenshotDir,
   SKIP_MESSAGE,
   snap,
-  startStack,
-  type Stack,
+  useStack,
 } from "./harness.js";
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
@@ -70,18 +68,9 @@ async function buttonsUnderToasts(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!hasChromium)("daily work in Chromium", () => {
-  let stack: Stack;
+  const stack = useStack();
 
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    console.log(`Screenshots: ${screenshotDir}`);
-  });
-
-  const newPage = (viewport = DESKTOP) => openPage(stack, "daily", viewport);
+  const newPage = (viewport = DESKTOP) => openPage(stack(), "daily", viewport);
 
   it("makes one API token on a fast double click, and keeps one confirmation open at a time", async () => {
     const { context, page } = await newPage();
@@ -140,7 +129,7 @@ describe.skipIf(!hasChromium)("daily work in Chromium", () => {
       await call(page, "apps.create", { project: "old-shop", name: "api", spec });
       await call(page, "apps.create", { project: "old-shop", name: "web", spec });
       // Each app's Deployment takes a while to delete, as on a busy cluster: the progress has time to show.
-      stack.server.sandbox!.faults.delay(2_000, {
+      stack().server.sandbox!.faults.delay(2_000, {
         verb: "delete",
         resource: "deployments",
         namespace: "old-shop",

@@ -1,7 +1,7 @@
 // The dashboard in a real browser against the real server: registration, projects, sharing with a viewer,
 // session expiry, deletion; and every page photographed at desktop and phone width for a person to look at.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   accessibilityViolations,
   DESKTOP,
@@ -11,28 +11,17 @@ import {
   PASSWORD,
   PHONE,
   register,
-  screenshotDir,
   SKIP_MESSAGE,
   snap,
-  startStack,
-  type Stack,
+  useStack,
 } from "./harness.js";
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
 describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
-  let stack: Stack;
+  const stack = useStack();
 
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    console.log(`Screenshots: ${screenshotDir}`);
-  });
-
-  const newPage = (viewport = DESKTOP) => openPage(stack, "dashboard", viewport);
+  const newPage = (viewport = DESKTOP) => openPage(stack(), "dashboard", viewport);
 
   async function signIn(page: Page, email: string): Promise<void> {
     if (!page.url().includes("/login")) await page.goto("/login");

@@ -3,35 +3,24 @@
 // new-app preview's taken name, and unsaved work that survives a tab switch, Back/Forward, a reload and a new
 // sign-in. Every step is photographed.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   expectAccessible,
   hasChromium,
   openPage,
   PASSWORD,
   register,
-  screenshotDir,
   SKIP_MESSAGE,
   snap,
-  startStack,
-  type Stack,
+  useStack,
 } from "./harness.js";
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
 describe.skipIf(!hasChromium)("editing apps in Chromium", () => {
-  let stack: Stack;
+  const stack = useStack();
 
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    console.log(`Screenshots: ${screenshotDir}`);
-  });
-
-  const newPage = () => openPage(stack, "edit");
+  const newPage = () => openPage(stack(), "edit");
   const statusCard = (page: Page) => page.getByRole("region", { name: "Status" });
   const preview = (page: Page) => page.getByRole("region", { name: "Manifest preview" });
 

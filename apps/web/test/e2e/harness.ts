@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { expect, onTestFailed } from "vitest";
+import { afterAll, beforeAll, expect, onTestFailed } from "vitest";
 import { createWebAssetsHandler, type RunningServer } from "@babyhelm/server";
 import { startTestServer } from "@babyhelm/server/testing";
 
@@ -72,6 +72,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running.stop();
       rmSync(buildRoot, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One stack for the test file: started before its tests, stopped after them. Call it at the top of a describe block;
+ * the returned function gives the running stack inside tests.
+ */
+export function useStack(options: StackOptions = {}): () => Stack {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(options);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    console.log(`Screenshots: ${screenshotDir}`);
+  });
+  return () => {
+    if (stack === undefined) throw new Error("The browser test stack has not started.");
+    return stack;
   };
 }
 

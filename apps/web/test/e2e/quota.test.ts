@@ -3,32 +3,21 @@
 // fit; deployed anyway, only 8 pods start, the app page shows the quota's refusal, and the project page's usage stays
 // truthful (at most 4 cores).
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   expectAccessible,
   hasChromium,
   openPage,
   register,
-  screenshotDir,
   SKIP_MESSAGE,
   snap,
-  startStack,
-  type Stack,
+  useStack,
 } from "./harness.js";
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
 describe.skipIf(!hasChromium)("quotas in Chromium", () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    console.log(`Screenshots: ${screenshotDir}`);
-  });
+  const stack = useStack();
 
   async function createProject(page: Page, name: string): Promise<void> {
     await page.getByRole("button", { name: "New project" }).click();
@@ -38,7 +27,7 @@ describe.skipIf(!hasChromium)("quotas in Chromium", () => {
   }
 
   async function runningPods(namespace: string): Promise<number> {
-    const pods = await stack.server.services.cluster.list("v1", "Pod", { namespace });
+    const pods = await stack().server.services.cluster.list("v1", "Pod", { namespace });
     return pods.filter((pod) => (pod as { status?: { phase?: string } }).status?.phase === "Running").length;
   }
 
@@ -46,10 +35,10 @@ describe.skipIf(!hasChromium)("quotas in Chromium", () => {
     "warns in the deploy form, starts only the pods that fit, and shows which quota refused the rest",
     { timeout: 120_000 },
     async () => {
-      const { page } = await openPage(stack, "quota");
+      const { page } = await openPage(stack(), "quota");
       await register(page, "ada@example.com");
       await createProject(page, "budget");
-      const [quota] = await stack.server.services.cluster.list("v1", "ResourceQuota", {
+      const [quota] = await stack().server.services.cluster.list("v1", "ResourceQuota", {
         namespace: "budget",
       });
       const quotaName = quota!.metadata.name;

@@ -5,17 +5,15 @@
 // Restart or Redeploy, and its previous container's logs; a second person looking at an app the first deletes is told.
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   expectAccessible,
   hasChromium,
   openPage,
   register,
-  screenshotDir,
   SKIP_MESSAGE,
   snap,
-  startStack,
-  type Stack,
+  useStack,
 } from "./harness.js";
 
 const READY_DELAY_MS = 2_000;
@@ -45,23 +43,14 @@ async function waitForState(page: Page, state: string, timeout = 60_000): Promis
 }
 
 describe.skipIf(!hasChromium)("app status in Chromium", () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack({ sandboxReadyDelayMs: READY_DELAY_MS });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    console.log(`Screenshots: ${screenshotDir}`);
-  });
+  const stack = useStack({ sandboxReadyDelayMs: READY_DELAY_MS });
 
   it(
     "restarts as an update with N serving, shows the configuration, downloads logs, explains a crash loop, and tells a watcher of a deletion",
     { timeout: 150_000 },
     async () => {
-      const { context, page } = await openPage(stack, "status");
-      const watcherSession = await openPage(stack, "status-watcher");
+      const { context, page } = await openPage(stack(), "status");
+      const watcherSession = await openPage(stack(), "status-watcher");
       const watcher = watcherSession.page;
       await register(page, "cy@example.com");
       await register(watcher, "di@example.com");

@@ -3,6 +3,7 @@ import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { recordAudit } from "../../audit/audit.repository.js";
 import { refKey, refOf } from "../../cluster/object-ref.js";
 import type { Services } from "../../services.js";
+import { groupOnce } from "../../shared/group-once.js";
 import { recordObservedState } from "../app.repository.js";
 import { detectDrift, type AppDrift } from "./app-drift.js";
 import { readAppStatus, summarizeAppStatus, type AppStatus, type Staleness } from "./app-status.js";
@@ -96,27 +97,13 @@ function deploymentDrift(
   return drift;
 }
 
-const ownerIndexes = new WeakMap<readonly KubernetesObject[], Map<string, KubernetesObject[]>>();
-
 /**
- * Objects by the uid of their controller (a ReplicaSet's Deployment, a pod's ReplicaSet), built once per list: the
- * cluster cache hands out the same array until the namespace changes.
+ * Objects by the uid of their controller (a ReplicaSet's Deployment, a pod's ReplicaSet), built once per list.
  */
-function byOwner(objects: readonly KubernetesObject[]): Map<string, KubernetesObject[]> {
-  let index = ownerIndexes.get(objects);
-  if (index !== undefined) return index;
-  index = new Map();
-  for (const object of objects) {
-    const references = (object.metadata.ownerReferences ?? []) as { uid?: string; controller?: boolean }[];
-    const uid = (references.find((reference) => reference.controller) ?? references[0])?.uid;
-    if (uid === undefined) continue;
-    const owned = index.get(uid);
-    if (owned === undefined) index.set(uid, [object]);
-    else owned.push(object);
-  }
-  ownerIndexes.set(objects, index);
-  return index;
-}
+const byOwner = groupOnce<KubernetesObject>((object) => {
+  const references = (object.metadata.ownerReferences ?? []) as { uid?: string; controller?: boolean }[];
+  return (references.find((reference) => reference.controller) ?? references[0])?.uid;
+});
 
 export type AppSummaryStatus = Pick<AppStatus, "state" | "message" | "replicas" | "progress" | "stale">;
 

@@ -6,6 +6,7 @@ import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { describeRef, refKey, refOf, type ObjectRef } from "../../cluster/object-ref.js";
 import type { ClusterReader } from "../../cluster/state/cluster-state.js";
+import { groupOnce } from "../../shared/group-once.js";
 import { detectDrift, type AppDrift } from "./app-drift.js";
 import { classifyProblem, stuckContainerOf, type AppProblem } from "./app-problem.js";
 import { appPodSelector, findDeployment } from "./pod-selector.js";
@@ -430,31 +431,14 @@ function newestFirst(
 /**
  * Events by what they are about, as `Deployment/web` or `ReplicaSet/web-5d8f` (a pod's events go under its
  * ReplicaSet, by the pod's name: pods already replaced are gone, but their events still explain what happened).
- * Built once per list of events: the cluster cache hands out the same array until the namespace changes.
+ * Built once per list of events.
  */
-const eventsBySubject = new WeakMap<readonly LiveEvent[], Map<string, LiveEvent[]>>();
-
-function indexEvents(events: readonly LiveEvent[]): Map<string, LiveEvent[]> {
-  let index = eventsBySubject.get(events);
-  if (index !== undefined) return index;
-  index = new Map();
-  for (const event of events) {
-    const { kind, name } = event.involvedObject ?? {};
-    if (name === undefined) continue;
-    const subject =
-      kind === "Pod"
-        ? `ReplicaSet/${name.slice(0, name.lastIndexOf("-"))}`
-        : kind === "Deployment" || kind === "ReplicaSet"
-          ? `${kind}/${name}`
-          : undefined;
-    if (subject === undefined) continue;
-    const list = index.get(subject);
-    if (list === undefined) index.set(subject, [event]);
-    else list.push(event);
-  }
-  eventsBySubject.set(events, index);
-  return index;
-}
+const indexEvents = groupOnce<LiveEvent>((event) => {
+  const { kind, name } = event.involvedObject ?? {};
+  if (name === undefined) return undefined;
+  if (kind === "Pod") return `ReplicaSet/${name.slice(0, name.lastIndexOf("-"))}`;
+  return kind === "Deployment" || kind === "ReplicaSet" ? `${kind}/${name}` : undefined;
+});
 
 function relatedEvents(
   events: readonly LiveEvent[],
