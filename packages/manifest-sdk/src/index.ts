@@ -16,6 +16,7 @@ export {
 } from "./errors.js";
 export { definePack, type Pack } from "./pack.js";
 export { loadTemplates } from "./templates.js";
+export { loadPacks, PackLoadError, type LoadPacksOptions } from "./pack-loader.js";
 export {
   DEFAULT_PACK_REF,
   createRenderer,
