@@ -90,14 +90,14 @@ export const RESOURCES: readonly ResourceInfo[] = [
     subresources: ["status", "scale"],
     categories: ["all"],
   }),
-  // Stored only: no controller schedules its Jobs (BabyHelm's cron packs render them).
-  resource("batch", "v1", "CronJob", "cronjobs", {
-    shortNames: ["cj"],
+  resource("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", {
+    shortNames: ["hpa"],
     subresources: ["status"],
     categories: ["all"],
   }),
-  resource("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", {
-    shortNames: ["hpa"],
+  // Stored only: no controller schedules its Jobs (BabyHelm's cron packs render them).
+  resource("batch", "v1", "CronJob", "cronjobs", {
+    shortNames: ["cj"],
     subresources: ["status"],
     categories: ["all"],
   }),
