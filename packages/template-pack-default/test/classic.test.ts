@@ -102,4 +102,12 @@ describe("classic@1", () => {
     ]);
     expect(classic.jsonSchema("project")).toMatchObject({ required: ["name"] });
   });
+
+  it("describes its image, env list and ports for generic clients, at real fields", () => {
+    expect(classic.describes).toEqual({ image: "image", env: "envs", ports: "ports" });
+    const { properties } = classic.jsonSchema("application") as any;
+    expect(properties.image["x-babyhelm-role"]).toBe("image");
+    expect(properties.envs["x-babyhelm-role"]).toBe("env");
+    expect(properties.ports["x-babyhelm-role"]).toBe("ports");
+  });
 });

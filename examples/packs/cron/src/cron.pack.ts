@@ -17,6 +17,7 @@ export const cron = definePack({
     kinds: ["CronJob"],
     templates: templates("application", ["cronjob"]),
   },
+  describes: { image: "image", env: "env" },
   project: {
     schema: cronProjectSchema,
     kinds: ["Namespace"],

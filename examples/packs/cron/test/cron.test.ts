@@ -79,4 +79,15 @@ describe("cron@1.0.0", () => {
     }
     expect(schema.properties).toHaveProperty("schedule");
   });
+
+  it("describes the fields a generic client needs, marking them in its JSON Schema", () => {
+    const describes = { image: "image", env: "env" };
+    expect(cron.describes).toEqual(describes);
+    const { properties } = cron.jsonSchema("application") as {
+      properties: Record<string, Record<string, unknown>>;
+    };
+    for (const [role, field] of Object.entries(describes)) {
+      expect(properties[field]?.["x-babyhelm-role"], field).toBe(role);
+    }
+  });
 });

@@ -18,6 +18,7 @@ export const worker = definePack({
     kinds: ["Deployment"],
     templates: templates("application", ["deployment"]),
   },
+  describes: { image: "image", env: "env", replicas: "replicas" },
   project: {
     schema: workerProjectSchema,
     kinds: ["Namespace"],

@@ -92,4 +92,15 @@ describe("worker@1.0.0", () => {
       "resources",
     ]);
   });
+
+  it("describes the fields a generic client needs, marking them in its JSON Schema", () => {
+    const describes = { image: "image", env: "env", replicas: "replicas" };
+    expect(worker.describes).toEqual(describes);
+    const { properties } = worker.jsonSchema("application") as {
+      properties: Record<string, Record<string, unknown>>;
+    };
+    for (const [role, field] of Object.entries(describes)) {
+      expect(properties[field]?.["x-babyhelm-role"], field).toBe(role);
+    }
+  });
 });
