@@ -165,6 +165,7 @@ const envSchema = z.object({
     .default("babyhelm.io/ingress-controller=true"),
   BABYHELM_ANNOTATION_ALLOWLIST: optionalText.pipe(list.optional()),
   BABYHELM_NEW_APP_PACKS: optionalText.pipe(list.optional()),
+  BABYHELM_PACKS: optionalText.pipe(list.optional()),
   BABYHELM_REGISTRATION: z
     .enum(REGISTRATION_MODES, { error: `must be one of ${REGISTRATION_MODES.join(", ")}` })
     .default("open"),
@@ -225,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       values.BABYHELM_INGRESS_NAMESPACE_LABEL.split("="),
     ]) as Record<string, string>,
     annotationAllowList: values.BABYHELM_ANNOTATION_ALLOWLIST,
+    packModules: values.BABYHELM_PACKS ?? [],
     newAppPacks: values.BABYHELM_NEW_APP_PACKS,
     registration: values.BABYHELM_REGISTRATION,
     limits: {

@@ -3,18 +3,24 @@ import { createLogger } from "@babyhelm/api/runtime";
 import { ConfigError, loadConfig } from "./config.js";
 import { startServer } from "./server.js";
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
+/** A configuration error (a bad variable, a pack module that cannot load) ends the process with code 2. */
+function exitOnConfigError(error: unknown): never {
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(2);
   }
   throw error;
 }
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  exitOnConfigError(error);
+}
 const logger = createLogger(config.logLevel);
 const running = await startServer({ config, logger }).catch((error: unknown) => {
+  if (error instanceof ConfigError) exitOnConfigError(error);
   logger.fatal({ err: error }, "BabyHelm could not start");
   process.exit(1);
 });

@@ -28,10 +28,10 @@ import {
 import { createDb, type Db } from "@babyhelm/db";
 import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
 import { createRenderer, type Pack } from "@babyhelm/manifest-sdk";
-import { packs } from "@babyhelm/template-pack-default";
 import type { Config } from "./config.js";
 import { createHttpServer, type HttpServerOptions } from "./http/http-server.js";
 import { createWebAssetsHandler } from "./http/web-assets.js";
+import { serverPacks } from "./operator-packs.js";
 
 export interface StartOptions {
   config: Config;
@@ -45,7 +45,7 @@ export interface StartOptions {
   sandboxReadyDelayMs?: number;
   now?: () => Date;
   http?: HttpServerOptions;
-  /** The template packs to offer (default: every pack of @babyhelm/template-pack-default). */
+  /** The template packs to offer (default: the built-in packs and those of the config's BABYHELM_PACKS modules). */
   packs?: readonly Pack[];
   /** How long start-up waits for the cluster cache's first lists before serving anyway (default 15 s). */
   cacheSyncWaitMs?: number;
@@ -69,6 +69,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const cleanups: (() => Promise<void>)[] = [];
+  // Before anything opens: a pack that cannot load is a configuration error, like a bad variable.
+  const packs = options.packs ?? (await serverPacks(config.packModules));
   try {
     const db = options.db ?? (await openDatabase(config));
     if (options.db === undefined) cleanups.push(() => db.close());
@@ -138,7 +140,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       db,
       cluster,
       clusterState,
-      renderer: createRenderer({ packs: options.packs ?? packs, defaultPack: config.defaultPack }),
+      renderer: createRenderer({ packs, defaultPack: config.defaultPack }),
       passwords: createPasswordHasher(options.passwordCost),
       loginLimits: {
         byIp: new RateLimiter(50, LOGIN_WINDOW_MS, clock),

@@ -105,6 +105,8 @@ async function startInCluster(serviceAccountDir = accountDir): Promise<RunningSe
       METRICS_SAMPLE_SECONDS: "3600",
       BABYHELM_SECRET_KEY: TEST_SECRET_KEY,
       BABYHELM_REGISTRATIONS_PER_IP_HOUR: "100000",
+      // An operator's pack whose workload is a CronJob: the flow deploys one too, for the role's batch rule.
+      BABYHELM_PACKS: "@babyhelm-examples/pack-cron",
     }),
     db,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
@@ -209,6 +211,26 @@ async function applicationsFlow(server: RunningServer): Promise<void> {
   await ready("the rolled-back app becomes ready");
   await step("restart", () => client.apps.restart.mutate({ project, name: "web" }));
   await step("delete the app", () => client.apps.delete.mutate({ project, name: "web" }));
+
+  const cronSpec = { image: "busybox:1.36", schedule: "@hourly" };
+  await step("deploy a cron app", () =>
+    client.apps.create.mutate({ project, name: "nightly", pack: "cron@1", spec: cronSpec }),
+  );
+  await until(
+    "the cron app is ready",
+    async () =>
+      (await client.apps.status.query({ project, name: "nightly" })).state === "ready" ? true : undefined,
+    project,
+  );
+  await step("change the cron app's schedule", () =>
+    client.apps.update.mutate({
+      project,
+      name: "nightly",
+      spec: { ...cronSpec, schedule: "@daily" },
+      expectedRevision: 1,
+    }),
+  );
+  await step("delete the cron app", () => client.apps.delete.mutate({ project, name: "nightly" }));
   await step("delete the project", () => client.projects.delete.mutate({ name: project }));
   const refused = refusal(project) ?? refusal();
   if (refused !== undefined) throw new Error(`the cache was refused: ${refused}`);

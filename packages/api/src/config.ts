@@ -54,6 +54,8 @@ export interface Config {
   ingressNamespaceSelector: Record<string, string>;
   /** Annotations apps may set on their objects (exact keys, or `prefix/*`); undefined: all but the dangerous ones. */
   annotationAllowList: string[] | undefined;
+  /** Modules (package names or paths, BABYHELM_PACKS) whose packs the server offers beside the built-in ones. */
+  packModules: string[];
   /** The packs new apps may use (names such as "default", or refs); undefined: every pack. */
   newAppPacks: string[] | undefined;
   /** Who may create an account: anyone, only people a project creator invited, or nobody. */

@@ -5,6 +5,7 @@ import { Wakeup } from "../../shared/wakeup.js";
 import { readAppStatus, type AppStatus } from "./app-status.js";
 import { stalenessOf } from "./app-status.service.js";
 import { withCrashLines } from "./crash-lines.js";
+import { findCronJob } from "./cronjob-status.js";
 import { findDeployment } from "./pod-selector.js";
 
 /** States a rollout ends in: the stream stops after sending one of them. */
@@ -39,9 +40,9 @@ export async function* streamAppStatus(
   signal: AbortSignal,
   requirePresent: () => Promise<void>,
 ): AsyncGenerator<AppStatus> {
-  const deployment = findDeployment(manifests);
-  if (deployment === undefined) return;
-  const namespace = deployment.metadata.namespace!;
+  const workload = findDeployment(manifests) ?? findCronJob(manifests);
+  if (workload === undefined) return;
+  const namespace = workload.metadata.namespace!;
   const { clusterState } = services;
   const changed = new Wakeup();
   const releaseEvents = clusterState.holdEvents(namespace);
