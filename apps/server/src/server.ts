@@ -67,6 +67,7 @@ export interface RunningServer {
 
 const HOUR_MS = 60 * 60 * 1000;
 const CACHE_SYNC_WAIT_MS = 15_000;
+const LISTEN_WAIT_MS = 5_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
@@ -146,7 +147,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     cleanups.push(() => alerts.drain());
     const credentials = new CredentialCache({ ttlMs: config.credentialCacheTtlMs });
     const revocations = startRevocationBus(db, credentials, logger);
-    if (revocations !== undefined) cleanups.push(() => revocations.stop());
+    if (revocations !== undefined) {
+      cleanups.push(() => revocations.stop());
+      // Until then every request looks its credential up: correct, only slower.
+      if (!(await revocations.whenListening(LISTEN_WAIT_MS))) {
+        logger.warn(
+          "not yet listening for revocations; the server starts anyway, with its credential cache off",
+        );
+      }
+    }
     const services: Services = {
       config,
       logger,
