@@ -13,16 +13,18 @@ import {
   createSecretBox,
   createTelemetry,
   CredentialCache,
-  DEFAULT_THROTTLE_POLICY,
-  LoginThrottle,
-  MemoryFailureStore,
+  DatabaseLimitStore,
+  LoginLimits,
+  MemoryLimitStore,
   RateLimiter,
   sealStoredAlertTargets,
   startDriftChecker,
   startMetricsSampler,
+  startRevocationBus,
   type Cluster,
   type Logger,
   type PasswordCost,
+  type RevocationBus,
   type Services,
 } from "@babyhelm/api/runtime";
 import { createDb, type Db } from "@babyhelm/db";
@@ -58,12 +60,14 @@ export interface RunningServer {
   sandbox: Sandbox | undefined;
   /** Where the sandbox's kubeconfig was written, for kubectl. */
   sandboxKubeconfigPath: string | undefined;
+  /** On PostgreSQL: the listener through which other replicas' revocations reach this one's credential cache. */
+  revocations: RevocationBus | undefined;
   stop(): Promise<void>;
 }
 
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 const CACHE_SYNC_WAIT_MS = 15_000;
+const LISTEN_WAIT_MS = 5_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
@@ -130,9 +134,30 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         "BABYHELM_SECRET_KEY is not set: stored alert targets are sealed with this server's key file, which other servers on this database cannot read; give every server the same BABYHELM_SECRET_KEY (the key file's content keeps what is stored readable)",
       );
     }
+    // Shared by every replica on PostgreSQL: N replicas refuse at the limits of one.
+    const limitStore =
+      db.backend === "postgres"
+        ? new DatabaseLimitStore(db.kysely, (error) => {
+            logger.warn({ err: error }, "sweeping expired sign-in counters failed; the next sweep retries");
+          })
+        : new MemoryLimitStore();
+    if (config.trustProxy.kind === "hops" && config.trustProxy.deprecated !== undefined) {
+      logger.warn(config.trustProxy.deprecated);
+    }
     const alerts = createAlertNotifier({ db, config, secrets, logger, telemetry, now });
     // Alerts in flight finish (or time out) before the database closes.
     cleanups.push(() => alerts.drain());
+    const credentials = new CredentialCache({ ttlMs: config.credentialCacheTtlMs });
+    const revocations = startRevocationBus(db, credentials, logger);
+    if (revocations !== undefined) {
+      cleanups.push(() => revocations.stop());
+      // Until then every request looks its credential up: correct, only slower.
+      if (!(await revocations.whenListening(LISTEN_WAIT_MS))) {
+        logger.warn(
+          "not yet listening for revocations; the server starts anyway, with its credential cache off",
+        );
+      }
+    }
     const services: Services = {
       config,
       logger,
@@ -142,19 +167,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       clusterState,
       renderer: createRenderer({ packs, defaultPack: config.defaultPack }),
       passwords: createPasswordHasher(options.passwordCost),
-      loginLimits: {
-        byIp: new RateLimiter(50, LOGIN_WINDOW_MS, clock),
-        failuresByEmail: new LoginThrottle(new MemoryFailureStore(), DEFAULT_THROTTLE_POLICY, clock),
-        // An office behind one address makes typos together: more free failures than one person gets.
-        failuresByIp: new LoginThrottle(
-          new MemoryFailureStore(),
-          { ...DEFAULT_THROTTLE_POLICY, freeFailures: 20 },
-          clock,
-        ),
-      },
-      registrationLimit: new RateLimiter(config.limits.registrationsPerIpPerHour, HOUR_MS, clock),
+      loginLimits: new LoginLimits(limitStore, clock),
+      registrationLimit: new RateLimiter(
+        limitStore,
+        "registration-ip",
+        config.limits.registrationsPerIpPerHour,
+        HOUR_MS,
+        clock,
+      ),
       logStreams: new ConcurrencyLimit(config.limits.logStreamsPerUser),
-      credentials: new CredentialCache(),
+      credentials,
       now,
       telemetry,
       alerts,
@@ -190,6 +212,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       services,
       sandbox,
       sandboxKubeconfigPath,
+      revocations,
       stop: () => (stopping ??= runCleanups(cleanups)),
     };
   } catch (error) {
