@@ -26,6 +26,7 @@ export {
   type RendererOptions,
 } from "./renderer.js";
 export { parseManifests, toYaml } from "./yaml.js";
+export { appDocumentToYaml, parseAppDocument, type AppDocument } from "./app-document.js";
 export {
   formatLabelSelector,
   parseLabelSelector,
