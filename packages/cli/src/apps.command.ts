@@ -154,7 +154,8 @@ function describeStatus(name: string, status: AppStatus): string {
     `${name}: ${status.state} - ${status.message}`,
     `replicas: ${replicas.ready}/${replicas.desired} ready, ${replicas.updated} updated, ${replicas.available} available`,
   ];
-  if (status.problem !== null) lines.push(`problem: ${status.problem.summary}`, `next: ${status.problem.next}`);
+  if (status.problem !== null)
+    lines.push(`problem: ${status.problem.summary}`, `next: ${status.problem.next}`);
   if (status.stale !== null) lines.push(`stale: ${status.stale.message}`);
   if (status.pods.length > 0) {
     lines.push(
@@ -178,6 +179,12 @@ function describeStatus(name: string, status: AppStatus): string {
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows
-    .map((row) => `${row.map((cell, column) => cell.padEnd(widths[column]!)).join("   ").trimEnd()}\n`)
+    .map(
+      (row) =>
+        `${row
+          .map((cell, column) => cell.padEnd(widths[column]!))
+          .join("   ")
+          .trimEnd()}\n`,
+    )
     .join("");
 }

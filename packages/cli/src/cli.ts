@@ -11,7 +11,7 @@ async function readStdin(): Promise<string> {
 process.exitCode = await runBabyhelm(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
-  isTTY: process.stdout.isTTY === true,
+  isTTY: process.stdout.isTTY,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readStdin,

@@ -65,7 +65,8 @@ export async function deployCommand(args: string[], io: BabyhelmIo): Promise<num
     await readDocument(file, io),
     values.name === undefined ? {} : { name: values.name },
   );
-  if (values.image !== undefined) document.spec.image = requireOption(values.image, "--image IMAGE", "deploy");
+  if (values.image !== undefined)
+    document.spec.image = requireOption(values.image, "--image IMAGE", "deploy");
   const pack = values.pack ?? document.pack;
 
   const { client } = await connect(io);
@@ -87,11 +88,17 @@ async function apply(
     throw error;
   });
   if (current === undefined) {
-    const created = await client.apps.create.mutate({ project, name, spec, ...(pack === undefined ? {} : { pack }) });
+    const created = await client.apps.create.mutate({
+      project,
+      name,
+      spec,
+      ...(pack === undefined ? {} : { pack }),
+    });
     io.stdout(`${name} created in ${project} with ${created.pack} (revision ${created.revision})\n`);
     return created.revision;
   }
-  if (pack !== undefined && pack !== current.pack) await requireSamePack(client, project, document, current.pack);
+  if (pack !== undefined && pack !== current.pack)
+    await requireSamePack(client, project, document, current.pack);
   const { name: _name, ...running } = current.spec as Record<string, unknown>;
   if (isDeepStrictEqual(running, spec)) {
     io.stdout(`${name} is up to date (revision ${current.revision})\n`);
@@ -134,6 +141,9 @@ async function readDocument(file: string, io: BabyhelmIo): Promise<string> {
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-    throw new ManifestInputError([{ path: "", message: `cannot read ${file}: ${reason}` }], "Cannot read the app");
+    throw new ManifestInputError(
+      [{ path: "", message: `cannot read ${file}: ${reason}` }],
+      "Cannot read the app",
+    );
   }
 }

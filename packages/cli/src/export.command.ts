@@ -21,7 +21,11 @@ export async function exportCommand(args: string[], io: BabyhelmIo): Promise<num
     return EXIT.ok;
   }
   const [kind, ...rest] = positionals;
-  if (kind !== "app") throw new UsageError(kind === undefined ? "say what to export: app NAME" : `cannot export "${kind}" (app NAME)`, "export");
+  if (kind !== "app")
+    throw new UsageError(
+      kind === undefined ? "say what to export: app NAME" : `cannot export "${kind}" (app NAME)`,
+      "export",
+    );
   const name = appNameOf(rest, "export");
   const project = requireOption(values.project, "--project", "export");
   const { client } = await connect(io);

@@ -31,7 +31,8 @@ export async function loginCommand(args: string[], io: BabyhelmIo): Promise<numb
   const token = (values.token ?? (await io.readStdin())).trim();
   if (token === "") throw new UsageError("no token: pass --token TOKEN or give it on stdin", "login");
   const me = await createBabyhelmClient({ url, token }).auth.me.query();
-  if (me === null) throw new CommandError(`${url} does not accept this token: create one on the Account page.`);
+  if (me === null)
+    throw new CommandError(`${url} does not accept this token: create one on the Account page.`);
   const path = credentialsPath(io.env);
   await writeCredentials(path, { url, token });
   io.stdout(`Signed in to ${url} as ${me.email} (stored in ${path})\n`);
@@ -51,6 +52,8 @@ export async function logoutCommand(args: string[], io: BabyhelmIo): Promise<num
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]!}"`, "logout");
   const path = credentialsPath(io.env);
-  io.stdout((await removeCredentials(path)) ? `Signed out (removed ${path})\n` : "Not signed in: nothing to remove\n");
+  io.stdout(
+    (await removeCredentials(path)) ? `Signed out (removed ${path})\n` : "Not signed in: nothing to remove\n",
+  );
   return EXIT.ok;
 }

@@ -1,6 +1,12 @@
 // Every failure as a message a person can act on, and the exit code CI reads.
-import { errorCode, RolloutError, RolloutTimeoutError, TRPCClientError } from "@babyhelm/client";
-import { ManifestInputError, formatIssue } from "@babyhelm/manifest-sdk";
+import {
+  errorCode,
+  RolloutError,
+  RolloutTimeoutError,
+  TRPCClientError,
+  type AppRouter,
+} from "@babyhelm/client";
+import { formatIssue, ManifestInputError } from "@babyhelm/manifest-sdk";
 import { EXIT, type BabyhelmIo } from "./io.js";
 import { CommandError, UsageError } from "./usage.js";
 
@@ -20,7 +26,9 @@ export function report(error: unknown, io: BabyhelmIo): number {
     return EXIT.failed;
   }
   if (error instanceof RolloutTimeoutError) {
-    io.stderr(`babyhelm: ${error.message}. It may still finish: babyhelm apps status ${error.app.split("/")[1]!}\n`);
+    io.stderr(
+      `babyhelm: ${error.message}. It may still finish: babyhelm apps status ${error.app.split("/")[1]!}\n`,
+    );
     return EXIT.timeout;
   }
   if (error instanceof RolloutError) {
@@ -28,7 +36,7 @@ export function report(error: unknown, io: BabyhelmIo): number {
     return EXIT.failed;
   }
   if (error instanceof TRPCClientError) {
-    io.stderr(`${serverRefusal(error)}\n`);
+    io.stderr(`${serverRefusal(error as TRPCClientError<AppRouter>)}\n`);
     return EXIT.failed;
   }
   io.stderr(
@@ -45,17 +53,16 @@ function rolloutFailure(error: RolloutError): string {
   return `${name} is ${status.state}: ${status.problem.summary}\n${status.problem.next}\n(${status.problem.details})`;
 }
 
-function serverRefusal(error: TRPCClientError<never>): string {
+function serverRefusal(error: TRPCClientError<AppRouter>): string {
   const code = errorCode(error);
-  const data = error.data as { issues?: { path: string; message: string }[] } | undefined;
-  const issues = data?.issues ?? [];
-  if (issues.length > 0)
-    return [error.message, ...issues.map((issue) => formatIssue(issue))].join("\n");
+  const issues = error.data?.issues ?? [];
+  if (issues.length > 0) return [error.message, ...issues.map((issue) => formatIssue(issue))].join("\n");
   if (code === "UNAUTHORIZED")
     return `The server refused the token (${error.message}): run babyhelm login again, or check BABYHELM_TOKEN.`;
   if (code === undefined) {
     // No answer from the server at all: say where we tried.
-    const cause = error.cause instanceof Error && error.cause.cause instanceof Error ? error.cause.cause : error.cause;
+    const cause =
+      error.cause instanceof Error && error.cause.cause instanceof Error ? error.cause.cause : error.cause;
     const reason = cause instanceof Error ? `: ${cause.message}` : "";
     return `Cannot reach the server (${error.message}${reason}). Check BABYHELM_URL or babyhelm login --url.`;
   }
