@@ -57,7 +57,7 @@ export function parseAppDocument(text: string, options: { name?: string } = {}):
     issues.push({ path: "name", message: "required: the app's name (or pass --name)" });
   } else {
     if (named !== undefined && named !== name)
-      issues.push({ path: "name", message: `is "${String(named)}", not "${name}"` });
+      issues.push({ path: "name", message: `is ${JSON.stringify(named)}, not "${name}"` });
     if (specName !== undefined && specName !== name)
       issues.push({ path: "spec.name", message: `must be the app's name "${name}" (or be left out)` });
   }

@@ -119,7 +119,10 @@ describe.concurrent("babyhelm CLI", () => {
   it.each([
     [[], /Usage: babyhelm-sdk <command>/],
     [["frobnicate"], /unknown command "frobnicate"[\s\S]*babyhelm-sdk --help/],
-    [["render", "app", "-f", "x.yaml", "--bogus"], /Unknown option '--bogus'[\s\S]*babyhelm-sdk render --help/],
+    [
+      ["render", "app", "-f", "x.yaml", "--bogus"],
+      /Unknown option '--bogus'[\s\S]*babyhelm-sdk render --help/,
+    ],
     [["render", "app"], /missing -f FILE[\s\S]*babyhelm-sdk render --help/],
     [["render", "-f", "x.yaml"], /say what to render: app or project/],
     [["render", "app", "-f", "x.yaml", "-o", "xml"], /unknown output format "xml"/],
