@@ -1,10 +1,9 @@
 // `babyhelm deploy`: the app document in the repository becomes the app on the server, then the rollout is followed.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { errorCode, type BabyhelmClient } from "@babyhelm/client";
 import { ManifestInputError } from "@babyhelm/manifest-sdk";
-import { parseAppDocument, type AppDocument } from "@babyhelm/manifest-sdk/app-document";
+import { parseAppDocument, sameAppSpec, type AppDocument } from "@babyhelm/manifest-sdk/app-document";
 import { connect } from "./connection.js";
 import { EXIT, type BabyhelmIo } from "./io.js";
 import { followRollout } from "./rollout-progress.js";
@@ -99,8 +98,7 @@ async function apply(
   }
   if (pack !== undefined && pack !== current.pack)
     await requireSamePack(client, project, document, current.pack);
-  const { name: _name, ...running } = current.spec as Record<string, unknown>;
-  if (isDeepStrictEqual(running, spec)) {
+  if (sameAppSpec(current.spec, spec)) {
     io.stdout(`${name} is up to date (revision ${current.revision})\n`);
     return undefined;
   }

@@ -70,6 +70,34 @@ export function parseAppDocument(text: string, options: { name?: string } = {}):
   };
 }
 
+/**
+ * Whether a document's spec is what an app runs: `running` is the stored spec (it holds the app's name), compared
+ * value by value, key order aside. Deploying an equal spec makes no new revision.
+ */
+export function sameAppSpec(running: unknown, spec: Record<string, unknown>): boolean {
+  if (!isMapping(running)) return false;
+  const { name: _name, ...values } = running;
+  return sameValue(values, spec);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => sameValue(item, b[index]))
+    );
+  }
+  if (!isMapping(a) || !isMapping(b)) return false;
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]))
+  );
+}
+
 // Not input.ts's describeValue: that module brings zod, and the dashboard loads this one.
 function describeValue(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`;

@@ -26,7 +26,7 @@ export {
   type RendererOptions,
 } from "./renderer.js";
 export { parseManifests, toYaml } from "./yaml.js";
-export { appDocumentToYaml, parseAppDocument, type AppDocument } from "./app-document.js";
+export { appDocumentToYaml, parseAppDocument, sameAppSpec, type AppDocument } from "./app-document.js";
 export {
   formatLabelSelector,
   parseLabelSelector,
