@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForRollout, type BabyhelmClient } from "@babyhelm/client";
 import { parseAppDocument } from "@babyhelm/manifest-sdk/app-document";
+import { runBabyhelm } from "../src/index.js";
 import { apiToken, run, runChild, scratchDir, startTestServer, type TestServer } from "./support.js";
 
 let running: TestServer;
@@ -221,5 +222,26 @@ describe("babyhelm apps", () => {
     for (const pod of new Set(lines.map((line) => line.split(" | ")[0]))) {
       expect(lines.filter((line) => line.startsWith(`${pod!} | `))).toHaveLength(2);
     }
+  });
+
+  it("follows the logs with -f: lines written after the tail keep coming until stopped", async () => {
+    const stop = new AbortController();
+    let stdout = "";
+    const tailed = (await client.apps.status.query({ project, name: "web" })).pods.length;
+    const code = await runBabyhelm(["apps", "logs", "web", "-p", project, "-f", "--tail", "1"], {
+      cwd: workdir,
+      env,
+      isTTY: false,
+      signal: stop.signal,
+      stdout: (text) => {
+        stdout += text;
+        // One line of history per pod, then at least two more that were written while following.
+        if (stdout.split("\n").length > tailed + 3) stop.abort();
+      },
+      stderr: () => undefined,
+      readStdin: () => Promise.resolve(""),
+    });
+    expect(code).toBe(0);
+    expect(stdout.split("\n").length).toBeGreaterThan(tailed + 3);
   });
 });
