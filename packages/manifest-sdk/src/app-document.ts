@@ -1,10 +1,10 @@
 // The app document: what `babyhelm export app` and the dashboard's "Export as YAML" write, and what `babyhelm deploy`
 // and "Deploy from YAML" read. One writer and one reader, so that an exported app deploys back unchanged.
 import { ManifestInputError, type InputIssue } from "./errors.js";
+import { parseSpecText, toYaml } from "./yaml.js";
 
 // What a reader of parseAppDocument's refusals needs, without loading the SDK's renderer and validator.
 export { formatIssue, ManifestInputError, type InputIssue } from "./errors.js";
-import { parseSpecText, toYaml } from "./yaml.js";
 
 export interface AppDocument {
   /** The app's name in its project. */
