@@ -26,8 +26,9 @@ export function report(error: unknown, io: BabyhelmIo): number {
     return EXIT.failed;
   }
   if (error instanceof RolloutTimeoutError) {
+    const [project, name] = error.app.split("/") as [string, string];
     io.stderr(
-      `babyhelm: ${error.message}. It may still finish: babyhelm apps status ${error.app.split("/")[1]!}\n`,
+      `babyhelm: ${error.message}. It may still finish: babyhelm apps status ${name} --project ${project}\n`,
     );
     return EXIT.timeout;
   }

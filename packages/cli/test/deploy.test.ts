@@ -175,7 +175,9 @@ describe("babyhelm deploy", { concurrent: false }, () => {
       cwd: workdir,
       env,
     });
-    expect(result.stderr).toMatch(/did not settle within 0\.001 s/);
+    expect(result.stderr).toMatch(
+      /did not settle within 0\.001 s.*babyhelm apps status web --project shop$/m,
+    );
     expect(result.code).toBe(3);
   });
 
