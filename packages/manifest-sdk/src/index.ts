@@ -29,6 +29,7 @@ export {
   type RendererOptions,
 } from "./renderer.js";
 export { parseManifests, toYaml } from "./yaml.js";
+export { appDocumentToYaml, parseAppDocument, sameAppSpec, type AppDocument } from "./app-document.js";
 export {
   formatLabelSelector,
   parseLabelSelector,

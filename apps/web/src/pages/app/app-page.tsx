@@ -31,6 +31,7 @@ import { ProblemReport } from "./app-problem.js";
 import { AppRevisions } from "./app-revisions.js";
 import { AppSettings } from "./app-settings.js";
 import { ChangeImage, editPath } from "./change-image.js";
+import { ExportYaml } from "./export-yaml.js";
 import { useWatchedStatus } from "./use-watched-status.js";
 
 const AppLogs = lazy(() => import("./app-logs.js"));
@@ -124,6 +125,7 @@ function AppHeader({ context }: { context: AppContext }) {
           Your role: <RoleBadge role={app.yourRole} />
           {mayManage ? null : " (you can look, not change)"}
         </p>
+        <ExportYaml app={app} />
       </div>
       {mayManage ? <AppActions context={context} /> : null}
     </header>
