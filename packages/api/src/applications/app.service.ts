@@ -32,6 +32,7 @@ import {
   type Revision,
 } from "./app.repository.js";
 import { insertSecretVersion } from "./app-secret.repository.js";
+import { withCertIssuer } from "./cert-issuer.js";
 import { isKeptFrom, isVolumeClaim, keepClaims } from "./kept-volumes.js";
 import {
   applyAppSecret,
@@ -574,11 +575,11 @@ async function commitRevision(
 }
 
 /**
- * Renders the spec once to check it, works out its secrets (which may refuse `secretValues`), and renders it again
+ * Renders the spec (with the platform's ClusterIssuer filled in) once to check it, works out its secrets (which may refuse `secretValues`), and renders it again
  * with the server's `secretsVersion`, which the pack puts on the pod template.
  */
 async function renderWithSecrets(
-  services: Pick<Services, "db" | "renderer" | "secrets" | "now">,
+  services: Pick<Services, "db" | "renderer" | "secrets" | "now" | "config">,
   scope: Pick<AppScope, "project" | "user">,
   name: string,
   app: Application | undefined,
@@ -586,7 +587,8 @@ async function renderWithSecrets(
   input: { spec: unknown; secretValues?: SecretValues | undefined; currentVersion?: number | null },
   preview = false,
 ): Promise<{ rendered: RenderedApp; secrets: SecretPlan }> {
-  const checked = renderApp(services.renderer, scope.project, name, packRef, input.spec);
+  const spec = withCertIssuer(input.spec, services.config);
+  const checked = renderApp(services.renderer, scope.project, name, packRef, spec);
   const secrets = await planSecrets(services, {
     app,
     currentVersion: input.currentVersion ?? null,
