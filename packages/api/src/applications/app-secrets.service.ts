@@ -2,12 +2,12 @@
 // Secret "<app>-secrets" the app owns, and never read back through the API by anyone. Revisions record which version
 // of the values they applied (app_revisions.secrets_version); their spec holds only the server-made `secretsVersion`
 // label, which the pack puts on the pod template so that a change of value rolls the pods.
-import type { AppSecretEntry, Application, Project, ProjectRole } from "@babyhelm/db";
-import type { KubernetesObject, Pack, Renderer } from "@babyhelm/manifest-sdk";
 import semver from "semver";
+import type { Application, AppSecretEntry, Project, ProjectRole } from "@babyhelm/db";
+import type { KubernetesObject, Pack, Renderer } from "@babyhelm/manifest-sdk";
 import { findUserEmails } from "../auth/user.repository.js";
-import type { Cluster } from "../cluster/cluster.js";
 import { ClusterError } from "../cluster/cluster-errors.js";
+import type { Cluster } from "../cluster/cluster.js";
 import { refOf } from "../cluster/object-ref.js";
 import { withOwnerLabels } from "../cluster/owned-labels.js";
 import type { Services } from "../services.js";
@@ -143,9 +143,16 @@ export async function planSecrets(
       changes,
     };
   }
-  const version = (input.app === undefined ? 0 : await latestSecretVersion(services.db.kysely, input.app.id)) + 1;
+  const version =
+    (input.app === undefined ? 0 : await latestSecretVersion(services.db.kysely, input.app.id)) + 1;
   if (input.preview === true) {
-    return { spec: specWith(`v${version}-preview`), version, newVersion: undefined, values: undefined, changes };
+    return {
+      spec: specWith(`v${version}-preview`),
+      version,
+      newVersion: undefined,
+      values: undefined,
+      changes,
+    };
   }
   const values = Object.fromEntries(stored.map((name) => [name, given[name] ?? currentValues[name] ?? ""]));
   const changed = new Set(changes.map((change) => change.name));
@@ -221,7 +228,10 @@ export function secretObject(
         },
         type: "Opaque",
         data: Object.fromEntries(
-          Object.entries(values).map(([name, value]) => [name, Buffer.from(value, "utf8").toString("base64")]),
+          Object.entries(values).map(([name, value]) => [
+            name,
+            Buffer.from(value, "utf8").toString("base64"),
+          ]),
         ),
       },
     ],
@@ -314,7 +324,10 @@ function declaredSecrets(spec: unknown): DeclaredSecret[] {
   const list = (spec as { secrets?: unknown } | null)?.secrets;
   if (!Array.isArray(list)) return [];
   return list.flatMap((item): DeclaredSecret[] => {
-    const { name, secretRef } = (item ?? {}) as { name?: unknown; secretRef?: { name?: unknown; key?: unknown } };
+    const { name, secretRef } = (item ?? {}) as {
+      name?: unknown;
+      secretRef?: { name?: unknown; key?: unknown };
+    };
     if (typeof name !== "string") return [];
     if (secretRef === undefined || secretRef === null) return [{ name }];
     return [{ name, reference: { secret: String(secretRef.name), key: String(secretRef.key) } }];
