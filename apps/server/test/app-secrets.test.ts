@@ -240,6 +240,11 @@ onEveryBackend(
         details: { revision: 4, secrets: "secrets changed: DB_PASSWORD" },
       });
 
+      const revisions = await viewer.client.apps.revisions.query({ project, name: "web" });
+      expect(revisions.items[0]).toMatchObject({ revision: 4, summary: ["secret DB_PASSWORD changed"] });
+      expect(revisions.items[0]!.diff).toContain("~ secret DB_PASSWORD changed");
+      expect(revisions.items.find((item) => item.revision === 3)?.summary).toEqual([]);
+
       // Rollback re-applies the values its revision ran with.
       await editor.client.apps.rollback.mutate({ project, name: "web", revision: 1 });
       expect(valueInCluster()).toBe(FIRST);

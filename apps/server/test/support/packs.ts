@@ -22,4 +22,7 @@ export const defaultPackNext: Pack = {
     })),
 };
 
-export const packsWithUpgrade: readonly Pack[] = [classic, defaultPack, defaultPackNext];
+/** The packs of a server before that upgrade: default@2 is 2.0.0. */
+export const packsBeforeUpgrade: readonly Pack[] = [classic, defaultPack];
+
+export const packsWithUpgrade: readonly Pack[] = [...packsBeforeUpgrade, defaultPackNext];

@@ -12,7 +12,7 @@ import { refOf } from "../cluster/object-ref.js";
 import { withOwnerLabels } from "../cluster/owned-labels.js";
 import type { Services } from "../services.js";
 import { FieldError, type FieldIssue } from "../shared/errors.js";
-import { findSecretVersion, latestSecretVersion } from "./app-secret.repository.js";
+import { findSecretEntries, findSecretVersion, latestSecretVersion } from "./app-secret.repository.js";
 import { requireCurrent } from "./app.service.js";
 
 /** Values of an app's stored secrets by name, as editors send them. */
@@ -285,9 +285,42 @@ export async function secretChangesBetween(
   to: number | null,
 ): Promise<SecretChange[]> {
   if (from === to) return [];
-  const entriesOf = async (version: number | null) =>
-    version === null ? [] : ((await findSecretVersion(services.db.kysely, appId, version))?.entries ?? []);
-  const [before, after] = await Promise.all([entriesOf(from), entriesOf(to)]);
+  const entries = await findSecretEntries(
+    services.db.kysely,
+    appId,
+    [from, to].filter((version): version is number => version !== null),
+  );
+  return compareEntries(
+    from === null ? [] : (entries.get(from) ?? []),
+    to === null ? [] : (entries.get(to) ?? []),
+  );
+}
+
+/** For each revision of a list, what it changed of the secrets since the revision before it (when listed too). */
+export async function secretChangesAlong(
+  services: Pick<Services, "db">,
+  appId: string,
+  revisions: readonly { revision: number; secrets_version: number | null }[],
+): Promise<Map<number, SecretChange[]>> {
+  const versions = [
+    ...new Set(revisions.flatMap((row) => (row.secrets_version === null ? [] : [row.secrets_version]))),
+  ];
+  const entries = await findSecretEntries(services.db.kysely, appId, versions);
+  const entriesOf = (version: number | null) => (version === null ? [] : (entries.get(version) ?? []));
+  const changes = new Map<number, SecretChange[]>();
+  for (const row of revisions) {
+    const previous = revisions.find((candidate) => candidate.revision === row.revision - 1);
+    if (row.revision === 1) changes.set(row.revision, compareEntries([], entriesOf(row.secrets_version)));
+    else if (previous !== undefined && previous.secrets_version !== row.secrets_version)
+      changes.set(
+        row.revision,
+        compareEntries(entriesOf(previous.secrets_version), entriesOf(row.secrets_version)),
+      );
+  }
+  return changes;
+}
+
+function compareEntries(before: readonly AppSecretEntry[], after: readonly AppSecretEntry[]): SecretChange[] {
   const earlier = new Map(before.map((entry) => [entry.name, entry.fingerprint]));
   const later = new Set(after.map((entry) => entry.name));
   return [
