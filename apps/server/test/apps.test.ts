@@ -46,7 +46,7 @@ onEveryBackend(
       return harness.sandbox.store.get(resource, project, name);
     }
 
-    it("deploys with default@2, pinned to its exact version, and reaches ready", async () => {
+    it("deploys with default@2 (its newest version, 2.1.0), pinned to that exact version, and reaches ready", async () => {
       const created = await client.apps.create.mutate({ project, name: "web", spec: nginx });
       expect(created).toEqual({ name: "web", pack: "default@2.1.0", revision: 1 });
       const deployment = live("deployments", "web");

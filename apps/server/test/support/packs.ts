@@ -22,7 +22,6 @@ export const defaultPackNext: Pack = {
     })),
 };
 
-/** The packs of a server before that upgrade: default@2 is 2.0.0. */
+/** The server before the upgrade: default@2.0.0 is the newest default@2. */
 export const packsBeforeUpgrade: readonly Pack[] = [classic, defaultPack];
-
-export const packsWithUpgrade: readonly Pack[] = [...packsBeforeUpgrade, defaultPackNext];
+export const packsWithUpgrade: readonly Pack[] = [classic, defaultPack, defaultPackNext];
