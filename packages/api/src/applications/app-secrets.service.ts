@@ -53,7 +53,7 @@ export interface SecretPlan {
 export const secretObjectName = (app: string) => `${app}-secrets`;
 
 /** Whether a pack's apps may have stored secrets: its spec has `secrets` (default@2.1.0 and later). */
-export function packHasSecrets(pack: Pack): boolean {
+function packHasSecrets(pack: Pack): boolean {
   const properties = (pack.jsonSchema("application") as { properties?: Record<string, unknown> }).properties;
   return properties !== undefined && Object.hasOwn(properties, "secrets");
 }
