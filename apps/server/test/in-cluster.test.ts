@@ -315,7 +315,8 @@ describe("in-cluster mode with the deploy/kubernetes ClusterRole", () => {
       }
     }
     expect(survivors).toEqual([]);
-  });
+    // Fourteen whole flows, each with a secret, a config file and a volume: minutes on a loaded machine.
+  }, 600_000);
 
   it("refuses to start without a ServiceAccount token, saying where it looked", async () => {
     const empty = mkdtempSync(join(tmpdir(), "babyhelm-no-serviceaccount-"));
