@@ -288,6 +288,7 @@ describe("in-cluster mode with the deploy/kubernetes ClusterRole", () => {
     expect(unused).toEqual([]);
   });
 
+  // Fourteen whole flows, each with a secret, a config file and a volume: minutes on a loaded machine.
   it("fails the flow, refused by the API server, without any one of the role's rules", async () => {
     const survivors: string[] = [];
     for (const [index, rule] of role.rules.entries()) {
@@ -315,7 +316,6 @@ describe("in-cluster mode with the deploy/kubernetes ClusterRole", () => {
       }
     }
     expect(survivors).toEqual([]);
-    // Fourteen whole flows, each with a secret, a config file and a volume: minutes on a loaded machine.
   }, 600_000);
 
   it("refuses to start without a ServiceAccount token, saying where it looked", async () => {
