@@ -1,0 +1,295 @@
+// Three replicas on one PostgreSQL behave like one server. Each replica is its own process started from sources, all
+// three at once on a fresh database, the kube-sandbox runs as a process of its own (reached through its kubeconfig),
+// and Debian's nginx balances them round-robin. A client creates apps through nginx while one replica is killed with
+// SIGKILL: every acknowledged app exists with its objects, nothing else is left once orphans are collected, and status
+// streams resume on another replica. Then the checks of issue 13 across replicas: one login limit, revocation seen
+// by every replica, one alert per change of state.
+import { existsSync } from "node:fs";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  APP_LABEL,
+  APP_OWNED_KINDS,
+  createCluster,
+  PROJECT_LABEL,
+  waitFor,
+  type Cluster,
+} from "@babyhelm/api/testing";
+import { createDb, type Db } from "@babyhelm/db";
+import { emptyDatabase, type EmptyDatabase } from "@babyhelm/db/testing";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import {
+  CookieJar,
+  errorOf,
+  makeClient,
+  makeStreamingClient,
+  TEST_PASSWORD,
+  uniqueName,
+  type ApiClient,
+} from "./support/harness.js";
+import { NGINX, ReplicaStack, type Replica } from "./support/replicas.js";
+import { Receiver } from "./support/webhook-receiver.js";
+
+const REPLICAS = 3;
+const BURST = 12;
+/** Slow enough that a rollout started before the kill is still going on when the replica dies. */
+const READY_DELAY_MS = 8_000;
+/** Generous: three replicas, the sandbox and nginx share two busy cores. */
+const DEADLINE_MS = 120_000;
+const SPEC = { image: "nginx:1.27", ports: [{ port: 80 }] };
+
+async function whyNotHere(): Promise<string | undefined> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url === undefined || url === "") return "replicas test skipped: TEST_DATABASE_URL is not set (PostgreSQL)";
+  if (!existsSync(NGINX)) return `replicas test skipped: no nginx at ${NGINX} (apt-get install nginx)`;
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return undefined;
+  } catch (error) {
+    return `replicas test skipped: PostgreSQL at TEST_DATABASE_URL does not answer (${String(error)})`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const skipReason = await whyNotHere();
+if (skipReason !== undefined) console.warn(skipReason);
+
+describe.skipIf(skipReason !== undefined)("three replicas behind nginx on one PostgreSQL", () => {
+  let database: EmptyDatabase;
+  let db: Db;
+  let stack: ReplicaStack;
+  let cluster: Cluster;
+  const receiver = new Receiver();
+  let owner: ApiClient;
+  let ownerCookies: CookieJar;
+  let project: string;
+  let namespace: string;
+
+  beforeAll(async () => {
+    database = await emptyDatabase(process.env.TEST_DATABASE_URL!);
+    await receiver.start();
+    stack = new ReplicaStack({
+      databaseUrl: database.url,
+      replicas: REPLICAS,
+      readyDelayMs: READY_DELAY_MS,
+      env: {
+        // Each periodic job often enough for the test to see it run, and on exactly one replica at a time.
+        DRIFT_CHECK_INTERVAL_SECONDS: "1",
+        METRICS_SAMPLE_SECONDS: "2",
+        // Every client of the test signs up from 127.0.0.1.
+        BABYHELM_REGISTRATIONS_PER_IP_HOUR: "1000",
+        // The alert webhook is this process, on a private address.
+        ALERT_PRIVATE_WEBHOOKS: "true",
+        TRUST_PROXY: "true",
+      },
+    });
+    await stack.start();
+    db = await createDb({ databaseUrl: database.url, poolSize: 2 });
+    cluster = createCluster({ mode: "kubeconfig", kubeconfigPath: stack.kubeconfigPath });
+  }, 4 * DEADLINE_MS);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await receiver.stop();
+    await db?.close();
+    await database?.drop();
+  }, DEADLINE_MS);
+
+  afterEach((context) => {
+    if (context.task.result?.state !== "fail") return;
+    for (const child of stack.children) {
+      console.error(`--- ${child.name} (pid ${child.pid}, ${child.alive ? "alive" : "exited"}) ---`);
+      console.error(child.output.slice(-8_000));
+    }
+    console.error(`--- nginx error log ---\n${stack.nginxLog().slice(-8_000)}`);
+  });
+
+  /** A client straight to one replica, signed in with the owner's cookies. */
+  const onReplica = (replica: Replica) => makeClient(replica.url, { cookies: ownerCookies });
+
+  /** The names of the project's apps in the database. */
+  async function appsInDatabase(): Promise<Set<string>> {
+    const rows = await db.kysely
+      .selectFrom("applications")
+      .innerJoin("projects", "projects.id", "applications.project_id")
+      .where("projects.name", "=", project)
+      .select("applications.name")
+      .execute();
+    return new Set(rows.map((row) => row.name));
+  }
+
+  /** Every object in the project's namespace labelled as an app's, by app. */
+  async function appObjectsInCluster(): Promise<Map<string, KubernetesObject[]>> {
+    const lists = await Promise.all(
+      APP_OWNED_KINDS.map(({ apiVersion, kind }) =>
+        cluster.list(apiVersion, kind, { namespace, labelSelector: `${PROJECT_LABEL}=${project},${APP_LABEL}` }),
+      ),
+    );
+    const byApp = new Map<string, KubernetesObject[]>();
+    for (const object of lists.flat()) {
+      const app = object.metadata.labels![APP_LABEL]!;
+      byApp.set(app, [...(byApp.get(app) ?? []), object]);
+    }
+    return byApp;
+  }
+
+  /** "Kind/name" of what the app's current revision applies. */
+  async function storedObjects(app: string): Promise<string[]> {
+    const row = await db.kysely
+      .selectFrom("app_revisions")
+      .innerJoin("applications", "applications.id", "app_revisions.app_id")
+      .innerJoin("projects", "projects.id", "applications.project_id")
+      .where("projects.name", "=", project)
+      .where("applications.name", "=", app)
+      .whereRef("app_revisions.revision", "=", "applications.current_revision")
+      .select("app_revisions.manifests")
+      .executeTakeFirstOrThrow();
+    return (row.manifests as KubernetesObject[]).map(refName).sort();
+  }
+
+  it("serves a user registering, signing in and creating a project through nginx", async () => {
+    ownerCookies = new CookieJar();
+    owner = makeClient(stack.nginxUrl, { cookies: ownerCookies });
+    const email = `${uniqueName("owner")}@example.com`;
+    await owner.auth.register.mutate({ email, password: TEST_PASSWORD });
+    await owner.auth.login.mutate({ email, password: TEST_PASSWORD, mode: "cookie" });
+    project = uniqueName("replicas");
+    ({ namespace } = await owner.projects.create.mutate({ name: project }));
+    // Every replica knows the session: it lives in the database, not in the replica that made it.
+    for (const replica of stack.replicas) {
+      expect(await onReplica(replica).auth.me.query()).toMatchObject({ email });
+    }
+  });
+
+  it(
+    "keeps every acknowledged create, and the status streams, when a replica is killed mid-burst",
+    { timeout: 4 * DEADLINE_MS },
+    async () => {
+      // A rollout going on, followed by one stream per replica (nginx hands consecutive requests round-robin).
+      await owner.apps.create.mutate({ project, name: "watched", spec: SPEC });
+      const streaming = makeStreamingClient(stack.nginxUrl, ownerCookies);
+      const streams: StatusStream[] = [];
+      for (let index = 0; index < REPLICAS; index++) {
+        const stream = followStatus(streaming, project, "watched");
+        streams.push(stream);
+        await stream.first;
+      }
+
+      const names = Array.from({ length: BURST }, (_, index) => `burst-${String(index + 1).padStart(2, "0")}`);
+      const outcomes = names.map((name) =>
+        owner.apps.create.mutate({ project, name, spec: SPEC }).then(
+          () => "acknowledged" as const,
+          (error: unknown) => error as Error,
+        ),
+      );
+      await Promise.race(outcomes);
+      expect(
+        streams.filter((stream) => stream.completed),
+        "the watched rollout ended before the kill: raise READY_DELAY_MS",
+      ).toEqual([]);
+      const victim = stack.replicas[1]!;
+      for (const stream of streams) stream.killed = true;
+      await victim.child.kill("SIGKILL");
+      const results = await Promise.all(outcomes);
+      const acknowledged = names.filter((_, index) => results[index] === "acknowledged");
+      const failed = names.filter((_, index) => results[index] !== "acknowledged");
+      console.info(
+        `burst of ${BURST} creates with replica ${victim.index} killed: ${acknowledged.length} acknowledged, ` +
+          `${failed.length} failed (${failed.map((name) => `${name}: ${(results[names.indexOf(name)] as Error).message.slice(0, 80)}`).join("; ") || "none"})`,
+      );
+      expect(acknowledged.length).toBeGreaterThan(0);
+
+      // Acknowledged: in the database, and in the cluster with every object its revision applies.
+      const inDatabase = await appsInDatabase();
+      for (const name of acknowledged) expect(inDatabase.has(name), name).toBe(true);
+      const inCluster = await appObjectsInCluster();
+      for (const name of acknowledged) {
+        expect((inCluster.get(name) ?? []).map(refName).sort(), name).toEqual(await storedObjects(name));
+      }
+
+      // What a dying replica leaves for sure: objects applied, the row never committed.
+      await cluster.apply([
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: {
+            name: "ghost-config",
+            namespace,
+            labels: { [PROJECT_LABEL]: project, [APP_LABEL]: "ghost" },
+          },
+          data: { left: "by a replica that died before its commit" },
+        },
+      ]);
+      // Once the grace period has passed, every labelled object belongs to an app the database has, and each of those
+      // apps has all its objects: failed creates are either whole or gone, never half there.
+      const settled = await waitFor(
+        async () => {
+          const apps = await appsInDatabase();
+          const objects = await appObjectsInCluster();
+          return [...objects.keys()].every((app) => apps.has(app)) ? { apps, objects } : undefined;
+        },
+        { what: "the orphans to be collected", timeoutMs: 4 * DEADLINE_MS, intervalMs: 500 },
+      );
+      for (const name of [...settled.apps]) {
+        expect((settled.objects.get(name) ?? []).map(refName).sort(), name).toEqual(await storedObjects(name));
+      }
+      console.info(
+        `after the grace period: ${failed.filter((name) => settled.apps.has(name)).length} of the failed creates ` +
+          "had committed (whole), the others left nothing",
+      );
+
+      // Every stream went on after the kill until the rollout was ready, the one on the dead replica from another.
+      await waitFor(() => (streams.every((stream) => stream.readyAfterKill) ? true : undefined), {
+        what: "every status stream to see the watched app ready after the kill",
+        timeoutMs: DEADLINE_MS,
+        intervalMs: 100,
+      });
+      expect(streams.filter((stream) => stream.reconnects > 0).length).toBeGreaterThanOrEqual(1);
+      expect(streams.map((stream) => stream.error)).toEqual([undefined, undefined, undefined]);
+    },
+  );
+});
+
+function refName(object: KubernetesObject): string {
+  return `${object.kind}/${object.metadata.name}`;
+}
+
+interface StatusStream {
+  first: Promise<void>;
+  completed: boolean;
+  /** Set just before the kill. */
+  killed: boolean;
+  readyAfterKill: boolean;
+  reconnects: number;
+  error: unknown;
+}
+
+/** Follows `apps.watchStatus` as the dashboard does, noting what arrives after the kill and each reconnection. */
+function followStatus(client: ApiClient, project: string, name: string): StatusStream {
+  let started!: () => void;
+  const stream: StatusStream = {
+    first: new Promise((resolve) => (started = resolve)),
+    completed: false,
+    killed: false,
+    readyAfterKill: false,
+    reconnects: 0,
+    error: undefined,
+  };
+  client.apps.watchStatus.subscribe(
+    { project, name },
+    {
+      onData: (status) => {
+        if (stream.killed && status.state === "ready") stream.readyAfterKill = true;
+        started();
+      },
+      onError: (error) => (stream.error = error),
+      onComplete: () => (stream.completed = true),
+      onConnectionStateChange: (state) => {
+        if (state.state === "connecting" && state.error !== null) stream.reconnects++;
+      },
+    },
+  );
+  return stream;
+}

@@ -1,0 +1,200 @@
+// Several BabyHelm servers on one PostgreSQL database, as a deployment runs them: each replica its own process started
+// from sources by `src/main.ts`, the kube-sandbox as a process of its own (its CLI, reached through the kubeconfig it
+// writes, as a real cluster would be), and Debian's nginx balancing them round-robin. What the replicas test and the
+// replicas bench share.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Child, freePort, spawnNode, spawnProgram } from "./processes.js";
+
+export const NGINX = "/usr/sbin/nginx";
+const SANDBOX_CLI = fileURLToPath(new URL("../../../../packages/kube-sandbox/src/cli.ts", import.meta.url));
+const START_TIMEOUT_MS = 120_000;
+
+export interface Replica {
+  index: number;
+  url: string;
+  port: number;
+  child: Child;
+}
+
+export interface ReplicaStackOptions {
+  databaseUrl: string;
+  replicas: number;
+  /** Settings every replica gets on top of the stack's own. */
+  env?: Record<string, string>;
+  /** How long the sandbox's simulated pods take to become Ready. */
+  readyDelayMs?: number;
+}
+
+export class ReplicaStack {
+  readonly directory = mkdtempSync(join(tmpdir(), "babyhelm-replicas-"));
+  readonly kubeconfigPath = join(this.directory, "kubeconfig");
+  readonly replicas: Replica[] = [];
+  sandbox: Child | undefined;
+  nginx: Child | undefined;
+  nginxUrl = "";
+  private readonly replicaEnv: Record<string, string>;
+
+  constructor(private readonly options: ReplicaStackOptions) {
+    this.replicaEnv = {
+      HOST: "127.0.0.1",
+      DATABASE_URL: options.databaseUrl,
+      BABYHELM_CLUSTER: "kubeconfig",
+      KUBECONFIG: this.kubeconfigPath,
+      // One key for all: what one replica seals (alert targets) the others must open.
+      BABYHELM_SECRET_KEY: "replicas-test-secret-key-of-at-least-32-characters",
+      BABYHELM_WEB_DIR: "/nonexistent/babyhelm-web",
+      LOG_LEVEL: "info",
+      ...options.env,
+    };
+  }
+
+  /** Every child process, for a failing test to print what they said. */
+  get children(): Child[] {
+    return [this.sandbox, ...this.replicas.map((replica) => replica.child), this.nginx].filter(
+      (child): child is Child => child !== undefined,
+    );
+  }
+
+  /** The sandbox, then every replica at once, then nginx in front of them. */
+  async start(): Promise<void> {
+    this.sandbox = spawnNode("kube-sandbox", [
+      SANDBOX_CLI,
+      "--port",
+      "0",
+      "--kubeconfig-out",
+      this.kubeconfigPath,
+      "--ready-delay-ms",
+      String(this.options.readyDelayMs ?? 1000),
+    ]);
+    await this.sandbox.waitForOutput(/export KUBECONFIG=/, START_TIMEOUT_MS);
+    await Promise.all(
+      Array.from({ length: this.options.replicas }, (_, index) => this.startReplica(index, 0)),
+    );
+    await this.startNginx();
+  }
+
+  /** Starts replica `index` (again, after it died) on `port` (0: any free one), and waits until it is ready. */
+  async startReplica(index: number, port: number): Promise<Replica> {
+    const dataDir = join(this.directory, `replica-${index}`);
+    mkdirSync(dataDir, { recursive: true });
+    const child = spawnNode(`replica ${index}`, ["src/main.ts"], {
+      ...this.replicaEnv,
+      PORT: String(port),
+      BABYHELM_DATA_DIR: dataDir,
+    });
+    const [, url] = await child.waitForOutput(/BabyHelm is running: open (http:\/\/\S+)/, START_TIMEOUT_MS);
+    const replica: Replica = { index, url: url!, port: Number(new URL(url!).port), child };
+    await waitUntilReady(replica);
+    this.replicas[index] = replica;
+    return replica;
+  }
+
+  /** The replicas still alive. */
+  get live(): Replica[] {
+    return this.replicas.filter((replica) => replica.child.alive);
+  }
+
+  private async startNginx(): Promise<void> {
+    const port = await freePort();
+    const configPath = join(this.directory, "nginx.conf");
+    writeFileSync(
+      configPath,
+      nginxConfig(
+        this.directory,
+        port,
+        this.replicas.map((replica) => replica.port),
+      ),
+    );
+    this.nginx = spawnProgram("nginx", NGINX, [
+      "-p",
+      this.directory,
+      "-e",
+      join(this.directory, "nginx-error.log"),
+      "-c",
+      configPath,
+      "-g",
+      "daemon off;",
+    ]);
+    this.nginxUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      if (!this.nginx.alive) throw new Error(`nginx exited:\n${this.nginxLog()}`);
+      const answered = await fetch(`${this.nginxUrl}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (answered) return;
+      if (Date.now() > deadline) throw new Error(`nginx did not answer:\n${this.nginxLog()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  nginxLog(): string {
+    const log = join(this.directory, "nginx-error.log");
+    return existsSync(log) ? readFileSync(log, "utf8") : "";
+  }
+
+  /** Every process ended (SIGTERM, then SIGKILL), the directory removed. */
+  async stop(): Promise<void> {
+    await Promise.all(this.children.map((child) => child.stop()));
+    rmSync(this.directory, { recursive: true, force: true });
+  }
+}
+
+async function waitUntilReady(replica: Replica): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const ready = await fetch(`${replica.url}/readyz`).then(
+      async (response) => ((await response.json()) as { ready?: boolean }).ready === true,
+      () => false,
+    );
+    if (ready) return;
+    if (!replica.child.alive || Date.now() > deadline) {
+      throw new Error(`replica ${replica.index} did not become ready:\n${replica.child.output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * The deploy/ example's proxy settings (once it exists; these otherwise), run by a non-root-safe nginx: every path
+ * it writes is in `directory`, it listens on `port` and balances round-robin over `upstreams`.
+ */
+export function nginxConfig(directory: string, port: number, upstreams: number[]): string {
+  const servers = upstreams.map((upstream) => `    server 127.0.0.1:${upstream};`).join("\n");
+  const temp = (name: string) => `${name}_temp_path ${join(directory, `nginx-${name}`)};`;
+  return `worker_processes 1;
+pid ${join(directory, "nginx.pid")};
+error_log ${join(directory, "nginx-error.log")} warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  ${temp("client_body")}
+  ${temp("proxy")}
+  ${temp("fastcgi")}
+  ${temp("uwsgi")}
+  ${temp("scgi")}
+  upstream babyhelm {
+${servers}
+    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://babyhelm;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      # Server-sent events (status, logs) go out as they are written, and stay open.
+      proxy_buffering off;
+      proxy_read_timeout 1h;
+    }
+  }
+}
+`;
+}
