@@ -2,8 +2,7 @@
 // own, so that stopping one also ends whatever it started, and so that every one left is killed when the test process
 // exits, however it exits. Each keeps the tail of its output for a failing test to print.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 /** apps/server: tsx is resolved from here, and the server's sources are here. */
@@ -73,7 +72,9 @@ export class Child {
       this.listeners.add(check);
       void this.exited.then(({ code, signal }) => {
         done();
-        reject(new Error(`${this.name} exited (${signal ?? code}) before printing ${pattern}:\n${this.tail}`));
+        reject(
+          new Error(`${this.name} exited (${signal ?? code}) before printing ${pattern}:\n${this.tail}`),
+        );
       });
       check(this.tail);
     });

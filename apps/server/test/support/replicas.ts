@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Child, freePort, spawnNode, spawnProgram } from "./processes.js";
+import { type Child, freePort, spawnNode, spawnProgram } from "./processes.js";
 
 export const NGINX = "/usr/sbin/nginx";
 const SANDBOX_CLI = fileURLToPath(new URL("../../../../packages/kube-sandbox/src/cli.ts", import.meta.url));
@@ -60,15 +60,19 @@ export class ReplicaStack {
 
   /** The sandbox, then every replica at once, then nginx in front of them. */
   async start(): Promise<void> {
-    this.sandbox = spawnNode("kube-sandbox", [
-      SANDBOX_CLI,
-      "--port",
-      "0",
-      "--kubeconfig-out",
-      this.kubeconfigPath,
-      "--ready-delay-ms",
-      String(this.options.readyDelayMs ?? 1000),
-    ]);
+    this.sandbox = spawnNode(
+      "kube-sandbox",
+      [
+        SANDBOX_CLI,
+        "--port",
+        "0",
+        "--kubeconfig-out",
+        this.kubeconfigPath,
+        "--ready-delay-ms",
+        String(this.options.readyDelayMs ?? 1000),
+      ],
+      {},
+    );
     await this.sandbox.waitForOutput(/export KUBECONFIG=/, START_TIMEOUT_MS);
     await Promise.all(
       Array.from({ length: this.options.replicas }, (_, index) => this.startReplica(index, 0)),
