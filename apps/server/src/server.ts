@@ -13,9 +13,9 @@ import {
   createSecretBox,
   createTelemetry,
   CredentialCache,
-  DEFAULT_THROTTLE_POLICY,
-  LoginThrottle,
-  MemoryFailureStore,
+  DatabaseLimitStore,
+  LoginLimits,
+  MemoryLimitStore,
   RateLimiter,
   sealStoredAlertTargets,
   startDriftChecker,
@@ -61,7 +61,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 const CACHE_SYNC_WAIT_MS = 15_000;
 
@@ -128,6 +127,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         "BABYHELM_SECRET_KEY is not set: stored alert targets are sealed with this server's key file, which other servers on this database cannot read; give every server the same BABYHELM_SECRET_KEY (the key file's content keeps what is stored readable)",
       );
     }
+    // Shared by every replica on PostgreSQL: N replicas refuse at the limits of one.
+    const limitStore =
+      db.backend === "postgres"
+        ? new DatabaseLimitStore(db.kysely, (error) => {
+            logger.warn({ err: error }, "sweeping expired sign-in counters failed; the next sweep retries");
+          })
+        : new MemoryLimitStore();
+    if (config.trustProxy.kind === "hops" && config.trustProxy.deprecated !== undefined) {
+      logger.warn(config.trustProxy.deprecated);
+    }
     const alerts = createAlertNotifier({ db, config, secrets, logger, telemetry, now });
     // Alerts in flight finish (or time out) before the database closes.
     cleanups.push(() => alerts.drain());
@@ -140,17 +149,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       clusterState,
       renderer: createRenderer({ packs: options.packs ?? packs, defaultPack: config.defaultPack }),
       passwords: createPasswordHasher(options.passwordCost),
-      loginLimits: {
-        byIp: new RateLimiter(50, LOGIN_WINDOW_MS, clock),
-        failuresByEmail: new LoginThrottle(new MemoryFailureStore(), DEFAULT_THROTTLE_POLICY, clock),
-        // An office behind one address makes typos together: more free failures than one person gets.
-        failuresByIp: new LoginThrottle(
-          new MemoryFailureStore(),
-          { ...DEFAULT_THROTTLE_POLICY, freeFailures: 20 },
-          clock,
-        ),
-      },
-      registrationLimit: new RateLimiter(config.limits.registrationsPerIpPerHour, HOUR_MS, clock),
+      loginLimits: new LoginLimits(limitStore, clock),
+      registrationLimit: new RateLimiter(
+        limitStore,
+        "registration-ip",
+        config.limits.registrationsPerIpPerHour,
+        HOUR_MS,
+        clock,
+      ),
       logStreams: new ConcurrencyLimit(config.limits.logStreamsPerUser),
       credentials: new CredentialCache(),
       now,

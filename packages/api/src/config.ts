@@ -1,4 +1,5 @@
 // What the API is configured with. The server process reads it from the environment (apps/server/src/config.ts).
+import type { TrustProxy } from "./shared/client-address.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -30,7 +31,10 @@ export interface Config {
   platformNamespace: string;
   defaultPack: string;
   logLevel: LogLevel;
-  trustProxy: boolean;
+  /** Which X-Forwarded-For entries name the client (TRUST_PROXY). */
+  trustProxy: TrustProxy;
+  /** How long a validated session or API token is trusted without asking the database again (0: never). */
+  credentialCacheTtlMs: number;
   grafanaDashboardUrl: string | undefined;
   driftCheckIntervalMs: number;
   /** The built dashboard served at every path the API does not use. */

@@ -1,5 +1,6 @@
 import type { AlertTargetTable, AppAlertStateTable } from "./tables/alert.table.js";
 import type { ApiTokenTable } from "./tables/api-token.table.js";
+import type { AuthLimitCounterTable } from "./tables/auth-limit-counter.table.js";
 import type { ApplicationTable, AppRevisionTable } from "./tables/app.table.js";
 import type { AuditEventTable } from "./tables/audit-event.table.js";
 import type { IngressHostTable } from "./tables/ingress-host.table.js";
@@ -23,4 +24,5 @@ export interface Database {
   app_alert_states: AppAlertStateTable;
   ingress_hosts: IngressHostTable;
   invitations: InvitationTable;
+  auth_limit_counters: AuthLimitCounterTable;
 }

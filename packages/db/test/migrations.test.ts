@@ -30,6 +30,7 @@ for (const backend of testBackends()) {
         "app_revisions",
         "applications",
         "audit_events",
+        "auth_limit_counters",
         "ingress_hosts",
         "invitations",
         "pod_metric_samples",
@@ -42,7 +43,7 @@ for (const backend of testBackends()) {
       expect(await tables()).toEqual([]);
       expect(await db.migrate()).toEqual(Object.keys(migrations));
       expect(await db.migrate()).toEqual([]);
-      expect(await tables()).toHaveLength(13);
+      expect(await tables()).toHaveLength(14);
     });
 
     it("keeps emails unique whatever their case", async () => {

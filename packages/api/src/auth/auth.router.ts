@@ -166,7 +166,7 @@ export const authRouter = {
           "Registration on this server is by invitation: ask a project's creator to add your email, then open the link they get.",
         );
       }
-      const wait = ctx.services.registrationLimit.hit(ctx.clientIp);
+      const wait = await ctx.services.registrationLimit.hit(ctx.clientIp);
       if (wait !== undefined) throw tooMany("accounts created from your address", wait);
       const weakness = passwordWeakness(input.password, input.email);
       if (weakness !== undefined) throw new FieldError([{ path: "password", message: weakness }]);
@@ -225,10 +225,7 @@ export const authRouter = {
     const emailKey = input.email.toLowerCase();
     const user = await loginLimits.failuresByEmail.exclusive(emailKey, async () => {
       // Refused before the password is checked, so that guesses during a wait tell nothing and cost no hashing.
-      const wait =
-        loginLimits.byIp.hit(ctx.clientIp) ??
-        (await loginLimits.failuresByEmail.waitSeconds(emailKey)) ??
-        (await loginLimits.failuresByIp.waitSeconds(ctx.clientIp));
+      const { wait, emailFailures } = await loginLimits.admit(ctx.clientIp, emailKey);
       if (wait !== undefined) throw tooMany("sign-in attempts", wait);
       const found = await findUserByEmail(db.kysely, input.email);
       const valid =
@@ -242,7 +239,7 @@ export const authRouter = {
       }
       // Only the email's count: were a success to clear the address's, guessing from an address would be free to
       // anyone who signs in to an account of their own between guesses.
-      await loginLimits.failuresByEmail.succeed(emailKey);
+      if (emailFailures) await loginLimits.failuresByEmail.succeed(emailKey);
       return found;
     });
     const session = await createSession(db.kysely, user.id, ctx.userAgent, ctx.services.now());
