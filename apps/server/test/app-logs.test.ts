@@ -29,7 +29,7 @@ function subscribeLogs(
 ): Subscription {
   const state: Subscription = { lines: [], error: undefined, completed: false, stop: () => undefined };
   const subscription = client.apps.logs.subscribe(input, {
-    onData: (line) => state.lines.push(line),
+    onData: ({ data: line }) => state.lines.push(line),
     onError: (error) => {
       state.error = error;
     },

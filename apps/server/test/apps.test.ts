@@ -226,7 +226,7 @@ onEveryBackend(
         const subscription = streaming.apps.watchStatus.subscribe(
           { project, name: "stream" },
           {
-            onData: (status) => {
+            onData: ({ data: status }) => {
               states.push({ state: status.state, done: status.progress.done });
               if (status.state === "ready") {
                 subscription.unsubscribe();

@@ -138,7 +138,7 @@ export function waitForRollout(client: BabyhelmClient, options: WaitForRolloutOp
       subscription = client.apps.watchStatus.subscribe(
         { project, name },
         {
-          onData: (status) => {
+          onData: ({ data: status }) => {
             if (done) return;
             last = status;
             options.onProgress?.(status);

@@ -6,6 +6,7 @@ import { TooManyError } from "../shared/errors.js";
 import { appNameSchema } from "../shared/names.js";
 import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput } from "../shared/pagination.js";
+import { reconnectingOnStop, streamSignal } from "../shared/server-stopping.js";
 import { projectProcedure } from "../trpc.js";
 import {
   describeApp,
@@ -28,10 +29,22 @@ import {
   updateApp,
   upgradeAppPack,
 } from "./app.service.js";
+import { LogCursor } from "./status/log-cursor.js";
+import { STATUS_EVENT_ID } from "./status/app-status.stream.js";
 
 const appRef = z.object({ name: z.string().min(1).max(63) });
 const packRef = z.string().trim().min(1).max(100);
 const revisionNumber = int4(1);
+/**
+ * Sent by tRPC's subscription link when it reconnects (the `Last-Event-ID` of server-sent events): the id of the last
+ * event the client got, after which the stream resumes.
+ */
+const lastEventId = (valid: (id: string) => boolean) =>
+  z
+    .string()
+    .max(16_384)
+    .refine(valid, "is not the id of an event of this stream: subscribe again without it")
+    .optional();
 
 const viewer = projectProcedure("viewer");
 const editor = projectProcedure("editor");
@@ -102,10 +115,18 @@ export const applicationRouter = {
 
   /** Rollout progress over server-sent events, until the app is ready, failed or drifted. */
   watchStatus: viewer
-    .input(appRef)
-    .subscription(({ ctx, input, signal }) =>
-      watchStatusOfApp(ctx.services, ctx.project, input.name, signal ?? new AbortController().signal),
-    ),
+    .input(appRef.extend({ lastEventId: lastEventId((id) => STATUS_EVENT_ID.test(id)) }))
+    .subscription(async ({ ctx, input, signal }) => {
+      const { stopping } = ctx.services;
+      const statuses = await watchStatusOfApp(
+        ctx.services,
+        ctx.project,
+        input.name,
+        streamSignal(stopping, signal),
+        input.lastEventId,
+      );
+      return reconnectingOnStop(statuses, stopping);
+    }),
 
   revisions: viewer.input(appRef.extend(pageInput)).query(async ({ ctx, input }) => {
     const before = decodeCursor(input.cursor, int4(1));
@@ -124,6 +145,7 @@ export const applicationRouter = {
         follow: z.boolean().default(true),
         /** The previous container's logs (after a crash): read once, not followed. */
         previous: z.boolean().default(false),
+        lastEventId: lastEventId((id) => LogCursor.parse(id) !== undefined),
       }),
     )
     .subscription(async ({ ctx, input, signal }) => {
@@ -134,10 +156,11 @@ export const applicationRouter = {
           `You already have ${ctx.services.logStreams.limit} log streams open, the most one user may: close one (another tab or terminal) and try again.`,
         );
       }
-      const aborted = signal ?? new AbortController().signal;
+      const { stopping } = ctx.services;
+      const ended = streamSignal(stopping, signal);
       try {
-        const lines = await watchLogsOfApp(ctx.services, ctx.project, input.name, input, aborted);
-        return releasingAfter(lines, release, aborted);
+        const lines = await watchLogsOfApp(ctx.services, ctx.project, input.name, input, ended);
+        return reconnectingOnStop(releasingAfter(lines, release, ended), stopping);
       } catch (error) {
         release();
         throw error;
