@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Child, freePort, spawnNode, spawnProgram } from "./processes.js";
+import { freePort, spawnNode, spawnProgram, type Child } from "./processes.js";
 
 export const NGINX = "/usr/sbin/nginx";
 const SANDBOX_CLI = fileURLToPath(new URL("../../../../packages/kube-sandbox/src/cli.ts", import.meta.url));
@@ -102,43 +102,16 @@ export class ReplicaStack {
   }
 
   private async startNginx(): Promise<void> {
-    const port = await freePort();
-    const configPath = join(this.directory, "nginx.conf");
-    writeFileSync(
-      configPath,
-      nginxConfig(
-        this.directory,
-        port,
-        this.replicas.map((replica) => replica.port),
-      ),
-    );
-    this.nginx = spawnProgram("nginx", NGINX, [
-      "-p",
+    const nginx = await startNginx(
       this.directory,
-      "-e",
-      join(this.directory, "nginx-error.log"),
-      "-c",
-      configPath,
-      "-g",
-      "daemon off;",
-    ]);
-    this.nginxUrl = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      if (!this.nginx.alive) throw new Error(`nginx exited:\n${this.nginxLog()}`);
-      const answered = await fetch(`${this.nginxUrl}/healthz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (answered) return;
-      if (Date.now() > deadline) throw new Error(`nginx did not answer:\n${this.nginxLog()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      this.replicas.map((replica) => replica.port),
+    );
+    this.nginx = nginx.child;
+    this.nginxUrl = nginx.url;
   }
 
   nginxLog(): string {
-    const log = join(this.directory, "nginx-error.log");
-    return existsSync(log) ? readFileSync(log, "utf8") : "";
+    return nginxLog(join(this.directory, "nginx"));
   }
 
   /** Every process ended (SIGTERM, then SIGKILL), the directory removed. */
@@ -146,6 +119,55 @@ export class ReplicaStack {
     await Promise.all(this.children.map((child) => child.stop()));
     rmSync(this.directory, { recursive: true, force: true });
   }
+}
+
+export interface RunningNginx {
+  child: Child;
+  url: string;
+}
+
+/**
+ * Debian's nginx in front of the replicas listening on `upstreams`, its files in `directory` under `name` (several
+ * may run side by side); resolves once it answers /healthz.
+ */
+export async function startNginx(
+  directory: string,
+  upstreams: number[],
+  name = "nginx",
+): Promise<RunningNginx> {
+  const port = await freePort();
+  const prefix = join(directory, name);
+  mkdirSync(prefix, { recursive: true });
+  const configPath = join(prefix, "nginx.conf");
+  writeFileSync(configPath, nginxConfig(prefix, port, upstreams));
+  const errorLog = join(prefix, "error.log");
+  const child = spawnProgram(name, NGINX, [
+    "-p",
+    prefix,
+    "-e",
+    errorLog,
+    "-c",
+    configPath,
+    "-g",
+    "daemon off;",
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (!child.alive) throw new Error(`nginx exited:\n${nginxLog(prefix)}`);
+    const answered = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (answered) return { child, url };
+    if (Date.now() > deadline) throw new Error(`nginx did not answer:\n${nginxLog(prefix)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function nginxLog(prefix: string): string {
+  const log = join(prefix, "error.log");
+  return existsSync(log) ? readFileSync(log, "utf8") : "";
 }
 
 async function waitUntilReady(replica: Replica): Promise<void> {
@@ -169,10 +191,10 @@ async function waitUntilReady(replica: Replica): Promise<void> {
  */
 export function nginxConfig(directory: string, port: number, upstreams: number[]): string {
   const servers = upstreams.map((upstream) => `    server 127.0.0.1:${upstream};`).join("\n");
-  const temp = (name: string) => `${name}_temp_path ${join(directory, `nginx-${name}`)};`;
+  const temp = (name: string) => `${name}_temp_path ${join(directory, `${name}_temp`)};`;
   return `worker_processes 1;
 pid ${join(directory, "nginx.pid")};
-error_log ${join(directory, "nginx-error.log")} warn;
+error_log ${join(directory, "error.log")} warn;
 events { worker_connections 1024; }
 http {
   access_log off;
