@@ -19,11 +19,13 @@ import {
   MemoryLimitStore,
   RateLimiter,
   sealStoredAlertTargets,
+  startRevocationBus,
   startDriftChecker,
   startMetricsSampler,
   type Cluster,
   type Logger,
   type PasswordCost,
+  type RevocationBus,
   type Services,
 } from "@babyhelm/api/runtime";
 import { createDb, type Db } from "@babyhelm/db";
@@ -59,6 +61,8 @@ export interface RunningServer {
   sandbox: Sandbox | undefined;
   /** Where the sandbox's kubeconfig was written, for kubectl. */
   sandboxKubeconfigPath: string | undefined;
+  /** On PostgreSQL: the listener through which other replicas' revocations reach this one's credential cache. */
+  revocations: RevocationBus | undefined;
   /**
    * Shuts down as a replica should (SIGTERM): /readyz answers 503 at once, no new connection is taken, streams end
    * so that their clients reconnect elsewhere and resume, periodic jobs stop, requests in flight (deploys) finish for
@@ -152,6 +156,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const alerts = createAlertNotifier({ db, config, secrets, logger, telemetry, now });
     // Alerts in flight finish (or time out) before the database closes.
     cleanups.push(() => alerts.drain());
+    const credentials = new CredentialCache({ ttlMs: config.credentialCacheTtlMs });
+    const revocations = startRevocationBus(db, credentials, logger);
+    if (revocations !== undefined) cleanups.push(() => revocations.stop());
     const services: Services = {
       config,
       logger,
@@ -170,7 +177,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         clock,
       ),
       logStreams: new ConcurrencyLimit(config.limits.logStreamsPerUser),
-      credentials: new CredentialCache(),
+      credentials,
       now,
       telemetry,
       alerts,
@@ -213,6 +220,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       services,
       sandbox,
       sandboxKubeconfigPath,
+      revocations,
       stop: () => {
         stopping.abort();
         return (stopped ??= runCleanups(cleanups));

@@ -16,6 +16,8 @@ export {
 export { LoginLimits } from "./auth/login-limits.js";
 export { DEFAULT_THROTTLE_POLICY, LoginThrottle, type ThrottlePolicy } from "./auth/login-throttle.js";
 export { RateLimiter } from "./auth/rate-limiter.js";
+export { REVOCATION_CHANNEL, type Revocation } from "./auth/revocation.js";
+export { type RevocationBus, startRevocationBus } from "./auth/revocation-bus.js";
 export { type Cluster, type ClusterOptions, ClusterError, createCluster } from "./cluster/cluster.js";
 export { ClusterState, type ClusterStateOptions } from "./cluster/state/cluster-state.js";
 export {

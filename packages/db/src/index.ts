@@ -1,3 +1,4 @@
+export type { ChannelEvents, ChannelListener } from "./channel-listener.js";
 export { createDb, type Db, type DbConfig, type PoolStats } from "./create-db.js";
 export type { Database } from "./database.js";
 export { migrations } from "./migrations/index.js";
