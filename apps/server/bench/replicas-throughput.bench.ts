@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       // Background work would be measured as the calls' cost.
       DRIFT_CHECK_INTERVAL_SECONDS: "0",
       METRICS_SAMPLE_SECONDS: "0",
-      TRUST_PROXY: "127.0.0.1",
+      TRUST_PROXY: "1",
     },
   });
   const proxies: RunningNginx[] = [];

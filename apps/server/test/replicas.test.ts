@@ -83,8 +83,8 @@ describe.skipIf(skipReason !== undefined)("three replicas behind nginx on one Po
         BABYHELM_REGISTRATIONS_PER_IP_HOUR: "1000",
         // The alert webhook is this process, on a private address.
         ALERT_PRIVATE_WEBHOOKS: "true",
-        // nginx, on this machine, is the one proxy whose X-Forwarded-For is believed.
-        TRUST_PROXY: "127.0.0.1",
+        // nginx is the one proxy in front, as deploy/nginx/babyhelm.conf says.
+        TRUST_PROXY: "1",
         // An hour: a revoked credential refused by another replica within the test's deadline was told, not expired.
         BABYHELM_CREDENTIAL_CACHE_SECONDS: "3600",
         // Short, but longer than a create takes from its first apply to its commit on a busy machine.

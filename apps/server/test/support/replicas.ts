@@ -1,7 +1,7 @@
 // Several BabyHelm servers on one PostgreSQL database, as a deployment runs them: each replica its own process started
 // from sources by `src/main.ts`, the kube-sandbox as a process of its own (its CLI, reached through the kubeconfig it
-// writes, as a real cluster would be), and Debian's nginx balancing them round-robin. What the replicas test and the
-// replicas bench share.
+// writes, as a real cluster would be), and Debian's nginx balancing them round-robin with deploy/'s example. What the
+// replicas test and the replicas bench share.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { freePort, spawnNode, spawnProgram, type Child } from "./processes.js";
 
 export const NGINX = "/usr/sbin/nginx";
+const NGINX_EXAMPLE = fileURLToPath(new URL("../../../../deploy/nginx/babyhelm.conf", import.meta.url));
 const SANDBOX_CLI = fileURLToPath(new URL("../../../../packages/kube-sandbox/src/cli.ts", import.meta.url));
 const START_TIMEOUT_MS = 120_000;
 
@@ -186,41 +187,31 @@ async function waitUntilReady(replica: Replica): Promise<void> {
 }
 
 /**
- * The deploy/ example's proxy settings (once it exists; these otherwise), run by a non-root-safe nginx: every path
- * it writes is in `directory`, it listens on `port` and balances round-robin over `upstreams`.
+ * deploy/nginx/babyhelm.conf, the example operators install, run by a non-root-safe nginx: every file it writes is in
+ * `directory`, it listens on `port` of 127.0.0.1 and balances round-robin over `upstreams`.
  */
 export function nginxConfig(directory: string, port: number, upstreams: number[]): string {
+  const example = readFileSync(NGINX_EXAMPLE, "utf8");
   const servers = upstreams.map((upstream) => `    server 127.0.0.1:${upstream};`).join("\n");
-  const temp = (name: string) => `${name}_temp_path ${join(directory, `${name}_temp`)};`;
+  const site = replaceOnce(
+    replaceOnce(example, /^ *server 127\.0\.0\.1:8080;$/m, servers),
+    /^ *listen 80;$/m,
+    `    listen 127.0.0.1:${port};`,
+  );
+  const temp = (name: string) => `  ${name}_temp_path ${join(directory, `${name}_temp`)};`;
   return `worker_processes 1;
 pid ${join(directory, "nginx.pid")};
 error_log ${join(directory, "error.log")} warn;
 events { worker_connections 1024; }
 http {
   access_log off;
-  ${temp("client_body")}
-  ${temp("proxy")}
-  ${temp("fastcgi")}
-  ${temp("uwsgi")}
-  ${temp("scgi")}
-  upstream babyhelm {
-${servers}
-    keepalive 32;
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://babyhelm;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      # Server-sent events (status, logs) go out as they are written, and stay open.
-      proxy_buffering off;
-      proxy_read_timeout 1h;
-    }
-  }
+${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(temp).join("\n")}
+${site}
 }
 `;
+}
+
+function replaceOnce(text: string, pattern: RegExp, replacement: string): string {
+  if (!pattern.test(text)) throw new Error(`${NGINX_EXAMPLE} no longer has a line matching ${pattern}`);
+  return text.replace(pattern, replacement);
 }
