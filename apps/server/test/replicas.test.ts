@@ -65,8 +65,9 @@ describe.skipIf(skipReason !== undefined)("three replicas behind nginx on one Po
   const receiver = new Receiver();
   let owner: ApiClient;
   let ownerCookies: CookieJar;
-  let project: string;
-  let namespace: string;
+  /** The project the current test deploys to: a burst takes most of a project's quota (20 Services). */
+  let project = "";
+  let namespace = "";
 
   beforeAll(async () => {
     database = await emptyDatabase(process.env.TEST_DATABASE_URL!);
@@ -111,6 +112,11 @@ describe.skipIf(skipReason !== undefined)("three replicas behind nginx on one Po
     }
     console.error(`--- nginx error log ---\n${stack.nginxLog().slice(-8_000)}`);
   });
+
+  async function useNewProject(): Promise<void> {
+    project = uniqueName("replicas");
+    ({ namespace } = await owner.projects.create.mutate({ name: project }));
+  }
 
   /** A client straight to one replica, signed in with the owner's cookies. */
   const onReplica = (replica: Replica) => makeClient(replica.url, { cookies: ownerCookies });
@@ -164,62 +170,97 @@ describe.skipIf(skipReason !== undefined)("three replicas behind nginx on one Po
     const email = `${uniqueName("owner")}@example.com`;
     await owner.auth.register.mutate({ email, password: TEST_PASSWORD });
     await owner.auth.login.mutate({ email, password: TEST_PASSWORD, mode: "cookie" });
-    project = uniqueName("replicas");
-    ({ namespace } = await owner.projects.create.mutate({ name: project }));
+    await useNewProject();
     // Every replica knows the session: it lives in the database, not in the replica that made it.
     for (const replica of stack.replicas) {
       expect(await onReplica(replica).auth.me.query()).toMatchObject({ email });
     }
   });
 
+  interface Burst {
+    names: string[];
+    acknowledged: string[];
+    failed: string[];
+    streams: StatusStream[];
+  }
+
+  /**
+   * Starts a rollout followed by one status stream per replica (nginx hands consecutive requests round-robin), then
+   * a burst of creates through nginx, and `stop`s replica `victim` once the first create has an answer.
+   */
+  async function burstWhileStopping(
+    prefix: string,
+    victim: Replica,
+    stop: (replica: Replica) => Promise<void>,
+  ): Promise<Burst> {
+    await owner.apps.create.mutate({ project, name: `${prefix}-watched`, spec: SPEC });
+    const streaming = makeStreamingClient(stack.nginxUrl, ownerCookies);
+    const streams: StatusStream[] = [];
+    for (let index = 0; index < REPLICAS; index++) {
+      const stream = followStatus(streaming, project, `${prefix}-watched`);
+      streams.push(stream);
+      await stream.first;
+    }
+
+    const names = Array.from(
+      { length: BURST },
+      (_, index) => `${prefix}-${String(index + 1).padStart(2, "0")}`,
+    );
+    const outcomes = names.map((name) =>
+      owner.apps.create.mutate({ project, name, spec: SPEC }).then(
+        () => "acknowledged" as const,
+        (error: unknown) => error as Error,
+      ),
+    );
+    await Promise.race(outcomes);
+    expect(
+      streams.filter((stream) => stream.completed),
+      "the watched rollout ended before the stop: raise READY_DELAY_MS",
+    ).toEqual([]);
+    for (const stream of streams) stream.stopped = true;
+    await stop(victim);
+    const results = await Promise.all(outcomes);
+    const failed = names.filter((_, index) => results[index] !== "acknowledged");
+    console.info(
+      `${prefix}: ${BURST} creates with replica ${victim.index} stopped: ${BURST - failed.length} acknowledged, ` +
+        `${failed.length} failed (${failed.map((name) => `${name}: ${(results[names.indexOf(name)] as Error).message.slice(0, 60)}`).join("; ") || "none"})`,
+    );
+    return { names, acknowledged: names.filter((name) => !failed.includes(name)), failed, streams };
+  }
+
+  /** Every acknowledged app is in the database, and in the cluster with every object its revision applies. */
+  async function expectWhole(apps: readonly string[]): Promise<void> {
+    const inDatabase = await appsInDatabase();
+    const inCluster = await appObjectsInCluster();
+    for (const name of apps) {
+      expect(inDatabase.has(name), name).toBe(true);
+      expect((inCluster.get(name) ?? []).map(refName).sort(), name).toEqual(await storedObjects(name));
+    }
+  }
+
+  /** Every stream went on after the stop until the rollout was ready, the one on the stopped replica from another. */
+  async function expectStreamsResumed(streams: StatusStream[]): Promise<void> {
+    await waitFor(() => (streams.every((stream) => stream.readyAfterStop) ? true : undefined), {
+      what: "every status stream to see the watched app ready after the stop",
+      timeoutMs: DEADLINE_MS,
+      intervalMs: 100,
+    });
+    expect(streams.filter((stream) => stream.reconnects > 0).length).toBeGreaterThanOrEqual(1);
+    expect(streams.map((stream) => stream.error)).toEqual(streams.map(() => undefined));
+  }
+
   it(
     "keeps every acknowledged create, and the status streams, when a replica is killed mid-burst",
     { timeout: 4 * DEADLINE_MS },
     async () => {
-      // A rollout going on, followed by one stream per replica (nginx hands consecutive requests round-robin).
-      await owner.apps.create.mutate({ project, name: "watched", spec: SPEC });
-      const streaming = makeStreamingClient(stack.nginxUrl, ownerCookies);
-      const streams: StatusStream[] = [];
-      for (let index = 0; index < REPLICAS; index++) {
-        const stream = followStatus(streaming, project, "watched");
-        streams.push(stream);
-        await stream.first;
-      }
-
-      const names = Array.from(
-        { length: BURST },
-        (_, index) => `burst-${String(index + 1).padStart(2, "0")}`,
-      );
-      const outcomes = names.map((name) =>
-        owner.apps.create.mutate({ project, name, spec: SPEC }).then(
-          () => "acknowledged" as const,
-          (error: unknown) => error as Error,
-        ),
-      );
-      await Promise.race(outcomes);
-      expect(
-        streams.filter((stream) => stream.completed),
-        "the watched rollout ended before the kill: raise READY_DELAY_MS",
-      ).toEqual([]);
-      const victim = stack.replicas[1]!;
-      for (const stream of streams) stream.killed = true;
-      await victim.child.kill("SIGKILL");
-      const results = await Promise.all(outcomes);
-      const acknowledged = names.filter((_, index) => results[index] === "acknowledged");
-      const failed = names.filter((_, index) => results[index] !== "acknowledged");
-      console.info(
-        `burst of ${BURST} creates with replica ${victim.index} killed: ${acknowledged.length} acknowledged, ` +
-          `${failed.length} failed (${failed.map((name) => `${name}: ${(results[names.indexOf(name)] as Error).message.slice(0, 80)}`).join("; ") || "none"})`,
+      const { acknowledged, failed, streams } = await burstWhileStopping(
+        "kill",
+        stack.replicas[1]!,
+        (replica) => replica.child.kill("SIGKILL"),
       );
       expect(acknowledged.length).toBeGreaterThan(0);
-
-      // Acknowledged: in the database, and in the cluster with every object its revision applies.
+      await expectWhole(acknowledged);
       const inDatabase = await appsInDatabase();
-      for (const name of acknowledged) expect(inDatabase.has(name), name).toBe(true);
-      const inCluster = await appObjectsInCluster();
-      for (const name of acknowledged) {
-        expect((inCluster.get(name) ?? []).map(refName).sort(), name).toEqual(await storedObjects(name));
-      }
 
       const leftByTheKill = [...(await appObjectsInCluster()).keys()].filter((app) => !inDatabase.has(app));
       console.info(
@@ -258,14 +299,7 @@ describe.skipIf(skipReason !== undefined)("three replicas behind nginx on one Po
           "had committed (whole), the others left nothing",
       );
 
-      // Every stream went on after the kill until the rollout was ready, the one on the dead replica from another.
-      await waitFor(() => (streams.every((stream) => stream.readyAfterKill) ? true : undefined), {
-        what: "every status stream to see the watched app ready after the kill",
-        timeoutMs: DEADLINE_MS,
-        intervalMs: 100,
-      });
-      expect(streams.filter((stream) => stream.reconnects > 0).length).toBeGreaterThanOrEqual(1);
-      expect(streams.map((stream) => stream.error)).toEqual([undefined, undefined, undefined]);
+      await expectStreamsResumed(streams);
     },
   );
 
@@ -287,6 +321,26 @@ describe.skipIf(skipReason !== undefined)("three replicas behind nginx on one Po
       { what: "nginx to answer through every replica", timeoutMs: DEADLINE_MS },
     );
   });
+
+  it(
+    "drains a replica stopped with SIGTERM mid-burst: its creates finish, its streams resume elsewhere",
+    { timeout: 4 * DEADLINE_MS },
+    async () => {
+      await useNewProject();
+      const victim = stack.replicas[2]!;
+      const { acknowledged, failed, streams } = await burstWhileStopping("term", victim, (replica) =>
+        replica.child.kill("SIGTERM"),
+      );
+      expect(await victim.child.exited).toEqual({ code: 0, signal: null });
+      await expectWhole(acknowledged);
+      // A create refused on the way (nginx found the replica closed) left nothing: a graceful stop leaves no orphan.
+      const inDatabase = await appsInDatabase();
+      const inCluster = await appObjectsInCluster();
+      for (const name of failed) expect(inDatabase.has(name) || inCluster.has(name), name).toBe(false);
+      await expectStreamsResumed(streams);
+      await stack.startReplica(victim.index, victim.port);
+    },
+  );
 
   it("refuses wrong passwords spread over the replicas at the limit of one replica", async () => {
     const anonymous = makeClient(stack.nginxUrl);
@@ -358,6 +412,7 @@ describe.skipIf(skipReason !== undefined)("three replicas behind nginx on one Po
     "sends one alert per change of state, however many replicas watch the app",
     { timeout: 2 * DEADLINE_MS },
     async () => {
+      await useNewProject();
       await owner.alerts.set.mutate({
         project,
         target: { type: "slack", url: `${receiver.url}/slack/replicas` },
@@ -412,9 +467,9 @@ function refName(object: KubernetesObject): string {
 interface StatusStream {
   first: Promise<void>;
   completed: boolean;
-  /** Set just before the kill. */
-  killed: boolean;
-  readyAfterKill: boolean;
+  /** Set just before the replica is stopped. */
+  stopped: boolean;
+  readyAfterStop: boolean;
   reconnects: number;
   error: unknown;
 }
@@ -425,8 +480,8 @@ function followStatus(client: ApiClient, project: string, name: string): StatusS
   const stream: StatusStream = {
     first: new Promise((resolve) => (started = resolve)),
     completed: false,
-    killed: false,
-    readyAfterKill: false,
+    stopped: false,
+    readyAfterStop: false,
     reconnects: 0,
     error: undefined,
   };
@@ -435,7 +490,7 @@ function followStatus(client: ApiClient, project: string, name: string): StatusS
     {
       // Tracked events: the id lets a reconnected stream resume after the last one it got.
       onData: ({ data: status }) => {
-        if (stream.killed && status.state === "ready") stream.readyAfterKill = true;
+        if (stream.stopped && status.state === "ready") stream.readyAfterStop = true;
         started();
       },
       onError: (error) => (stream.error = error),
