@@ -19,9 +19,9 @@ import {
   MemoryLimitStore,
   RateLimiter,
   sealStoredAlertTargets,
-  startRevocationBus,
   startDriftChecker,
   startMetricsSampler,
+  startRevocationBus,
   type Cluster,
   type Logger,
   type PasswordCost,
@@ -76,6 +76,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const CACHE_SYNC_WAIT_MS = 15_000;
 /** Of the shutdown grace, what is kept for what closes after the HTTP server (jobs, cache, database). */
 const AFTER_HTTP_MS = 3_000;
+const LISTEN_WAIT_MS = 5_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
@@ -158,7 +159,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     cleanups.push(() => alerts.drain());
     const credentials = new CredentialCache({ ttlMs: config.credentialCacheTtlMs });
     const revocations = startRevocationBus(db, credentials, logger);
-    if (revocations !== undefined) cleanups.push(() => revocations.stop());
+    if (revocations !== undefined) {
+      cleanups.push(() => revocations.stop());
+      // Until then every request looks its credential up: correct, only slower.
+      if (!(await revocations.whenListening(LISTEN_WAIT_MS))) {
+        logger.warn(
+          "not yet listening for revocations; the server starts anyway, with its credential cache off",
+        );
+      }
+    }
     const services: Services = {
       config,
       logger,

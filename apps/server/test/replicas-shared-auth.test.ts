@@ -2,6 +2,7 @@
 // spread over both are refused at the limits of one, and a credential ended on one is refused on the other long
 // before its cache entry there (trusted for 60 s here) would have run out. PostgreSQL only: on PGlite there is one
 // process.
+import { TRPCClientError } from "@trpc/client";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@babyhelm/api/testing";
@@ -147,7 +148,12 @@ describe.skipIf(postgres.skipReason !== undefined)("two replicas on one PostgreS
           const answer = await call();
           return answer === null ? true : undefined;
         } catch (error) {
-          return (await errorOf(Promise.reject(error))).code === "UNAUTHORIZED" ? true : undefined;
+          const code =
+            error instanceof TRPCClientError
+              ? (error.data as { code?: string } | undefined)?.code
+              : undefined;
+          if (code === "UNAUTHORIZED") return true;
+          throw error;
         }
       },
       { timeoutMs: REVOCATION_DEADLINE_MS, intervalMs: 10, what: "B to refuse the revoked credential" },

@@ -2,13 +2,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@babyhelm/db";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { errorOf, makeClient, startHarness, TEST_PASSWORD, uniqueName, type Harness } from "./support/harness.js";
+import {
+  errorOf,
+  makeClient,
+  startHarness,
+  TEST_PASSWORD,
+  uniqueName,
+  type Harness,
+} from "./support/harness.js";
 
 describe("TRUST_PROXY in the configuration", () => {
   it("reads a hop count, a proxy list, and off by default", () => {
     expect(loadConfig({}).trustProxy).toEqual({ kind: "none" });
     expect(loadConfig({ TRUST_PROXY: "2" }).trustProxy).toEqual({ kind: "hops", hops: 2 });
-    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8,127.0.0.1" }).trustProxy).toMatchObject({ kind: "addresses" });
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8,127.0.0.1" }).trustProxy).toMatchObject({
+      kind: "addresses",
+    });
     expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toMatchObject({ kind: "hops", hops: 1 });
   });
 
@@ -21,7 +30,9 @@ describe("TRUST_PROXY in the configuration", () => {
         error = caught;
       }
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems).toEqual([expect.stringMatching(new RegExp(`^TRUST_PROXY="${bad}": `))]);
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(new RegExp(`^TRUST_PROXY="${bad}": `)),
+      ]);
     }
   });
 });
@@ -41,7 +52,9 @@ describe("the address behind one proxy", () => {
 
   /** A sign-up through a proxy that appended `seenByProxy` to whatever the client sent. */
   const register = (clientSent: string, seenByProxy: string) =>
-    makeClient(harness.url, { headers: { "x-forwarded-for": `${clientSent}, ${seenByProxy}` } }).auth.register.mutate({
+    makeClient(harness.url, {
+      headers: { "x-forwarded-for": `${clientSent}, ${seenByProxy}` },
+    }).auth.register.mutate({
       email: `${uniqueName("proxied")}@example.com`,
       password: TEST_PASSWORD,
     });

@@ -42,7 +42,11 @@ export function createContextFactory(services: Services) {
       services,
       requestId,
       log: services.logger.child({ requestId }),
-      clientIp: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], services.config.trustProxy),
+      clientIp: clientAddress(
+        req.socket.remoteAddress,
+        req.headers["x-forwarded-for"],
+        services.config.trustProxy,
+      ),
       userAgent: req.headers["user-agent"],
       authenticate: () => {
         auth ??= authenticate(services, req).then((result) => {

@@ -10,7 +10,11 @@ describe("TRUST_PROXY", () => {
   it("reads off, hop counts, proxy lists, and the old true as one hop", () => {
     for (const off of ["", "false", "0", " "]) expect(parseTrustProxy(off)).toEqual({ kind: "none" });
     expect(parseTrustProxy("2")).toEqual({ kind: "hops", hops: 2 });
-    expect(parseTrustProxy("true")).toMatchObject({ kind: "hops", hops: 1, deprecated: expect.stringMatching(/TRUST_PROXY=1/) });
+    expect(parseTrustProxy("true")).toMatchObject({
+      kind: "hops",
+      hops: 1,
+      deprecated: expect.stringMatching(/TRUST_PROXY=1/),
+    });
     expect(parseTrustProxy(" 10.0.0.0/8, 127.0.0.1,fd00::/8 ")).toMatchObject({
       kind: "addresses",
       description: "10.0.0.0/8,127.0.0.1,fd00::/8",
@@ -18,7 +22,17 @@ describe("TRUST_PROXY", () => {
   });
 
   it("refuses what is neither, saying what would do", () => {
-    for (const bad of ["yes", "10.0.0.0/33", "fd00::/129", "10.0.0/8", "10.0.0.0/8/1", "10.0.0.0/x", "10.0.0.1,", "-1", "33"]) {
+    for (const bad of [
+      "yes",
+      "10.0.0.0/33",
+      "fd00::/129",
+      "10.0.0/8",
+      "10.0.0.0/8/1",
+      "10.0.0.0/x",
+      "10.0.0.1,",
+      "-1",
+      "33",
+    ]) {
       expect(() => parseTrustProxy(bad), bad).toThrow(/hop count|prefix length/);
     }
   });

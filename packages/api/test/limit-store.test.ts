@@ -69,7 +69,11 @@ function contract(name: string, makeStore: () => LimitStore) {
         missing,
       ]);
       expect(counted.count).toBe(1);
-      expect(read).toEqual([{ count: 2, lastFailureAt: 6_000, expiresAt: 6_000 + MINUTE }, undefined, undefined]);
+      expect(read).toEqual([
+        { count: 2, lastFailureAt: 6_000, expiresAt: 6_000 + MINUTE },
+        undefined,
+        undefined,
+      ]);
     });
 
     it("keeps kinds apart: the same key counts separately per kind", async () => {
@@ -77,7 +81,9 @@ function contract(name: string, makeStore: () => LimitStore) {
       const { key } = fresh("login-ip");
       await store.countAttempt({ kind: "login-ip", key }, 0, MINUTE, []);
       await store.countAttempt({ kind: "login-ip", key }, 0, MINUTE, []);
-      expect((await store.countAttempt({ kind: "registration-ip", key }, 0, MINUTE, [])).attempts.count).toBe(1);
+      expect((await store.countAttempt({ kind: "registration-ip", key }, 0, MINUTE, [])).attempts.count).toBe(
+        1,
+      );
     });
 
     it("lets a sign-in through on one store query, and refuses once the failures ask for a wait", async () => {
@@ -113,7 +119,9 @@ for (const backend of testBackends()) {
       const counter = fresh("login-ip");
       const counts = await Promise.all(
         Array.from({ length: 40 }, (_, index) =>
-          replicas[index % 2]!.countAttempt(counter, 1_000, MINUTE, []).then(({ attempts }) => attempts.count),
+          replicas[index % 2]!.countAttempt(counter, 1_000, MINUTE, []).then(
+            ({ attempts }) => attempts.count,
+          ),
         ),
       );
       expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
@@ -127,7 +135,8 @@ for (const backend of testBackends()) {
             as found`.execute(db.kysely);
         return rows[0]?.found;
       };
-      const gone = (counter: CounterRef) => async () => ((await stored(counter)) === false ? true : undefined);
+      const gone = (counter: CounterRef) => async () =>
+        (await stored(counter)) === false ? true : undefined;
       const [first, second, live] = [
         fresh("login-failures-ip"),
         fresh("login-failures-ip"),

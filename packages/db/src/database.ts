@@ -1,8 +1,8 @@
 import type { AlertTargetTable, AppAlertStateTable } from "./tables/alert.table.js";
 import type { ApiTokenTable } from "./tables/api-token.table.js";
-import type { AuthLimitCounterTable } from "./tables/auth-limit-counter.table.js";
 import type { ApplicationTable, AppRevisionTable } from "./tables/app.table.js";
 import type { AuditEventTable } from "./tables/audit-event.table.js";
+import type { AuthLimitCounterTable } from "./tables/auth-limit-counter.table.js";
 import type { IngressHostTable } from "./tables/ingress-host.table.js";
 import type { InvitationTable } from "./tables/invitation.table.js";
 import type { PodMetricSampleTable } from "./tables/pod-metric-sample.table.js";

@@ -20,9 +20,9 @@ describe("listening on PGlite", () => {
     const { createDb } = await import("../src/index.js");
     const db = await createDb({});
     try {
-      expect(db.listen("anything", { message: () => undefined, up: () => undefined, down: () => undefined })).toBe(
-        undefined,
-      );
+      expect(
+        db.listen("anything", { message: () => undefined, up: () => undefined, down: () => undefined }),
+      ).toBe(undefined);
     } finally {
       await db.close();
     }

@@ -274,8 +274,10 @@ export const authRouter = {
   }),
 
   logoutAll: authedProcedure.mutation(async ({ ctx }) => {
-    const count = await revokeCredentials(ctx.services, { kind: "user-sessions", userId: ctx.user.id }, (db) =>
-      invalidateUserSessions(db, ctx.user.id),
+    const count = await revokeCredentials(
+      ctx.services,
+      { kind: "user-sessions", userId: ctx.user.id },
+      (db) => invalidateUserSessions(db, ctx.user.id),
     );
     ctx.clearSessionCookie();
     return { signedOut: count };

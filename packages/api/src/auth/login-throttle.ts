@@ -48,8 +48,9 @@ export class LoginThrottle {
   }
 
   /**
-   * Runs one attempt for `key` after the ones before it have ended, so that attempts sent in parallel each see the
-   * failures of the earlier ones: without this, a burst of guesses would all pass the wait check together.
+   * Runs one attempt for `key` after the ones before it on this replica have ended, so that attempts sent in
+   * parallel each see the failures of the earlier ones: without this, a burst of guesses would all pass the wait
+   * check together. Across replicas a burst gets at most one attempt in flight per replica past the count.
    */
   async exclusive<T>(key: string, attempt: () => Promise<T>): Promise<T> {
     const before = this.running.get(key) ?? Promise.resolve();

@@ -6,6 +6,8 @@ import { REVOCATION_CHANNEL, revocationSchema } from "./revocation.js";
 export interface RevocationBus {
   /** Whether revocations of other replicas reach this one right now (the cache is trusted only then). */
   readonly listening: boolean;
+  /** Resolves true once listening (at once if it is), or false after `timeoutMs`. */
+  whenListening(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,12 @@ export function startRevocationBus(
 ): RevocationBus | undefined {
   if (db.backend !== "postgres") return undefined;
   credentials.distrust();
+  let firstUp: () => void = () => undefined;
+  const listening = new Promise<true>((resolve) => {
+    firstUp = () => {
+      resolve(true);
+    };
+  });
   const listener = db.listen(REVOCATION_CHANNEL, {
     message: (payload) => {
       const parsed = revocationSchema.safeParse(parseJson(payload));
@@ -29,6 +37,7 @@ export function startRevocationBus(
     },
     up: () => {
       credentials.trust();
+      firstUp();
       logger.info({ channel: REVOCATION_CHANNEL }, "listening for revocations: the credential cache is on");
     },
     down: (error) => {
@@ -46,6 +55,19 @@ export function startRevocationBus(
   return {
     get listening() {
       return listener.listening;
+    },
+    whenListening: async (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => {
+          resolve(false);
+        }, timeoutMs);
+      });
+      try {
+        return await Promise.race([listening, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     stop: () => listener.close(),
   };

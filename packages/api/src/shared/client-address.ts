@@ -26,7 +26,8 @@ export function parseTrustProxy(value: string): TrustProxy {
     return {
       kind: "hops",
       hops: 1,
-      deprecated: "TRUST_PROXY=true means one proxy in front (TRUST_PROXY=1): set the hop count or the proxies' addresses",
+      deprecated:
+        "TRUST_PROXY=true means one proxy in front (TRUST_PROXY=1): set the hop count or the proxies' addresses",
     };
   }
   if (/^\d+$/.test(text)) {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 
 /**
  * Sign-in and sign-up counters shared by every server replica on PostgreSQL (PGlite keeps them in memory): one row
