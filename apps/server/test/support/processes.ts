@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 /** apps/server: tsx is resolved from here, and the server's sources are here. */
 export const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const OUTPUT_TAIL_CHARS = 64 * 1024;
+const OUTPUT_TAIL_CHARS = 4 * 1024 * 1024;
 
 const running = new Set<ChildProcess>();
 process.once("exit", () => {
@@ -46,7 +46,7 @@ export class Child {
     return this.process.exitCode === null && this.process.signalCode === null;
   }
 
-  /** The last 64 KB of what it wrote to stdout and stderr. */
+  /** The last 4 MB of what it wrote to stdout and stderr. */
   get output(): string {
     return this.tail;
   }
