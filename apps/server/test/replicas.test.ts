@@ -97,13 +97,16 @@ for (const backend of testBackends()) {
         },
         spec: { ports: [{ port: 80 }] },
       });
-      const created = Date.parse(String(sandbox.store.get("services", project, "ghost")!.metadata.creationTimestamp));
-      await waitFor(() => (sandbox.store.get("services", project, "ghost") === undefined ? true : undefined), {
-        what: "the orphan's removal",
-        // The grace, plus a check period, plus time to spare on a loaded machine.
-        timeoutMs: 60_000,
-        intervalMs: 20,
-      });
+      const created = Date.parse(sandbox.store.get("services", project, "ghost")!.metadata.creationTimestamp);
+      await waitFor(
+        () => (sandbox.store.get("services", project, "ghost") === undefined ? true : undefined),
+        {
+          what: "the orphan's removal",
+          // The grace, plus a check period, plus time to spare on a loaded machine.
+          timeoutMs: 60_000,
+          intervalMs: 20,
+        },
+      );
       expect(Date.now() - created).toBeGreaterThanOrEqual(ORPHAN_GRACE_SECONDS * 1000);
     });
   });

@@ -29,8 +29,8 @@ import {
   updateApp,
   upgradeAppPack,
 } from "./app.service.js";
-import { LogCursor } from "./status/log-cursor.js";
 import { STATUS_EVENT_ID } from "./status/app-status.stream.js";
+import { LogCursor } from "./status/log-cursor.js";
 
 const appRef = z.object({ name: z.string().min(1).max(63) });
 const packRef = z.string().trim().min(1).max(100);
