@@ -265,7 +265,10 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 function close(server: Server, drainMs: number, logger: Logger): Promise<void> {
   return new Promise((resolve) => {
     const cut = setTimeout(() => {
-      logger.warn({ drainMs }, "requests still running when the shutdown grace ran out: cutting their connections");
+      logger.warn(
+        { drainMs },
+        "requests still running when the shutdown grace ran out: cutting their connections",
+      );
       server.closeAllConnections();
     }, drainMs);
     cut.unref();

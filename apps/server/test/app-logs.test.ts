@@ -27,9 +27,22 @@ interface Subscription {
 
 function subscribeLogs(
   client: ApiClient,
-  input: { project: string; name: string; pod?: string; tail?: number; follow?: boolean; lastEventId?: string },
+  input: {
+    project: string;
+    name: string;
+    pod?: string;
+    tail?: number;
+    follow?: boolean;
+    lastEventId?: string;
+  },
 ): Subscription {
-  const state: Subscription = { lines: [], ids: [], error: undefined, completed: false, stop: () => undefined };
+  const state: Subscription = {
+    lines: [],
+    ids: [],
+    error: undefined,
+    completed: false,
+    stop: () => undefined,
+  };
   const subscription = client.apps.logs.subscribe(input, {
     onData: ({ id, data: line }) => {
       state.lines.push(line);
@@ -94,7 +107,12 @@ for (const backend of testBackends()) {
 
     async function directLog(pod: string): Promise<string[]> {
       const lines: string[] = [];
-      for await (const line of cluster.podLogs(project, pod, { tailLines: 500 }, new AbortController().signal))
+      for await (const line of cluster.podLogs(
+        project,
+        pod,
+        { tailLines: 500 },
+        new AbortController().signal,
+      ))
         lines.push(line);
       return lines;
     }

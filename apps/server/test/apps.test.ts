@@ -270,10 +270,18 @@ onEveryBackend(
       const refused = await new Promise<unknown>((resolve) => {
         streaming.apps.watchStatus.subscribe(
           { project, name: "stream", lastEventId: "not an id" },
-          { onError: resolve, onComplete: () => resolve(undefined) },
+          {
+            onError: resolve,
+            onComplete: () => {
+              resolve(undefined);
+            },
+          },
         );
       });
-      expect(refused).toMatchObject({ data: { code: "BAD_REQUEST" }, message: expect.stringContaining("lastEventId") });
+      expect(refused).toMatchObject({
+        data: { code: "BAD_REQUEST" },
+        message: expect.stringContaining("lastEventId"),
+      });
     });
 
     it("shows a failed pull plainly", async () => {

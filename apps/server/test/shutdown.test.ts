@@ -69,7 +69,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  held.splice(0).forEach((forward) => forward());
+  for (const forward of held.splice(0)) forward();
   if (child?.exitCode === null) child.kill("SIGKILL");
   await new Promise((resolve) => proxy?.close(resolve));
   await sandbox?.stop();
@@ -104,7 +104,9 @@ it("SIGTERM: the stream ends for a reconnect, the deploy in flight answers, the 
 
   holding = true;
   const deploy = client.apps.create.mutate({ project: "stopping", name: "slow", spec: nginx });
-  await waitFor(() => (held.length > 0 ? true : undefined), { what: "the deploy's apply to reach the cluster" });
+  await waitFor(() => (held.length > 0 ? true : undefined), {
+    what: "the deploy's apply to reach the cluster",
+  });
   const exited = new Promise<number | null>((resolve) => child!.once("exit", resolve));
   child!.kill("SIGTERM");
 
@@ -114,7 +116,7 @@ it("SIGTERM: the stream ends for a reconnect, the deploy in flight answers, the 
   // The deploy goes on after the stream ended: the server waits for it.
   expect(child!.exitCode).toBeNull();
   holding = false;
-  held.splice(0).forEach((forward) => forward());
+  for (const forward of held.splice(0)) forward();
   await expect(deploy).resolves.toMatchObject({ name: "slow", revision: 1 });
   expect(await exited).toBe(0);
   expect(output).toContain('"msg":"stopped"');

@@ -29,8 +29,8 @@ import {
   updateApp,
   upgradeAppPack,
 } from "./app.service.js";
-import { LogCursor } from "./status/log-cursor.js";
 import { STATUS_EVENT_ID } from "./status/app-status.stream.js";
+import { LogCursor } from "./status/log-cursor.js";
 
 const appRef = z.object({ name: z.string().min(1).max(63) });
 const packRef = z.string().trim().min(1).max(100);
@@ -113,7 +113,10 @@ export const applicationRouter = {
     .input(appRef)
     .query(({ ctx, input }) => readStatusOfApp(ctx.services, ctx.project, input.name)),
 
-  /** Rollout progress over server-sent events, until the app is ready, failed or drifted. */
+  /**
+   * Rollout progress over server-sent events, until the app is ready, failed or drifted. Each event's id lets a client
+   * that lost the stream resume it on any replica (`lastEventId`): it gets the current status unless it had it.
+   */
   watchStatus: viewer
     .input(appRef.extend({ lastEventId: lastEventId((id) => STATUS_EVENT_ID.test(id)) }))
     .subscription(async ({ ctx, input, signal }) => {
@@ -135,7 +138,8 @@ export const applicationRouter = {
 
   /**
    * The app's logs over server-sent events: the last `tail` lines of each pod (or of `pod`), then with `follow` new
-   * lines as they come, from every pod of the app including those that start later, until the client leaves.
+   * lines as they come, from every pod of the app including those that start later, until the client leaves. With
+   * `lastEventId` (a reconnecting client), the stream goes on after the last line that client got (log-cursor.ts).
    */
   logs: viewer
     .input(

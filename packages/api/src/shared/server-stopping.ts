@@ -8,7 +8,10 @@ export function streamSignal(stopping: AbortSignal, signal: AbortSignal | undefi
 }
 
 /** `events`, ended on a stop with an AbortError, which tRPC's SSE turns into an end the client reconnects after. */
-export async function* reconnectingOnStop<T>(events: AsyncIterable<T>, stopping: AbortSignal): AsyncGenerator<T> {
+export async function* reconnectingOnStop<T>(
+  events: AsyncIterable<T>,
+  stopping: AbortSignal,
+): AsyncGenerator<T> {
   yield* events;
   if (stopping.aborted) throw new DOMException("This server is shutting down: reconnect.", "AbortError");
 }

@@ -263,7 +263,8 @@ export function podLog(
     const total = lineCount(log, now);
     let first = Math.max(0, total - HISTORY_LIMIT);
     const since =
-      options.sinceTimeMs ?? (options.sinceSeconds === undefined ? undefined : now - options.sinceSeconds * 1000);
+      options.sinceTimeMs ??
+      (options.sinceSeconds === undefined ? undefined : now - options.sinceSeconds * 1000);
     if (since !== undefined) {
       while (first < total && lineTime(log, first) < since) first++;
     }

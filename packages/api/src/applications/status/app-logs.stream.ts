@@ -1,6 +1,6 @@
 // An app's logs as one stream: the last lines of each of its pods, then (with follow) their new lines as they come,
 // including pods that start later (a restart, a rollout, a scale-up), until the client leaves.
-import { TRPCError, tracked, type TrackedEnvelope } from "@trpc/server";
+import { tracked, TRPCError, type TrackedEnvelope } from "@trpc/server";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { ClusterError, type Cluster } from "../../cluster/cluster.js";

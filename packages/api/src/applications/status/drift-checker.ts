@@ -107,7 +107,9 @@ async function runCheck(services: DriftCheckServices, orphanGraceMs: number): Pr
  * that an orphan is removed at most grace + min(interval, grace / 2) after it was created (plus one check's own
  * duration), never more than 1.5 × the grace.
  */
-export function driftCheckPeriodMs(config: Pick<Services["config"], "driftCheckIntervalMs" | "orphanGraceMs">) {
+export function driftCheckPeriodMs(
+  config: Pick<Services["config"], "driftCheckIntervalMs" | "orphanGraceMs">,
+) {
   return Math.min(config.driftCheckIntervalMs, Math.max(1000, Math.floor(config.orphanGraceMs / 2)));
 }
 

@@ -7,7 +7,8 @@
 
 const PREFIX = "logs:";
 const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)(?: |$)/;
-const ENTRY = /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?)@(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z)#([1-9]\d{0,8})$/;
+const ENTRY =
+  /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?)@(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z)#([1-9]\d{0,8})$/;
 
 /** The last line delivered of one pod: its time (fixed width, UTC, nanoseconds) and how many share that time. */
 interface Position {
