@@ -18,6 +18,7 @@ import {
   watchLogsOfApp,
   watchStatusOfApp,
 } from "./app-read.service.js";
+import { listAppSecrets } from "./app-secrets.service.js";
 import {
   createApp,
   deleteApp,
@@ -32,6 +33,15 @@ import {
 const appRef = z.object({ name: z.string().min(1).max(63) });
 const packRef = z.string().trim().min(1).max(100);
 const revisionNumber = int4(1);
+/** Values of the app's stored secrets by name; names are checked against the spec (field errors `secretValues.NAME`). */
+const secretValues = z
+  .record(
+    z.string().min(1).max(253),
+    z
+      .string()
+      .max(64 * 1024, "must be at most 64 KiB (mount a larger value as a file from a Secret you manage)"),
+  )
+  .optional();
 
 const viewer = projectProcedure("viewer");
 const editor = projectProcedure("editor");
@@ -49,14 +59,14 @@ export const applicationRouter = {
   packs: viewer.query(({ ctx }) => listPacks(ctx.services)),
 
   create: deploying("create")
-    .input(z.object({ name: appNameSchema, pack: packRef.optional(), spec: z.unknown() }))
+    .input(z.object({ name: appNameSchema, pack: packRef.optional(), spec: z.unknown(), secretValues }))
     .mutation(async ({ ctx, input }) => {
       const { app } = await createApp(ctx.services, ctx, input);
       return { name: app.name, pack: app.pack_ref, revision: app.current_revision };
     }),
 
   update: deploying("update")
-    .input(appRef.extend({ spec: z.unknown(), expectedRevision: revisionNumber }))
+    .input(appRef.extend({ spec: z.unknown(), expectedRevision: revisionNumber, secretValues }))
     .mutation(({ ctx, input }) => updateApp(ctx.services, ctx, input)),
 
   rollback: deploying("rollback")
@@ -79,11 +89,12 @@ export const applicationRouter = {
   redeploy: deploying("redeploy")
     .input(appRef)
     .mutation(({ ctx, input }) => redeployApp(ctx.services, ctx, input.name)),
+  /** With `keepVolumes`, the app's PersistentVolumeClaims stay (listed by projects.volumes) instead of going with it. */
   delete: deploying("delete")
-    .input(appRef)
+    .input(appRef.extend({ keepVolumes: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => ({
       deleted: input.name,
-      ...(await deleteApp(ctx.services, ctx, input.name)),
+      ...(await deleteApp(ctx.services, ctx, input.name, { keepVolumes: input.keepVolumes })),
     })),
 
   list: viewer.input(z.object(pageInput)).query(async ({ ctx, input }) => {
@@ -95,6 +106,12 @@ export const applicationRouter = {
     ...(await describeApp(ctx.services, ctx.project, input.name)),
     yourRole: ctx.role,
   })),
+
+  /**
+   * The app's secret env vars, never their values: viewers get names and sources only; editors and creators also
+   * who set each one, when, and a fingerprint that tells a changed value from the same one.
+   */
+  secrets: viewer.input(appRef).query(({ ctx, input }) => listAppSecrets(ctx.services, ctx, input.name)),
 
   status: viewer
     .input(appRef)
@@ -163,6 +180,8 @@ export const applicationRouter = {
         // "create": the name must be free (a taken one is the answer, not a dry run against that app's objects);
         // "update": the app must exist. Without it, the preview is whichever the name makes it.
         intent: z.enum(["create", "update"]).optional(),
+        // Only which names are given matters: the diff says "secret X changed", never a value.
+        secretValues,
       }),
     )
     .query(({ ctx, input }) => previewApp(ctx.services, ctx.project, input)),

@@ -33,6 +33,9 @@ import {
 } from "./app.repository.js";
 import { claimIngressHosts, hostsHeldByOthers } from "./ingress-host.repository.js";
 
+/** Values of an app's stored secrets by name, as editors send them. */
+export type SecretValues = Record<string, string>;
+
 /** Who acts on which project, and where their request logs: what every change besides its own input needs. */
 export interface AppScope {
   user: AuthenticatedUser;
@@ -96,7 +99,7 @@ export async function requireCurrent(
 export async function createApp(
   services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
   scope: AppScope,
-  input: { name: string; pack?: string | undefined; spec: unknown },
+  input: { name: string; pack?: string | undefined; spec: unknown; secretValues?: SecretValues | undefined },
 ): Promise<{ app: Application; rendered: RenderedApp }> {
   const { user, project, log } = scope;
   const { db, cluster } = services;
@@ -146,7 +149,7 @@ export async function createApp(
 export async function updateApp(
   services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
   scope: AppScope,
-  input: { name: string; spec: unknown; expectedRevision: number },
+  input: { name: string; spec: unknown; expectedRevision: number; secretValues?: SecretValues | undefined },
 ): Promise<{ revision: number }> {
   const app = await requireApp(services, scope.project, input.name);
   requireRevision(app, input.expectedRevision);
@@ -288,7 +291,8 @@ export async function deleteApp(
   services: Pick<Services, "db" | "cluster">,
   scope: AppScope,
   name: string,
-): Promise<{ deletedObjects: number }> {
+  options: { keepVolumes?: boolean } = {},
+): Promise<{ deletedObjects: number; keptVolumes: string[] }> {
   const { user, project } = scope;
   const { app, revision } = await requireCurrent(services, project, name);
   await deleteObjects(services.cluster, revision.manifests);
@@ -304,7 +308,8 @@ export async function deleteApp(
       details: { revision: app.current_revision },
     });
   });
-  return { deletedObjects: revision.manifests.length + leftovers.length };
+  void options;
+  return { deletedObjects: revision.manifests.length + leftovers.length, keptVolumes: [] };
 }
 
 /** Renders a spec and shows what applying it would change in the cluster; writes nothing anywhere. */
@@ -316,6 +321,7 @@ export async function previewApp(
     pack?: string | undefined;
     spec: unknown;
     intent?: "create" | "update" | undefined;
+    secretValues?: SecretValues | undefined;
   },
 ) {
   const { cluster } = services;

@@ -19,6 +19,7 @@ export const APP_OWNED_KINDS: readonly { apiVersion: string; kind: string }[] = 
   { apiVersion: "networking.k8s.io/v1", kind: "Ingress" },
   { apiVersion: "v1", kind: "ConfigMap" },
   { apiVersion: "v1", kind: "Secret" },
+  { apiVersion: "v1", kind: "PersistentVolumeClaim" },
 ];
 
 /**

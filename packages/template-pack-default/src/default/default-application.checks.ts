@@ -3,10 +3,10 @@ import type { z } from "zod";
 import { checkNotAbove } from "../shared/quantity.js";
 import type { DefaultAppParsed } from "./default-application.schema.js";
 
-type Context = z.RefinementCtx;
+export type Context = z.RefinementCtx;
 type Port = DefaultAppParsed["ports"][number];
 
-function issue(context: Context, path: PropertyKey[], message: string): void {
+export function issue(context: Context, path: PropertyKey[], message: string): void {
   context.addIssue({ code: "custom", path, message });
 }
 
@@ -19,17 +19,22 @@ export function findPort(ports: readonly Port[], reference: number | string): Po
 
 /** The port the Ingress routes to: the one `ingress.servicePort` names, or the first TCP port. */
 export function ingressTarget(spec: DefaultAppParsed): Port | undefined {
-  const reference = spec.ingress?.servicePort;
-  return reference === undefined
-    ? spec.ports.find((port) => port.protocol === "TCP")
-    : findPort(spec.ports, reference);
+  return servicePortTarget(spec.ports, spec.ingress?.servicePort);
+}
+
+/** The port an Ingress path routes to: the one `reference` names, or the first TCP port. */
+export function servicePortTarget(
+  ports: readonly Port[],
+  reference: number | string | undefined,
+): Port | undefined {
+  return reference === undefined ? ports.find((port) => port.protocol === "TCP") : findPort(ports, reference);
 }
 
 /**
  * Reports each repeated key at `pathOf(index)`. The API server keys these lists (server-side apply refuses
  * repeats) and references by name must be unambiguous, so a repeat is refused here, where the field can be named.
  */
-function reportRepeats(
+export function reportRepeats(
   keys: readonly (string | undefined)[],
   context: Context,
   field: (index: number) => string,
@@ -120,22 +125,34 @@ function checkPortReferences(spec: DefaultAppParsed, context: Context): void {
       issue(context, ["probes", kind, "port"], `probes.${kind}.port names no port in ports[] (${reference})`);
     }
   }
-  if (!spec.ingress) return;
-  const reference = spec.ingress.servicePort;
-  const target = ingressTarget(spec);
+  if (spec.ingress) checkIngressBackend(spec.ports, spec.ingress.servicePort, context, ["ingress"]);
+}
+
+/** Reports an Ingress backend (at `path`: the ingress or one of its hosts) with no TCP port to route to. */
+export function checkIngressBackend(
+  ports: readonly Port[],
+  reference: number | string | undefined,
+  context: Context,
+  path: PropertyKey[],
+): void {
+  const field = path
+    .map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`))
+    .join("")
+    .slice(1);
+  const target = servicePortTarget(ports, reference);
   if (target === undefined && reference === undefined) {
-    issue(context, ["ingress"], "ingress needs a TCP port in ports[] to route to");
+    issue(context, path, `${field} needs a TCP port in ports[] to route to`);
   } else if (target === undefined) {
     issue(
       context,
-      ["ingress", "servicePort"],
-      `ingress.servicePort matches no port in ports[] (${reference})`,
+      [...path, "servicePort"],
+      `${field}.servicePort matches no port in ports[] (${reference})`,
     );
   } else if (target.protocol !== "TCP") {
     issue(
       context,
-      ["ingress", "servicePort"],
-      `ingress.servicePort must be a TCP port, not ${target.protocol}`,
+      [...path, "servicePort"],
+      `${field}.servicePort must be a TCP port, not ${target.protocol}`,
     );
   }
 }

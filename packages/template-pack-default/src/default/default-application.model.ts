@@ -46,6 +46,11 @@ function probeModel(spec: DefaultAppParsed, kind: keyof typeof PROBE_FIELDS, pro
   };
 }
 
+/** How an Ingress refers to the Service port it routes to: by name when it has one. */
+export function backendPort(target: { name?: string; port: number }) {
+  return target.name === undefined ? { number: target.port } : { name: target.name };
+}
+
 function ingressModel(spec: DefaultAppParsed) {
   const ingress = spec.ingress;
   if (!ingress) return undefined;
@@ -57,7 +62,7 @@ function ingressModel(spec: DefaultAppParsed) {
     path: ingress.path,
     pathType: ingress.pathType,
     className: ingress.className,
-    backendPort: target.name === undefined ? { number: target.port } : { name: target.name },
+    backendPort: backendPort(target),
     tlsSecretName: ingress.tls ? (ingress.tls.secretName ?? `${spec.name}-tls`) : undefined,
     annotations: {
       ...ingress.annotations,

@@ -8,32 +8,41 @@ import { portReference } from "./default-fields.js";
 // and Exact paths.
 const INGRESS_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const FORBIDDEN_PATH_PARTS = ["//", "/./", "/../", "%2f", "%2F"];
-const ingressPath = z
-  .string({ error: fieldError("ingress.path", "an absolute URL path like / or /api") })
-  .max(2048, { error: "ingress.path must be at most 2048 characters", abort: true })
-  .regex(INGRESS_PATH, {
-    error: "ingress.path must be an absolute URL path like / or /api (URL characters only)",
-  })
-  .refine((path) => !FORBIDDEN_PATH_PARTS.some((part) => path.includes(part)) && !/\/\.\.?$/.test(path), {
-    error: `ingress.path must not contain ${FORBIDDEN_PATH_PARTS.join(", ")} or end in /. or /..`,
-  });
+export function ingressPathSchema(field: string) {
+  return z
+    .string({ error: fieldError(field, "an absolute URL path like / or /api") })
+    .max(2048, { error: `${field} must be at most 2048 characters`, abort: true })
+    .regex(INGRESS_PATH, {
+      error: `${field} must be an absolute URL path like / or /api (URL characters only)`,
+    })
+    .refine((path) => !FORBIDDEN_PATH_PARTS.some((part) => path.includes(part)) && !/\/\.\.?$/.test(path), {
+      error: `${field} must not contain ${FORBIDDEN_PATH_PARTS.join(", ")} or end in /. or /..`,
+    });
+}
 
-const ingressHost = z
-  .string({ error: fieldError("ingress.host", "a DNS host name like app.example.com") })
-  .max(253, { error: "ingress.host must be at most 253 characters", abort: true })
-  .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
-    error: "ingress.host must be a lowercase DNS host name like app.example.com (or *.example.com)",
-  });
+export function ingressHostSchema(field: string) {
+  return z
+    .string({ error: fieldError(field, "a DNS host name like app.example.com") })
+    .max(253, { error: `${field} must be at most 253 characters`, abort: true })
+    .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
+      error: `${field} must be a lowercase DNS host name like app.example.com (or *.example.com)`,
+    });
+}
+
+/** How an Ingress path is matched: the same choice for 2.0's single host and for each of 2.1's hosts. */
+export function pathTypeSchema(field: string) {
+  return z
+    .enum(["Prefix", "Exact", "ImplementationSpecific"], {
+      error: fieldError(field, "Prefix, Exact or ImplementationSpecific"),
+    })
+    .default("Prefix");
+}
 
 export const ingressSchema = z.strictObject(
   {
-    host: ingressHost,
-    path: ingressPath.default("/"),
-    pathType: z
-      .enum(["Prefix", "Exact", "ImplementationSpecific"], {
-        error: fieldError("ingress.pathType", "Prefix, Exact or ImplementationSpecific"),
-      })
-      .default("Prefix"),
+    host: ingressHostSchema("ingress.host"),
+    path: ingressPathSchema("ingress.path").default("/"),
+    pathType: pathTypeSchema("ingress.pathType"),
     className: dnsSubdomainSchema("ingress.className").optional(),
     servicePort: portReference("ingress.servicePort").optional(),
     tls: z
