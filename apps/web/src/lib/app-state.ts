@@ -73,18 +73,8 @@ export function envKeyOf(spec: unknown, pack: string): "env" | "envs" {
   return splitPackRef(pack).name === "classic" ? "envs" : "env";
 }
 
-/**
- * What `apps.secrets` says of one secret variable: never its value. Viewers get the name and source only (the other
- * fields null).
- */
-export interface SecretInfo {
-  name: string;
-  source: "stored" | "reference";
-  reference?: { secret: string; key: string } | null;
-  setBy: { email: string } | null;
-  setAt: string | null;
-  fingerprint: string | null;
-}
+/** What `apps.secrets` says of one secret variable, never its value (viewers: name and source only). */
+export type SecretInfo = Outputs["secrets"][number];
 
 /** What every part of the page needs to change the app and have the page follow. */
 export interface AppContext {

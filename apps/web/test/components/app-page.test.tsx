@@ -203,7 +203,7 @@ describe("app page", () => {
           diff: "~ Deployment/web changed\n    + spec.template.spec.enableServiceLinks: false\n",
           revision: input.preview ? null : 3,
         }),
-        "apps.delete": () => ({ deleted: "web", deletedObjects: 2 }),
+        "apps.delete": () => ({ deleted: "web", deletedObjects: 2, keptVolumes: [] }),
       },
       "/projects/shop/apps/web?tab=settings",
     );

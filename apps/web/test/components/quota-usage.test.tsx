@@ -32,6 +32,7 @@ function usage(overrides: Partial<Usage> = {}): Usage {
       },
     ],
     containerDefaults: { requests: {}, limits: {} },
+    storage: { used: { quantity: "0", value: 0 }, hard: null, claims: 0, claimsHard: null },
     apps: [
       { name: "web", pods: 2, cpu: 0.12, memory: 200 * 1024 ** 2, requests: {}, limits: {} },
       { name: "worker", pods: 1, cpu: null, memory: null, requests: {}, limits: {} },
