@@ -403,25 +403,54 @@ export function formPath(serverPath: string, draft: AppDraft, shape: SpecShape):
       .replace(/^ports\.port\b/, "ports[0].port")
       .replace(/^ports\.targetPort\b/, "ports[0].containerPort");
   }
-  const env = /^envs?\[(\d+)\](.*)$/.exec(path);
-  if (env !== null) {
-    const row = plainEnvRows(draft.env)[Number(env[1])];
-    return row === undefined ? "env" : `env[${row}]${env[2]}`;
+  const row = envRowPath(path, draft.env);
+  if (row !== undefined) return row;
+  if (path === "secrets" || path === "secretValues") return "env";
+  return path.replace(/^envs\b/, "env");
+}
+
+/**
+ * A spec path about a variable (`env[1].name` counting plain variables, `secrets[0].secretRef.key` counting secrets,
+ * `secretValues.DB_PASSWORD`) as the path of its row on screen (`env[3].reference.key`); "env" when no row has it,
+ * undefined for a path about something else.
+ */
+export function envRowPath(specPath: string, env: readonly EnvVar[]): string | undefined {
+  const path = specPath.replace(/^spec\./, "");
+  const plain = /^envs?\[(\d+)\](.*)$/.exec(path);
+  if (plain !== null) {
+    const row = plainEnvRows(env)[Number(plain[1])];
+    return row === undefined ? "env" : `env[${row}]${plain[2]}`;
   }
   const secret = /^secrets\[(\d+)\](.*)$/.exec(path);
   if (secret !== null) {
-    const row = secretEnvRows(draft.env)[Number(secret[1])];
+    const row = secretEnvRows(env)[Number(secret[1])];
     const rest = secret[2]!.replace(/^\.secretRef\.name/, ".reference.secret").replace(/^\.secretRef/, ".reference");
     return row === undefined ? "env" : `env[${row}]${rest}`;
   }
-  // `secretValues.DB_PASSWORD`: the value of the secret row of that name.
   const value = /^secretValues\.(.+)$/.exec(path);
   if (value !== null) {
-    const row = draft.env.findIndex((variable) => variable.secret === true && variable.name.trim() === value[1]);
+    const row = env.findIndex((variable) => variable.secret === true && variable.name.trim() === value[1]);
     return row === -1 ? "env" : `env[${row}].value`;
   }
-  if (path === "secrets" || path === "secretValues") return "env";
-  return path.replace(/^envs\b/, "env");
+  return undefined;
+}
+
+/** A stored spec's `secrets` as rows of the env editor: no value (the server keeps it), or a reference. */
+export function secretRowsOf(spec: unknown): EnvVar[] {
+  const secrets = record(spec)?.secrets;
+  if (!Array.isArray(secrets)) return [];
+  return secrets.map((entry) => {
+    const secret = record(entry);
+    const reference = record(secret?.secretRef);
+    return {
+      name: asText(secret?.name),
+      value: "",
+      secret: true,
+      ...(reference === undefined
+        ? {}
+        : { reference: { secret: asText(reference.name), key: asText(reference.key) } }),
+    };
+  });
 }
 
 /** Every input and section of the form as it stands, by path: where an issue can be shown. */
@@ -624,19 +653,7 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
         value: asText(record(variable)?.value),
       }))
     : [];
-  if (shape.secrets && Array.isArray(from.secrets)) {
-    for (const secret of from.secrets.map(record)) {
-      const reference = record(secret?.secretRef);
-      draft.env.push({
-        name: asText(secret?.name),
-        value: "",
-        secret: true,
-        ...(reference === undefined
-          ? {}
-          : { reference: { secret: asText(reference.name), key: asText(reference.key) } }),
-      });
-    }
-  }
+  if (shape.secrets) draft.env.push(...secretRowsOf(from));
   if (shape.command) {
     draft.command = argumentsText(from.command);
     draft.args = argumentsText(from.args);
