@@ -435,6 +435,45 @@ export function envRowPath(specPath: string, env: readonly EnvVar[]): string | u
   return undefined;
 }
 
+/** What the overview says of a stored spec's command, volumes and config files (empty lists where it has none). */
+export function specExtrasOf(spec: unknown): {
+  command: string[];
+  args: string[];
+  volumes: { name: string; mountPath: string; description: string }[];
+  files: string[];
+} {
+  const from = record(spec) ?? {};
+  const list = (value: unknown) => (Array.isArray(value) ? value.map(asText) : []);
+  const volumes = Array.isArray(from.volumes) ? from.volumes.map(record) : [];
+  return {
+    command: list(from.command),
+    args: list(from.args),
+    volumes: volumes.map((volume) => {
+      const persistent = record(volume?.persistent);
+      const scratch = record(volume?.scratch);
+      const description =
+        persistent !== undefined
+          ? `persistent, ${asText(persistent.size)}, ${asText(persistent.accessMode) || "ReadWriteOnce"}${
+              persistent.storageClass === undefined ? "" : `, class ${asText(persistent.storageClass)}`
+            }`
+          : `scratch${scratch?.sizeLimit === undefined ? "" : `, up to ${asText(scratch.sizeLimit)}`}`;
+      return { name: asText(volume?.name), mountPath: asText(volume?.mountPath), description };
+    }),
+    files: Array.isArray(from.files) ? from.files.map((file) => asText(record(file)?.path)) : [],
+  };
+}
+
+/** A stored spec's persistent volumes, with their sizes: what deleting the app may keep. */
+export function persistentVolumesOf(spec: unknown): { name: string; size: string }[] {
+  const volumes = record(spec)?.volumes;
+  if (!Array.isArray(volumes)) return [];
+  return volumes.flatMap((entry) => {
+    const volume = record(entry);
+    const persistent = record(volume?.persistent);
+    return persistent === undefined ? [] : [{ name: asText(volume?.name), size: asText(persistent.size) }];
+  });
+}
+
 /** A stored spec's `secrets` as rows of the env editor: no value (the server keeps it), or a reference. */
 export function secretRowsOf(spec: unknown): EnvVar[] {
   const secrets = record(spec)?.secrets;

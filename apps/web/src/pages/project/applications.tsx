@@ -11,6 +11,7 @@ import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
 import { useTRPC } from "../../trpc.js";
 import { useProject } from "./project-layout.js";
+import { KeptVolumes } from "./kept-volumes.js";
 import { QuotaUsage } from "./quota-usage.js";
 
 export const APPS_PAGE_SIZE = 20;
@@ -85,6 +86,7 @@ export default function ApplicationsTab() {
           </>
         )}
       </section>
+      <KeptVolumes project={project.name} mayDelete={mayDeploy} />
       <QuotaUsage project={project.name} />
     </>
   );
