@@ -157,6 +157,12 @@ const envSchema = z.object({
       )
       .optional(),
   ),
+  BABYHELM_CERT_ISSUER: optionalText.pipe(
+    z
+      .string()
+      .regex(DNS_1123_SUBDOMAIN, "must be a ClusterIssuer's name such as letsencrypt-prod")
+      .optional(),
+  ),
   BABYHELM_RESERVED_NAMESPACES: optionalText.pipe(list.optional()),
   BABYHELM_INGRESS_NAMESPACE_LABEL: z
     .string()
@@ -220,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: values.BABYHELM_SECRET_KEY,
     alertPrivateWebhooks: values.ALERT_PRIVATE_WEBHOOKS,
     ingressDomains: values.BABYHELM_INGRESS_DOMAINS ?? [],
+    certIssuer: values.BABYHELM_CERT_ISSUER,
     reservedNamespaces: values.BABYHELM_RESERVED_NAMESPACES ?? DEFAULT_RESERVED_NAMESPACES,
     ingressNamespaceSelector: Object.fromEntries([
       values.BABYHELM_INGRESS_NAMESPACE_LABEL.split("="),

@@ -4,7 +4,7 @@ import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
 import { errorOf, makeClient, startHarness, uniqueName, type Harness } from "./support/harness.js";
-import { packsWithUpgrade } from "./support/packs.js";
+import { packsBeforeUpgrade, packsWithUpgrade } from "./support/packs.js";
 
 const spec = { image: "nginx:1.27", ports: [{ port: 80 }] };
 
@@ -28,7 +28,7 @@ for (const backend of testBackends()) {
     }
 
     it("keeps an app on its pack version across a server upgrade until its owner upgrades it", async () => {
-      const original = await startHarness(db, { sandbox });
+      const original = await startHarness(db, { sandbox, packs: packsBeforeUpgrade });
       const owner = await original.newUser("pin");
       const project = uniqueName("pin");
       await owner.client.projects.create.mutate({ name: project });

@@ -46,9 +46,9 @@ onEveryBackend(
       return harness.sandbox.store.get(resource, project, name);
     }
 
-    it("deploys with default@2, pinned to its exact version, and reaches ready", async () => {
+    it("deploys with default@2 (its newest version, 2.1.0), pinned to that exact version, and reaches ready", async () => {
       const created = await client.apps.create.mutate({ project, name: "web", spec: nginx });
-      expect(created).toEqual({ name: "web", pack: "default@2.0.0", revision: 1 });
+      expect(created).toEqual({ name: "web", pack: "default@2.1.0", revision: 1 });
       const deployment = live("deployments", "web");
       expect(deployment?.metadata.labels).toMatchObject({
         "babyhelm.io/project": project,
@@ -63,7 +63,7 @@ onEveryBackend(
       expect(app).toMatchObject({
         name: "web",
         revision: 1,
-        pack: "default@2.0.0",
+        pack: "default@2.1.0",
         image: "nginx:1.27",
         env: [{ name: "GREETING", value: "hello" }],
         spec: { ...nginx, name: "web" },
@@ -271,7 +271,7 @@ onEveryBackend(
         name: "web",
         spec: { ...nginx, replicas: 2, env: [{ name: "GREETING", value: "hi" }] },
       });
-      expect(preview.pack).toBe("default@2.0.0");
+      expect(preview.pack).toBe("default@2.1.0");
       expect(preview.serverCheck).toEqual({ ok: true });
       // The same objects as YAML text, one document each, in the same order.
       expect(parseAllDocuments(preview.yaml).map((document) => document.toJS() as unknown)).toEqual(

@@ -153,8 +153,19 @@ async function applicationsFlow(server: RunningServer): Promise<void> {
   await client.auth.register.mutate({ email: `${uniqueName("ops")}@example.com`, password: TEST_PASSWORD });
   const project = uniqueName("incluster");
   await step("create the project", () => client.projects.create.mutate({ name: project }));
-  const spec = { ...baseSpec, ingress: { host: `${project}.in-cluster.example` } };
-  await step("deploy", () => client.apps.create.mutate({ project, name: "web", spec }));
+  // A stored secret, a config file and a persistent volume: the app's Secret, ConfigMap and claim.
+  const spec = {
+    ...baseSpec,
+    ingress: { host: `${project}.in-cluster.example` },
+    secrets: [{ name: "API_TOKEN" }],
+    files: [{ path: "/etc/web/mode.conf", content: "mode: one\n" }],
+    volumes: [
+      { name: "data", mountPath: "/var/lib/web", persistent: { size: "1Gi", accessMode: "ReadWriteMany" } },
+    ],
+  };
+  await step("deploy", () =>
+    client.apps.create.mutate({ project, name: "web", spec, secretValues: { API_TOKEN: "first-token" } }),
+  );
   const ready = (what: string) =>
     until(
       what,
@@ -196,19 +207,25 @@ async function applicationsFlow(server: RunningServer): Promise<void> {
   );
   if (!metrics.available) throw new Error(`read the metrics: ${metrics.reason}`);
 
-  await step("change an environment variable", () =>
+  await step("change an environment variable and the secret", () =>
     client.apps.update.mutate({
       project,
       name: "web",
       spec: { ...spec, env: [{ name: "MODE", value: "two" }] },
       expectedRevision: 1,
+      secretValues: { API_TOKEN: "second-token" },
     }),
   );
   await ready("the changed app becomes ready");
   await step("roll back", () => client.apps.rollback.mutate({ project, name: "web", revision: 1 }));
   await ready("the rolled-back app becomes ready");
   await step("restart", () => client.apps.restart.mutate({ project, name: "web" }));
-  await step("delete the app", () => client.apps.delete.mutate({ project, name: "web" }));
+  await step("delete the app, keeping its volume", () =>
+    client.apps.delete.mutate({ project, name: "web", keepVolumes: true }),
+  );
+  await step("delete the kept volume", () =>
+    client.projects.deleteVolume.mutate({ name: project, volume: "web-data" }),
+  );
   await step("delete the project", () => client.projects.delete.mutate({ name: project }));
   const refused = refusal(project) ?? refusal();
   if (refused !== undefined) throw new Error(`the cache was refused: ${refused}`);

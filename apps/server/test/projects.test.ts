@@ -18,7 +18,7 @@ onEveryBackend("projects and members", (suite) => {
     const { client, email } = await harness.newUser("owner");
     const name = uniqueName("shop");
     const created = await client.projects.create.mutate({ name });
-    expect(created).toEqual({ name, namespace: name, pack: "default@2.0.0", role: "creator" });
+    expect(created).toEqual({ name, namespace: name, pack: "default@2.1.0", role: "creator" });
 
     const namespace = harness.sandbox.store.get("namespaces", undefined, name);
     expect(namespace?.metadata.labels).toMatchObject({ "babyhelm.io/project": name });
@@ -37,7 +37,7 @@ onEveryBackend("projects and members", (suite) => {
     });
     const audit = await client.audit.list.query({ project: name });
     expect(audit.items.map((event) => event.action)).toEqual(["project.create"]);
-    expect(audit.items[0]).toMatchObject({ actor: email, details: { pack: "default@2.0.0" } });
+    expect(audit.items[0]).toMatchObject({ actor: email, details: { pack: "default@2.1.0" } });
   });
 
   it("refuses names Kubernetes or the platform keep, naming the rule", async () => {

@@ -48,6 +48,8 @@ export interface Config {
   alertPrivateWebhooks: boolean;
   /** The domains Ingress hosts may be under (empty: any); the dashboard suggests `<app>-<project>.<first>`. */
   ingressDomains: string[];
+  /** A cert-manager ClusterIssuer for TLS hosts whose spec names none (BABYHELM_CERT_ISSUER); undefined: none. */
+  certIssuer: string | undefined;
   /** Namespaces no project may take: well-known cluster components' (BABYHELM_RESERVED_NAMESPACES). */
   reservedNamespaces: string[];
   /** The label of the ingress controller's namespace, which project NetworkPolicies admit; set by the operator. */

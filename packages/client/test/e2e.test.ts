@@ -49,7 +49,7 @@ it("register → project → deploy → ready → env change → roll back → r
   };
   expect(await client.apps.create.mutate({ project, name: "web", pack: "default@2", spec })).toEqual({
     name: "web",
-    pack: "default@2.0.0",
+    pack: "default@2.1.0",
     revision: 1,
   });
   // Pods take 1.5 s here: a shorter wait runs out while the rollout goes on, and says where it was.

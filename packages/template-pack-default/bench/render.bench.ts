@@ -39,6 +39,24 @@ const defaultInputs: unknown[] = [
   },
 ];
 
+// The same app on default@2.1 with what 2.1 adds: a secret, a volume, a config file and two TLS hosts.
+const default21Inputs: unknown[] = [
+  {
+    ...(defaultInputs[0] as Record<string, unknown>),
+    secrets: [{ name: "DB_PASSWORD" }],
+    secretsVersion: "v1-0a1b2c",
+    volumes: [{ name: "tmp", mountPath: "/tmp", scratch: { sizeLimit: "64Mi" } }],
+    files: [{ path: "/etc/nginx/conf.d/default.conf", content: "server { listen 8080; }\n" }],
+    ingress: {
+      clusterIssuer: "letsencrypt",
+      hosts: [
+        { host: "web.example.com", tls: true },
+        { host: "www.example.com", tls: true },
+      ],
+    },
+  },
+];
+
 function bench(pack: string, inputs: readonly unknown[]): void {
   if (inputs.length === 0) throw new Error(`no inputs for ${pack}`);
   // Every input must render before it is timed: a benchmark of errors would measure the wrong thing.
@@ -82,7 +100,7 @@ function bench(pack: string, inputs: readonly unknown[]): void {
   // Wall-clock rate is what a caller sees; the CPU-time rate is the same work measured on the core actually used,
   // which stays meaningful when other processes share the machine.
   console.log(
-    `${pack.padEnd(10)} ${String(inputs.length).padStart(4)} inputs  ${perSecond(elapsed)} apps/s (wall)  ` +
+    `${pack.padEnd(12)} ${String(inputs.length).padStart(4)} inputs  ${perSecond(elapsed)} apps/s (wall)  ` +
       `${perSecond(cpuMs)} apps/s (cpu)  p50 ${percentile(0.5)} µs  p99 ${percentile(0.99)} µs  ` +
       `(${calls} calls${sink > 0 ? "" : ", NO OUTPUT"})`,
   );
@@ -94,4 +112,6 @@ console.log(
     `${classicInputs.length} classic@1 compat vectors`,
 );
 bench("classic@1", classicInputs);
-bench("default@2", defaultInputs);
+bench("default@2.0", defaultInputs);
+bench("default@2.1", defaultInputs);
+bench("default@2.1", default21Inputs);

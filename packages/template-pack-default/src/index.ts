@@ -24,7 +24,10 @@ export {
 } from "./default/default-application-2-1.js";
 export { hostTlsSecretName } from "./default/default-application-2-1.model.js";
 export {
+  defaultProject21Schema,
   defaultProjectSchema,
+  type DefaultProject21Spec,
+  type DefaultProject21Values,
   type DefaultProjectSpec,
   type DefaultProjectValues,
 } from "./default/default-project.schema.js";

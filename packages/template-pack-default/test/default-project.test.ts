@@ -188,3 +188,37 @@ describe("default@2 project: refusals", () => {
     });
   });
 });
+
+describe("default@2.1 project: storage in the quota", () => {
+  const hard = (quota: Record<string, unknown>): unknown =>
+    objectOf(renderValid("default@2.1", "project", { name: "shop", quota }), "ResourceQuota").spec.hard;
+
+  it("caps the claims' total size and count when asked, and leaves 2.0's quota as it was otherwise", () => {
+    expect(hard({ storage: "100Gi", persistentVolumeClaims: 10 })).toMatchObject({
+      "requests.storage": "100Gi",
+      persistentvolumeclaims: "10",
+    });
+    expect(hard({})).not.toHaveProperty("requests.storage");
+    expect(hard({})).toEqual(
+      objectOf(renderValid("default@2.0", "project", { name: "shop" }), "ResourceQuota").spec.hard,
+    );
+  });
+
+  it("refuses bad values, and the storage fields in default@2.0", () => {
+    expectRejected("default@2.1", "project", { name: "shop", quota: { storage: "a lot" } }, "quota.storage");
+    expectRejected(
+      "default@2.1",
+      "project",
+      { name: "shop", quota: { persistentVolumeClaims: -1 } },
+      "quota.persistentVolumeClaims",
+      "an integer from 0 to 100000",
+    );
+    expectRejected(
+      "default@2.0",
+      "project",
+      { name: "shop", quota: { storage: "1Gi" } },
+      "quota.storage",
+      "unknown field",
+    );
+  });
+});

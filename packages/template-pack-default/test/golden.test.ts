@@ -52,7 +52,13 @@ describe("versioning contract", () => {
     },
   );
 
-  // Only one version per major is registered today, so the check above has no pairs yet; these prove it bites.
+  it("holds default@2.1.0 to default@2.0.0's goldens", () => {
+    expect(compatiblePairs(packs).map(([older, newer]) => `${older.ref}<${newer.ref}`)).toEqual([
+      "default@2.0.0<default@2.1.0",
+    ]);
+  });
+
+  // classic@1 has one registered version; these test doubles prove the check bites.
   const classicSource = packs.find((pack) => pack.ref === "classic@1.0.0")!;
   function classicPatch(version: string, replicas: string): Pack {
     const deployment = `apiVersion: apps/v1

@@ -122,6 +122,29 @@ const FREE_TEXT: readonly FreeTextField[] = [
     read: (objects): unknown =>
       objects.find((object) => object.kind === "Ingress").metadata.annotations["example.com/note"],
   },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "files[].content",
+    spec: (text) => ({ ...defaultApp, files: [{ path: "/etc/app/config", content: text }] }),
+    read: (objects): unknown => objects.find((object) => object.kind === "ConfigMap").data["0-config"],
+  },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "command[] and args[]",
+    spec: (text) => ({ ...defaultApp, command: [text], args: ["--flag", text] }),
+    read: (objects): unknown => objects[0].spec.template.spec.containers[0].args[1],
+  },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "secretsVersion",
+    // Never empty: the annotation is left out when secretsVersion is, and an empty text is a value like any other.
+    spec: (text) => ({ ...defaultApp, secrets: [{ name: "S" }], secretsVersion: `v-${text}` }),
+    read: (objects): unknown =>
+      String(objects[0].spec.template.metadata.annotations["babyhelm.io/secrets-version"]).slice(2),
+  },
 ];
 
 describe.each(FREE_TEXT)("$pack $field", ({ pack, target, spec, read }) => {
@@ -254,6 +277,42 @@ const RESTRICTED: readonly RestrictedField[] = [
       name: "shop",
       networkPolicy: { ingressNamespaceSelector: { "example.com/team": text } },
     }),
+  },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "secrets[0].name",
+    spec: (text) => ({ ...defaultApp, secrets: [{ name: text }] }),
+  },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "secrets[0].secretRef.key",
+    spec: (text) => ({ ...defaultApp, secrets: [{ name: "S", secretRef: { name: "s", key: text } }] }),
+  },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "volumes[0].name",
+    spec: (text) => ({ ...defaultApp, volumes: [{ name: text, mountPath: "/data", scratch: {} }] }),
+  },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "volumes[0].mountPath",
+    spec: (text) => ({ ...defaultApp, volumes: [{ name: "data", mountPath: `/${text}`, scratch: {} }] }),
+  },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "files[0].path",
+    spec: (text) => ({ ...defaultApp, files: [{ path: `/etc/${text}`, content: "" }] }),
+  },
+  {
+    pack: "default@2.1",
+    target: "application",
+    field: "ingress.hosts[0].host",
+    spec: (text) => ({ ...defaultApp, ingress: { hosts: [{ host: text }] } }),
   },
 ];
 

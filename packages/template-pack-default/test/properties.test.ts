@@ -6,6 +6,7 @@ import { ManifestInputError, parseManifests, toYaml, validateManifests } from "@
 import {
   classicApplicationSpec,
   classicProjectSpec,
+  defaultApplication21Spec,
   defaultApplicationSpec,
   defaultProjectSpec,
 } from "./helpers/arbitraries.js";
@@ -26,8 +27,12 @@ function expectValidRoundTrip(pack: string, target: Target, spec: unknown): void
 const cases: [pack: string, target: Target, spec: fc.Arbitrary<unknown>][] = [
   ["classic@1", "application", classicApplicationSpec],
   ["classic@1", "project", classicProjectSpec],
-  ["default@2", "application", defaultApplicationSpec],
-  ["default@2", "project", defaultProjectSpec],
+  ["default@2.0", "application", defaultApplicationSpec],
+  ["default@2.0", "project", defaultProjectSpec],
+  ["default@2.1", "application", defaultApplication21Spec],
+  // Every 2.0 spec is a 2.1 spec.
+  ["default@2.1", "application", defaultApplicationSpec],
+  ["default@2.1", "project", defaultProjectSpec],
 ];
 
 /** Every path into a JSON value, so a mutation can hit any field at any depth. */

@@ -22,4 +22,6 @@ export const defaultPackNext: Pack = {
     })),
 };
 
+/** The server before the upgrade: default@2.0.0 is the newest default@2. */
+export const packsBeforeUpgrade: readonly Pack[] = [classic, defaultPack];
 export const packsWithUpgrade: readonly Pack[] = [classic, defaultPack, defaultPackNext];

@@ -159,6 +159,8 @@ export interface NewRevision {
   manifests: KubernetesObject[];
   packRef: string;
   reason: string;
+  /** The version of the app's stored secrets the revision applies; null: none. */
+  secretsVersion: number | null;
 }
 
 export async function insertRevision(
@@ -178,6 +180,7 @@ export async function insertRevision(
       pack_ref: values.packRef,
       author_id: authorId,
       reason: values.reason,
+      secrets_version: values.secretsVersion,
     })
     .execute();
 }

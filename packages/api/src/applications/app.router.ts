@@ -184,5 +184,5 @@ export const applicationRouter = {
         secretValues,
       }),
     )
-    .query(({ ctx, input }) => previewApp(ctx.services, ctx.project, input)),
+    .query(({ ctx, input }) => previewApp(ctx.services, ctx, input)),
 } satisfies TRPCRouterRecord;

@@ -1,7 +1,7 @@
 import { definePack } from "@babyhelm/manifest-sdk";
 import { packTemplatesAcrossVersions } from "../shared/pack-templates.js";
 import { defaultApplication21Schema } from "./default-application-2-1.js";
-import { defaultProjectSchema } from "./default-project.schema.js";
+import { defaultProject21Schema } from "./default-project.schema.js";
 
 const VERSION = "2.1.0";
 /** Templates 2.1 keeps from 2.0 unchanged. */
@@ -9,7 +9,7 @@ const FROM_2_0 = "2.0.0";
 
 /**
  * default@2.1.0: default@2.0.0 (which it renders identically for every 2.0 spec) plus secret env vars, command and
- * args, persistent and scratch volumes, config files and several Ingress hosts. The project target is 2.0's.
+ * args, persistent and scratch volumes, config files and several Ingress hosts; projects may cap storage in their quota.
  */
 export const defaultPack21 = definePack({
   name: "default",
@@ -38,11 +38,11 @@ export const defaultPack21 = definePack({
     ]),
   },
   project: {
-    schema: defaultProjectSchema,
+    schema: defaultProject21Schema,
     kinds: ["Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy"],
     templates: packTemplatesAcrossVersions("default", "project", [
       ["namespace", FROM_2_0],
-      ["resourcequota", FROM_2_0],
+      ["resourcequota", VERSION],
       ["limitrange", FROM_2_0],
       ["networkpolicy", FROM_2_0],
     ]),

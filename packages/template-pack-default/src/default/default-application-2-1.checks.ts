@@ -16,8 +16,9 @@ const FILES_MAX_BYTES = 1000 * 1024;
 
 /** The spec as 2.0's checks and model see it: the single-host Ingress form is 2.0's, the hosts form is not. */
 export function as20Spec(spec: DefaultApp21Parsed): DefaultAppParsed {
-  const ingress = spec.ingress !== undefined && !isHostsIngress(spec.ingress) ? spec.ingress : undefined;
-  return { ...spec, ingress };
+  // No copy unless the Ingress has to go: this runs on every render, twice.
+  if (spec.ingress === undefined || !isHostsIngress(spec.ingress)) return spec as DefaultAppParsed;
+  return { ...spec, ingress: undefined };
 }
 
 /** Whether `path` is `directory` itself or inside it. */

@@ -100,8 +100,7 @@ export function toApplicationModel21(spec: DefaultApp21Parsed) {
   // A changed value behind an unchanged pod template would never reach running pods: these make it a rollout.
   if (spec.secretsVersion !== undefined) podAnnotations["babyhelm.io/secrets-version"] = spec.secretsVersion;
   if (files.length > 0) podAnnotations["babyhelm.io/files-checksum"] = sha256(JSON.stringify(filesData));
-  return {
-    ...base,
+  const additions = {
     podAnnotations,
     // A ReadWriteOnce (or -OncePod) volume attaches to one node (or pod): a rolling update's new pod could not
     // mount it while the old one runs elsewhere, so the old pod stops first.
@@ -136,4 +135,6 @@ export function toApplicationModel21(spec: DefaultApp21Parsed) {
         : { configMap: `${spec.name}-files`, volume: FILES_VOLUME, data: filesData, mounts: files },
     ingress: ingressModel(spec, base),
   };
+  // Assigned onto 2.0's model rather than spread into a copy, which profiling put at half a render.
+  return Object.assign(base, additions) as Omit<Model20, "ingress"> & typeof additions;
 }

@@ -9,13 +9,16 @@ function enabled(field: string) {
   return z.boolean({ error: fieldError(`${field}.enabled`, "true or false") }).default(true);
 }
 
-function count(field: string, fallback: number) {
+function countSchema(field: string) {
   const expectation = "an integer from 0 to 100000";
   return z
     .int({ error: fieldError(field, expectation) })
     .min(0, { error: `${field} must be ${expectation}` })
-    .max(100000, { error: `${field} must be ${expectation}` })
-    .default(fallback);
+    .max(100000, { error: `${field} must be ${expectation}` });
+}
+
+function count(field: string, fallback: number) {
+  return countSchema(field).default(fallback);
 }
 
 /** `{ cpu, memory }` with per-resource defaults; `cpu: undefined` means no CPU figure at all. */
@@ -32,16 +35,36 @@ function cpuMemory(field: string, defaults: { cpu?: string; memory: string }) {
     .prefault({});
 }
 
-const quotaSchema = z.strictObject(
+const quotaFields = {
+  enabled: enabled("quota"),
+  requests: cpuMemory("quota.requests", { cpu: "4", memory: "8Gi" }),
+  // No CPU limit total by default, matching the apps' default of no CPU limit.
+  limits: cpuMemory("quota.limits", { memory: "16Gi" }),
+  pods: count("quota.pods", 50),
+  services: count("quota.services", 20),
+};
+
+const quotaSchema = z.strictObject(quotaFields, {
+  error: fieldError("quota", "an object { enabled?, requests?, limits?, pods?, services? }"),
+});
+
+// default@2.1 adds storage caps, off unless given (a 2.0 project spec renders the same quota).
+const quota21Schema = z.strictObject(
   {
-    enabled: enabled("quota"),
-    requests: cpuMemory("quota.requests", { cpu: "4", memory: "8Gi" }),
-    // No CPU limit total by default, matching the apps' default of no CPU limit.
-    limits: cpuMemory("quota.limits", { memory: "16Gi" }),
-    pods: count("quota.pods", 50),
-    services: count("quota.services", 20),
+    ...quotaFields,
+    storage: quantitySchema("quota.storage", "50Gi")
+      .describe("requests.storage: the total size of the namespace's PersistentVolumeClaims.")
+      .optional(),
+    persistentVolumeClaims: countSchema("quota.persistentVolumeClaims")
+      .describe("How many PersistentVolumeClaims the namespace may hold.")
+      .optional(),
   },
-  { error: fieldError("quota", "an object { enabled?, requests?, limits?, pods?, services? }") },
+  {
+    error: fieldError(
+      "quota",
+      "an object { enabled?, requests?, limits?, pods?, services?, storage?, persistentVolumeClaims? }",
+    ),
+  },
 );
 
 const limitsSchema = z.strictObject(
@@ -144,5 +167,12 @@ function checkProject(spec: ProjectSpec, context: z.RefinementCtx): void {
 
 export const defaultProjectSchema = projectSpecSchema.superRefine(checkProject);
 
+/** default@2.1's project: 2.0's, with optional storage caps in the quota. */
+export const defaultProject21Schema = projectSpecSchema
+  .extend({ quota: quota21Schema.describe("A ResourceQuota capping the namespace.").prefault({}) })
+  .superRefine(checkProject);
+
 export type DefaultProjectSpec = z.input<typeof defaultProjectSchema>;
 export type DefaultProjectValues = z.output<typeof defaultProjectSchema>;
+export type DefaultProject21Spec = z.input<typeof defaultProject21Schema>;
+export type DefaultProject21Values = z.output<typeof defaultProject21Schema>;

@@ -48,8 +48,9 @@ export const secretSchema = z.strictObject(
   { error: fieldError("secrets[]", "an object { name, secretRef? } (values are never part of the spec)") },
 );
 
-export const secretsVersionSchema = textSchema("secretsVersion").refine((version) => version.length <= 253, {
-  error: "secretsVersion must be at most 253 characters",
+// The server writes a short version id; the cap only keeps a pod annotation from growing without bound.
+export const secretsVersionSchema = textSchema("secretsVersion").refine((version) => version.length <= 4096, {
+  error: "secretsVersion must be at most 4096 characters",
 });
 
 export function argumentListSchema(field: string) {

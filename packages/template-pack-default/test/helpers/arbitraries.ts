@@ -249,6 +249,121 @@ export const defaultApplicationSpec = fc
     ...(withProbes ? { probes } : {}),
   }));
 
+// default@2.1's additions, generated valid by construction: names and paths drawn unique, mount paths and file
+// paths from separate folders (so no file lands inside a volume), single-pod access modes only for one pod.
+const host = fc.stringMatching(/^(\*\.)?[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?(\.[a-z]{2,6}){1,2}$/);
+const pathPart = fc.stringMatching(/^[A-Za-z0-9_@+=,~%-][A-Za-z0-9._@+=,~%-]{0,12}$/);
+const quantity = fc.constantFrom("64Mi", "1Gi", "10Gi", "0.5Gi", "100M");
+
+const secrets = fc.uniqueArray(
+  fc.record(
+    {
+      name: fc.stringMatching(/^S_[A-Za-z0-9_]{0,12}$/),
+      secretRef: fc.record({ name: secretName, key: fc.stringMatching(/^[-._a-zA-Z0-9]{1,20}$/) }),
+    },
+    { requiredKeys: ["name"] },
+  ),
+  { maxLength: 4, selector: (secret) => secret.name },
+);
+
+const volumes = fc.uniqueArray(
+  fc.record({
+    name: dns1123Label(20).filter((name) => !name.startsWith("babyhelm-")),
+    mountPath: pathPart.map((part) => `/mnt/${part}`),
+    kind: fc.oneof(
+      fc.record({
+        persistent: fc.record(
+          {
+            size: quantity,
+            accessMode: fc.constantFrom("ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"),
+            storageClass: secretName,
+          },
+          { requiredKeys: ["size"] },
+        ),
+      }),
+      fc.record({ scratch: optional({ sizeLimit: quantity }) }),
+    ),
+  }),
+  { maxLength: 3, selector: (volume) => volume.name },
+);
+
+const files = fc.uniqueArray(
+  fc.record({ path: pathPart.map((part) => `/etc/app/${part}`), content: hostileText }),
+  { maxLength: 3, selector: (file) => file.path },
+);
+
+const ingressHosts = fc.record(
+  {
+    hosts: fc.uniqueArray(
+      fc.record(
+        {
+          host,
+          path: fc.stringMatching(/^\/([a-z0-9_-]{1,8}\/?){0,3}$/),
+          pathType: fc.constantFrom("Prefix", "Exact", "ImplementationSpecific"),
+          tls: fc.oneof(fc.boolean(), fc.record({ secretName })),
+        },
+        { requiredKeys: ["host"] },
+      ),
+      { minLength: 1, maxLength: 4, selector: (entry) => entry.host },
+    ),
+    className: dns1123Label(20),
+    clusterIssuer: secretName,
+    annotations,
+  },
+  { requiredKeys: ["hosts"] },
+);
+
+const additions21 = fc.record(
+  {
+    secrets,
+    secretsVersion: hostileText,
+    command: fc.array(hostileText, { maxLength: 3 }),
+    args: fc.array(hostileText, { maxLength: 3 }),
+    volumes,
+    files,
+    ingress: ingressHosts,
+  },
+  { requiredKeys: [] },
+);
+
+type Spec21 = Record<string, any>;
+
+/** Drops what a valid 2.1 spec may not combine: a mount path used twice, a one-pod volume with several pods... */
+function consistent21(spec: Spec21): Spec21 {
+  const envNames = new Set((spec.env ?? []).map((variable: { name: string }) => variable.name));
+  const maxPods = spec.autoscaling?.max ?? spec.replicas ?? 1;
+  const mountPaths = new Set<string>();
+  const volumesOf = (spec.volumes ?? []).flatMap((volume: Spec21) => {
+    if (mountPaths.has(volume.mountPath)) return [];
+    mountPaths.add(volume.mountPath);
+    const persistent = volume.kind.persistent;
+    const oncePod = persistent?.accessMode === "ReadWriteOncePod" && maxPods > 1;
+    const kind = oncePod ? { persistent: { ...persistent, accessMode: "ReadWriteOnce" } } : volume.kind;
+    return [{ name: volume.name, mountPath: volume.mountPath, ...kind }];
+  });
+  const result: Spec21 = { ...spec, volumes: volumesOf };
+  if (spec.secrets)
+    result.secrets = spec.secrets.filter((secret: { name: string }) => !envNames.has(secret.name));
+  const ingress = spec.ingress;
+  if (
+    ingress?.hosts &&
+    !ingress.hosts.some((entry: Spec21) => entry.tls !== undefined && entry.tls !== false)
+  ) {
+    const { clusterIssuer: _issuer, ...rest } = ingress;
+    result.ingress = rest;
+  }
+  if (ingress?.hosts && ingress.clusterIssuer !== undefined && ingress.annotations) {
+    const { "cert-manager.io/cluster-issuer": _annotation, ...annotationsLeft } = ingress.annotations;
+    result.ingress = { ...result.ingress, annotations: annotationsLeft };
+  }
+  return result;
+}
+
+/** A default@2.1 spec: a 2.0 spec (which must stay valid) with some of 2.1's fields, the hosts form of Ingress among them. */
+export const defaultApplication21Spec = fc
+  .tuple(defaultApplicationSpec, additions21)
+  .map(([spec20, additions]) => consistent21({ ...spec20, ...additions }));
+
 const ascending = <T>(ladder: readonly T[]) =>
   fc
     .uniqueArray(fc.integer({ min: 0, max: ladder.length - 1 }), { minLength: 3, maxLength: 3 })
