@@ -69,6 +69,8 @@ export interface AppDraft {
   volumes: VolumeDraft[];
   files: FileDraft[];
   hosts: HostDraft[];
+  /** The stored Ingress is the `hosts` list: saving keeps that form even for one host. */
+  hostsListed?: boolean;
 }
 
 export function emptyVolume(kind: VolumeDraft["kind"]): VolumeDraft {
@@ -359,7 +361,9 @@ export function specFromDraft(draft: AppDraft, shape: SpecShape): Record<string,
     spec.files = draft.files.map((file) => ({ path: file.path.trim(), content: file.content }));
   }
   if (shape.hosts) {
-    if (draft.hosts.length > 0) {
+    const single = singleHostIngress(draft);
+    if (single !== undefined) spec.ingress = single;
+    else if (draft.hosts.length > 0) {
       spec.ingress = compact({
         hosts: draft.hosts.map((host) =>
           compact({
@@ -392,6 +396,27 @@ export function specFromDraft(draft: AppDraft, shape: SpecShape): Record<string,
 }
 
 /**
+ * One host in the form that 2.0's single-host Ingress can say (no TLS, a TLS Secret, or a named issuer), written in
+ * that form: an app's spec keeps the shape it had, and stays readable by default@2.0.
+ */
+function singleHostIngress(draft: AppDraft): Record<string, unknown> | undefined {
+  const [host] = draft.hosts;
+  if (draft.hosts.length !== 1 || host === undefined || draft.hostsListed === true) return undefined;
+  const issuer = text(draft.tlsClusterIssuer);
+  if (host.tls === "auto" && issuer === undefined) return undefined;
+  return compact({
+    host: text(host.host) ?? "",
+    path: text(host.path),
+    tls:
+      host.tls === "secret"
+        ? { secretName: text(host.tlsSecretName) ?? "" }
+        : host.tls === "auto"
+          ? { clusterIssuer: issuer }
+          : undefined,
+  });
+}
+
+/**
  * A server path (`spec.ports.targetPort`, `spec.envs[0].name`, `name`) as the form's own (`ports[0].containerPort`,
  * `env[2].name`: the index counts the form's rows, empty ones included).
  */
@@ -402,6 +427,13 @@ export function formPath(serverPath: string, draft: AppDraft, shape: SpecShape):
     path = path
       .replace(/^ports\.port\b/, "ports[0].port")
       .replace(/^ports\.targetPort\b/, "ports[0].containerPort");
+  }
+  if (shape.hosts && draft.hosts.length === 1 && draft.hostsListed !== true) {
+    path = path
+      .replace(/^ingress\.(host|path)\b/, "ingress.hosts[0].$1")
+      .replace(/^ingress\.tls\.secretName\b/, "ingress.hosts[0].tls.secretName")
+      .replace(/^ingress\.tls\.clusterIssuer\b/, "ingress.clusterIssuer")
+      .replace(/^ingress\.tls\b/, "ingress.hosts[0].tls");
   }
   const row = envRowPath(path, draft.env);
   if (row !== undefined) return row;
@@ -752,6 +784,7 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
   if (shape.hosts && ingress !== undefined) {
     // Either form of a stored Ingress reads into the list (the single host is its first row).
     const hosts = Array.isArray(ingress.hosts) ? ingress.hosts.map(record) : [ingress];
+    // A single host's TLS from a ClusterIssuer is a certificate from cert-manager: the list's "auto".
     draft.hosts = hosts.map((host) => {
       const tls = host?.tls;
       const secretName = record(tls)?.secretName;
@@ -763,6 +796,7 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
       };
     });
     draft.tlsClusterIssuer = asText(ingress.clusterIssuer ?? record(ingress.tls)?.clusterIssuer);
+    if (Array.isArray(ingress.hosts)) draft.hostsListed = true;
   } else if (ingress !== undefined) {
     draft.ingressHost = asText(ingress.host);
     draft.ingressPath = asText(ingress.path);
@@ -806,6 +840,10 @@ function without(value: unknown, keys: readonly string[]): SpecRecord {
   return Object.fromEntries(Object.entries(record(value) ?? {}).filter(([key]) => !keys.includes(key)));
 }
 
+function pick(value: unknown, keys: readonly string[]): SpecRecord {
+  return Object.fromEntries(Object.entries(record(value) ?? {}).filter(([key]) => keys.includes(key)));
+}
+
 function nonEmpty(value: SpecRecord): SpecRecord | undefined {
   return Object.keys(value).length === 0 ? undefined : value;
 }
@@ -835,7 +873,9 @@ export function specForEdit(stored: unknown, formSpec: SpecRecord): SpecRecord {
   if (formIngress?.hosts !== undefined) {
     // The list form: each host keeps what the form cannot show (pathType, servicePort) from its stored namesake.
     const storedIngress = record(base.ingress);
-    const storedHosts = Array.isArray(storedIngress?.hosts) ? storedIngress.hosts.map(record) : [storedIngress];
+    const storedHosts = Array.isArray(storedIngress?.hosts)
+      ? storedIngress.hosts.map(record)
+      : [pick(storedIngress, ["host", "pathType", "servicePort"])];
     spec.ingress = {
       ...without(storedIngress, ["host", "path", "tls", "pathType", "servicePort", "hosts", "clusterIssuer"]),
       ...formIngress,
@@ -848,7 +888,10 @@ export function specForEdit(stored: unknown, formSpec: SpecRecord): SpecRecord {
       })),
     };
   } else if (formIngress !== undefined)
-    spec.ingress = { ...without(base.ingress, ["host", "path", "tls"]), ...formIngress };
+    spec.ingress = {
+      ...without(base.ingress, ["host", "path", "tls", "hosts", "clusterIssuer"]),
+      ...formIngress,
+    };
   return spec;
 }
 

@@ -23,6 +23,7 @@ function previewAnswer(answer: Pick<Preview, "diff" | "serverCheck">): Preview {
     currentManifests: [],
     yaml: toYaml([DEPLOYMENT]),
     changes: [],
+    secretChanges: [],
     ...answer,
   };
 }
