@@ -223,7 +223,7 @@ describe("app page", () => {
     await user.type(screen.getByLabelText("Type web to confirm"), "web");
     await user.click(remove);
     expect((await screen.findByTestId("location")).textContent).toBe("/projects/shop");
-    expect(api.inputsOf("apps.delete")).toEqual([{ project: "shop", name: "web" }]);
+    expect(api.inputsOf("apps.delete")).toEqual([{ project: "shop", name: "web", keepVolumes: false }]);
     expect(screen.getByText('App "web" was deleted, with its 2 Kubernetes objects.')).toBeTruthy();
   });
 });

@@ -62,6 +62,37 @@ describe("quota usage", () => {
     expect(api.inputsOf("projects.usage")).toEqual([{ name: "shop" }]);
   });
 
+  it("shows the volumes' storage against the quota, or what they take where no quota limits it", async () => {
+    const { unmount } = renderWithApi(<QuotaUsage project="shop" />, {
+      procedures: {
+        "projects.usage": () =>
+          usage({
+            storage: {
+              used: { quantity: "3Gi", value: 3 * GI },
+              hard: { quantity: "10Gi", value: 10 * GI },
+              claims: 2,
+              claimsHard: 5,
+            },
+          }),
+      },
+    });
+    const storage = await screen.findByRole("meter", { name: "Storage requests" });
+    expect(storage.getAttribute("aria-valuetext")).toBe("Storage requests: 3 GiB of 10 GiB");
+    expect(screen.getByRole("meter", { name: "Volumes" }).getAttribute("aria-valuetext")).toBe("Volumes: 2 of 5");
+    unmount();
+
+    renderWithApi(<QuotaUsage project="shop" />, {
+      procedures: {
+        "projects.usage": () =>
+          usage({
+            storage: { used: { quantity: "1Gi", value: GI }, hard: null, claims: 1, claimsHard: null },
+          }),
+      },
+    });
+    expect(await screen.findByText(/Volumes: 1 \(1 GiB of storage requested\); no quota limits storage\./)).toBeTruthy();
+    expect(screen.queryByRole("meter", { name: "Storage requests" })).toBeNull();
+  });
+
   it("says why current figures are missing", async () => {
     renderWithApi(<QuotaUsage project="shop" />, {
       procedures: {

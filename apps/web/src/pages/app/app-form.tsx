@@ -145,6 +145,7 @@ export function AppForm({
   async function refreshLists(name: string) {
     await Promise.all([
       queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name })),
+      queryClient.invalidateQueries(trpc.apps.secrets.queryFilter({ project, name })),
       queryClient.invalidateQueries(trpc.apps.revisions.pathFilter()),
       queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
       queryClient.invalidateQueries(trpc.projects.get.queryFilter({ name: project })),
