@@ -150,7 +150,8 @@ export function shapeOf(schema: JsonSchema): SpecShape {
     probes: has("probes"),
     service: has("service"),
     ingress: has("ingress"),
-    hosts: properties.ingress !== undefined && variants(properties.ingress).some((form) => form.properties?.hosts),
+    hosts:
+      properties.ingress !== undefined && variants(properties.ingress).some((form) => form.properties?.hosts),
     secrets: has("secrets"),
     command: has("command") && has("args"),
     volumes: has("volumes"),
@@ -268,7 +269,9 @@ export function volumeWarning(draft: AppDraft): string | undefined {
   );
   if (single.length === 0) return undefined;
   const most =
-    draft.scaling === "fixed" ? Number(draft.replicas.trim() || "1") : Number(draft.autoscaling.max.trim() || "1");
+    draft.scaling === "fixed"
+      ? Number(draft.replicas.trim() || "1")
+      : Number(draft.autoscaling.max.trim() || "1");
   if (!(most > 1)) return undefined;
   const names = single.map((volume) => volume.name.trim() || "unnamed").join(", ");
   return `${draft.scaling === "fixed" ? `${most} replicas` : `Autoscaling up to ${most} pods`} with the ReadWriteOnce volume ${names}: a ReadWriteOnce volume is mounted by one node at a time, so pods scheduled on other nodes stay Pending. Use 1 replica, or ReadWriteMany if the storage class supports it.`;
@@ -456,7 +459,9 @@ export function envRowPath(specPath: string, env: readonly EnvVar[]): string | u
   const secret = /^secrets\[(\d+)\](.*)$/.exec(path);
   if (secret !== null) {
     const row = secretEnvRows(env)[Number(secret[1])];
-    const rest = secret[2]!.replace(/^\.secretRef\.name/, ".reference.secret").replace(/^\.secretRef/, ".reference");
+    const rest = secret[2]!
+      .replace(/^\.secretRef\.name/, ".reference.secret")
+      .replace(/^\.secretRef/, ".reference");
     return row === undefined ? "env" : `env[${row}]${rest}`;
   }
   const value = /^secretValues\.(.+)$/.exec(path);
@@ -791,7 +796,8 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
       return {
         host: asText(host?.host),
         path: asText(host?.path),
-        tls: secretName !== undefined ? "secret" : tls === true || record(tls) !== undefined ? "auto" : "none",
+        tls:
+          secretName !== undefined ? "secret" : tls === true || record(tls) !== undefined ? "auto" : "none",
         tlsSecretName: asText(secretName),
       };
     });

@@ -156,7 +156,9 @@ export function mergeEnv(current: readonly EnvVar[], pasted: readonly EnvVar[]):
       const pastedVar = incoming.get(variable.name);
       if (pastedVar === undefined) return variable;
       // A paste never turns a secret plain: its new value would be shown to everyone and kept in every revision.
-      return variable.secret === true ? { name: pastedVar.name, value: pastedVar.value, secret: true } : pastedVar;
+      return variable.secret === true
+        ? { name: pastedVar.name, value: pastedVar.value, secret: true }
+        : pastedVar;
     });
   const present = new Set(merged.map((variable) => variable.name));
   return [...merged, ...pasted.filter((variable) => !present.has(variable.name))];

@@ -78,7 +78,9 @@ describe("quota usage", () => {
     });
     const storage = await screen.findByRole("meter", { name: "Storage requests" });
     expect(storage.getAttribute("aria-valuetext")).toBe("Storage requests: 3 GiB of 10 GiB");
-    expect(screen.getByRole("meter", { name: "Volumes" }).getAttribute("aria-valuetext")).toBe("Volumes: 2 of 5");
+    expect(screen.getByRole("meter", { name: "Volumes" }).getAttribute("aria-valuetext")).toBe(
+      "Volumes: 2 of 5",
+    );
     unmount();
 
     renderWithApi(<QuotaUsage project="shop" />, {
@@ -89,7 +91,9 @@ describe("quota usage", () => {
           }),
       },
     });
-    expect(await screen.findByText(/Volumes: 1 \(1 GiB of storage requested\); no quota limits storage\./)).toBeTruthy();
+    expect(
+      await screen.findByText(/Volumes: 1 \(1 GiB of storage requested\); no quota limits storage\./),
+    ).toBeTruthy();
     expect(screen.queryByRole("meter", { name: "Storage requests" })).toBeNull();
   });
 

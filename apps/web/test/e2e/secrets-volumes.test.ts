@@ -5,7 +5,15 @@
 // and checked with axe.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectAccessible, hasChromium, openPage, register, SKIP_MESSAGE, snap, useStack } from "./harness.js";
+import {
+  expectAccessible,
+  hasChromium,
+  openPage,
+  register,
+  SKIP_MESSAGE,
+  snap,
+  useStack,
+} from "./harness.js";
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
@@ -65,11 +73,19 @@ describe.skipIf(!hasChromium)("secrets and volumes in Chromium", () => {
       expect(await value.getAttribute("type")).toBe("password");
       await value.fill(FIRST);
       // The preview names the secret, never its value.
-      await page.getByRole("region", { name: "Manifest preview" }).getByText(/DB_PASSWORD/).first().waitFor();
+      await page
+        .getByRole("region", { name: "Manifest preview" })
+        .getByText(/DB_PASSWORD/)
+        .first()
+        .waitFor();
       await snap(page, "secrets-01-new-app-with-secret");
       await expectAccessible(page, "secrets-01-new-app-with-secret");
       // Nothing of the value is kept on the browser, where drafts live.
-      const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage }));
+      const stored = await page.evaluate(() =>
+        Array.from({ length: localStorage.length }, (_unused, index) =>
+          localStorage.getItem(localStorage.key(index) ?? ""),
+        ).join("\n"),
+      );
       expect(stored).toContain("DB_PASSWORD");
       expect(stored).not.toContain(FIRST);
       await form.getByRole("button", { name: "Deploy", exact: true }).click();
@@ -95,9 +111,7 @@ describe.skipIf(!hasChromium)("secrets and volumes in Chromium", () => {
       await page.getByRole("button", { name: "Save variables" }).click();
       await toast(page, "Variables saved: revision 2 of web is rolling out.");
       await page.getByText("revision 2 · pack").waitFor();
-      await expect
-        .poll(async () => fingerprint(page), { timeout: 30_000 })
-        .not.toBe(firstPrint);
+      await expect.poll(async () => fingerprint(page), { timeout: 30_000 }).not.toBe(firstPrint);
       const secondPrint = await fingerprint(page);
       expect(await page.getByLabel("Variable 1 value").inputValue()).toBe("");
       await waitForState(page, "Ready");

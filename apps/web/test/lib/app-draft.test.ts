@@ -317,7 +317,10 @@ describe("default@2.1's secrets, volumes, files, command and hosts", () => {
       ],
       files: [{ path: "/etc/app.conf", content: "a=1\n" }],
       ingress: {
-        hosts: [{ host: "a.example.com", tls: true }, { host: "b.example.com", path: "/b" }],
+        hosts: [
+          { host: "a.example.com", tls: true },
+          { host: "b.example.com", path: "/b" },
+        ],
         clusterIssuer: "letsencrypt",
       },
     });
@@ -393,10 +396,7 @@ describe("default@2.1's Ingress forms", () => {
     expect(specForEdit(withPathType, specFromDraft(two, shape)).ingress).toEqual({
       className: "nginx",
       clusterIssuer: "letsencrypt",
-      hosts: [
-        { host: "shop.example.com", pathType: "Exact", tls: true },
-        { host: "api.example.com" },
-      ],
+      hosts: [{ host: "shop.example.com", pathType: "Exact", tls: true }, { host: "api.example.com" }],
     });
   });
 

@@ -119,7 +119,9 @@ describe("mergeEnv", () => {
 });
 
 describe("marking pasted lines as secrets", () => {
-  const pasted = parseEnvBlock("DB_PASSWORD=hunter2\nLOG_LEVEL=info\nstripe_api_key=sk_1\nSESSION_SECRET=s").vars;
+  const pasted = parseEnvBlock(
+    "DB_PASSWORD=hunter2\nLOG_LEVEL=info\nstripe_api_key=sk_1\nSESSION_SECRET=s",
+  ).vars;
 
   it("marks names that look like secrets, or every line when asked", () => {
     expect(markSecrets(pasted, false)).toEqual([

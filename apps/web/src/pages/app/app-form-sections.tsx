@@ -296,7 +296,13 @@ export function FilesSection({ form }: { form: FormBinding }) {
 }
 
 /** default@2.1's hosts: each with its path and TLS; the ClusterIssuer is shared by the hosts that ask for one. */
-export function HostsFields({ form, suggestedHost }: { form: FormBinding; suggestedHost: string | undefined }) {
+export function HostsFields({
+  form,
+  suggestedHost,
+}: {
+  form: FormBinding;
+  suggestedHost: string | undefined;
+}) {
   const { draft, bind, errorAt, edit } = form;
   const setHost = (index: number, change: Partial<HostDraft>) => ({
     ...draft,

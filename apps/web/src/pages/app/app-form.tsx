@@ -797,4 +797,3 @@ export function AppForm({
     </div>
   );
 }
-

@@ -202,7 +202,11 @@ function DeleteApp({ context }: { context: AppContext }) {
         pending={remove.isPending}
         action="Delete app"
         onConfirm={() => {
-          remove.mutate({ project: app.project, name: app.name, keepVolumes: keepVolumes && volumes.length > 0 });
+          remove.mutate({
+            project: app.project,
+            name: app.name,
+            keepVolumes: keepVolumes && volumes.length > 0,
+          });
         }}
       />
     </section>

@@ -10,8 +10,8 @@ import { progressLabel, splitPackRef, type AppSummary } from "../../lib/app-stat
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
 import { useTRPC } from "../../trpc.js";
-import { useProject } from "./project-layout.js";
 import { KeptVolumes } from "./kept-volumes.js";
+import { useProject } from "./project-layout.js";
 import { QuotaUsage } from "./quota-usage.js";
 
 export const APPS_PAGE_SIZE = 20;

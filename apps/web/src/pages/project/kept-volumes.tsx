@@ -34,8 +34,8 @@ export function KeptVolumes({ project, mayDelete }: { project: string; mayDelete
     <section className="card kept-volumes" aria-labelledby="kept-volumes-title">
       <h2 id="kept-volumes-title">Kept volumes</h2>
       <p className="muted">
-        Volumes kept when their app was deleted. They hold their data, and count against the project's storage,
-        until deleted.
+        Volumes kept when their app was deleted. They hold their data, and count against the project's
+        storage, until deleted.
       </p>
       <FormError message={remove.error === null ? undefined : describeError(remove.error)} />
       <div className="table-wrap">
