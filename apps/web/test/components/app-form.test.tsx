@@ -194,7 +194,7 @@ describe("new app form: validation", () => {
     expect(sent).toEqual({
       project: "shop",
       name: "web",
-      pack: "default@2.0.0",
+      pack: "default@2.1.0",
       spec: {
         image: "nginx:1.27",
         ports: [{ port: 80 }, { port: 80 }],

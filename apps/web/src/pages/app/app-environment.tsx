@@ -212,12 +212,14 @@ function EnvironmentForm({
       [envKeyOf(app.spec, app.pack)]: plainEnv(draft),
       ...(secretEnvRows(draft).length === 0 ? {} : { secrets: secretsOf(draft) }),
     };
+    const secretValues = secretValuesOf(draft);
     save.mutate({
       project: app.project,
       name: app.name,
       spec,
       expectedRevision: base.revision,
-      ...(hasSecrets ? { secretValues: secretValuesOf(draft) } : {}),
+      // Only the values typed: an untouched secret keeps the one the server holds.
+      ...(hasSecrets && Object.keys(secretValues).length > 0 ? { secretValues } : {}),
     });
   }
 

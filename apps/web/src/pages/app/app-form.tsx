@@ -196,7 +196,7 @@ export function AppForm({
     pack: packRef,
     spec,
     intent: editing ? "update" : "create",
-    changedSecrets: Object.keys(secretValuesOf(draft.env)),
+    changedSecrets: shape.secrets ? Object.keys(secretValuesOf(draft.env)) : [],
   });
   // With BABYHELM_INGRESS_DOMAINS set, the server offers a free <app>-<project>.<domain> host.
   const suggestedHost = useQuery({
@@ -268,7 +268,9 @@ export function AppForm({
           : undefined;
 
   // Only the values typed: an untouched secret keeps the value the server holds.
-  const secretValues = shape.secrets ? { secretValues: secretValuesOf(draft.env) } : {};
+  const typedSecrets = secretValuesOf(draft.env);
+  const secretValues =
+    shape.secrets && Object.keys(typedSecrets).length > 0 ? { secretValues: typedSecrets } : {};
   const binding: FormBinding = { draft, errorAt, edit, touch, bind };
 
   function send(expectedRevision?: number, over?: unknown) {
