@@ -32,6 +32,15 @@ const spec = {
   secrets: [{ name: "DB_PASSWORD" }, { name: "API_KEY", secretRef: { name: "vendor", key: "api-key" } }],
 };
 
+interface DeploymentShape {
+  spec: {
+    template: {
+      metadata: { annotations?: Record<string, string> };
+      spec: { containers: { env: unknown[] }[] };
+    };
+  };
+}
+
 function leaked(texts: readonly string[]): string[] {
   return texts.filter((text) => FORMS.some((form) => text.includes(form)));
 }
@@ -66,23 +75,26 @@ onEveryBackend(
         data: { "api-key": Buffer.from("vendor-key").toString("base64") },
       });
       const secretData = () =>
-        (sandbox.store.get("secrets", project, "web-secrets") as { data?: Record<string, string> } | undefined)
-          ?.data;
+        (
+          sandbox.store.get("secrets", project, "web-secrets") as
+            { data?: Record<string, string> } | undefined
+        )?.data;
       const valueInCluster = () => {
         const data = secretData();
-        return data?.DB_PASSWORD === undefined ? undefined : Buffer.from(data.DB_PASSWORD, "base64").toString();
+        return data?.DB_PASSWORD === undefined
+          ? undefined
+          : Buffer.from(data.DB_PASSWORD, "base64").toString();
       };
+      const deployment = () => sandbox.store.get("deployments", project, "web") as unknown as DeploymentShape;
       const podAnnotation = () =>
-        (
-          sandbox.store.get("deployments", project, "web") as {
-            spec: { template: { metadata: { annotations?: Record<string, string> } } };
-          }
-        ).spec.template.metadata.annotations?.["babyhelm.io/secrets-version"];
+        deployment().spec.template.metadata.annotations?.["babyhelm.io/secrets-version"];
 
       // A name new to the app needs a value; a value needs a stored name of the spec.
       const missing = await errorOf(editor.client.apps.create.mutate({ project, name: "web", spec }));
       expect(missing.code).toBe("BAD_REQUEST");
-      expect(missing.data.issues).toEqual([{ path: "secretValues.DB_PASSWORD", message: "give DB_PASSWORD a value" }]);
+      expect(missing.data.issues).toEqual([
+        { path: "secretValues.DB_PASSWORD", message: "give DB_PASSWORD a value" },
+      ]);
       const stray = await errorOf(
         editor.client.apps.create.mutate({
           project,
@@ -92,7 +104,9 @@ onEveryBackend(
         }),
       );
       expect(stray.code).toBe("BAD_REQUEST");
-      expect(stray.data.issues.map((issue: { path: string }) => issue.path)).toEqual(["secretValues.API_KEY"]);
+      expect(stray.data.issues.map((issue: { path: string }) => issue.path)).toEqual([
+        "secretValues.API_KEY",
+      ]);
       const onOldPack = await errorOf(
         editor.client.apps.create.mutate({
           project,
@@ -119,13 +133,14 @@ onEveryBackend(
       expect(preview.diff).toContain("secret DB_PASSWORD added");
       expect(preview.manifests.map((object) => object.kind)).not.toContain("Secret");
 
-      await editor.client.apps.create.mutate({ project, name: "web", spec, secretValues: { DB_PASSWORD: FIRST } });
+      await editor.client.apps.create.mutate({
+        project,
+        name: "web",
+        spec,
+        secretValues: { DB_PASSWORD: FIRST },
+      });
       expect(valueInCluster()).toBe(FIRST);
-      const container = (
-        sandbox.store.get("deployments", project, "web") as {
-          spec: { template: { spec: { containers: { env: unknown[] }[] } } };
-        }
-      ).spec.template.spec.containers[0]!;
+      const container = deployment().spec.template.spec.containers[0]!;
       expect(container.env).toContainEqual({
         name: "DB_PASSWORD",
         valueFrom: { secretKeyRef: { name: "web-secrets", key: "DB_PASSWORD" } },
@@ -143,8 +158,22 @@ onEveryBackend(
 
       // Viewers learn names and sources; editors also who set a value, when, and its fingerprint.
       expect(await viewer.client.apps.secrets.query({ project, name: "web" })).toEqual([
-        { name: "DB_PASSWORD", source: "stored", reference: null, setBy: null, setAt: null, fingerprint: null },
-        { name: "API_KEY", source: "reference", reference: null, setBy: null, setAt: null, fingerprint: null },
+        {
+          name: "DB_PASSWORD",
+          source: "stored",
+          reference: null,
+          setBy: null,
+          setAt: null,
+          fingerprint: null,
+        },
+        {
+          name: "API_KEY",
+          source: "reference",
+          reference: null,
+          setBy: null,
+          setAt: null,
+          fingerprint: null,
+        },
       ]);
       const [stored, reference] = await editor.client.apps.secrets.query({ project, name: "web" });
       expect(stored).toMatchObject({ name: "DB_PASSWORD", source: "stored", setBy: { email: editor.email } });
@@ -210,6 +239,11 @@ onEveryBackend(
         action: "app.update",
         details: { revision: 4, secrets: "secrets changed: DB_PASSWORD" },
       });
+
+      const revisions = await viewer.client.apps.revisions.query({ project, name: "web" });
+      expect(revisions.items[0]).toMatchObject({ revision: 4, summary: ["secret DB_PASSWORD changed"] });
+      expect(revisions.items[0]!.diff).toContain("~ secret DB_PASSWORD changed");
+      expect(revisions.items.find((item) => item.revision === 3)?.summary).toEqual([]);
 
       // Rollback re-applies the values its revision ran with.
       await editor.client.apps.rollback.mutate({ project, name: "web", revision: 1 });

@@ -47,7 +47,12 @@ onEveryBackend("app volumes", (suite) => {
       const read = await viewer.projects.usage.query({ name: project });
       return read.storage.claims === 1 ? read : undefined;
     });
-    expect(usage.storage).toMatchObject({ used: { value: 2 ** 30 }, hard: null, claims: 1, claimsHard: null });
+    expect(usage.storage).toMatchObject({
+      used: { value: 2 ** 30 },
+      hard: null,
+      claims: 1,
+      claimsHard: null,
+    });
     sandbox.store.create("resourcequotas", {
       apiVersion: "v1",
       kind: "ResourceQuota",
@@ -66,9 +71,9 @@ onEveryBackend("app volumes", (suite) => {
     });
 
     // A claim of a running app is not the project's to delete.
-    expect((await errorOf(owner.projects.deleteVolume.mutate({ name: project, volume: "web-data" }))).code).toBe(
-      "NOT_FOUND",
-    );
+    expect(
+      (await errorOf(owner.projects.deleteVolume.mutate({ name: project, volume: "web-data" }))).code,
+    ).toBe("NOT_FOUND");
 
     const deleted = await owner.apps.delete.mutate({ project, name: "web", keepVolumes: true });
     expect(deleted.keptVolumes).toEqual(["web-data"]);
@@ -107,9 +112,9 @@ onEveryBackend("app volumes", (suite) => {
       deleted: "web-data",
     });
     expect(claim()).toBeUndefined();
-    expect((await errorOf(owner.projects.deleteVolume.mutate({ name: project, volume: "web-data" }))).code).toBe(
-      "NOT_FOUND",
-    );
+    expect(
+      (await errorOf(owner.projects.deleteVolume.mutate({ name: project, volume: "web-data" }))).code,
+    ).toBe("NOT_FOUND");
     const audit = await owner.audit.list.query({ project });
     expect(audit.items[0]).toMatchObject({
       action: "project.deleteVolume",

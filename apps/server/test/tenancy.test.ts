@@ -101,7 +101,11 @@ onEveryBackend(
         const first = `${uniqueName("multi")}.apps.example.com`;
         const second = `api-${first}`;
         const hosts = (list: string[]) => ({ ...nginx, ingress: { hosts: list.map((host) => ({ host })) } });
-        await a.client.apps.create.mutate({ project: a.project, name: "multi", spec: hosts([first, second]) });
+        await a.client.apps.create.mutate({
+          project: a.project,
+          name: "multi",
+          spec: hosts([first, second]),
+        });
         const taken = await errorOf(
           b.client.apps.create.mutate({
             project: b.project,

@@ -28,6 +28,7 @@ for (const backend of testBackends()) {
         "api_tokens",
         "app_alert_states",
         "app_revisions",
+        "app_secret_versions",
         "applications",
         "audit_events",
         "ingress_hosts",
@@ -42,7 +43,7 @@ for (const backend of testBackends()) {
       expect(await tables()).toEqual([]);
       expect(await db.migrate()).toEqual(Object.keys(migrations));
       expect(await db.migrate()).toEqual([]);
-      expect(await tables()).toHaveLength(13);
+      expect(await tables()).toHaveLength(14);
     });
 
     it("keeps emails unique whatever their case", async () => {

@@ -39,3 +39,20 @@ export async function insertSecretVersion(
     })
     .execute();
 }
+
+/** What may be shown of some versions of an app's secrets (never the sealed values), by version. */
+export async function findSecretEntries(
+  db: Kysely<Database>,
+  appId: string,
+  versions: readonly number[],
+): Promise<Map<number, AppSecretEntry[]>> {
+  if (versions.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("app_secret_versions")
+    .select(["version", "entries"])
+    .where("app_id", "=", appId)
+    .where("version", "in", versions)
+    .$narrowType<{ entries: AppSecretEntry[] }>()
+    .execute();
+  return new Map(rows.map((row) => [row.version, row.entries]));
+}

@@ -2,17 +2,17 @@
 // Secret "<app>-secrets" the app owns, and never read back through the API by anyone. Revisions record which version
 // of the values they applied (app_revisions.secrets_version); their spec holds only the server-made `secretsVersion`
 // label, which the pack puts on the pod template so that a change of value rolls the pods.
-import type { AppSecretEntry, Application, Project, ProjectRole } from "@babyhelm/db";
-import type { KubernetesObject, Pack, Renderer } from "@babyhelm/manifest-sdk";
 import semver from "semver";
+import type { Application, AppSecretEntry, Project, ProjectRole } from "@babyhelm/db";
+import type { KubernetesObject, Pack, Renderer } from "@babyhelm/manifest-sdk";
 import { findUserEmails } from "../auth/user.repository.js";
-import type { Cluster } from "../cluster/cluster.js";
 import { ClusterError } from "../cluster/cluster-errors.js";
+import type { Cluster } from "../cluster/cluster.js";
 import { refOf } from "../cluster/object-ref.js";
 import { withOwnerLabels } from "../cluster/owned-labels.js";
 import type { Services } from "../services.js";
 import { FieldError, type FieldIssue } from "../shared/errors.js";
-import { findSecretVersion, latestSecretVersion } from "./app-secret.repository.js";
+import { findSecretEntries, findSecretVersion, latestSecretVersion } from "./app-secret.repository.js";
 import { requireCurrent } from "./app.service.js";
 
 /** Values of an app's stored secrets by name, as editors send them. */
@@ -53,7 +53,7 @@ export interface SecretPlan {
 export const secretObjectName = (app: string) => `${app}-secrets`;
 
 /** Whether a pack's apps may have stored secrets: its spec has `secrets` (default@2.1.0 and later). */
-export function packHasSecrets(pack: Pack): boolean {
+function packHasSecrets(pack: Pack): boolean {
   const properties = (pack.jsonSchema("application") as { properties?: Record<string, unknown> }).properties;
   return properties !== undefined && Object.hasOwn(properties, "secrets");
 }
@@ -143,9 +143,16 @@ export async function planSecrets(
       changes,
     };
   }
-  const version = (input.app === undefined ? 0 : await latestSecretVersion(services.db.kysely, input.app.id)) + 1;
+  const version =
+    (input.app === undefined ? 0 : await latestSecretVersion(services.db.kysely, input.app.id)) + 1;
   if (input.preview === true) {
-    return { spec: specWith(`v${version}-preview`), version, newVersion: undefined, values: undefined, changes };
+    return {
+      spec: specWith(`v${version}-preview`),
+      version,
+      newVersion: undefined,
+      values: undefined,
+      changes,
+    };
   }
   const values = Object.fromEntries(stored.map((name) => [name, given[name] ?? currentValues[name] ?? ""]));
   const changed = new Set(changes.map((change) => change.name));
@@ -221,7 +228,10 @@ export function secretObject(
         },
         type: "Opaque",
         data: Object.fromEntries(
-          Object.entries(values).map(([name, value]) => [name, Buffer.from(value, "utf8").toString("base64")]),
+          Object.entries(values).map(([name, value]) => [
+            name,
+            Buffer.from(value, "utf8").toString("base64"),
+          ]),
         ),
       },
     ],
@@ -275,9 +285,42 @@ export async function secretChangesBetween(
   to: number | null,
 ): Promise<SecretChange[]> {
   if (from === to) return [];
-  const entriesOf = async (version: number | null) =>
-    version === null ? [] : ((await findSecretVersion(services.db.kysely, appId, version))?.entries ?? []);
-  const [before, after] = await Promise.all([entriesOf(from), entriesOf(to)]);
+  const entries = await findSecretEntries(
+    services.db.kysely,
+    appId,
+    [from, to].filter((version): version is number => version !== null),
+  );
+  return compareEntries(
+    from === null ? [] : (entries.get(from) ?? []),
+    to === null ? [] : (entries.get(to) ?? []),
+  );
+}
+
+/** For each revision of a list, what it changed of the secrets since the revision before it (when listed too). */
+export async function secretChangesAlong(
+  services: Pick<Services, "db">,
+  appId: string,
+  revisions: readonly { revision: number; secrets_version: number | null }[],
+): Promise<Map<number, SecretChange[]>> {
+  const versions = [
+    ...new Set(revisions.flatMap((row) => (row.secrets_version === null ? [] : [row.secrets_version]))),
+  ];
+  const entries = await findSecretEntries(services.db.kysely, appId, versions);
+  const entriesOf = (version: number | null) => (version === null ? [] : (entries.get(version) ?? []));
+  const changes = new Map<number, SecretChange[]>();
+  for (const row of revisions) {
+    const previous = revisions.find((candidate) => candidate.revision === row.revision - 1);
+    if (row.revision === 1) changes.set(row.revision, compareEntries([], entriesOf(row.secrets_version)));
+    else if (previous !== undefined && previous.secrets_version !== row.secrets_version)
+      changes.set(
+        row.revision,
+        compareEntries(entriesOf(previous.secrets_version), entriesOf(row.secrets_version)),
+      );
+  }
+  return changes;
+}
+
+function compareEntries(before: readonly AppSecretEntry[], after: readonly AppSecretEntry[]): SecretChange[] {
   const earlier = new Map(before.map((entry) => [entry.name, entry.fingerprint]));
   const later = new Set(after.map((entry) => entry.name));
   return [
@@ -314,7 +357,10 @@ function declaredSecrets(spec: unknown): DeclaredSecret[] {
   const list = (spec as { secrets?: unknown } | null)?.secrets;
   if (!Array.isArray(list)) return [];
   return list.flatMap((item): DeclaredSecret[] => {
-    const { name, secretRef } = (item ?? {}) as { name?: unknown; secretRef?: { name?: unknown; key?: unknown } };
+    const { name, secretRef } = (item ?? {}) as {
+      name?: unknown;
+      secretRef?: { name?: unknown; key?: unknown };
+    };
     if (typeof name !== "string") return [];
     if (secretRef === undefined || secretRef === null) return [{ name }];
     return [{ name, reference: { secret: String(secretRef.name), key: String(secretRef.key) } }];

@@ -144,6 +144,7 @@ export function listRevisions(
       "app_revisions.manifests",
       "app_revisions.pack_ref",
       "app_revisions.reason",
+      "app_revisions.secrets_version",
       "app_revisions.created_at",
       "users.email as author",
     ])

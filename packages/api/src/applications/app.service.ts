@@ -20,20 +20,7 @@ import {
   rollOut,
   withRemovalsSpelledOut,
 } from "./app-rollout.js";
-import {
-  advanceRevision,
-  clearObservedState,
-  deleteAppRow,
-  findApp,
-  findRevision,
-  insertApp,
-  insertRevision,
-  recordRestart,
-  type Revision,
-} from "./app.repository.js";
 import { insertSecretVersion } from "./app-secret.repository.js";
-import { withCertIssuer } from "./cert-issuer.js";
-import { isKeptFrom, isVolumeClaim, keepClaims } from "./kept-volumes.js";
 import {
   applyAppSecret,
   describeSecretChanges,
@@ -45,7 +32,20 @@ import {
   type SecretPlan,
   type SecretValues,
 } from "./app-secrets.service.js";
+import {
+  advanceRevision,
+  clearObservedState,
+  deleteAppRow,
+  findApp,
+  findRevision,
+  insertApp,
+  insertRevision,
+  recordRestart,
+  type Revision,
+} from "./app.repository.js";
+import { withCertIssuer } from "./cert-issuer.js";
 import { claimIngressHosts, hostsHeldByOthers } from "./ingress-host.repository.js";
+import { isKeptFrom, isVolumeClaim, keepClaims } from "./kept-volumes.js";
 
 /** Who acts on which project, and where their request logs: what every change besides its own input needs. */
 export interface AppScope {
@@ -116,7 +116,14 @@ export async function createApp(
   const { db, cluster } = services;
   const packRef = input.pack ?? services.config.defaultPack;
   checkNewAppPack(services.config, services.renderer.resolvePack(packRef).ref);
-  const { rendered, secrets } = await renderWithSecrets(services, scope, input.name, undefined, packRef, input);
+  const { rendered, secrets } = await renderWithSecrets(
+    services,
+    scope,
+    input.name,
+    undefined,
+    packRef,
+    input,
+  );
   checkAppPolicy(services.config, rendered.spec, rendered.manifests);
   if ((await findApp(db.kysely, project.id, input.name)) !== undefined)
     throw appNameTaken(input.name, project.name);
@@ -160,11 +167,12 @@ export async function createApp(
     return { app, rendered };
   } catch (error) {
     if (rolledOut)
-      await deleteObjects(cluster, [...rendered.manifests, ...secretObjects(project, input.name, secrets)]).catch(
-        (undo: unknown) => {
-          logUndo(log, undo);
-        },
-      );
+      await deleteObjects(cluster, [
+        ...rendered.manifests,
+        ...secretObjects(project, input.name, secrets),
+      ]).catch((undo: unknown) => {
+        logUndo(log, undo);
+      });
     if (isUniqueViolation(error)) throw appNameTaken(input.name, project.name);
     throw error;
   }
@@ -490,7 +498,8 @@ async function refuseForeignObjects(
 }
 
 /** The secrets a new revision uses: its version, and its values when already opened (a render's plan). */
-type RevisionSecrets = Pick<SecretPlan, "version" | "changes"> & Partial<Pick<SecretPlan, "newVersion" | "values">>;
+type RevisionSecrets = Pick<SecretPlan, "version" | "changes"> &
+  Partial<Pick<SecretPlan, "newVersion" | "values">>;
 
 /**
  * A new revision as one step: the rows (revision, secret version, pointer, audit event) commit only after the

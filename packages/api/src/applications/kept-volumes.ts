@@ -15,11 +15,7 @@ export function isVolumeClaim(object: KubernetesObject): boolean {
 }
 
 /** Whether a live object is a claim kept from the app `app` of this project, which that app may take back. */
-export function isKeptFrom(
-  object: KubernetesObject,
-  project: Pick<Project, "name">,
-  app: string,
-): boolean {
+export function isKeptFrom(object: KubernetesObject, project: Pick<Project, "name">, app: string): boolean {
   const labels = object.metadata.labels ?? {};
   return (
     isVolumeClaim(object) &&
@@ -30,7 +26,11 @@ export function isKeptFrom(
 }
 
 /** Hands the claims to the project: no longer the app's, labelled with the app they came from. */
-export async function keepClaims(cluster: Cluster, claims: readonly KubernetesObject[], app: string): Promise<string[]> {
+export async function keepClaims(
+  cluster: Cluster,
+  claims: readonly KubernetesObject[],
+  app: string,
+): Promise<string[]> {
   const unique = new Map(claims.map((claim) => [refKey(refOf(claim)), claim]));
   const kept: string[] = [];
   for (const claim of unique.values()) {

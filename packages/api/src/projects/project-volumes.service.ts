@@ -34,9 +34,7 @@ export async function listKeptVolumes(
     namespace: project.namespace,
     labelSelector: keptClaimsSelector(project),
   });
-  return claims
-    .map((claim) => keptVolume(claim))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return claims.map((claim) => keptVolume(claim)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Deletes a kept volume and the data on it; only kept ones: an app's volumes go with their app. */

@@ -1,4 +1,4 @@
-import type { ColumnType, Selectable } from "kysely";
+import type { Selectable } from "kysely";
 import type { Json } from "./app.table.js";
 import type { CreatedAt } from "./user.table.js";
 
