@@ -122,6 +122,13 @@ describe.skipIf(!hasChromium)("secrets and volumes in Chromium", () => {
       // Rolling back to revision 1 brings its secret back: the first fingerprint again.
       await tabs(page).getByRole("link", { name: "Revisions" }).click();
       const revisions = page.getByRole("list", { name: "Revisions of web" });
+      // Revision 2 says which secret changed, by name only.
+      await revisions
+        .getByRole("listitem")
+        .filter({ hasText: "Revision 2" })
+        .getByText(/secret DB_PASSWORD changed/)
+        .first()
+        .waitFor();
       const first = revisions.getByRole("listitem").filter({ hasText: "Revision 1" });
       await first.getByRole("button", { name: "Roll back" }).click();
       await first.getByRole("button", { name: "Roll back", exact: true }).click();
