@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Publishing smoke test, run by the root test command after the suites: builds and packs @babyhelm/manifest-sdk,
-// @babyhelm/template-pack-default and @babyhelm/client as npm would receive them (pnpm applies publishConfig and
+// @babyhelm/template-pack-default, @babyhelm/client and @babyhelm/cli as npm would receive them (pnpm applies publishConfig and
 // rewrites workspace: ranges), installs the tarballs into an empty project with npm, then renders through the API and
 // the installed CLI, starts every installed bin, and type-checks scripts using the client with tsc: a valid one must
 // compile, mistaken ones must not. Before packing, every bin of every workspace package is started with plain node.
@@ -20,8 +20,10 @@ const packages = [
       "dist/index.js",
       "dist/index.d.ts",
       "dist/cli.js",
+      "dist/cli-commands.js",
+      "dist/app-document.js",
       "dist/names.js",
-      "bin/babyhelm.js",
+      "bin/babyhelm-sdk.js",
       "openapi/kubernetes-1.35-openapi-v2.json",
       "README.md",
     ],
@@ -35,6 +37,11 @@ const packages = [
     name: "@babyhelm/client",
     dir: "packages/client",
     mustContain: ["dist/index.js", "dist/index.d.ts", "README.md"],
+  },
+  {
+    name: "@babyhelm/cli",
+    dir: "packages/cli",
+    mustContain: ["dist/index.js", "dist/index.d.ts", "dist/cli.js", "bin/babyhelm.js", "README.md"],
   },
 ];
 const work = mkdtempSync(join(tmpdir(), "babyhelm-pack-smoke-"));
@@ -166,7 +173,7 @@ writeFileSync(
   join(project, "spec.yaml"),
   `name: web\nimage: nginx:1.27\nports:\n  port: 80\n  targetPort: 8080\n`,
 );
-step("running the installed CLI: npx babyhelm render app -f spec.yaml --pack classic@1");
+step("running the installed CLI (@babyhelm/cli): npx babyhelm render app -f spec.yaml --pack classic@1");
 const cli = run(
   "npx",
   ["--no", "--", "babyhelm", "render", "app", "-f", "spec.yaml", "--pack", "classic@1"],
@@ -178,6 +185,17 @@ const cli = run(
 if (cli.status !== 0) fail(`the CLI exited ${cli.status}\n${cli.stdout}${cli.stderr}`);
 if (!/^kind: Deployment$/m.test(cli.stdout)) fail(`the CLI printed no Deployment:\n${cli.stdout}`);
 step(`CLI exit 0, ${cli.stdout.split(/^---$/m).length} documents`);
+// The SDK's own bin runs the same commands; its output must be the same.
+const sdkCli = run(
+  "npx",
+  ["--no", "--", "babyhelm-sdk", "render", "app", "-f", "spec.yaml", "--pack", "classic@1"],
+  { cwd: project, allowFailure: true },
+);
+if (sdkCli.status !== 0 || sdkCli.stdout !== cli.stdout)
+  fail(
+    `babyhelm-sdk render exited ${sdkCli.status} or printed other manifests\n${sdkCli.stdout}${sdkCli.stderr}`,
+  );
+step("babyhelm-sdk render prints the same manifests");
 
 // Each bin the installed packages declare starts with plain node from the install, and knows its version.
 for (const pkg of packages) {

@@ -3,7 +3,13 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { LOG_LEVELS, REGISTRATION_MODES, type ClusterSelection, type Config } from "@babyhelm/api/runtime";
+import {
+  LOG_LEVELS,
+  parseTrustProxy,
+  REGISTRATION_MODES,
+  type ClusterSelection,
+  type Config,
+} from "@babyhelm/api/runtime";
 import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from "@babyhelm/manifest-sdk/names";
 
 export type { Config, ClusterSelection };
@@ -80,6 +86,15 @@ function limit(fallback: number) {
     .default(fallback);
 }
 
+/** A duration in whole seconds of at least `min`. */
+function seconds(fallback: number, min: number) {
+  return z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(min, `must be at least ${min}`)
+    .default(fallback);
+}
+
 const envSchema = z.object({
   PORT: z.coerce
     .number({ error: "must be a port number" })
@@ -119,9 +134,26 @@ const envSchema = z.object({
     .default("babyhelm"),
   BABYHELM_DEFAULT_PACK: z.string().trim().min(1).default("default@2"),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-  TRUST_PROXY: flag,
+  TRUST_PROXY: z
+    .string()
+    .default("")
+    .transform((value, context) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  BABYHELM_CREDENTIAL_CACHE_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be 0 (off) or more")
+    .default(5),
   GRAFANA_DASHBOARD_URL: optionalText,
   DRIFT_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  ORPHAN_GRACE_SECONDS: seconds(120, 1),
+  SHUTDOWN_GRACE_SECONDS: seconds(25, 1),
   BABYHELM_WEB_DIR: z.string().trim().min(1, "must not be empty").optional(),
   PROMETHEUS_URL: optionalText.pipe(
     z
@@ -171,6 +203,7 @@ const envSchema = z.object({
     .default("babyhelm.io/ingress-controller=true"),
   BABYHELM_ANNOTATION_ALLOWLIST: optionalText.pipe(list.optional()),
   BABYHELM_NEW_APP_PACKS: optionalText.pipe(list.optional()),
+  BABYHELM_PACKS: optionalText.pipe(list.optional()),
   BABYHELM_REGISTRATION: z
     .enum(REGISTRATION_MODES, { error: `must be one of ${REGISTRATION_MODES.join(", ")}` })
     .default("open"),
@@ -216,8 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultPack: values.BABYHELM_DEFAULT_PACK,
     logLevel: values.LOG_LEVEL,
     trustProxy: values.TRUST_PROXY,
+    credentialCacheTtlMs: values.BABYHELM_CREDENTIAL_CACHE_SECONDS * 1000,
     grafanaDashboardUrl: values.GRAFANA_DASHBOARD_URL,
     driftCheckIntervalMs: values.DRIFT_CHECK_INTERVAL_SECONDS * 1000,
+    orphanGraceMs: values.ORPHAN_GRACE_SECONDS * 1000,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
     webDir: resolve(values.BABYHELM_WEB_DIR ?? fileURLToPath(new URL("../../web/dist", import.meta.url))),
     prometheusUrl: values.PROMETHEUS_URL?.replace(/\/+$/, ""),
     metricsSampleIntervalMs: values.METRICS_SAMPLE_SECONDS * 1000,
@@ -232,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       values.BABYHELM_INGRESS_NAMESPACE_LABEL.split("="),
     ]) as Record<string, string>,
     annotationAllowList: values.BABYHELM_ANNOTATION_ALLOWLIST,
+    packModules: values.BABYHELM_PACKS ?? [],
     newAppPacks: values.BABYHELM_NEW_APP_PACKS,
     registration: values.BABYHELM_REGISTRATION,
     limits: {

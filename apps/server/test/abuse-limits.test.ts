@@ -307,6 +307,9 @@ onEveryBackend(
         expect(refused.code).toBe("FORBIDDEN");
         expect(refused.message).toMatch(/closed.*ask an operator/i);
 
+        // On PostgreSQL every server on the database counts into one window per address, which this file's other
+        // sign-ups from 127.0.0.1 have filled: the test starts with a fresh one.
+        advance(60 * 60 * 1000);
         const register = () =>
           limited
             .anonymous()

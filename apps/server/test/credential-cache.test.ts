@@ -142,6 +142,53 @@ describe("the credential cache", () => {
     expect(await cached()).toEqual(["s3", "t2"]);
   });
 
+  it("forgets what a revocation notice names, as the direct calls do", async () => {
+    const cache = new CredentialCache(fakeClock());
+    const token: Credential = { kind: "api-token", user, tokenId: "token-1", expiresAt: null };
+    await cache.get("s1", now, () => Promise.resolve(session(inOneDay)));
+    await cache.get("t1", now, () => Promise.resolve(token));
+    cache.forget({ kind: "api-token", tokenId: "token-1" });
+    expect(cache.size).toBe(1);
+    cache.forget({ kind: "user-sessions", userId: user.id });
+    expect(cache.size).toBe(0);
+    await cache.get("hash-1", now, () => Promise.resolve(session(inOneDay)));
+    cache.forget({ kind: "session", sessionId: "hash-1" });
+    expect(cache.size).toBe(0);
+  });
+
+  it("while distrusted (revocations may be missed) looks every call up and keeps nothing, even what was running", async () => {
+    const cache = new CredentialCache(fakeClock());
+    let lookups = 0;
+    const lookUp = () => {
+      lookups++;
+      return Promise.resolve(session(inOneDay));
+    };
+    await cache.get("hash-1", now, lookUp);
+    let release: () => void = () => undefined;
+    const running = cache.get(
+      "hash-2",
+      now,
+      () =>
+        new Promise<Credential>((resolve) => {
+          release = () => {
+            resolve(session(inOneDay));
+          };
+        }),
+    );
+    cache.distrust();
+    release();
+    await running;
+    expect(cache.size).toBe(0);
+    await cache.get("hash-1", now, lookUp);
+    await cache.get("hash-1", now, lookUp);
+    expect(lookups).toBe(3);
+    expect(cache.size).toBe(0);
+    cache.trust();
+    await cache.get("hash-1", now, lookUp);
+    await cache.get("hash-1", now, lookUp);
+    expect(lookups).toBe(4);
+  });
+
   it("holds at most maxEntries, dropping the oldest", async () => {
     const cache = new CredentialCache({ maxEntries: 3, ...fakeClock() });
     for (const hash of ["a", "b", "c", "d"])

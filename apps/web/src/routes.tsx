@@ -17,6 +17,7 @@ const CollaboratorsTab = lazy(() => import("./pages/project/collaborators.js"));
 const AuditLogTab = lazy(() => import("./pages/project/audit-log.js"));
 const SettingsTab = lazy(() => import("./pages/project/settings.js"));
 const DeployAppPage = lazy(() => import("./pages/deploy-app.js"));
+const DeployFromYamlPage = lazy(() => import("./pages/deploy-from-yaml.js"));
 const AppPage = lazy(() => import("./pages/app/app-page.js"));
 const AccountPage = lazy(() => import("./pages/account.js"));
 
@@ -48,6 +49,8 @@ export const routes: RouteObject[] = [
             ],
           },
           { path: "projects/:name/apps/new", element: <DeployAppPage /> },
+          // Not under apps/: an app may be named anything a DNS label allows.
+          { path: "projects/:name/deploy-yaml", element: <DeployFromYamlPage /> },
           { path: "projects/:name/apps/:app", element: <AppPage /> },
           { path: "projects/:name/apps/:app/edit", element: <DeployAppPage /> },
           { path: "account", element: <AccountPage /> },

@@ -1,4 +1,5 @@
 // What the API is configured with. The server process reads it from the environment (apps/server/src/config.ts).
+import type { TrustProxy } from "./shared/client-address.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -30,9 +31,19 @@ export interface Config {
   platformNamespace: string;
   defaultPack: string;
   logLevel: LogLevel;
-  trustProxy: boolean;
+  /** Which X-Forwarded-For entries name the client (TRUST_PROXY). */
+  trustProxy: TrustProxy;
+  /** How long a validated session or API token is trusted without asking the database again (0: never). */
+  credentialCacheTtlMs: number;
   grafanaDashboardUrl: string | undefined;
   driftCheckIntervalMs: number;
+  /**
+   * Objects labelled for an app that has no row are removed once this old (a create in flight applies its objects
+   * before its rows commit; one whose server died before the commit leaves them behind).
+   */
+  orphanGraceMs: number;
+  /** How long a SIGTERM'd server may take to finish requests in flight and close before it exits anyway. */
+  shutdownGraceMs: number;
   /** The built dashboard served at every path the API does not use. */
   webDir: string;
   /** Where CPU and memory history comes from when set; otherwise the server samples metrics.k8s.io itself. */
@@ -56,6 +67,8 @@ export interface Config {
   ingressNamespaceSelector: Record<string, string>;
   /** Annotations apps may set on their objects (exact keys, or `prefix/*`); undefined: all but the dangerous ones. */
   annotationAllowList: string[] | undefined;
+  /** Modules (package names or paths, BABYHELM_PACKS) whose packs the server offers beside the built-in ones. */
+  packModules: string[];
   /** The packs new apps may use (names such as "default", or refs); undefined: every pack. */
   newAppPacks: string[] | undefined;
   /** Who may create an account: anyone, only people a project creator invited, or nobody. */

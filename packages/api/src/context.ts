@@ -5,6 +5,7 @@ import { authenticate, type Authentication } from "./auth/authenticate.js";
 import { clearSessionCookie, setSessionCookie } from "./auth/session-cookie.js";
 import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";
+import { clientAddress } from "./shared/client-address.js";
 
 export interface Context {
   services: Services;
@@ -41,7 +42,11 @@ export function createContextFactory(services: Services) {
       services,
       requestId,
       log: services.logger.child({ requestId }),
-      clientIp: clientIp(req, services.config.trustProxy),
+      clientIp: clientAddress(
+        req.socket.remoteAddress,
+        req.headers["x-forwarded-for"],
+        services.config.trustProxy,
+      ),
       userAgent: req.headers["user-agent"],
       authenticate: () => {
         auth ??= authenticate(services, req).then((result) => {
@@ -69,15 +74,6 @@ export function createContextFactory(services: Services) {
 
 function readCookieToken(req: CreateHTTPContextOptions["req"]): string | undefined {
   return /(?:^|;\s*)babyhelm_session=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
-}
-
-function clientIp(req: CreateHTTPContextOptions["req"], trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 function foreignOrigin(

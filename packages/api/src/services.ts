@@ -2,7 +2,7 @@ import type { Db } from "@babyhelm/db";
 import type { Renderer } from "@babyhelm/manifest-sdk";
 import type { AlertNotifier } from "./alerts/alert-notifier.js";
 import type { CredentialCache } from "./auth/credential-cache.js";
-import type { LoginThrottle } from "./auth/login-throttle.js";
+import type { LoginLimits } from "./auth/login-limits.js";
 import type { PasswordHasher } from "./auth/password.js";
 import type { RateLimiter } from "./auth/rate-limiter.js";
 import type { Cluster } from "./cluster/cluster.js";
@@ -27,7 +27,7 @@ export interface Services {
   renderer: Renderer;
   passwords: PasswordHasher;
   /** Attempts per client address, and failures per email and per address, which slow further attempts. */
-  loginLimits: { byIp: RateLimiter; failuresByEmail: LoginThrottle; failuresByIp: LoginThrottle };
+  loginLimits: LoginLimits;
   /** Accounts created per client address. */
   registrationLimit: RateLimiter;
   /** Log streams each user holds open. */
@@ -39,4 +39,9 @@ export interface Services {
   telemetry: Telemetry;
   /** Tells projects' alert targets about apps that fail, degrade or recover. */
   alerts: AlertNotifier;
+  /**
+   * Aborted when this server starts shutting down: /readyz answers 503, and streams end so that their clients
+   * reconnect to another replica and resume.
+   */
+  stopping: AbortSignal;
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { LoginThrottle, MemoryFailureStore } from "../src/auth/login-throttle.js";
+import { MemoryLimitStore } from "../src/auth/limit-store.js";
+import { LoginThrottle } from "../src/auth/login-throttle.js";
 
 describe("login throttle", () => {
   const policy = { freeFailures: 3, firstDelayMs: 1_000, maxDelayMs: 8_000, forgetAfterMs: 60_000 };
 
   it("waits longer after each failure past the free ones, up to the cap", async () => {
     let now = 0;
-    const throttle = new LoginThrottle(new MemoryFailureStore(), policy, () => now);
+    const throttle = new LoginThrottle(new MemoryLimitStore(), "login-failures-email", policy, () => now);
     const waits: (number | undefined)[] = [];
     for (let failure = 0; failure < 7; failure++) {
       await throttle.fail("a@example.com");
@@ -22,7 +23,7 @@ describe("login throttle", () => {
 
   it("forgets old failures and starts again after a success", async () => {
     let now = 0;
-    const throttle = new LoginThrottle(new MemoryFailureStore(), policy, () => now);
+    const throttle = new LoginThrottle(new MemoryLimitStore(), "login-failures-email", policy, () => now);
     for (let failure = 0; failure < 3; failure++) await throttle.fail("key");
     now += 60_000;
     await throttle.fail("key");
@@ -35,7 +36,7 @@ describe("login throttle", () => {
   });
 
   it("lets parallel attempts for one key see each other's failures", async () => {
-    const throttle = new LoginThrottle(new MemoryFailureStore(), policy, () => 0);
+    const throttle = new LoginThrottle(new MemoryLimitStore(), "login-failures-email", policy, () => 0);
     let checked = 0;
     const attempt = () =>
       throttle.exclusive("a@example.com", async () => {

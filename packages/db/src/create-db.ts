@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import { Migrator, type MigrationResultSet } from "kysely/migration";
 import pg from "pg";
+import { listenOnChannel, type ChannelEvents, type ChannelListener } from "./channel-listener.js";
 import type { Database } from "./database.js";
 import { migrationProvider } from "./migrations/index.js";
 
@@ -32,6 +33,12 @@ export interface Db {
   tryExclusive<T>(key: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
   /** The connection pool's figures on PostgreSQL, for the server's own metrics; undefined on PGlite (no pool). */
   poolStats(): PoolStats | undefined;
+  /**
+   * On PostgreSQL: LISTEN on `channel` over a connection of its own, reopened with back-off when lost (see
+   * channel-listener.ts); `pg_notify` in any replica's query reaches it. Undefined on PGlite: one process is all
+   * there is, and it tells itself directly.
+   */
+  listen(channel: string, events: ChannelEvents): ChannelListener | undefined;
   close(): Promise<void>;
 }
 
@@ -71,6 +78,7 @@ async function createPglite(dataDir: string | undefined): Promise<Db> {
     "pglite",
     `PGlite in ${location}`,
     () => undefined,
+    () => undefined,
     async (key, work) => {
       if (held.has(key)) return { ran: false };
       held.add(key);
@@ -109,6 +117,7 @@ function createPostgres(config: { databaseUrl: string; poolSize?: number }): Pro
       "postgres",
       description,
       () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      (channel, events) => listenOnChannel(config.databaseUrl, channel, events),
       async (key, work) => {
         // A session-level advisory lock lives on one connection: take, use and release it on the same one.
         return kysely.connection().execute(async (connection) => {
@@ -132,6 +141,7 @@ function makeDb(
   backend: Db["backend"],
   description: string,
   poolStats: Db["poolStats"],
+  listen: Db["listen"],
   tryExclusive: Db["tryExclusive"],
 ): Db {
   const migrator = new Migrator({ db: kysely, provider: migrationProvider });
@@ -146,6 +156,7 @@ function makeDb(
     },
     tryExclusive,
     poolStats,
+    listen,
     close: () => kysely.destroy(),
   };
 }

@@ -3,6 +3,7 @@ import type { ApiTokenTable } from "./tables/api-token.table.js";
 import type { AppSecretVersionTable } from "./tables/app-secret.table.js";
 import type { ApplicationTable, AppRevisionTable } from "./tables/app.table.js";
 import type { AuditEventTable } from "./tables/audit-event.table.js";
+import type { AuthLimitCounterTable } from "./tables/auth-limit-counter.table.js";
 import type { IngressHostTable } from "./tables/ingress-host.table.js";
 import type { InvitationTable } from "./tables/invitation.table.js";
 import type { PodMetricSampleTable } from "./tables/pod-metric-sample.table.js";
@@ -25,4 +26,5 @@ export interface Database {
   app_alert_states: AppAlertStateTable;
   ingress_hosts: IngressHostTable;
   invitations: InvitationTable;
+  auth_limit_counters: AuthLimitCounterTable;
 }

@@ -1,3 +1,4 @@
+export type { ChannelEvents, ChannelListener } from "./channel-listener.js";
 export { createDb, type Db, type DbConfig, type PoolStats } from "./create-db.js";
 export type { Database } from "./database.js";
 export { migrations } from "./migrations/index.js";
@@ -19,6 +20,7 @@ export type {
   Json,
 } from "./tables/app.table.js";
 export type { AuditEvent, AuditEventTable } from "./tables/audit-event.table.js";
+export type { AuthLimitCounter, AuthLimitCounterTable } from "./tables/auth-limit-counter.table.js";
 export type { IngressHost, IngressHostTable } from "./tables/ingress-host.table.js";
 export type { Invitation, InvitationTable } from "./tables/invitation.table.js";
 export type { PodMetricSample, PodMetricSampleTable } from "./tables/pod-metric-sample.table.js";

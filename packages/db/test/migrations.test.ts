@@ -31,6 +31,7 @@ for (const backend of testBackends()) {
         "app_secret_versions",
         "applications",
         "audit_events",
+        "auth_limit_counters",
         "ingress_hosts",
         "invitations",
         "pod_metric_samples",

@@ -49,6 +49,7 @@ describe("discovery", () => {
     expect(groups.groups.map((group: { name: string }) => group.name)).toEqual([
       "apps",
       "autoscaling",
+      "batch",
       "discovery.k8s.io",
       "networking.k8s.io",
       "policy",

@@ -12,6 +12,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
+  /** The name the help and errors call the program by: "babyhelm" (default) or "babyhelm-sdk". */
+  program?: string;
 }
 
 /** Exit codes: the contract scripts and CI rely on. */
@@ -96,7 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
-      io.stdout(`${HELP.main}\n`);
+      io.stdout(`${named(HELP.main, io)}\n`);
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
     if (command === "--version" || command === "-v") {
@@ -237,8 +239,14 @@ function parse<const Config extends ParseArgsConfig>(
 }
 
 function help(command: Command, io: CliIo): number {
-  io.stdout(`${HELP[command]}\n`);
+  io.stdout(`${named(HELP[command], io)}\n`);
   return EXIT.ok;
+}
+
+/** The help text with the program's own name where it says "babyhelm" (not in package names). */
+function named(text: string, io: CliIo): string {
+  const program = io.program ?? "babyhelm";
+  return program === "babyhelm" ? text : text.replace(/(?<![@\w/.-])babyhelm(?![\w/.-])/g, program);
 }
 
 function targetOf(positionals: string[], command: Command, required: boolean): "application" | "project" {
@@ -298,9 +306,10 @@ async function rendererFor(
 }
 
 function report(error: unknown, io: CliIo): number {
+  const program = io.program ?? "babyhelm";
   if (error instanceof UsageError) {
-    const hint = error.helpFor === "main" ? "babyhelm --help" : `babyhelm ${error.helpFor} --help`;
-    io.stderr(`babyhelm: ${error.message}\nRun "${hint}" for usage.\n`);
+    const hint = error.helpFor === "main" ? `${program} --help` : `${program} ${error.helpFor} --help`;
+    io.stderr(`${program}: ${error.message}\nRun "${hint}" for usage.\n`);
     return EXIT.usage;
   }
   if (error instanceof ManifestInputError) {
@@ -309,15 +318,15 @@ function report(error: unknown, io: CliIo): number {
     return EXIT.invalid;
   }
   if (error instanceof PackNotFoundError || error instanceof PackLoadError) {
-    io.stderr(`babyhelm: ${error.message}\n`);
+    io.stderr(`${program}: ${error.message}\n`);
     return EXIT.invalid;
   }
   if (error instanceof PackError) {
-    io.stderr(`babyhelm: a pack is broken, not your input: ${error.message}\n`);
+    io.stderr(`${program}: a pack is broken, not your input: ${error.message}\n`);
     return EXIT.packBug;
   }
   io.stderr(
-    `babyhelm: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `${program}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   return EXIT.packBug;
 }

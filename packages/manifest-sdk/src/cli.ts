@@ -1,3 +1,4 @@
+// The bin of this package is `babyhelm-sdk`; `babyhelm` (@babyhelm/cli) runs the same commands through runCli.
 import { runCli } from "./cli-commands.js";
 
 async function readStdin(): Promise<string> {
@@ -12,4 +13,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readStdin,
+  program: "babyhelm-sdk",
 });

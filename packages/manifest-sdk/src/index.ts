@@ -1,7 +1,9 @@
 export type {
   KubernetesObject,
   ObjectMeta,
+  DescribedRole,
   PackDefinition,
+  PackDescribes,
   PackTarget,
   PackTargetDefinition,
   TemplateContext,
@@ -14,8 +16,9 @@ export {
   PackNotFoundError,
   formatIssue,
 } from "./errors.js";
-export { definePack, type Pack } from "./pack.js";
+export { definePack, ROLE_KEYWORD, type Pack } from "./pack.js";
 export { loadTemplates } from "./templates.js";
+export { loadPacks, PackLoadError, type LoadPacksOptions } from "./pack-loader.js";
 export {
   DEFAULT_PACK_REF,
   createRenderer,
@@ -26,6 +29,7 @@ export {
   type RendererOptions,
 } from "./renderer.js";
 export { parseManifests, toYaml } from "./yaml.js";
+export { appDocumentToYaml, parseAppDocument, sameAppSpec, type AppDocument } from "./app-document.js";
 export {
   formatLabelSelector,
   parseLabelSelector,

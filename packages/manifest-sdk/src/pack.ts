@@ -5,10 +5,20 @@ import { PackDefinitionError, PackError } from "./errors.js";
 import { parseInput } from "./input.js";
 import { DNS_1123_LABEL } from "./names.js";
 import { ROLE_NAME } from "./templates.js";
-import type { KubernetesObject, PackDefinition, PackTarget, TemplateContext } from "./types.js";
+import type {
+  DescribedRole,
+  KubernetesObject,
+  PackDefinition,
+  PackDescribes,
+  PackTarget,
+  TemplateContext,
+} from "./types.js";
 import { parseYamlDocuments, YamlSyntaxError } from "./yaml.js";
 
 export const PACK_TARGETS: readonly PackTarget[] = ["application", "project"];
+const DESCRIBED_ROLES: readonly DescribedRole[] = ["image", "env", "ports", "secrets", "replicas"];
+/** The JSON Schema keyword that marks a described field. */
+export const ROLE_KEYWORD = "x-babyhelm-role";
 
 /** A pack ready to render: its definition validated and its templates compiled once. */
 export interface Pack {
@@ -19,6 +29,8 @@ export interface Pack {
   readonly ref: string;
   /** The object kinds each target may emit. */
   readonly kinds: Readonly<Record<PackTarget, readonly string[]>>;
+  /** Which application fields hold the image, env, ports, secrets, replicas (see PackDescribes); absent: none. */
+  readonly describes?: Readonly<PackDescribes>;
   /** JSON Schema (draft 2020-12) of the input a target accepts, for editors and forms. */
   jsonSchema(target: PackTarget): Record<string, unknown>;
   /** Validates an input and returns the values the templates see (defaults applied). Throws ManifestInputError. */
@@ -89,11 +101,19 @@ export function definePack<AppSchema extends z.ZodType, ProjectSchema extends z.
     );
     if (compiled !== undefined) targets[target] = compiled;
   }
+  const schemas = new Map<PackTarget, Record<string, unknown>>();
+  const describes = { ...(definition as Partial<PackDefinition> | undefined)?.describes };
+  if (problems.length === 0 && Object.keys(describes).length > 0) {
+    try {
+      schemas.set("application", annotatedSchema(targets.application.schema, describes, problems));
+    } catch (error) {
+      problems.push(`describes: the application schema has no JSON Schema form: ${String(error)}`);
+    }
+  }
   if (problems.length > 0)
     throw new PackDefinitionError(problems, typeof name === "string" ? ref : undefined);
 
   const context = Object.freeze({ name: name!, version: version! });
-  const schemas = new Map<PackTarget, Record<string, unknown>>();
 
   return Object.freeze({
     name: name!,
@@ -101,6 +121,7 @@ export function definePack<AppSchema extends z.ZodType, ProjectSchema extends z.
     description: description!,
     ref,
     kinds: Object.freeze({ application: targets.application.kinds, project: targets.project.kinds }),
+    ...(Object.keys(describes).length === 0 ? {} : { describes: Object.freeze(describes) }),
     jsonSchema(target: PackTarget): Record<string, unknown> {
       let schema = schemas.get(target);
       if (schema === undefined) {
@@ -139,6 +160,49 @@ export function definePack<AppSchema extends z.ZodType, ProjectSchema extends z.
     }
     return targets[target];
   }
+}
+
+/**
+ * The application's JSON Schema with each described field marked `"x-babyhelm-role": role`; a path that names no
+ * property (or an unknown role) is a definition problem, so annotations always point at real fields.
+ */
+function annotatedSchema(
+  schema: z.ZodType,
+  describes: PackDescribes,
+  problems: string[],
+): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  for (const [role, path] of Object.entries(describes) as [string, unknown][]) {
+    if (!(DESCRIBED_ROLES as readonly string[]).includes(role)) {
+      problems.push(`describes.${role}: unknown role (one of ${DESCRIBED_ROLES.join(", ")})`);
+      continue;
+    }
+    const property = typeof path === "string" ? propertyAt(json, path) : undefined;
+    if (property === undefined) {
+      problems.push(`describes.${role}: ${JSON.stringify(path)} is not a field of the application schema`);
+      continue;
+    }
+    property[ROLE_KEYWORD] = role;
+  }
+  return json;
+}
+
+/** The property schema at a dotted path, through `properties` (and an `anyOf`/`oneOf` member that has it). */
+function propertyAt(schema: Record<string, unknown>, path: string): Record<string, unknown> | undefined {
+  let current: Record<string, unknown> | undefined = schema;
+  for (const key of path.split(".")) {
+    if (current === undefined) return undefined;
+    const candidates: Record<string, unknown>[] = [
+      current,
+      ...(((current.anyOf ?? current.oneOf) as Record<string, unknown>[] | undefined) ?? []),
+    ];
+    current = candidates
+      .map(
+        (candidate) => (candidate.properties as Record<string, Record<string, unknown>> | undefined)?.[key],
+      )
+      .find((property) => property !== undefined);
+  }
+  return current;
 }
 
 function compileTarget(

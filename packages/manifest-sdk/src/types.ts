@@ -55,4 +55,26 @@ export interface PackDefinition<
   description: string;
   application: PackTargetDefinition<AppSchema>;
   project: PackTargetDefinition<ProjectSchema>;
+  /** Which application fields a generic client (a form, the server's env editor) may read and write, if any. */
+  describes?: PackDescribes;
 }
+
+/**
+ * What a generic client needs to know of an application spec without knowing the pack: each entry is the dotted path
+ * of a field of the application's input ("image", "container.env"), or absent when the pack has no such field. The
+ * JSON Schema marks each such property with `"x-babyhelm-role": "<role>"`.
+ */
+export interface PackDescribes {
+  /** The container image reference: a string. */
+  image?: string;
+  /** The environment variables: a list of `{ name, value }` strings. */
+  env?: string;
+  /** The ports the app listens on, in the pack's own shape. */
+  ports?: string;
+  /** Names of Secrets the app reads. */
+  secrets?: string;
+  /** How many copies run: an integer. */
+  replicas?: string;
+}
+
+export type DescribedRole = keyof PackDescribes;

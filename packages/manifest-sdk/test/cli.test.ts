@@ -117,13 +117,16 @@ describe.concurrent("babyhelm CLI", () => {
   });
 
   it.each([
-    [[], /Usage: babyhelm <command>/],
-    [["frobnicate"], /unknown command "frobnicate"[\s\S]*babyhelm --help/],
-    [["render", "app", "-f", "x.yaml", "--bogus"], /Unknown option '--bogus'[\s\S]*babyhelm render --help/],
-    [["render", "app"], /missing -f FILE[\s\S]*babyhelm render --help/],
+    [[], /Usage: babyhelm-sdk <command>/],
+    [["frobnicate"], /unknown command "frobnicate"[\s\S]*babyhelm-sdk --help/],
+    [
+      ["render", "app", "-f", "x.yaml", "--bogus"],
+      /Unknown option '--bogus'[\s\S]*babyhelm-sdk render --help/,
+    ],
+    [["render", "app"], /missing -f FILE[\s\S]*babyhelm-sdk render --help/],
     [["render", "-f", "x.yaml"], /say what to render: app or project/],
     [["render", "app", "-f", "x.yaml", "-o", "xml"], /unknown output format "xml"/],
-    [["validate"], /missing -f FILE[\s\S]*babyhelm validate --help/],
+    [["validate"], /missing -f FILE[\s\S]*babyhelm-sdk validate --help/],
     [["diff", "-f", "x.yaml", "--pack", "a@1"], /both --pack OLD and --to NEW are required/],
   ])("exits 2 on a usage error: %j", async (args, expected) => {
     const result = await run(args);
@@ -136,7 +139,7 @@ describe.concurrent("babyhelm CLI", () => {
     async (command) => {
       const result = await run([command, "--help"]);
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain(`Usage: babyhelm ${command}`);
+      expect(result.stdout).toContain(`Usage: babyhelm-sdk ${command}`);
     },
   );
 

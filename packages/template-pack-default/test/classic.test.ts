@@ -26,13 +26,41 @@ describe("classic@1", () => {
     expect(container.env).toEqual([]);
   });
 
-  it("coerces digit strings for ports as the parent did, and nothing looser", () => {
+  it("reads ports as the parent's lax pydantic int did, and nothing looser", () => {
     const service = objectOf(
       renderValid(PACK, "application", { ...base, ports: { port: "0080", targetPort: "65535" } }),
       "Service",
     );
     expect(service.spec.ports).toEqual([{ port: 80, targetPort: 65535 }]);
-    for (const port of ["", " 80", "80.0", "8e1", "65536", "-1", true, null, 80.5, [80]]) {
+    const read = [
+      [" 80\n", 80],
+      ["+8_080", 8080],
+      ["443.00", 443],
+      [true, 1],
+    ] as const;
+    for (const [port, number] of read) {
+      const { spec } = objectOf(
+        renderValid(PACK, "application", { ...base, ports: { port, targetPort: 80 } }),
+        "Service",
+      );
+      expect(spec.ports).toEqual([{ port: number, targetPort: 80 }]);
+    }
+    for (const port of [
+      "",
+      "80.",
+      "8__0",
+      "_80",
+      "8e1",
+      "0x50",
+      "\ufeff80",
+      "65536",
+      "1_0000_0",
+      "-1",
+      false,
+      null,
+      80.5,
+      [80],
+    ]) {
       expectRejected(
         PACK,
         "application",
@@ -69,8 +97,17 @@ describe("classic@1", () => {
     expect(schema.required).toEqual(["name", "image", "ports"]);
     expect(schema.properties.ports.properties.port.anyOf).toEqual([
       { type: "integer", minimum: 1, maximum: 65535 },
-      { type: "string", pattern: "^0*[1-9][0-9]{0,4}$" },
+      { type: "string", pattern: expect.stringContaining("\\+?([0-9]+(?:_[0-9]+)*)(?:\\.0+)?") },
+      { type: "boolean", const: true },
     ]);
     expect(classic.jsonSchema("project")).toMatchObject({ required: ["name"] });
+  });
+
+  it("describes its image, env list and ports for generic clients, at real fields", () => {
+    expect(classic.describes).toEqual({ image: "image", env: "envs", ports: "ports" });
+    const { properties } = classic.jsonSchema("application") as any;
+    expect(properties.image["x-babyhelm-role"]).toBe("image");
+    expect(properties.envs["x-babyhelm-role"]).toBe("env");
+    expect(properties.ports["x-babyhelm-role"]).toBe("ports");
   });
 });

@@ -295,9 +295,9 @@ export KUBE_CONTEXT=my-cluster          # optional: another context than the cur
           The templates BabyHelm uses are a published package. Write an app spec (<code>app.yaml</code>):
         </p>
         <CodeBlock label="app.yaml: an example app spec">{APP_SPEC}</CodeBlock>
-        <p>then install the SDK and render it:</p>
-        <CodeBlock label="Shell: install the SDK and render manifests">
-          {`npm install --save-dev @babyhelm/manifest-sdk @babyhelm/template-pack-default
+        <p>then install the command line (it brings the SDK and the packs) and render it:</p>
+        <CodeBlock label="Shell: install the CLI and render manifests">
+          {`npm install --save-dev @babyhelm/cli
 npx babyhelm render app -f app.yaml                  # default@2, as YAML
 npx babyhelm render app -f app.yaml --pack classic@1 # what the old BabyHelm rendered
 npx babyhelm render app -f app.yaml | npx babyhelm validate -f -`}
@@ -306,6 +306,14 @@ npx babyhelm render app -f app.yaml | npx babyhelm validate -f -`}
           A mistake in the spec is printed with the field it concerns, for example{" "}
           <code>ports[0].containerPort: … must be an integer from 1 to 65535</code>, and the command exits
           with code 1.
+        </p>
+        <h3>Deploy from your repository</h3>
+        <p>
+          Export an app from its page (&quot;Export as YAML&quot;), commit the file, and deploy it from a
+          terminal or CI with an API token: <code>babyhelm deploy -f web.yaml --project shop --image …</code>{" "}
+          creates the app or a new revision when the file changed, prints the diff, and waits for the rollout
+          (exit code 0 ready, 1 failed, 3 timed out). The repository&apos;s <code>docs/ci.md</code> has GitHub
+          Actions and GitLab CI jobs.
         </p>
         <h3>Script the server</h3>
         <p>

@@ -76,10 +76,11 @@ export default function LandingPage() {
       <section className="card landing-sdk" aria-labelledby="sdk-title">
         <h2 id="sdk-title">Prefer the command line?</h2>
         <p>
-          The same templates are a published SDK: render an app spec to manifests on your machine, check them
-          into git, or script the server with a typed client and an API token.
+          The same templates are a published SDK: render an app spec to manifests on your machine, keep your
+          apps in git and deploy them from CI with <code>babyhelm deploy</code>, or script the server with a
+          typed client and an API token.
         </p>
-        <CodeBlock label="Shell: render an app spec">npx babyhelm render app -f app.yaml</CodeBlock>
+        <CodeBlock label="Shell: render an app spec">npx @babyhelm/cli render app -f app.yaml</CodeBlock>
         <p>
           <Link to="/docs#sdk">Read the SDK and client guide</Link>
         </p>

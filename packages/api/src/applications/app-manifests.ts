@@ -12,6 +12,9 @@ export interface RenderedApp {
   manifests: KubernetesObject[];
 }
 
+/** What runs an app: status, logs and metrics follow it. */
+const WORKLOAD_KINDS: readonly string[] = ["Deployment", "CronJob"];
+
 /** Renders an app's spec with a pack; every bad field is named with its path under `spec`. */
 export function renderApp(
   renderer: Renderer,
@@ -46,8 +49,10 @@ export function renderApp(
     }
     throw error;
   }
-  if (objects.filter((object) => object.kind === "Deployment").length !== 1) {
-    throw new PackError("an application must render exactly one Deployment", { pack: pack.ref });
+  if (objects.filter((object) => WORKLOAD_KINDS.includes(object.kind)).length !== 1) {
+    throw new PackError("an application must render exactly one workload: a Deployment or a CronJob", {
+      pack: pack.ref,
+    });
   }
   const manifests = withOwnerLabels(collapseRepeatedEnv(objects), {
     namespace: project.namespace,

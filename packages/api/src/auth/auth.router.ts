@@ -17,6 +17,7 @@ import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { authedProcedure, publicProcedure, RetryAfter } from "../trpc.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token.repository.js";
 import { PASSWORD_MAX_LENGTH, passwordWeakness } from "./password.js";
+import { revokeCredentials } from "./revocation.service.js";
 import {
   createSession,
   invalidateSession,
@@ -62,9 +63,10 @@ const sessionsRouter = {
   revoke: authedProcedure
     .input(z.object({ id: z.string().min(1).max(128) }))
     .mutation(async ({ ctx, input }) => {
-      if (!(await revokeUserSession(ctx.services.db.kysely, ctx.user.id, input.id)))
-        throw new NotFoundError("No such session of yours.");
-      ctx.services.credentials.forgetSession(input.id);
+      const revoked = await revokeCredentials(ctx.services, { kind: "session", sessionId: input.id }, (db) =>
+        revokeUserSession(db, ctx.user.id, input.id),
+      );
+      if (!revoked) throw new NotFoundError("No such session of yours.");
       if ("sessionId" in ctx.auth && ctx.auth.sessionId === input.id && ctx.auth.method === "cookie") {
         ctx.clearSessionCookie();
       }
@@ -129,10 +131,10 @@ const tokensRouter = {
     );
   }),
   revoke: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
-    if (!(await revokeApiToken(ctx.services.db.kysely, ctx.user.id, input.id))) {
-      throw new NotFoundError("No such API token of yours.");
-    }
-    ctx.services.credentials.forgetApiToken(input.id);
+    const revoked = await revokeCredentials(ctx.services, { kind: "api-token", tokenId: input.id }, (db) =>
+      revokeApiToken(db, ctx.user.id, input.id),
+    );
+    if (!revoked) throw new NotFoundError("No such API token of yours.");
     return { revoked: true };
   }),
 } satisfies TRPCRouterRecord;
@@ -166,7 +168,7 @@ export const authRouter = {
           "Registration on this server is by invitation: ask a project's creator to add your email, then open the link they get.",
         );
       }
-      const wait = ctx.services.registrationLimit.hit(ctx.clientIp);
+      const wait = await ctx.services.registrationLimit.hit(ctx.clientIp);
       if (wait !== undefined) throw tooMany("accounts created from your address", wait);
       const weakness = passwordWeakness(input.password, input.email);
       if (weakness !== undefined) throw new FieldError([{ path: "password", message: weakness }]);
@@ -225,10 +227,7 @@ export const authRouter = {
     const emailKey = input.email.toLowerCase();
     const user = await loginLimits.failuresByEmail.exclusive(emailKey, async () => {
       // Refused before the password is checked, so that guesses during a wait tell nothing and cost no hashing.
-      const wait =
-        loginLimits.byIp.hit(ctx.clientIp) ??
-        (await loginLimits.failuresByEmail.waitSeconds(emailKey)) ??
-        (await loginLimits.failuresByIp.waitSeconds(ctx.clientIp));
+      const { wait, emailFailures } = await loginLimits.admit(ctx.clientIp, emailKey);
       if (wait !== undefined) throw tooMany("sign-in attempts", wait);
       const found = await findUserByEmail(db.kysely, input.email);
       const valid =
@@ -242,7 +241,7 @@ export const authRouter = {
       }
       // Only the email's count: were a success to clear the address's, guessing from an address would be free to
       // anyone who signs in to an account of their own between guesses.
-      await loginLimits.failuresByEmail.succeed(emailKey);
+      if (emailFailures) await loginLimits.failuresByEmail.succeed(emailKey);
       return found;
     });
     const session = await createSession(db.kysely, user.id, ctx.userAgent, ctx.services.now());
@@ -265,16 +264,21 @@ export const authRouter = {
       );
     }
     if ("sessionId" in ctx.auth) {
-      await invalidateSession(ctx.services.db.kysely, ctx.auth.sessionId);
-      ctx.services.credentials.forgetSession(ctx.auth.sessionId);
+      const { sessionId } = ctx.auth;
+      await revokeCredentials(ctx.services, { kind: "session", sessionId }, (db) =>
+        invalidateSession(db, sessionId),
+      );
     }
     ctx.clearSessionCookie();
     return { signedOut: true };
   }),
 
   logoutAll: authedProcedure.mutation(async ({ ctx }) => {
-    const count = await invalidateUserSessions(ctx.services.db.kysely, ctx.user.id);
-    ctx.services.credentials.forgetSessionsOf(ctx.user.id);
+    const count = await revokeCredentials(
+      ctx.services,
+      { kind: "user-sessions", userId: ctx.user.id },
+      (db) => invalidateUserSessions(db, ctx.user.id),
+    );
     ctx.clearSessionCookie();
     return { signedOut: count };
   }),

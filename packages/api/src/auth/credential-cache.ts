@@ -1,9 +1,13 @@
-// Validated credentials, remembered for a few seconds so that a burst of calls with one token costs one lookup.
+// Validated credentials, remembered for a few seconds (BABYHELM_CREDENTIAL_CACHE_SECONDS) so that a burst of calls
+// with one token costs one lookup.
 //
-// Correctness on this replica comes first: whatever ends a credential here (logout, logoutAll, sessions.revoke,
-// tokens.revoke) calls `forget…` after its database write, and an entry is never served past the credential's own
-// expiry. Other replicas learn of a revocation when their entry's TTL runs out: that is the bounded staleness the
-// README documents.
+// Correctness comes first. Whatever ends a credential (logout, logoutAll, sessions.revoke, tokens.revoke) goes
+// through revokeCredentials (revocation.service.ts): this replica's cache forgets at once, and on PostgreSQL a
+// NOTIFY sent in the deletion's transaction makes every other replica's cache forget too (revocation-bus.ts),
+// within the notice's trip, well under a second. While a replica's listening connection is down the cache is
+// distrusted (every call looks its credential up), so a lost connection never extends staleness. An entry is never
+// served past the credential's own expiry. Project roles are not cached: each call reads its membership.
+import type { Revocation } from "./revocation.js";
 import type { AuthenticatedUser } from "./session.repository.js";
 
 export type Credential =
@@ -34,6 +38,7 @@ export class CredentialCache {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly monotonicNow: () => number;
+  private trusted = true;
 
   constructor(options: CredentialCacheOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
@@ -56,7 +61,7 @@ export class CredentialCache {
     now: Date,
     lookUp: () => Promise<Credential | undefined>,
   ): Promise<Credential | undefined> {
-    if (this.ttlMs === 0) return unexpired(await lookUp(), now);
+    if (this.ttlMs === 0 || !this.trusted) return unexpired(await lookUp(), now);
     const known = this.entries.get(tokenHash);
     if (known !== undefined) {
       if (known.lookup !== undefined) return unexpired(await known.lookup, now);
@@ -89,6 +94,27 @@ export class CredentialCache {
     this.makeRoom();
     this.entries.set(tokenHash, entry);
     return unexpired(await entry.lookup, now);
+  }
+
+  /** After credentials were deleted, here or on another replica. */
+  forget(revocation: Revocation): void {
+    if (revocation.kind === "session") this.forgetSession(revocation.sessionId);
+    else if (revocation.kind === "user-sessions") this.forgetSessionsOf(revocation.userId);
+    else this.forgetApiToken(revocation.tokenId);
+  }
+
+  /**
+   * Forgets everything and remembers nothing until `trust()`: while revocations of other replicas may be missed,
+   * only the database can tell whether a credential still holds. Lookups still running are not kept either.
+   */
+  distrust(): void {
+    this.trusted = false;
+    this.entries.clear();
+  }
+
+  /** Revocations reach this cache again (every entry since `distrust()` was dropped, so none can be stale). */
+  trust(): void {
+    this.trusted = true;
   }
 
   /** After a session was deleted (logout, sessions.revoke): its id is its token's hash. */

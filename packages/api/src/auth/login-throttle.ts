@@ -4,54 +4,7 @@
  * cap), and a right password after the wait always gets in.
  */
 
-/** The failures counted for one key (an email or a client address). */
-export interface FailureRecord {
-  failures: number;
-  /** Epoch milliseconds of the latest failure. */
-  lastFailureAt: number;
-}
-
-/**
- * Where failure counts live. In memory they are per replica; the interface is async so that a store shared by
- * every replica (a PostgreSQL table) can take its place without changing the throttle.
- */
-export interface FailureStore {
-  get(key: string): Promise<FailureRecord | undefined>;
-  /** Counts one failure at `at`, starting again from one when the last was at or before `staleBefore`. */
-  recordFailure(key: string, at: number, staleBefore: number): Promise<FailureRecord>;
-  clear(key: string): Promise<void>;
-}
-
-export class MemoryFailureStore implements FailureStore {
-  private readonly records = new Map<string, FailureRecord>();
-
-  constructor(private readonly maxKeys = 100_000) {}
-
-  get(key: string): Promise<FailureRecord | undefined> {
-    return Promise.resolve(this.records.get(key));
-  }
-
-  recordFailure(key: string, at: number, staleBefore: number): Promise<FailureRecord> {
-    const known = this.records.get(key);
-    const record =
-      known === undefined || known.lastFailureAt <= staleBefore
-        ? { failures: 1, lastFailureAt: at }
-        : { failures: known.failures + 1, lastFailureAt: at };
-    if (known === undefined && this.records.size >= this.maxKeys) this.sweep(staleBefore);
-    this.records.set(key, record);
-    return Promise.resolve(record);
-  }
-
-  clear(key: string): Promise<void> {
-    this.records.delete(key);
-    return Promise.resolve();
-  }
-
-  private sweep(staleBefore: number): void {
-    for (const [key, record] of this.records)
-      if (record.lastFailureAt <= staleBefore) this.records.delete(key);
-  }
-}
+import type { CounterRef, CounterState, LimitKind, LimitStore } from "./limit-store.js";
 
 export interface ThrottlePolicy {
   /** Failures that cost nothing: typos. */
@@ -75,24 +28,29 @@ export class LoginThrottle {
   private readonly running = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly store: FailureStore,
+    private readonly store: LimitStore,
+    readonly kind: LimitKind,
     readonly policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Whole seconds to wait before `key` may try again, or undefined when it may try now. */
   async waitSeconds(key: string): Promise<number | undefined> {
-    const record = await this.store.get(key);
-    if (record === undefined) return undefined;
     const now = this.now();
-    if (record.lastFailureAt <= now - this.policy.forgetAfterMs) return undefined;
-    const readyAt = record.lastFailureAt + this.delayAfter(record.failures);
+    return this.waitAfter(await this.store.read(this.counter(key), now), now);
+  }
+
+  /** The same from a counter already read (undefined: no failures to remember) at `now`. */
+  waitAfter(failures: CounterState | undefined, now: number): number | undefined {
+    if (failures?.lastFailureAt === undefined || failures.expiresAt <= now) return undefined;
+    const readyAt = failures.lastFailureAt + this.delayAfter(failures.count);
     return readyAt > now ? Math.ceil((readyAt - now) / 1000) : undefined;
   }
 
   /**
-   * Runs one attempt for `key` after the ones before it have ended, so that attempts sent in parallel each see the
-   * failures of the earlier ones: without this, a burst of guesses would all pass the wait check together.
+   * Runs one attempt for `key` after the ones before it on this replica have ended, so that attempts sent in
+   * parallel each see the failures of the earlier ones: without this, a burst of guesses would all pass the wait
+   * check together. Across replicas a burst gets at most one attempt in flight per replica past the count.
    */
   async exclusive<T>(key: string, attempt: () => Promise<T>): Promise<T> {
     const before = this.running.get(key) ?? Promise.resolve();
@@ -107,12 +65,15 @@ export class LoginThrottle {
   }
 
   async fail(key: string): Promise<void> {
-    const now = this.now();
-    await this.store.recordFailure(key, now, now - this.policy.forgetAfterMs);
+    await this.store.recordFailure(this.counter(key), this.now(), this.policy.forgetAfterMs);
   }
 
   async succeed(key: string): Promise<void> {
-    await this.store.clear(key);
+    await this.store.clear(this.counter(key));
+  }
+
+  counter(key: string): CounterRef {
+    return { kind: this.kind, key };
   }
 
   /** The wait after `failures` failures in a row: none for the free ones, then doubling up to the cap. */

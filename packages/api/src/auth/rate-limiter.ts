@@ -1,34 +1,31 @@
+import type { CounterRef, CounterState, LimitKind, LimitStore } from "./limit-store.js";
+
 /**
- * Fixed-window attempt counters per key, in memory. With several server replicas each counts its own attempts,
- * which still bounds guessing at replicas x limit per window.
+ * Fixed-window attempt counters per key, in a LimitStore: in memory on one process, in PostgreSQL where every
+ * replica counts into the same window.
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-
   constructor(
+    private readonly store: LimitStore,
+    readonly kind: LimitKind,
     readonly limit: number,
     readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Counts an attempt; returns the seconds to wait when over the limit, else undefined. */
-  hit(key: string): number | undefined {
-    const now = this.now();
-    let window = this.windows.get(key);
-    if (window === undefined || window.resetAt <= now) {
-      if (this.windows.size > 100_000) this.sweep(now);
-      window = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, window);
-    }
-    window.count++;
-    return window.count > this.limit ? Math.max(1, Math.ceil((window.resetAt - now) / 1000)) : undefined;
+  async hit(key: string): Promise<number | undefined> {
+    const at = this.now();
+    const { attempts } = await this.store.countAttempt(this.counter(key), at, this.windowMs, []);
+    return this.waitAfter(attempts, at);
   }
 
-  reset(key: string): void {
-    this.windows.delete(key);
+  /** The seconds to wait after the attempts of a window counted at `at`, or undefined within the limit. */
+  waitAfter(attempts: CounterState, at: number): number | undefined {
+    return attempts.count > this.limit ? Math.max(1, Math.ceil((attempts.expiresAt - at) / 1000)) : undefined;
   }
 
-  private sweep(now: number): void {
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  counter(key: string): CounterRef {
+    return { kind: this.kind, key };
   }
 }

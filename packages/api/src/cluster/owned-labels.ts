@@ -23,6 +23,7 @@ export const APP_OWNED_KINDS: readonly { apiVersion: string; kind: string }[] = 
   { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler" },
   { apiVersion: "policy/v1", kind: "PodDisruptionBudget" },
   { apiVersion: "networking.k8s.io/v1", kind: "Ingress" },
+  { apiVersion: "batch/v1", kind: "CronJob" },
   { apiVersion: "v1", kind: "ConfigMap" },
   { apiVersion: "v1", kind: "Secret" },
   { apiVersion: "v1", kind: "PersistentVolumeClaim" },

@@ -6,7 +6,8 @@ import * as alerts from "./0004-alerts.js";
 import * as ingressHosts from "./0005-ingress-hosts.js";
 import * as invitations from "./0006-invitations.js";
 import * as uniqueTokenNames from "./0007-unique-token-names.js";
-import * as appSecrets from "./0008-app-secrets.js";
+import * as authLimitCounters from "./0008-auth-limit-counters.js";
+import * as appSecrets from "./0009-app-secrets.js";
 
 /**
  * Every migration, by name in the order they run. A static list rather than a folder scan, so the migrations
@@ -20,7 +21,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0005-ingress-hosts": ingressHosts,
   "0006-invitations": invitations,
   "0007-unique-token-names": uniqueTokenNames,
-  "0008-app-secrets": appSecrets,
+  "0008-auth-limit-counters": authLimitCounters,
+  "0009-app-secrets": appSecrets,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -15,6 +15,8 @@ export const classic = definePack({
     kinds: ["Deployment", "Service", "HorizontalPodAutoscaler"],
     templates: packTemplates("classic", VERSION, "application", ["deployment", "service", "hpa"]),
   },
+  // No replicas (always 2, scaled by the HPA) and no secrets.
+  describes: { image: "image", env: "envs", ports: "ports" },
   project: {
     schema: classicProjectSchema,
     kinds: ["Namespace"],

@@ -18,15 +18,39 @@ const appName = z
   .max(APP_NAME_MAX, { error: `name must be at most ${APP_NAME_MAX} characters`, abort: true })
   .regex(DNS_1035_LABEL, { error: `name must be ${appNameExpectation}` });
 
-/** The parent coerced numeric strings ("8080") to integers; so do we, and nothing looser (no "", no booleans). */
+/**
+ * The parent's ports were pydantic `int`s in lax mode, so it read `" 80 "`, `"+80"`, `"8_080"`, `"80.0"` and `true`
+ * as integers (see test/fixtures/classic-parent-schema-vectors.jsonl); we read exactly what it read, nothing looser.
+ * pydantic trims Unicode White_Space (Rust's `str::trim`), which is not quite JavaScript's `trim`: hence the class.
+ */
+const PYDANTIC_WHITESPACE = String.raw`[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*`;
+const PYDANTIC_INT_STRING = new RegExp(
+  `^${PYDANTIC_WHITESPACE}\\+?([0-9]+(?:_[0-9]+)*)(?:\\.0+)?${PYDANTIC_WHITESPACE}$`,
+);
+
+/** The integer pydantic read from `text`, or undefined when it refused the string. */
+function integerOfDigits(text: string): number | undefined {
+  const digits = PYDANTIC_INT_STRING.exec(text)?.[1];
+  return digits === undefined ? undefined : Number(digits.replaceAll("_", ""));
+}
+
 function portNumber(field: string) {
-  return unionField(field, "an integer from 1 to 65535 (a number or a string of digits)", [
-    z.int().min(1).max(65535),
-    z
-      .string()
-      .regex(/^0*[1-9][0-9]{0,4}$/)
-      .refine((digits) => Number(digits) <= 65535),
-  ]).pipe(z.coerce.number<string | number>());
+  return unionField(
+    field,
+    "an integer from 1 to 65535 (a number or a string of digits, as the parent read it)",
+    [
+      z.int().min(1).max(65535),
+      z
+        .string()
+        .regex(PYDANTIC_INT_STRING)
+        .refine((text) => {
+          const port = integerOfDigits(text);
+          return port !== undefined && port >= 1 && port <= 65535;
+        }),
+      // pydantic's lax mode reads `true` as 1 (and `false` as 0, which the range refuses).
+      z.literal(true),
+    ],
+  ).transform((port) => (typeof port === "number" ? port : port === true ? 1 : integerOfDigits(port)!));
 }
 
 export const classicApplicationSchema = z.object(

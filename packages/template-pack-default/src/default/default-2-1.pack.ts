@@ -16,6 +16,7 @@ export const defaultPack21 = definePack({
   version: VERSION,
   description:
     "Production-grade app: hardened Deployment, Service, optional HPA, PDB and Ingress (several hosts), secrets, volumes and config files; project namespace with quota, limits and isolation.",
+  describes: { image: "image", env: "env", ports: "ports", secrets: "secrets", replicas: "replicas" },
   application: {
     schema: defaultApplication21Schema,
     kinds: [

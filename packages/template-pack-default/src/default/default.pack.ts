@@ -11,6 +11,7 @@ export const defaultPack = definePack({
   version: VERSION,
   description:
     "Production-grade app: hardened Deployment, Service, optional HPA, PDB and Ingress; project namespace with quota, limits and isolation.",
+  describes: { image: "image", env: "env", ports: "ports", replicas: "replicas" },
   application: {
     schema: defaultApplicationSchema,
     kinds: ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress"],

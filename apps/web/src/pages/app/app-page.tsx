@@ -31,6 +31,7 @@ import { ProblemReport } from "./app-problem.js";
 import { AppRevisions } from "./app-revisions.js";
 import { AppSettings } from "./app-settings.js";
 import { ChangeImage, editPath } from "./change-image.js";
+import { ExportYaml } from "./export-yaml.js";
 import { useWatchedStatus } from "./use-watched-status.js";
 
 const AppLogs = lazy(() => import("./app-logs.js"));
@@ -99,7 +100,7 @@ export default function AppPage() {
       <PageTitle>{`${name} · ${project}`}</PageTitle>
       {breadcrumb}
       <AppHeader context={context} />
-      <StatusCard context={context} live={watched.live} />
+      <StatusCard context={context} live={watched.live} reconnecting={watched.reconnecting} />
       <AppTabs context={context} />
     </div>
   );
@@ -126,6 +127,7 @@ function AppHeader({ context }: { context: AppContext }) {
           Your role: <RoleBadge role={app.yourRole} />
           {mayManage ? null : " (you can look, not change)"}
         </p>
+        <ExportYaml app={app} />
       </div>
       {mayManage ? <AppActions context={context} /> : null}
     </header>
@@ -228,7 +230,15 @@ function FailedNext({ context: { app, mayManage } }: { context: AppContext }) {
   return next === undefined ? null : <p className="status-next">{next}</p>;
 }
 
-function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
+function StatusCard({
+  context,
+  live,
+  reconnecting,
+}: {
+  context: AppContext;
+  live: boolean;
+  reconnecting: boolean;
+}) {
   const { app, mayManage } = context;
   const status: AppStatus = app.status;
   const redeploy = useRedeploy(context);
@@ -238,7 +248,15 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
       <div className="status-head">
         <h2 id="status-title">Status</h2>
         <AppStateBadge state={status.state} />
-        {live ? (
+        {/* Plain text, not a live region: the status region below speaks for the state. */}
+        {reconnecting ? (
+          <span
+            className="muted"
+            title="The connection to the server broke; the status resumes once it is back"
+          >
+            Reconnecting…
+          </span>
+        ) : live ? (
           <span className="live-dot" title="Following the cluster as it changes">
             live
           </span>

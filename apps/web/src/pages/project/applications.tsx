@@ -40,9 +40,14 @@ export default function ApplicationsTab() {
   const projectPath = `/projects/${encodeURIComponent(project.name)}`;
   const mayDeploy = canManageApps(project.role);
   const deployLink = mayDeploy ? (
-    <Link to={`${projectPath}/apps/new`} className="button button-primary">
-      Deploy app
-    </Link>
+    <div className="button-row">
+      <Link to={`${projectPath}/apps/new`} className="button button-primary">
+        Deploy app
+      </Link>
+      <Link to={`${projectPath}/deploy-yaml`} className="button button-secondary">
+        Deploy from YAML
+      </Link>
+    </div>
   ) : undefined;
 
   return (

@@ -9,6 +9,7 @@ import type { ClusterReader } from "../../cluster/state/cluster-state.js";
 import { groupOnce } from "../../shared/group-once.js";
 import { detectDrift, type AppDrift } from "./app-drift.js";
 import { classifyProblem, stuckContainerOf, type AppProblem } from "./app-problem.js";
+import { findCronJob, summarizeCronJobStatus } from "./cronjob-status.js";
 import { appPodSelector, findDeployment } from "./pod-selector.js";
 
 export type AppState = "deploying" | "ready" | "degraded" | "failed" | "drifted";
@@ -68,7 +69,7 @@ export interface Staleness {
 }
 
 export interface AppStatusInput {
-  /** The objects BabyHelm applied (namespace set); exactly one is a Deployment. */
+  /** The objects BabyHelm applied (namespace set); exactly one is a workload: a Deployment or a CronJob. */
   expected: readonly KubernetesObject[];
   /** The live object for each expected one, by refKey; undefined when it is gone. */
   live: ReadonlyMap<string, KubernetesObject | undefined>;
@@ -99,25 +100,35 @@ export async function readAppStatus(
   cluster: ClusterReader,
   expected: readonly KubernetesObject[],
 ): Promise<AppStatus> {
+  const live = () =>
+    Promise.all(
+      expected.map(async (object) => [refKey(refOf(object)), await cluster.get(refOf(object))] as const),
+    );
+  const cronJob = findDeployment(expected) === undefined ? findCronJob(expected) : undefined;
+  if (cronJob !== undefined) {
+    const namespace = cronJob.metadata.namespace;
+    const [objects, events] = await Promise.all([live(), cluster.list("v1", "Event", { namespace })]);
+    return summarizeAppStatus({ expected, live: new Map(objects), replicaSets: [], pods: [], events });
+  }
   const deployment = expectedDeployment(expected);
   const namespace = deployment.metadata.namespace;
   const { labelSelector } = appPodSelector(deployment);
-  const [live, replicaSets, pods, events] = await Promise.all([
-    Promise.all(
-      expected.map(async (object) => [refKey(refOf(object)), await cluster.get(refOf(object))] as const),
-    ),
+  const [objects, replicaSets, pods, events] = await Promise.all([
+    live(),
     cluster.list("apps/v1", "ReplicaSet", { namespace, labelSelector }),
     cluster.list("v1", "Pod", { namespace, labelSelector }),
     cluster.list("v1", "Event", { namespace }),
   ]);
-  return summarizeAppStatus({ expected, live: new Map(live), replicaSets, pods, events });
+  return summarizeAppStatus({ expected, live: new Map(objects), replicaSets, pods, events });
 }
 
 /** The pure part of readAppStatus. */
 export function summarizeAppStatus(input: AppStatusInput): AppStatus {
   const now = input.now ?? new Date();
-  const expectedDeploymentObject = expectedDeployment(input.expected);
   const drift = input.drift ?? detectDrift(input.expected, input.live);
+  const cronJob = findDeployment(input.expected) === undefined ? findCronJob(input.expected) : undefined;
+  if (cronJob !== undefined) return summarizeCronJobStatus({ ...input, drift, now }, cronJob, driftMessage);
+  const expectedDeploymentObject = expectedDeployment(input.expected);
   const deployment = input.live.get(refKey(refOf(expectedDeploymentObject))) as LiveDeployment | undefined;
   const observedAt = now.toISOString();
   if (deployment === undefined) {

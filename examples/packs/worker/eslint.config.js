@@ -1,0 +1,3 @@
+import { baseConfig } from "@babyhelm/eslint-config";
+
+export default baseConfig(import.meta.dirname);

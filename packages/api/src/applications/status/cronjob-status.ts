@@ -1,0 +1,74 @@
+// The status of an app whose workload is a CronJob (a pack such as cron@1): nothing runs between its runs, so
+// "ready" means the schedule is in place, and the message says when it last ran.
+import type { CronJob } from "kubernetes-types/batch/v1.js";
+import type { Event } from "kubernetes-types/core/v1.js";
+import type { KubernetesObject } from "@babyhelm/manifest-sdk";
+import { refKey, refOf } from "../../cluster/object-ref.js";
+import type { AppDrift } from "./app-drift.js";
+import type { AppStatus, AppStatusInput } from "./app-status.js";
+
+type LiveCronJob = KubernetesObject & CronJob;
+type LiveEvent = KubernetesObject & Event;
+
+const EVENT_LIMIT = 20;
+
+/** The app's CronJob among the manifests BabyHelm applied for it; undefined when there is none. */
+export function findCronJob(manifests: readonly KubernetesObject[]): LiveCronJob | undefined {
+  return manifests.find((object) => object.kind === "CronJob") as LiveCronJob | undefined;
+}
+
+export function summarizeCronJobStatus(
+  input: AppStatusInput & { drift: AppDrift },
+  expected: LiveCronJob,
+  driftMessage: (drift: AppDrift) => string,
+): AppStatus {
+  const now = input.now ?? new Date();
+  const live = input.live.get(refKey(refOf(expected))) as LiveCronJob | undefined;
+  const drifted = live === undefined || input.drift.missing.length > 0 || input.drift.changed.length > 0;
+  const ran = live?.status?.lastScheduleTime;
+  const succeeded = live?.status?.lastSuccessfulTime;
+  const running = live?.status?.active?.length ?? 0;
+  const schedule = `Runs on the schedule "${live?.spec?.schedule ?? expected.spec?.schedule ?? ""}"`;
+  const runs =
+    ran === undefined
+      ? "it has not run yet"
+      : `last run ${ran}${succeeded === undefined ? "" : `, last success ${succeeded}`}${running > 0 ? `, ${running} running now` : ""}`;
+  const suspended = live?.spec?.suspend === true;
+  return {
+    state: drifted ? "drifted" : "ready",
+    message: drifted
+      ? driftMessage(input.drift)
+      : suspended
+        ? `Suspended: no new runs start (${runs})`
+        : `${schedule}; ${runs}`,
+    replicas: { desired: 0, updated: 0, ready: 0, available: 0, serving: running },
+    problem: null,
+    conditions: [],
+    pods: [],
+    events: (input.events as readonly LiveEvent[])
+      .filter(
+        (event) =>
+          event.involvedObject?.kind === "CronJob" && event.involvedObject.name === expected.metadata.name,
+      )
+      .sort((a, b) => eventTime(b).localeCompare(eventTime(a)))
+      .slice(0, EVENT_LIMIT)
+      .map((event) => ({
+        type: event.type ?? "Normal",
+        reason: event.reason ?? "",
+        message: event.message ?? "",
+        object: `CronJob/${expected.metadata.name}`,
+        count: event.count ?? 1,
+        ...(eventTime(event) === "" ? {} : { lastSeen: eventTime(event) }),
+      })),
+    drift: input.drift,
+    progress: drifted ? { done: 0, total: 1 } : { done: 1, total: 1 },
+    observedAt: now.toISOString(),
+    stale: null,
+  };
+}
+
+function eventTime(event: LiveEvent): string {
+  return (
+    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp ?? ""
+  );
+}

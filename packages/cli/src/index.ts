@@ -1,0 +1,3 @@
+export { runBabyhelm } from "./commands.js";
+export { EXIT, type BabyhelmIo } from "./io.js";
+export { credentialsPath } from "./credentials.js";
