@@ -323,7 +323,8 @@ for (const backend of testBackends()) {
           notice: true,
           at: expect.any(String),
           line: expect.stringMatching(
-            /^No logs yet: container "broken" in pod "broken-[\w-]+" is waiting to start: trying and failing to pull image$/,
+            // ErrImagePull, or ImagePullBackOff when the back-off has begun by the time the stream reads the pod.
+            /^No logs yet: container "broken" in pod "broken-[\w-]+" is waiting to start: (trying and failing to pull image|image can't be pulled)$/,
           ),
         },
       ]);
