@@ -85,12 +85,14 @@
 import type { ObjectStore, PodMetrics, Simulation, StartSimulation, StoreEvent } from "../contract.js";
 import { findResource } from "../resources.js";
 import { Timing, type Controller, type ControllerContext } from "./context.js";
+import { CronJobController } from "./cronjob-controller.js";
 import { DeploymentController } from "./deployment-controller.js";
 import { EndpointsController } from "./endpoints-controller.js";
 import { EventRecorder } from "./events.js";
 import { GarbageCollector } from "./garbage-collector.js";
 import { HpaController } from "./hpa-controller.js";
 import { OwnerIndex } from "./indexes.js";
+import { JobController } from "./job-controller.js";
 import { Kubelet, NODE_IP, NODE_NAME } from "./kubelet.js";
 import { podLog } from "./logs.js";
 import { podMetrics } from "./metrics.js";
@@ -154,10 +156,13 @@ export const startSimulation: StartSimulation = (sharedStore, options): Simulati
       queue.add(key, work);
     },
   };
+  const cronJobs = new CronJobController(context);
   const controllers: Controller[] = [
     new GarbageCollector(context),
     new DeploymentController(context),
     new ReplicaSetController(context),
+    cronJobs,
+    new JobController(context),
     new Kubelet(context),
     new EndpointsController(context),
     new ServiceController(context),
@@ -171,7 +176,7 @@ export const startSimulation: StartSimulation = (sharedStore, options): Simulati
     for (const controller of controllers) controller.observe(event);
   });
   registerNode(store);
-  owners.resync(store, ["replicasets", "pods"]);
+  owners.resync(store, ["replicasets", "jobs", "pods"]);
   for (const controller of controllers) controller.resync();
   const stopped = new AbortController();
 
@@ -180,6 +185,7 @@ export const startSimulation: StartSimulation = (sharedStore, options): Simulati
       podLog(sharedStore, namespace, pod, logOptions, AbortSignal.any([signal, stopped.signal])),
     podMetrics: (namespace, name, labelSelector): PodMetrics[] =>
       podMetrics(sharedStore, namespace, name, labelSelector),
+    runCronJobNow: (namespace, name) => cronJobs.runNow(namespace, name),
     stop: () => {
       unsubscribe();
       stopped.abort();
