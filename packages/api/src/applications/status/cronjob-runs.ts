@@ -69,16 +69,20 @@ function whyNot(
 ): string | undefined {
   const stuck =
     pods.map(stuckOf).find((container) => container !== undefined) ?? stuckFromEvents(job, events);
-  if (stuck !== undefined) return classifyProblem({ stuck, podsRunning: 0, desired: 1 })?.summary;
+  const gaveUp = job.status?.conditions?.find((condition) => condition.type === "Failed")?.message;
+  const after = outcome === "failed" && gaveUp !== undefined ? ` The cluster gave up: ${gaveUp}.` : "";
+  if (stuck !== undefined) {
+    const summary = classifyProblem({ stuck, podsRunning: 0, desired: 1 })?.summary;
+    if (summary !== undefined) return `${summary}${after}`;
+  }
   const exited = pods
     .flatMap((pod) => pod.status?.containerStatuses ?? [])
     .find((status) => (status.state?.terminated?.exitCode ?? 0) !== 0);
   const terminated = exited?.state?.terminated;
   if (exited !== undefined && terminated !== undefined)
-    return `Container "${exited.name}" exited with code ${terminated.exitCode}${terminated.reason === undefined ? "" : ` (${terminated.reason})`}.`;
+    return `Container "${exited.name}" exited with code ${terminated.exitCode}${terminated.reason === undefined ? "" : ` (${terminated.reason})`}.${after}`;
   if (outcome !== "failed") return undefined;
-  const failed = job.status?.conditions?.find((condition) => condition.type === "Failed");
-  return failed?.message ?? failed?.reason ?? "The run failed.";
+  return gaveUp ?? "The run failed.";
 }
 
 /**
