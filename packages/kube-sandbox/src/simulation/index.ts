@@ -1,6 +1,6 @@
 /**
  * The simulated cluster behind the kube-sandbox API server: kube-controller-manager's Deployment, ReplicaSet,
- * endpoints, garbage-collector, HPA and resource quota controllers, a cloud load balancer, and the scheduler, kubelet and
+ * CronJob, Job, endpoints, garbage-collector, HPA and resource quota controllers, a cloud load balancer, and the scheduler, kubelet and
  * metrics-server of one node called `sandbox-node`. They react to store changes on the next turn of the event loop and
  * to unref'd timers; nothing runs in between and `stop()` cancels everything.
  *
@@ -76,6 +76,10 @@
  * - **Garbage collection** is background cascading deletion through ownerReferences: deleting a Deployment removes
  *   its ReplicaSets, then their pods (orphaned ReplicaSets are not adopted again). Controllers create nothing in a
  *   namespace that is being deleted. Events expire after an hour.
+ * - **CronJobs and Jobs** (cronjob-controller.ts, job-controller.ts; the README says what is simulated): a CronJob
+ *   starts a Job `<cronjob>-<scheduled minutes since the epoch>` at each time of its schedule (or when a test calls
+ *   runCronJobNow), honouring concurrencyPolicy, suspend and history limits; a Job's pods (restartPolicy Never or
+ *   OnFailure) complete readyDelayMs after they start, or fail for crash images until backoffLimit fails the Job.
  * - **Stored only.** StatefulSets and PersistentVolumeClaims are validated and stored (so BabyHelm's install manifests
  *   apply), but no controller acts on them: a StatefulSet makes no pods and a claim stays without a volume.
  * - **Authentication and RBAC** are the API server's, not the simulation's: the admin token is never refused,
