@@ -134,7 +134,7 @@ describe("CronJobs", () => {
     expect(store.list("jobs", "default").map((job) => job.metadata.name)).toEqual([second]);
   });
 
-  it("follow concurrencyPolicy: Forbid skips a tick while a run is active, Replace deletes it", async () => {
+  it("follow concurrencyPolicy: Forbid skips a tick while a run is active, Replace deletes it", () => {
     const { store, simulation } = startHarness();
     // An image that cannot be pulled keeps its run active.
     const stuck = { image: "invalid.example/task:1" };

@@ -1,13 +1,12 @@
 // The last runs of a CronJob: its Jobs, newest first, each with how it ended and, when it failed or is stuck, why in
 // plain words. A failed Job's pods are often gone (the Job controller deletes them when it gives up), so the reason
 // comes from its pods while they exist, else from their Events, else from the Job's own Failed condition.
-import type { CronJob, Job } from "kubernetes-types/batch/v1.js";
+import type { Job } from "kubernetes-types/batch/v1.js";
 import type { Event, Pod } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { classifyProblem, type StuckContainer } from "./app-problem.js";
 
-type LiveCronJob = KubernetesObject & CronJob;
 type LiveJob = KubernetesObject & Job;
 type LivePod = KubernetesObject & Pod;
 type LiveEvent = KubernetesObject & Event;
@@ -28,7 +27,7 @@ export const RUN_LIMIT = 5;
 export type StuckOf = (pod: LivePod) => StuckContainer | undefined;
 
 export function summarizeRuns(
-  cronJob: LiveCronJob,
+  cronJob: KubernetesObject,
   jobs: readonly KubernetesObject[],
   pods: readonly KubernetesObject[],
   events: readonly KubernetesObject[],

@@ -69,7 +69,7 @@ describe("summarizeRuns", () => {
         message: "Back-off restarting failed container report in pod report-9-abcde_shop(x)",
         involvedObject: { kind: "Pod", name: "report-9-abcde" },
         lastTimestamp: "1970-01-01T00:09:30Z",
-      } as KubernetesObject,
+      },
     ];
     const [run] = summarizeRuns(cronJob, [job(9, failed)], [], events, noStuck);
     expect(run).toMatchObject({ name: "report-9", outcome: "failed", finishedAt: "1970-01-01T00:09:00Z" });
