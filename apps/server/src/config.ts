@@ -86,6 +86,15 @@ function limit(fallback: number) {
     .default(fallback);
 }
 
+/** A duration in whole seconds of at least `min`. */
+function seconds(fallback: number, min: number) {
+  return z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(min, `must be at least ${min}`)
+    .default(fallback);
+}
+
 const envSchema = z.object({
   PORT: z.coerce
     .number({ error: "must be a port number" })
@@ -143,6 +152,8 @@ const envSchema = z.object({
     .default(5),
   GRAFANA_DASHBOARD_URL: optionalText,
   DRIFT_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  ORPHAN_GRACE_SECONDS: seconds(120, 1),
+  SHUTDOWN_GRACE_SECONDS: seconds(25, 1),
   BABYHELM_WEB_DIR: z.string().trim().min(1, "must not be empty").optional(),
   PROMETHEUS_URL: optionalText.pipe(
     z
@@ -176,6 +187,12 @@ const envSchema = z.object({
             .regex(DNS_1123_SUBDOMAIN, "must list DNS domains such as apps.example.com, separated by commas"),
         ),
       )
+      .optional(),
+  ),
+  BABYHELM_CERT_ISSUER: optionalText.pipe(
+    z
+      .string()
+      .regex(DNS_1123_SUBDOMAIN, "must be a ClusterIssuer's name such as letsencrypt-prod")
       .optional(),
   ),
   BABYHELM_RESERVED_NAMESPACES: optionalText.pipe(list.optional()),
@@ -235,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentialCacheTtlMs: values.BABYHELM_CREDENTIAL_CACHE_SECONDS * 1000,
     grafanaDashboardUrl: values.GRAFANA_DASHBOARD_URL,
     driftCheckIntervalMs: values.DRIFT_CHECK_INTERVAL_SECONDS * 1000,
+    orphanGraceMs: values.ORPHAN_GRACE_SECONDS * 1000,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
     webDir: resolve(values.BABYHELM_WEB_DIR ?? fileURLToPath(new URL("../../web/dist", import.meta.url))),
     prometheusUrl: values.PROMETHEUS_URL?.replace(/\/+$/, ""),
     metricsSampleIntervalMs: values.METRICS_SAMPLE_SECONDS * 1000,
@@ -243,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: values.BABYHELM_SECRET_KEY,
     alertPrivateWebhooks: values.ALERT_PRIVATE_WEBHOOKS,
     ingressDomains: values.BABYHELM_INGRESS_DOMAINS ?? [],
+    certIssuer: values.BABYHELM_CERT_ISSUER,
     reservedNamespaces: values.BABYHELM_RESERVED_NAMESPACES ?? DEFAULT_RESERVED_NAMESPACES,
     ingressNamespaceSelector: Object.fromEntries([
       values.BABYHELM_INGRESS_NAMESPACE_LABEL.split("="),

@@ -29,6 +29,8 @@ interface Row {
   allowed: Caller[];
   /** The fixture project gets app "web" at revision 1, or at revision 2 (for roll backs). */
   app?: 1 | 2;
+  /** The fixture project also holds a volume kept from a deleted app "old" (PersistentVolumeClaim old-data). */
+  keptVolume?: true;
   call: (client: ApiClient, fixture: Fixture) => Promise<unknown>;
 }
 
@@ -42,7 +44,7 @@ function firstStatus(client: ApiClient, project: string): Promise<unknown> {
     const subscription = client.apps.watchStatus.subscribe(
       { project, name: "web" },
       {
-        onData: (status) => {
+        onData: ({ data: status }) => {
           subscription.unsubscribe();
           resolve(status);
         },
@@ -251,6 +253,24 @@ const rows: Row[] = [
     call: (c, f) => c.apps.metrics.query({ project: f.project, name: "web", range: "1h" }),
   },
   {
+    procedure: "apps.secrets",
+    allowed: members,
+    app: 1,
+    call: (c, f) => c.apps.secrets.query({ project: f.project, name: "web" }),
+  },
+  {
+    procedure: "projects.volumes",
+    allowed: members,
+    keptVolume: true,
+    call: (c, f) => c.projects.volumes.query({ name: f.project }),
+  },
+  {
+    procedure: "projects.deleteVolume",
+    allowed: editors,
+    keptVolume: true,
+    call: (c, f) => c.projects.deleteVolume.mutate({ name: f.project, volume: "old-data" }),
+  },
+  {
     procedure: "projects.usage",
     allowed: members,
     app: 1,
@@ -276,6 +296,12 @@ const rows: Row[] = [
     allowed: editors,
     app: 1,
     call: (c, f) => c.apps.delete.mutate({ project: f.project, name: "web" }),
+  },
+  {
+    procedure: "apps.delete (keepVolumes)",
+    allowed: editors,
+    app: 1,
+    call: (c, f) => c.apps.delete.mutate({ project: f.project, name: "web", keepVolumes: true }),
   },
 ];
 
@@ -310,7 +336,7 @@ function defineMatrix() {
         await db?.close();
       });
 
-      async function freshProject(app: Row["app"]): Promise<Fixture> {
+      async function freshProject(app: Row["app"], keptVolume: Row["keptVolume"]): Promise<Fixture> {
         const project = uniqueName("mx");
         const creator = users.creator.client;
         await creator.projects.create.mutate({ name: project });
@@ -328,13 +354,25 @@ function defineMatrix() {
               expectedRevision: 1,
             });
         }
+        if (keptVolume) {
+          harness.sandbox.store.create("persistentvolumeclaims", {
+            apiVersion: "v1",
+            kind: "PersistentVolumeClaim",
+            metadata: {
+              name: "old-data",
+              namespace: project,
+              labels: { "babyhelm.io/project": project, "babyhelm.io/kept-from": "old" },
+            },
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+          });
+        }
         return { project, extra: users.extra.email, outsider: users.outsider.email };
       }
 
       for (const row of rows) {
         it(`${row.procedure}: ${row.allowed.join(", ")}`, async () => {
           for (const caller of CALLERS) {
-            const fixture = await freshProject(row.app);
+            const fixture = await freshProject(row.app, row.keptVolume);
             const cookies = caller === "anonymous" ? new CookieJar() : users[caller].cookies;
             const client = makeStreamingClient(harness.url, cookies);
             const call = row.call(client, fixture);

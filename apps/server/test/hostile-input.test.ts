@@ -100,7 +100,14 @@ describe("hostile input to every procedure", () => {
   });
 
   const app = () => ({ project, name: "web" });
-  const spec = { image: "nginx:1.27", ports: [{ port: 80 }], env: [{ name: "MODE", value: "off" }] };
+  const spec = {
+    image: "nginx:1.27",
+    ports: [{ port: 80 }],
+    env: [{ name: "MODE", value: "off" }],
+    secrets: [{ name: "DB_PASSWORD" }],
+    volumes: [{ name: "data", mountPath: "/data", persistent: { size: "1Gi" } }],
+  };
+  const secretValues = { DB_PASSWORD: "hunter2" };
   /** A valid input for each procedure, whose leaves the suite replaces one by one. */
   const baselines: Record<string, Json | (() => Json)> = {
     "auth.register": {
@@ -119,17 +126,20 @@ describe("hostile input to every procedure", () => {
     "projects.list": { cursor: null, limit: 20 },
     "projects.get": () => ({ name: project }),
     "projects.usage": () => ({ name: project }),
+    "projects.volumes": () => ({ name: project }),
+    "projects.deleteVolume": () => ({ name: project, volume: "web-data" }),
     "projects.delete": () => ({ name: project }),
     "members.list": () => ({ project, cursor: null, limit: 20 }),
     "audit.list": () => ({ project, cursor: null, limit: 20 }),
     "apps.packs": null,
-    "apps.create": () => ({ project, name: "other", pack: "default@2", spec }),
-    "apps.update": () => ({ ...app(), spec, expectedRevision: 1 }),
+    "apps.create": () => ({ project, name: "other", pack: "default@2", spec, secretValues }),
+    "apps.update": () => ({ ...app(), spec, expectedRevision: 1, secretValues }),
     "apps.rollback": () => ({ ...app(), revision: 1, expectedRevision: 1 }),
     "apps.upgradePack": () => ({ ...app(), to: "default@2", preview: true, expectedRevision: 1 }),
     "apps.restart": app,
     "apps.redeploy": app,
-    "apps.delete": app,
+    "apps.delete": () => ({ ...app(), keepVolumes: true }),
+    "apps.secrets": app,
     "apps.list": () => ({ project, cursor: null, limit: 20 }),
     "apps.get": app,
     "apps.status": app,
@@ -138,7 +148,7 @@ describe("hostile input to every procedure", () => {
     "apps.logs": () => ({ ...app(), pod: "web-0", tail: 10, follow: false }),
     "apps.metrics": () => ({ ...app(), range: "1h" }),
     "apps.suggestHost": () => ({ project, name: "api" }),
-    "apps.previewManifests": () => ({ project, name: "web", pack: "default@2", spec }),
+    "apps.previewManifests": () => ({ project, name: "web", pack: "default@2", spec, secretValues }),
     "alerts.get": () => ({ project }),
     "alerts.set": () => ({
       project,

@@ -97,6 +97,67 @@ onEveryBackend(
         expect(rows.map((row) => row.host).sort()).toEqual([host]);
       });
 
+      it("claims every host of a several-host app, naming the taken one's field, and releases them on delete", async () => {
+        const first = `${uniqueName("multi")}.apps.example.com`;
+        const second = `api-${first}`;
+        const hosts = (list: string[]) => ({ ...nginx, ingress: { hosts: list.map((host) => ({ host })) } });
+        await a.client.apps.create.mutate({
+          project: a.project,
+          name: "multi",
+          spec: hosts([first, second]),
+        });
+        const taken = await errorOf(
+          b.client.apps.create.mutate({
+            project: b.project,
+            name: "grab",
+            spec: hosts([`free-${first}`, second]),
+          }),
+        );
+        expect(taken.code).toBe("CONFLICT");
+        expect(taken.data.issues).toEqual([
+          {
+            path: "spec.ingress.hosts[1].host",
+            message: "is served by another app on this platform: choose another host",
+          },
+        ]);
+        expect(harness.sandbox.store.get("deployments", b.project, "grab")).toBeUndefined();
+        const held = await db.kysely
+          .selectFrom("ingress_hosts")
+          .select("host")
+          .where("host", "in", [first, second, `free-${first}`])
+          .execute();
+        expect(held.map((row) => row.host).sort()).toEqual([second, first].sort());
+
+        await a.client.apps.delete.mutate({ project: a.project, name: "multi" });
+        await b.client.apps.create.mutate({
+          project: b.project,
+          name: "grab",
+          spec: hosts([`free-${first}`, second]),
+        });
+      });
+
+      it("lets no project delete another project's kept volume", async () => {
+        harness.sandbox.store.create("persistentvolumeclaims", {
+          apiVersion: "v1",
+          kind: "PersistentVolumeClaim",
+          metadata: {
+            name: "kept-data",
+            namespace: a.project,
+            labels: { "babyhelm.io/project": a.project, "babyhelm.io/kept-from": "kept" },
+          },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+        });
+        const refused = await errorOf(
+          b.client.projects.deleteVolume.mutate({ name: b.project, volume: "kept-data" }),
+        );
+        expect(refused.code).toBe("NOT_FOUND");
+        const outsider = await errorOf(
+          b.client.projects.deleteVolume.mutate({ name: a.project, volume: "kept-data" }),
+        );
+        expect(outsider.code).toBe("NOT_FOUND");
+        expect(harness.sandbox.store.get("persistentvolumeclaims", a.project, "kept-data")).toBeDefined();
+      });
+
       it("goes to exactly one of two apps that claim the same host at once", async () => {
         const host = `${uniqueName("race")}.apps.example.com`;
         const results = await Promise.allSettled([

@@ -37,6 +37,13 @@ export interface Config {
   credentialCacheTtlMs: number;
   grafanaDashboardUrl: string | undefined;
   driftCheckIntervalMs: number;
+  /**
+   * Objects labelled for an app that has no row are removed once this old (a create in flight applies its objects
+   * before its rows commit; one whose server died before the commit leaves them behind).
+   */
+  orphanGraceMs: number;
+  /** How long a SIGTERM'd server may take to finish requests in flight and close before it exits anyway. */
+  shutdownGraceMs: number;
   /** The built dashboard served at every path the API does not use. */
   webDir: string;
   /** Where CPU and memory history comes from when set; otherwise the server samples metrics.k8s.io itself. */
@@ -52,6 +59,8 @@ export interface Config {
   alertPrivateWebhooks: boolean;
   /** The domains Ingress hosts may be under (empty: any); the dashboard suggests `<app>-<project>.<first>`. */
   ingressDomains: string[];
+  /** A cert-manager ClusterIssuer for TLS hosts whose spec names none (BABYHELM_CERT_ISSUER); undefined: none. */
+  certIssuer: string | undefined;
   /** Namespaces no project may take: well-known cluster components' (BABYHELM_RESERVED_NAMESPACES). */
   reservedNamespaces: string[];
   /** The label of the ingress controller's namespace, which project NetworkPolicies admit; set by the operator. */

@@ -57,6 +57,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           "*.token",
           "input.password",
           "input.token",
+          // Secret env values (apps.create/update/previewManifests): nothing logs inputs today; nothing may start to.
+          "*.secretValues",
+          "input.secretValues",
         ],
         censor: "[redacted]",
       },

@@ -67,4 +67,13 @@ describe("the log's error serializer", () => {
     logger.error({ err: new TypeError("plain failure") }, "failed");
     expect(JSON.parse(lines[0]!)).toMatchObject({ err: { type: "TypeError", message: "plain failure" } });
   });
+
+  it("never writes secret env values, wherever an input carrying them is logged", () => {
+    const { logger, lines } = capture();
+    logger.info({ input: { project: "p", secretValues: { DB_PASSWORD: SECRET } } }, "procedure input");
+    logger.info({ call: { secretValues: { DB_PASSWORD: SECRET } } }, "nested");
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).not.toContain(SECRET);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ input: { project: "p", secretValues: "[redacted]" } });
+  });
 });

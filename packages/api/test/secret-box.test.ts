@@ -41,6 +41,15 @@ describe("createSecretBox", () => {
     expect(() => same.open("bh1:abc")).toThrow(SecretKeyMismatch);
   });
 
+  it("fingerprints a value as 8 hex chars: equal for equal values, keyed by the server key", () => {
+    const box = createSecretBox({ secretKey: "k".repeat(32), dataDir: freshDir() });
+    const other = createSecretBox({ secretKey: "o".repeat(32), dataDir: freshDir() });
+    expect(box.fingerprint(SECRET)).toMatch(/^[0-9a-f]{8}$/);
+    expect(box.fingerprint(SECRET)).toBe(box.fingerprint(SECRET));
+    expect(box.fingerprint(`${SECRET}!`)).not.toBe(box.fingerprint(SECRET));
+    expect(other.fingerprint(SECRET)).not.toBe(box.fingerprint(SECRET));
+  });
+
   it("reads values stored before sealing existed as they are", () => {
     const box = createSecretBox({ secretKey: "k".repeat(32), dataDir: freshDir() });
     expect(box.open(SECRET)).toBe(SECRET);

@@ -1,5 +1,6 @@
 import type { AlertTargetTable, AppAlertStateTable } from "./tables/alert.table.js";
 import type { ApiTokenTable } from "./tables/api-token.table.js";
+import type { AppSecretVersionTable } from "./tables/app-secret.table.js";
 import type { ApplicationTable, AppRevisionTable } from "./tables/app.table.js";
 import type { AuditEventTable } from "./tables/audit-event.table.js";
 import type { AuthLimitCounterTable } from "./tables/auth-limit-counter.table.js";
@@ -18,6 +19,7 @@ export interface Database {
   project_members: ProjectMemberTable;
   applications: ApplicationTable;
   app_revisions: AppRevisionTable;
+  app_secret_versions: AppSecretVersionTable;
   audit_events: AuditEventTable;
   pod_metric_samples: PodMetricSampleTable;
   alert_targets: AlertTargetTable;

@@ -11,6 +11,7 @@ export {
   type AppAlertStateTable,
 } from "./tables/alert.table.js";
 export type { ApiToken, ApiTokenTable } from "./tables/api-token.table.js";
+export type { AppSecretEntry, AppSecretVersion, AppSecretVersionTable } from "./tables/app-secret.table.js";
 export type {
   AppRevision,
   AppRevisionTable,

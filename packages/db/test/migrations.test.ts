@@ -28,6 +28,7 @@ for (const backend of testBackends()) {
         "api_tokens",
         "app_alert_states",
         "app_revisions",
+        "app_secret_versions",
         "applications",
         "audit_events",
         "auth_limit_counters",

@@ -66,7 +66,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   resource("", "v1", "Node", "nodes", { namespaced: false, shortNames: ["no"], subresources: ["status"] }),
   resource("", "v1", "ConfigMap", "configmaps", { shortNames: ["cm"] }),
   resource("", "v1", "Secret", "secrets"),
-  // Stored only: no volume is provisioned and no StatefulSet controller makes pods (BabyHelm's install uses them).
+  // Bound at once by the simulation (no volume is provisioned); no StatefulSet controller makes pods.
   resource("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", {
     shortNames: ["pvc"],
     subresources: ["status"],

@@ -70,6 +70,8 @@ export function makeClient(
     headers?: Record<string, string>;
     /** Send queries as POST too (the server allows it, for inputs too large for a URL). */
     methodOverride?: "POST";
+    /** Receives the body of every answer, as sent: for tests that scan what a user was shown. */
+    onAnswer?: (body: string) => void;
   } = {},
 ): ApiClient {
   return createTRPCClient<AppRouter>({
@@ -87,6 +89,7 @@ export function makeClient(
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           options.cookies?.store(response);
+          if (options.onAnswer !== undefined) options.onAnswer(await response.clone().text());
           return response;
         },
       }),

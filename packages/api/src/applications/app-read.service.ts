@@ -7,6 +7,7 @@ import { readAppMetrics, type MetricRange } from "../metrics/app-metrics.js";
 import type { Services } from "../services.js";
 import { toPage } from "../shared/pagination.js";
 import { packOpenToNewApps, suggestedHosts } from "./app-policy.js";
+import { describeSecretChanges, secretChangesAlong } from "./app-secrets.service.js";
 import { listApps, listRevisions } from "./app.repository.js";
 import { requireApp, requireCurrent, requireSameApp } from "./app.service.js";
 import { hostsHeldByOthers } from "./ingress-host.repository.js";
@@ -114,9 +115,16 @@ export async function watchStatusOfApp(
   project: ProjectRef,
   name: string,
   signal: AbortSignal,
+  lastEventId?: string,
 ) {
   const { app, revision } = await requireCurrent(services, project, name);
-  return streamAppStatus(services, revision.manifests, signal, () => requireSameApp(services, project, app));
+  return streamAppStatus(
+    services,
+    revision,
+    signal,
+    () => requireSameApp(services, project, app),
+    lastEventId,
+  );
 }
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */
@@ -155,6 +163,7 @@ export async function listRevisionsWithChanges(
   const app = await requireApp(services, project, name);
   // One row past the page: the previous revision of the page's last item, to diff against.
   const rows = await listRevisions(services.db.kysely, app.id, before, limit + 1);
+  const secretChanges = await secretChangesAlong(services, app.id, rows);
   return toPage(
     rows.slice(0, limit + 1),
     limit,
@@ -166,12 +175,14 @@ export async function listRevisionsWithChanges(
             ? diffManifests([], row.manifests)
             : undefined
           : diffManifests(previous.manifests, row.manifests);
+      // Secrets by name only: which changed is known from their fingerprints, never from a value.
+      const secretLines = describeSecretChanges(secretChanges.get(row.revision) ?? []);
       const summary =
         previous === undefined
           ? row.revision === 1
-            ? summarizeRevision(undefined, row.manifests)
+            ? [...summarizeRevision(undefined, row.manifests), ...secretLines]
             : null
-          : summarizeRevision(previous.manifests, row.manifests);
+          : [...summarizeRevision(previous.manifests, row.manifests), ...secretLines];
       return {
         revision: row.revision,
         current: row.revision === app.current_revision,
@@ -183,7 +194,10 @@ export async function listRevisionsWithChanges(
         /** What changed in plain words ("image nginx:1.27 → 1.28", "env MODE changed"); null where unknown. */
         summary,
         changes: changes ?? null,
-        diff: changes === undefined ? null : formatDiff(changes),
+        diff:
+          changes === undefined
+            ? null
+            : formatDiff(changes) + secretLines.map((line) => `~ ${line}\n`).join(""),
       };
     },
     (row) => row.revision,

@@ -144,6 +144,7 @@ export function listRevisions(
       "app_revisions.manifests",
       "app_revisions.pack_ref",
       "app_revisions.reason",
+      "app_revisions.secrets_version",
       "app_revisions.created_at",
       "users.email as author",
     ])
@@ -159,6 +160,8 @@ export interface NewRevision {
   manifests: KubernetesObject[];
   packRef: string;
   reason: string;
+  /** The version of the app's stored secrets the revision applies; null: none. */
+  secretsVersion: number | null;
 }
 
 export async function insertRevision(
@@ -178,6 +181,7 @@ export async function insertRevision(
       pack_ref: values.packRef,
       author_id: authorId,
       reason: values.reason,
+      secrets_version: values.secretsVersion,
     })
     .execute();
 }

@@ -20,6 +20,18 @@ import {
   rollOut,
   withRemovalsSpelledOut,
 } from "./app-rollout.js";
+import { insertSecretVersion } from "./app-secret.repository.js";
+import {
+  applyAppSecret,
+  describeSecretChanges,
+  planSecrets,
+  secretChangesBetween,
+  secretObject,
+  valuesOfVersion,
+  type SecretChange,
+  type SecretPlan,
+  type SecretValues,
+} from "./app-secrets.service.js";
 import {
   advanceRevision,
   clearObservedState,
@@ -31,7 +43,9 @@ import {
   recordRestart,
   type Revision,
 } from "./app.repository.js";
+import { withCertIssuer } from "./cert-issuer.js";
 import { claimIngressHosts, hostsHeldByOthers } from "./ingress-host.repository.js";
+import { isKeptFrom, isVolumeClaim, keepClaims } from "./kept-volumes.js";
 
 /** Who acts on which project, and where their request logs: what every change besides its own input needs. */
 export interface AppScope {
@@ -94,20 +108,30 @@ export async function requireCurrent(
 }
 
 export async function createApp(
-  services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config" | "secrets" | "now">,
   scope: AppScope,
-  input: { name: string; pack?: string | undefined; spec: unknown },
+  input: { name: string; pack?: string | undefined; spec: unknown; secretValues?: SecretValues | undefined },
 ): Promise<{ app: Application; rendered: RenderedApp }> {
   const { user, project, log } = scope;
   const { db, cluster } = services;
   const packRef = input.pack ?? services.config.defaultPack;
   checkNewAppPack(services.config, services.renderer.resolvePack(packRef).ref);
-  const rendered = renderApp(services.renderer, project, input.name, packRef, input.spec);
+  const { rendered, secrets } = await renderWithSecrets(
+    services,
+    scope,
+    input.name,
+    undefined,
+    packRef,
+    input,
+  );
   checkAppPolicy(services.config, rendered.spec, rendered.manifests);
   if ((await findApp(db.kysely, project.id, input.name)) !== undefined)
     throw appNameTaken(input.name, project.name);
   await refuseTakenHosts(db.kysely, rendered, undefined);
-  await refuseForeignObjects(cluster, project, input.name, rendered.manifests);
+  await refuseForeignObjects(cluster, project, input.name, [
+    ...rendered.manifests,
+    ...secretObjects(project, input.name, secrets),
+  ]);
   await cluster.apply(rendered.manifests, { dryRun: true });
 
   let rolledOut = false;
@@ -119,23 +143,34 @@ export async function createApp(
         packRef: rendered.packRef,
         createdBy: user.id,
       });
-      await insertRevision(trx, app.id, 1, user.id, { ...rendered, reason: "create" });
+      if (secrets.newVersion !== undefined)
+        await insertSecretVersion(trx, { appId: app.id, ...secrets.newVersion });
+      await insertRevision(trx, app.id, 1, user.id, {
+        ...rendered,
+        reason: "create",
+        secretsVersion: secrets.version,
+      });
       await holdIngressHosts(trx, app.id, rendered);
       await recordAudit(trx, {
         actor: user,
         action: "app.create",
         project,
         app: input.name,
-        details: { revision: 1, pack: rendered.packRef },
+        details: { revision: 1, pack: rendered.packRef, ...secretsAudit(secrets.changes) },
       });
-      await rollOut(cluster, rendered.manifests, undefined, log);
       rolledOut = true;
+      if (secrets.values !== undefined)
+        await applyAppSecret(cluster, project, input.name, secrets.values, secretsLabel(rendered));
+      await rollOut(cluster, rendered.manifests, undefined, log);
       return app;
     });
     return { app, rendered };
   } catch (error) {
     if (rolledOut)
-      await deleteObjects(cluster, rendered.manifests).catch((undo: unknown) => {
+      await deleteObjects(cluster, [
+        ...rendered.manifests,
+        ...secretObjects(project, input.name, secrets),
+      ]).catch((undo: unknown) => {
         logUndo(log, undo);
       });
     if (isUniqueViolation(error)) throw appNameTaken(input.name, project.name);
@@ -144,18 +179,21 @@ export async function createApp(
 }
 
 export async function updateApp(
-  services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config" | "secrets" | "now">,
   scope: AppScope,
-  input: { name: string; spec: unknown; expectedRevision: number },
+  input: { name: string; spec: unknown; expectedRevision: number; secretValues?: SecretValues | undefined },
 ): Promise<{ revision: number }> {
-  const app = await requireApp(services, scope.project, input.name);
+  const { app, revision } = await requireCurrent(services, scope.project, input.name);
   requireRevision(app, input.expectedRevision);
-  const rendered = renderApp(services.renderer, scope.project, app.name, app.pack_ref, input.spec);
-  return commitRevision(services, scope, app, input.expectedRevision, rendered, "update");
+  const { rendered, secrets } = await renderWithSecrets(services, scope, app.name, app, app.pack_ref, {
+    ...input,
+    currentVersion: revision.secrets_version,
+  });
+  return commitRevision(services, scope, app, input.expectedRevision, rendered, "update", secrets);
 }
 
 export async function rollbackApp(
-  services: Pick<Services, "db" | "cluster" | "config">,
+  services: Pick<Services, "db" | "cluster" | "config" | "secrets">,
   scope: AppScope,
   input: { name: string; revision: number; expectedRevision?: number | undefined },
 ): Promise<{ revision: number }> {
@@ -181,7 +219,11 @@ export async function rollbackApp(
     spec: target.spec as Record<string, unknown>,
     manifests: target.manifests,
   };
-  return commitRevision(services, scope, app, expected, rendered, `rollback to ${input.revision}`);
+  const current = await currentRevision(services, app);
+  return commitRevision(services, scope, app, expected, rendered, `rollback to ${input.revision}`, {
+    version: target.secrets_version,
+    changes: await secretChangesBetween(services, app.id, current.secrets_version, target.secrets_version),
+  });
 }
 
 export interface PackUpgradePlan {
@@ -192,7 +234,7 @@ export interface PackUpgradePlan {
 }
 
 export async function upgradeAppPack(
-  services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config" | "secrets">,
   scope: AppScope,
   input: { name: string; to: string; preview: boolean; expectedRevision?: number | undefined },
 ): Promise<PackUpgradePlan & { revision: number | null }> {
@@ -226,17 +268,21 @@ export async function upgradeAppPack(
     expected,
     rendered,
     `upgrade to ${target.ref}`,
+    { version: revision.secrets_version, changes: [] },
   );
   return { ...plan, revision: committed.revision };
 }
 
 /** Re-applies the current revision: repairs what was changed or deleted outside BabyHelm. */
 export async function redeployApp(
-  services: Pick<Services, "db" | "cluster">,
+  services: Pick<Services, "db" | "cluster" | "secrets">,
   scope: AppScope,
   name: string,
 ): Promise<{ revision: number }> {
   const { app, revision } = await requireCurrent(services, scope.project, name);
+  const values = await valuesOfVersion(services, app.id, revision.secrets_version);
+  if (values !== undefined)
+    await applyAppSecret(services.cluster, scope.project, name, values, secretsLabel(revision));
   await services.cluster.apply(revision.manifests);
   await services.db.kysely.transaction().execute(async (trx) => {
     await clearObservedState(trx, app.id);
@@ -282,16 +328,27 @@ export async function restartApp(
 
 /**
  * Every object the app owns goes first (those of its current revision, then anything else labelled with it), then
- * its rows. If the cluster refuses, the rows stay, so the app can still be seen and deleted again.
+ * its rows. If the cluster refuses, the rows stay, so the app can still be seen and deleted again. With
+ * `keepVolumes`, its PersistentVolumeClaims are handed to the project first (see kept-volumes.ts) and stay.
  */
 export async function deleteApp(
   services: Pick<Services, "db" | "cluster">,
   scope: AppScope,
   name: string,
-): Promise<{ deletedObjects: number }> {
+  options: { keepVolumes?: boolean } = {},
+): Promise<{ deletedObjects: number; keptVolumes: string[] }> {
   const { user, project } = scope;
   const { app, revision } = await requireCurrent(services, project, name);
-  await deleteObjects(services.cluster, revision.manifests);
+  const keep = options.keepVolumes === true;
+  const keptVolumes = keep
+    ? await keepClaims(
+        services.cluster,
+        (await ownedObjects(services.cluster, project, name)).filter(isVolumeClaim),
+        name,
+      )
+    : [];
+  const applied = keep ? revision.manifests.filter((object) => !isVolumeClaim(object)) : revision.manifests;
+  await deleteObjects(services.cluster, applied);
   const leftovers = await ownedObjects(services.cluster, project, name);
   await deleteObjects(services.cluster, leftovers);
   await services.db.kysely.transaction().execute(async (trx) => {
@@ -301,24 +358,26 @@ export async function deleteApp(
       action: "app.delete",
       project,
       app: name,
-      details: { revision: app.current_revision },
+      details: { revision: app.current_revision, ...(keep ? { keptVolumes } : {}) },
     });
   });
-  return { deletedObjects: revision.manifests.length + leftovers.length };
+  return { deletedObjects: applied.length + leftovers.length, keptVolumes };
 }
 
 /** Renders a spec and shows what applying it would change in the cluster; writes nothing anywhere. */
 export async function previewApp(
-  services: Pick<Services, "db" | "cluster" | "renderer" | "config">,
-  project: Project,
+  services: Pick<Services, "db" | "cluster" | "renderer" | "config" | "secrets" | "now">,
+  scope: Pick<AppScope, "project" | "user">,
   input: {
     name?: string | undefined;
     pack?: string | undefined;
     spec: unknown;
     intent?: "create" | "update" | undefined;
+    secretValues?: SecretValues | undefined;
   },
 ) {
   const { cluster } = services;
+  const { project } = scope;
   const name = input.name ?? stringField(input.spec, "name");
   if (name === undefined)
     throw new FieldError([{ path: "name", message: "name the app (or set spec.name)" }]);
@@ -335,11 +394,20 @@ export async function previewApp(
   const app = input.name === undefined ? undefined : existing;
   const packRef = input.pack ?? app?.pack_ref ?? services.config.defaultPack;
   if (app === undefined) checkNewAppPack(services.config, services.renderer.resolvePack(packRef).ref);
-  const rendered = renderApp(services.renderer, project, name, packRef, input.spec);
+  const current = app === undefined ? undefined : await currentRevision(services, app);
+  const { rendered, secrets } = await renderWithSecrets(
+    services,
+    scope,
+    name,
+    app,
+    packRef,
+    { ...input, currentVersion: current?.secrets_version ?? null },
+    true,
+  );
   checkAppPolicy(services.config, rendered.spec, rendered.manifests);
   await refuseTakenHosts(services.db.kysely, rendered, app?.id);
   if (input.intent === "create") await refuseForeignObjects(cluster, project, name, rendered.manifests);
-  const applied = app === undefined ? [] : (await currentRevision(services, app)).manifests;
+  const applied = current?.manifests ?? [];
   const running = await runningObjects(cluster, [...applied, ...rendered.manifests], applied);
   const changes = diffManifests(running, rendered.manifests);
   let serverCheck: { ok: boolean; message?: string } = { ok: true };
@@ -356,7 +424,13 @@ export async function previewApp(
     // The SDK's writer, so that what the dashboard shows and copies is what `babyhelm render` prints.
     yaml: toYaml(rendered.manifests),
     changes,
-    diff: formatDiff(changes),
+    /** Which stored secrets the change adds, changes or removes: names only, a value is never shown. */
+    secretChanges: secrets.changes,
+    diff:
+      formatDiff(changes) +
+      describeSecretChanges(secrets.changes)
+        .map((line) => `~ ${line}\n`)
+        .join(""),
     serverCheck,
   };
 }
@@ -398,17 +472,22 @@ async function ownedObjects(
   return lists.flat();
 }
 
-/** Objects with the app's names that exist without being this app's: applying would take them over. */
+/**
+ * Objects with the app's names that exist without being this app's: applying would take them over. A volume kept
+ * from an app of the same name is the exception: the new app adopts it, data and all.
+ */
 async function refuseForeignObjects(
   cluster: Cluster,
-  project: Pick<Project, "namespace">,
+  project: Pick<Project, "name" | "namespace">,
   name: string,
   manifests: readonly KubernetesObject[],
 ) {
   const live = await Promise.all(manifests.map((object) => cluster.get(refOf(object))));
   const foreign = live.filter(
     (object): object is KubernetesObject =>
-      object !== undefined && object.metadata.labels?.[APP_LABEL] !== name,
+      object !== undefined &&
+      object.metadata.labels?.[APP_LABEL] !== name &&
+      !isKeptFrom(object, project, name),
   );
   if (foreign.length > 0) {
     const them = foreign.length === 1 ? "it" : "them";
@@ -418,39 +497,56 @@ async function refuseForeignObjects(
   }
 }
 
+/** The secrets a new revision uses: its version, and its values when already opened (a render's plan). */
+type RevisionSecrets = Pick<SecretPlan, "version" | "changes"> &
+  Partial<Pick<SecretPlan, "newVersion" | "values">>;
+
 /**
- * A new revision as one step: the rows (revision, pointer, audit event) commit only after the cluster took the
- * manifests; a refused apply puts the previous manifests back and rolls the rows back.
+ * A new revision as one step: the rows (revision, secret version, pointer, audit event) commit only after the
+ * cluster took the app's Secret and manifests; a refused apply puts the previous ones back and rolls the rows back.
  */
 async function commitRevision(
-  services: Pick<Services, "db" | "cluster" | "config">,
+  services: Pick<Services, "db" | "cluster" | "config" | "secrets">,
   scope: AppScope,
   app: Application,
   expected: number,
   next: RenderedApp,
   reason: string,
+  secrets: RevisionSecrets,
 ): Promise<{ revision: number }> {
   const { user, project, log } = scope;
   const { db, cluster } = services;
   checkAppPolicy(services.config, next.spec, next.manifests);
-  const previous = (await currentRevision(services, app)).manifests;
+  const current = await currentRevision(services, app);
+  const previous = current.manifests;
   await refuseTakenHosts(db.kysely, next, app.id);
   // Objects the new revision adds must not be someone else's, as on create.
   const known = new Set(previous.map((object) => JSON.stringify(refOf(object))));
-  await refuseForeignObjects(
-    cluster,
-    project,
-    app.name,
-    next.manifests.filter((object) => !known.has(JSON.stringify(refOf(object)))),
-  );
+  const secretsMove = secrets.version !== current.secrets_version;
+  const values = secretsMove
+    ? (secrets.values ?? (await valuesOfVersion(services, app.id, secrets.version)))
+    : undefined;
+  await refuseForeignObjects(cluster, project, app.name, [
+    ...next.manifests.filter((object) => !known.has(JSON.stringify(refOf(object)))),
+    ...(current.secrets_version === null && values !== undefined
+      ? [secretObject(project, app.name, {}, undefined)]
+      : []),
+  ]);
   await cluster.apply(withRemovalsSpelledOut(next.manifests, previous), { dryRun: true });
   const revision = expected + 1;
+  let secretApplied = false;
   let rolledOut = false;
   try {
     await db.kysely.transaction().execute(async (trx) => {
       if (!(await advanceRevision(trx, app.id, expected, next.packRef)))
         throw staleRevision(app.name, expected);
-      await insertRevision(trx, app.id, revision, user.id, { ...next, reason });
+      if (secrets.newVersion !== undefined)
+        await insertSecretVersion(trx, { appId: app.id, ...secrets.newVersion });
+      await insertRevision(trx, app.id, revision, user.id, {
+        ...next,
+        reason,
+        secretsVersion: secrets.version,
+      });
       await holdIngressHosts(trx, app.id, next);
       await recordAudit(trx, {
         actor: user,
@@ -461,8 +557,13 @@ async function commitRevision(
             : "app.update",
         project,
         app: app.name,
-        details: { revision, reason, pack: next.packRef },
+        details: { revision, reason, pack: next.packRef, ...secretsAudit(secrets.changes) },
       });
+      // The Secret first: the pods the new Deployment starts read it.
+      if (secretsMove) {
+        secretApplied = true;
+        await applyAppSecret(cluster, project, app.name, values, secretsLabel(next));
+      }
       await rollOut(cluster, next.manifests, previous, log);
       rolledOut = true;
     });
@@ -471,9 +572,66 @@ async function commitRevision(
       await rollOut(cluster, previous, next.manifests, log).catch((undo: unknown) => {
         logUndo(log, undo);
       });
+    if (secretApplied)
+      await valuesOfVersion(services, app.id, current.secrets_version)
+        .then((before) => applyAppSecret(cluster, project, app.name, before, secretsLabel(current)))
+        .catch((undo: unknown) => {
+          logUndo(log, undo);
+        });
     throw error;
   }
   return { revision };
+}
+
+/**
+ * Renders the spec (with the platform's ClusterIssuer filled in) once to check it, works out its secrets (which may refuse `secretValues`), and renders it again
+ * with the server's `secretsVersion`, which the pack puts on the pod template.
+ */
+async function renderWithSecrets(
+  services: Pick<Services, "db" | "renderer" | "secrets" | "now" | "config">,
+  scope: Pick<AppScope, "project" | "user">,
+  name: string,
+  app: Application | undefined,
+  packRef: string,
+  input: { spec: unknown; secretValues?: SecretValues | undefined; currentVersion?: number | null },
+  preview = false,
+): Promise<{ rendered: RenderedApp; secrets: SecretPlan }> {
+  const spec = withCertIssuer(input.spec, services.config);
+  const checked = renderApp(services.renderer, scope.project, name, packRef, spec);
+  const secrets = await planSecrets(services, {
+    app,
+    currentVersion: input.currentVersion ?? null,
+    packRef: checked.packRef,
+    spec: checked.spec,
+    secretValues: input.secretValues,
+    userId: scope.user.id,
+    preview,
+  });
+  return {
+    rendered: renderApp(services.renderer, scope.project, name, checked.packRef, secrets.spec),
+    secrets,
+  };
+}
+
+/** The Secret a plan applies, for the checks and undos that need its name (never its values). */
+function secretObjects(
+  project: Pick<Project, "name" | "namespace">,
+  app: string,
+  secrets: Pick<SecretPlan, "values">,
+): KubernetesObject[] {
+  return secrets.values === undefined ? [] : [secretObject(project, app, {}, undefined)];
+}
+
+function secretsLabel(revision: { spec: unknown }): string | undefined {
+  const label = (revision.spec as { secretsVersion?: unknown } | null)?.secretsVersion;
+  return typeof label === "string" ? label : undefined;
+}
+
+/** "secrets changed: DB_PASSWORD" in an audit event's details: names only. */
+function secretsAudit(changes: readonly SecretChange[]): { secrets?: string } {
+  return changes.length === 0
+    ? {}
+    : { secrets: `secrets changed: ${changes.map((change) => change.name).join(", ")}` };
 }
 
 /** Early, friendly refusal of hosts other apps serve; holdIngressHosts settles races inside the transaction. */

@@ -34,6 +34,8 @@ const DESCRIBED: Record<string, RegExp> = {
 };
 /** The version label follows the image tag, which is said already. */
 const VERSION_LABEL = /\["app\.kubernetes\.io\/version"\]$/;
+/** The secrets' version on the pod template: which secrets changed is said by name (see app-secrets.service.ts). */
+const SECRETS_VERSION = /\["babyhelm\.io\/secrets-version"\]$/;
 
 /**
  * The changes from `before` to `after` as short phrases, in a fixed order (image, replicas, env, resources, ports,
@@ -233,7 +235,10 @@ function otherChanges(before: readonly KubernetesObject[], after: readonly Kuber
     }
     const described = DESCRIBED[kind];
     const rest = (change.fields ?? []).filter(
-      (field) => !VERSION_LABEL.test(field.path) && !(described?.test(field.path) ?? false),
+      (field) =>
+        !VERSION_LABEL.test(field.path) &&
+        !SECRETS_VERSION.test(field.path) &&
+        !(described?.test(field.path) ?? false),
     );
     if (rest.length > 0) phrases.push(`other settings of ${kind} ${name} changed`);
   }

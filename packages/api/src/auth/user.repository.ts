@@ -27,3 +27,13 @@ export async function insertUser(
     .returningAll()
     .executeTakeFirst();
 }
+
+/** The emails of users by id; ids of deleted accounts are absent. */
+export async function findUserEmails(
+  db: Kysely<Database>,
+  userIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.selectFrom("users").select(["id", "email"]).where("id", "in", userIds).execute();
+  return new Map(rows.map((row) => [row.id, row.email]));
+}

@@ -4,6 +4,12 @@ import { isClusterScopedKind } from "./object-ref.js";
 
 export const PROJECT_LABEL = "babyhelm.io/project";
 export const APP_LABEL = "babyhelm.io/app";
+/**
+ * On a PersistentVolumeClaim kept when its app was deleted: the app it came from. Such a claim has lost APP_LABEL, so
+ * nothing that acts on an app's objects (deletion, the orphan collector) touches it; it stays in the project's list of
+ * kept volumes until deleted there, or until a new app of that name adopts it.
+ */
+export const KEPT_FROM_LABEL = "babyhelm.io/kept-from";
 
 export interface Owner {
   project: string;
@@ -20,6 +26,7 @@ export const APP_OWNED_KINDS: readonly { apiVersion: string; kind: string }[] = 
   { apiVersion: "batch/v1", kind: "CronJob" },
   { apiVersion: "v1", kind: "ConfigMap" },
   { apiVersion: "v1", kind: "Secret" },
+  { apiVersion: "v1", kind: "PersistentVolumeClaim" },
 ];
 
 /**

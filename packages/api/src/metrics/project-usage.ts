@@ -49,6 +49,17 @@ export interface ContainerDefaults {
   limits: Record<string, Quantity>;
 }
 
+/** The namespace's PersistentVolumeClaims (apps' and kept ones) against its quota's storage limits. */
+export interface StorageUsage {
+  /** Storage requested by the claims: the quota's own count when it reports one, else added up here. */
+  used: Quantity;
+  /** The quota's `requests.storage`; null when no quota limits it. */
+  hard: Quantity | null;
+  claims: number;
+  /** The quota's `persistentvolumeclaims`; null when no quota limits it. */
+  claimsHard: number | null;
+}
+
 export interface ProjectUsage {
   namespace: string;
   source: AppMetrics["source"];
@@ -57,6 +68,7 @@ export interface ProjectUsage {
   quotas: QuotaUsage[];
   containerDefaults: ContainerDefaults;
   apps: AppUsage[];
+  storage: StorageUsage;
   at: string;
 }
 
@@ -70,10 +82,11 @@ export async function readProjectUsage(
   const namespace = project.namespace;
   const now = services.now();
   const apps = await listAppsWithManifests(services.db.kysely, { projectId: project.id, limit: APP_LIMIT });
-  const [quotas, limitRanges, pods, current] = await Promise.all([
+  const [quotas, limitRanges, pods, claims, current] = await Promise.all([
     clusterState.list("v1", "ResourceQuota", { namespace }),
     clusterState.list("v1", "LimitRange", { namespace }),
     clusterState.list("v1", "Pod", { namespace }),
+    clusterState.list("v1", "PersistentVolumeClaim", { namespace }),
     currentUsage(services, namespace, Math.floor(now.getTime() / 1000)),
   ]);
   const running = pods.filter(
@@ -105,14 +118,16 @@ export async function readProjectUsage(
     };
   });
 
+  const quotaUsages = quotas.map((quota) => quotaUsage(quota, pods));
   return {
     namespace,
     source: metricSource(services),
     available: current.reason === undefined,
     ...(current.reason === undefined ? {} : { reason: current.reason }),
-    quotas: quotas.map((quota) => quotaUsage(quota, pods)),
+    quotas: quotaUsages,
     containerDefaults: containerDefaults(limitRanges),
     apps: usage,
+    storage: storageUsage(quotaUsages, claims),
     at: now.toISOString(),
   };
 }
@@ -192,6 +207,33 @@ function quotaUsage(object: KubernetesObject, pods: readonly KubernetesObject[])
     hard: quantities(hard),
     used: quantities(used),
     usedFrom: reported === undefined ? "computed" : "cluster",
+  };
+}
+
+interface ClaimShape {
+  spec?: { resources?: { requests?: { storage?: string } } };
+}
+
+/** The tightest quota limits on storage, and what the quota counts as used (or the claims' sizes added up). */
+function storageUsage(quotas: readonly QuotaUsage[], claims: readonly KubernetesObject[]): StorageUsage {
+  const tightest = (key: string) =>
+    quotas
+      .map((quota) => quota.hard[key])
+      .filter((hard): hard is Quantity => hard?.value !== null && hard !== undefined)
+      .sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0];
+  const hard = tightest("requests.storage");
+  const reported = quotas.find(
+    (quota) => quota.usedFrom === "cluster" && quota.used["requests.storage"] !== undefined,
+  )?.used["requests.storage"];
+  const requested = claims.reduce(
+    (sum, claim) => sum + (quantityValue((claim as ClaimShape).spec?.resources?.requests?.storage) ?? 0),
+    0,
+  );
+  return {
+    used: reported ?? { quantity: String(requested), value: requested },
+    hard: hard ?? null,
+    claims: claims.length,
+    claimsHard: tightest("persistentvolumeclaims")?.value ?? null,
   };
 }
 

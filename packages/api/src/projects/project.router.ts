@@ -5,6 +5,7 @@ import { readProjectUsage } from "../metrics/project-usage.js";
 import { projectNameSchema } from "../shared/names.js";
 import { decodeCursor, pageInput, toPage } from "../shared/pagination.js";
 import { authedProcedure, namedProjectProcedure } from "../trpc.js";
+import { deleteKeptVolume, listKeptVolumes } from "./project-volumes.service.js";
 import { countApps, listProjectsOfUser } from "./project.repository.js";
 import { createProject, deleteProject } from "./project.service.js";
 
@@ -51,6 +52,14 @@ export const projectRouter = {
 
   /** The namespace's ResourceQuota (hard and used) and each app's current CPU and memory: the project overview. */
   usage: namedProjectProcedure("viewer").query(({ ctx }) => readProjectUsage(ctx.services, ctx.project)),
+
+  /** Volumes kept when their app was deleted (`apps.delete` with `keepVolumes`). */
+  volumes: namedProjectProcedure("viewer").query(({ ctx }) => listKeptVolumes(ctx.services, ctx.project)),
+
+  /** Deletes a kept volume and the data on it. */
+  deleteVolume: namedProjectProcedure("editor")
+    .input(z.object({ volume: z.string().min(1).max(253) }))
+    .mutation(({ ctx, input }) => deleteKeptVolume(ctx.services, ctx, input.volume)),
 
   /** With its apps when `apps` says how many the creator agreed to delete (the dashboard shows them first). */
   delete: namedProjectProcedure("creator")

@@ -1,7 +1,7 @@
 // Secrets the server must read back (a project's webhook URL, a bot token) are stored sealed with AES-256-GCM, so
 // that a database dump or backup does not hand them out. The key comes from BABYHELM_SECRET_KEY, or from a file made
 // on first use in the data directory (enough for one server; replicas must share BABYHELM_SECRET_KEY).
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -26,6 +26,11 @@ export interface SecretBox {
   seal(plain: string): string;
   /** Opens a sealed value; a value stored before sealing existed is returned as it is. */
   open(stored: string): string;
+  /**
+   * The first 8 hex chars of an HMAC-SHA256 of `value` under a key derived from this server's key: equal values
+   * give equal fingerprints, and without the key a fingerprint tells nothing of the value.
+   */
+  fingerprint(value: string): string;
 }
 
 /** `secretKey` (BABYHELM_SECRET_KEY) when set; otherwise `<dataDir>/secret-key`, read or made when first needed. */
@@ -33,6 +38,10 @@ export function createSecretBox(options: { secretKey: string | undefined; dataDi
   const keyFile = join(options.dataDir, "secret-key");
   let key: Buffer | undefined = options.secretKey === undefined ? undefined : deriveKey(options.secretKey);
   const currentKey = () => (key ??= deriveKey(readOrCreateKeyFile(keyFile)));
+  let fingerprintKey: Buffer | undefined;
+  // A key of its own, so that no fingerprint is ever computed with the sealing key itself.
+  const currentFingerprintKey = () =>
+    (fingerprintKey ??= createHmac("sha256", currentKey()).update("babyhelm-fingerprint").digest());
   return {
     keySource: options.secretKey === undefined ? keyFile : "BABYHELM_SECRET_KEY",
     seal(plain) {
@@ -55,6 +64,9 @@ export function createSecretBox(options: { secretKey: string | undefined; dataDi
       } catch {
         throw new SecretKeyMismatch();
       }
+    },
+    fingerprint(value) {
+      return createHmac("sha256", currentFingerprintKey()).update(value, "utf8").digest("hex").slice(0, 8);
     },
   };
 }

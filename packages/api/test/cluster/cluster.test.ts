@@ -195,11 +195,11 @@ describe("apply", () => {
     expect(error.kind).toBe("invalid");
     expect(error.message).toContain('ConfigMap "x" has no namespace');
     const unserved = (await rejectionOf(
-      cluster.list("example.com/v1", "Widget", { namespace: "default" }),
+      cluster.list("widgets.example.com/v1", "Widget", { namespace: "default" }),
     )) as ClusterError;
     expect(unserved.kind).toBe("not-found");
     expect(unserved.message).toBe(
-      'Listing Widget objects in namespace "default" failed: the cluster does not serve the API example.com/v1 (is it installed?).',
+      'Listing Widget objects in namespace "default" failed: the cluster does not serve the API widgets.example.com/v1 (is it installed?).',
     );
   });
 });

@@ -7,6 +7,7 @@ import * as ingressHosts from "./0005-ingress-hosts.js";
 import * as invitations from "./0006-invitations.js";
 import * as uniqueTokenNames from "./0007-unique-token-names.js";
 import * as authLimitCounters from "./0008-auth-limit-counters.js";
+import * as appSecrets from "./0009-app-secrets.js";
 
 /**
  * Every migration, by name in the order they run. A static list rather than a folder scan, so the migrations
@@ -21,6 +22,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0006-invitations": invitations,
   "0007-unique-token-names": uniqueTokenNames,
   "0008-auth-limit-counters": authLimitCounters,
+  "0009-app-secrets": appSecrets,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -33,6 +33,8 @@ export interface AppRevisionTable {
   author_id: string | null;
   /** What made the revision: create, update, rollback (to N), upgradePack. */
   reason: string;
+  /** The version of the app's stored secrets this revision applied (app_secret_versions); null: none. */
+  secrets_version: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
 }
 

@@ -29,6 +29,12 @@ const SERVICE_RESOURCES = new Set([
   "services.nodeports",
 ]);
 
+const CLAIM_RESOURCES = new Set([
+  "count/persistentvolumeclaims",
+  "persistentvolumeclaims",
+  "requests.storage",
+]);
+
 /** Object counts that predate `count/…` and are still accepted under their bare names. */
 const LEGACY_COUNTS = new Set([
   "configmaps",
@@ -55,6 +61,8 @@ export function matchingResources(
     );
   if (info.group === "" && info.plural === "services")
     return hard.filter((key) => SERVICE_RESOURCES.has(key));
+  if (info.group === "" && info.plural === "persistentvolumeclaims")
+    return hard.filter((key) => CLAIM_RESOURCES.has(key));
   const count = objectCountName(info);
   return hard.filter(
     (key) => key === count || (info.group === "" && LEGACY_COUNTS.has(key) && key === info.plural),
@@ -120,10 +128,23 @@ function serviceUsage(object: NewObject): ResourceList {
   return usage;
 }
 
+/** A claim counts once and for the storage it requests (storage classes' own quotas are not simulated). */
+function claimUsage(object: NewObject): ResourceList {
+  const spec = (object.spec ?? {}) as { resources?: { requests?: Record<string, unknown> } };
+  const usage: ResourceList = new Map([
+    ["count/persistentvolumeclaims", ONE],
+    ["persistentvolumeclaims", ONE],
+  ]);
+  const storage = parseList(spec.resources?.requests).get("storage");
+  if (storage !== undefined) usage.set("requests.storage", storage);
+  return usage;
+}
+
 /** What one object of `info` uses of every quota resource it can use. */
 export function usageOf(info: Pick<ResourceInfo, "group" | "plural">, object: NewObject): ResourceList {
   if (info.group === "" && info.plural === "pods") return podUsage(object);
   if (info.group === "" && info.plural === "services") return serviceUsage(object);
+  if (info.group === "" && info.plural === "persistentvolumeclaims") return claimUsage(object);
   const usage: ResourceList = new Map([[objectCountName(info), ONE]]);
   if (info.group === "" && LEGACY_COUNTS.has(info.plural)) usage.set(info.plural, ONE);
   return usage;

@@ -1,5 +1,6 @@
 // The few things the real API server allocates or defaults that clients read back: a Service's type, cluster IP
-// and node ports, and the protocol of its ports. (General defaulting is out of scope: see README.)
+// and node ports, and the protocol of its ports; a new PersistentVolumeClaim's storage class. (General defaulting is
+// out of scope: see README.)
 import type { StoredObject } from "../contract.js";
 import type { ResourceInfo } from "../resources.js";
 import { isPlainObject } from "../store/clone.js";
@@ -74,4 +75,15 @@ export function defaultService(
       port.nodePort = previousPorts.find((old) => old.port === port.port)?.nodePort ?? allocator.nodePort();
     }
   }
+}
+
+/** The simulated cluster's default StorageClass, which claims that name none get at create. */
+export const DEFAULT_STORAGE_CLASS = "standard";
+
+/** A new claim without a storage class gets the default one (DefaultStorageClass admission); later writes keep it. */
+export function defaultVolumeClaim(info: ResourceInfo, object: Json, stored: StoredObject | undefined): void {
+  if (info.plural !== "persistentvolumeclaims" || !isPlainObject(object.spec)) return;
+  const previous = isPlainObject(stored?.spec) ? stored.spec : undefined;
+  object.spec.storageClassName ??= previous === undefined ? DEFAULT_STORAGE_CLASS : previous.storageClassName;
+  object.spec.volumeMode ??= previous?.volumeMode ?? "Filesystem";
 }

@@ -80,8 +80,11 @@
  *   starts a Job `<cronjob>-<scheduled minutes since the epoch>` at each time of its schedule (or when a test calls
  *   runCronJobNow), honouring concurrencyPolicy, suspend and history limits; a Job's pods (restartPolicy Never or
  *   OnFailure) complete readyDelayMs after they start, or fail for crash images until backoffLimit fails the Job.
- * - **Stored only.** StatefulSets and PersistentVolumeClaims are validated and stored (so BabyHelm's install manifests
- *   apply), but no controller acts on them: a StatefulSet makes no pods and a claim stays without a volume.
+ * - **Volume claims** are Bound as soon as they are stored, with the capacity they request; a claim without a storage
+ *   class gets the simulated default one ("standard") at create, as with the DefaultStorageClass admission plugin.
+ *   No volume object is made and pods mount nothing.
+ * - **Stored only.** StatefulSets are validated and stored (so BabyHelm's install manifests apply), but no controller
+ *   acts on them: a StatefulSet makes no pods.
  * - **Authentication and RBAC** are the API server's, not the simulation's: the admin token is never refused,
  *   ServiceAccount tokens are judged by RBAC as src/server/authorization.ts describes. Controllers act as the
  *   system and are never judged.
@@ -105,6 +108,7 @@ import { ReplicaSetController } from "./replicaset-controller.js";
 import { Timers, WorkQueue } from "./runtime.js";
 import { ServiceController } from "./service-controller.js";
 import { copyFreeView } from "./store-view.js";
+import { VolumeClaimController } from "./volume-claim-controller.js";
 
 const DEFAULT_READY_DELAY_MS = 1000;
 
@@ -172,6 +176,7 @@ export const startSimulation: StartSimulation = (sharedStore, options): Simulati
     new ServiceController(context),
     new HpaController(context),
     new QuotaController(context),
+    new VolumeClaimController(context),
   ];
   const unsubscribe = store.subscribe((event: StoreEvent) => {
     // Events are the controllers' own output; nothing reacts to them.

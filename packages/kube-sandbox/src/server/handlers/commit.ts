@@ -12,7 +12,7 @@ import {
   serializeManagedFields,
 } from "../apply/managed-fields.js";
 import type { ResourceRequest, ServerContext } from "../context.js";
-import { defaultService } from "../defaults.js";
+import { defaultService, defaultVolumeClaim } from "../defaults.js";
 import { schemaForKind } from "../schema.js";
 import { badRequest, conflict, STALE_OBJECT } from "../status.js";
 import { validateWrite } from "../validation.js";
@@ -120,6 +120,7 @@ export function commit(
   if (!options.subresource) {
     resetServerFields(info, candidate, stored);
     defaultService(info, candidate, stored, context.services);
+    defaultVolumeClaim(info, candidate, stored);
   }
   // An unchanged object is as valid as when it was stored: skip validation (re-applies are the common case).
   const unchanged = stored !== undefined && jsonEqual(candidate, stored);
