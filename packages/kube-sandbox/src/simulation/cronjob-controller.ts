@@ -100,7 +100,10 @@ export class CronJobController implements Controller {
     });
   }
 
-  /** A run found late (the sandbox was stopped, or a Forbid run blocked it) starts only within startingDeadlineSeconds. */
+  /**
+   * A run found late (the sandbox was stopped, or a Forbid run blocked it) starts only within
+   * startingDeadlineSeconds.
+   */
   private startIfInTime(cronJob: CronJobObject, due: Date): void {
     const deadline = cronJob.spec.startingDeadlineSeconds;
     if (deadline !== undefined && Date.now() - due.getTime() > deadline * 1000) {

@@ -1,8 +1,10 @@
 // The Job controller: runs a Job's pods to completion and reports it. Pods are named `<job>-<5 chars>`, owned by the
 // Job and labelled with its name and uid like the real controller's. Non-indexed completions and parallelism are
-// simulated; a Job fails (BackoffLimitExceeded) once its failed pods go past backoffLimit (default 6) — with OnFailure, once the restarts reach it, as the real controller counts; its remaining pods are then deleted. A failed pod is replaced at once
-// (the real controller waits 10 s doubling). activeDeadlineSeconds, podFailurePolicy, successPolicy, indexed Jobs
-// and suspend=true turning into a Suspended condition are not simulated (a suspended Job simply starts no pods).
+// simulated. A Job fails (BackoffLimitExceeded) once its failed pods go past backoffLimit (default 6), or with
+// restartPolicy OnFailure once its containers' restarts reach it, as the real controller counts; its remaining pods
+// are then deleted. A failed pod is replaced at once (the real controller waits 10 s doubling). activeDeadlineSeconds,
+// podFailurePolicy, successPolicy, indexed Jobs and the Suspended condition are not simulated (a suspended Job simply
+// starts no pods).
 import { admit } from "../admission/index.js";
 import type { NewObject, StoreEvent } from "../contract.js";
 import { findResource } from "../resources.js";
