@@ -93,15 +93,77 @@ describe("a server with BABYHELM_PACKS naming the example packs", () => {
       project,
       name: "report",
       pack: "cron@1",
-      spec: { image: "busybox:1.36", schedule: "*/5 * * * *", command: ["sh", "-c", "date"] },
+      // Once a year, so that the sandbox's CronJob controller does not run it on its own during the test.
+      spec: { image: "busybox:1.36", schedule: "0 0 1 1 *", command: ["sh", "-c", "date"] },
     });
     expect(created).toEqual({ name: "report", pack: "cron@1.0.0", revision: 1 });
     const cronJob = harness.sandbox.store.get("cronjobs", project, "report") as any;
-    expect(cronJob?.spec).toMatchObject({ schedule: "*/5 * * * *", concurrencyPolicy: "Forbid" });
+    expect(cronJob?.spec).toMatchObject({ schedule: "0 0 1 1 *", concurrencyPolicy: "Forbid" });
     expect(cronJob?.metadata.labels).toMatchObject({ "babyhelm.io/app": "report" });
     const status = await waitForStatus("report", (state) => state === "ready");
     expect(status.state, status.message).toBe("ready");
-    expect(status.message).toBe('Runs on the schedule "*/5 * * * *"; it has not run yet');
+    expect(status.message).toBe('Runs on the schedule "0 0 1 1 *"; it has not run yet');
+    expect(status.runs).toEqual([]);
+  });
+
+  async function waitForRun(name: string, outcome: string) {
+    const deadline = Date.now() + 30_000;
+    let status = await client.apps.status.query({ project, name });
+    while (status.runs?.[0]?.outcome !== outcome && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await client.apps.status.query({ project, name });
+    }
+    return status;
+  }
+
+  it("runs a cron app when its time comes: the status lists the run as succeeded, and the app list shows it", async () => {
+    await client.apps.create.mutate({
+      project,
+      name: "nightly",
+      pack: "cron@1",
+      spec: { image: "busybox:1.36", schedule: "0 0 1 1 *", command: ["sh", "-c", "date"] },
+    });
+    const job = harness.sandbox.runCronJobNow(project, "nightly");
+    expect(job).toMatch(/^nightly-\d+$/);
+    const status = await waitForRun("nightly", "succeeded");
+    expect(status.runs, status.message).toEqual([
+      { name: job, outcome: "succeeded", startedAt: expect.any(String), finishedAt: expect.any(String) },
+    ]);
+    expect(status.state).toBe("ready");
+    expect(status.message).toMatch(/^Runs on the schedule "0 0 1 1 \*"; last run \S+, last success \S+$/);
+
+    const listed = await client.apps.list.query({ project });
+    expect(listed.items.find((item) => item.name === "nightly")).toMatchObject({
+      image: "busybox:1.36",
+      status: { state: "ready", message: expect.stringContaining("last success") },
+    });
+  });
+
+  it("shows a failed run of a cron app whose container crashes, with the reason, in its status and the app list", async () => {
+    await client.apps.create.mutate({
+      project,
+      name: "broken",
+      pack: "cron@1",
+      spec: { image: "crash.example/report:1", schedule: "0 0 1 1 *" },
+    });
+    const job = harness.sandbox.runCronJobNow(project, "broken");
+    const status = await waitForRun("broken", "failed");
+    const [run] = status.runs ?? [];
+    expect(run, status.message).toMatchObject({
+      name: job,
+      outcome: "failed",
+      finishedAt: expect.any(String),
+    });
+    expect(run?.reason).toContain('Container "broken" keeps crashing');
+    expect(run?.reason).toContain("Job has reached the specified backoff limit");
+    expect(status.state).toBe("degraded");
+    expect(status.message).toBe(`The last run, ${job}, failed: ${run?.reason}`);
+
+    const listed = await client.apps.list.query({ project });
+    expect(listed.items.find((item) => item.name === "broken")?.status).toMatchObject({
+      state: "degraded",
+      message: expect.stringContaining(`The last run, ${job}, failed`),
+    });
   });
 
   it("says a cron app drifted when its CronJob is deleted behind BabyHelm's back, and deletes it with the app", async () => {

@@ -147,6 +147,11 @@ export interface Simulation {
   ): AsyncIterable<string> | undefined;
   /** Synthetic usage for running pods: plausible and stable per pod. */
   podMetrics(namespace: string | undefined, name?: string, labelSelector?: string): PodMetrics[];
+  /**
+   * Acts as if the CronJob's next scheduled time had come (see CronJobController.runNow): the name of the Job it
+   * started, or undefined when it started none (suspended, or Forbid with a run still active).
+   */
+  runCronJobNow(namespace: string, name: string): string | undefined;
   stop(): void;
 }
 

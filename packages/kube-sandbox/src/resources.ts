@@ -95,12 +95,12 @@ export const RESOURCES: readonly ResourceInfo[] = [
     subresources: ["status"],
     categories: ["all"],
   }),
-  // Stored only: no controller schedules its Jobs (BabyHelm's cron packs render them).
   resource("batch", "v1", "CronJob", "cronjobs", {
     shortNames: ["cj"],
     subresources: ["status"],
     categories: ["all"],
   }),
+  resource("batch", "v1", "Job", "jobs", { subresources: ["status"], categories: ["all"] }),
   resource("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices"),
   resource("networking.k8s.io", "v1", "Ingress", "ingresses", {
     shortNames: ["ing"],

@@ -75,6 +75,12 @@ export interface Sandbox {
    * pod); requests with it are judged by RBAC. Throws when the ServiceAccount does not exist.
    */
   serviceAccountToken(namespace: string, name: string, options?: { expirationSeconds?: number }): string;
+  /**
+   * Ticks a CronJob as if its next scheduled time had come now, so tests need not wait for the schedule: returns the
+   * name of the Job it started, or undefined when the CronJob started none (suspended, or concurrencyPolicy Forbid
+   * with a run still active). Throws when the CronJob does not exist or the sandbox does not simulate.
+   */
+  runCronJobNow(namespace: string, name: string): string | undefined;
   /** Calls `listener` with every RBAC decision (what an audit log records); returns a function that stops it. */
   observeAuthorizations(listener: (decision: AuthorizationDecision) => void): () => void;
   stop(): Promise<void>;
@@ -224,6 +230,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const issued = tokens.issue(namespace, name, tokenOptions);
       if (!issued) throw new Error(`serviceaccounts "${name}" not found in the namespace "${namespace}"`);
       return issued.token;
+    },
+    runCronJobNow: (namespace, name) => {
+      if (!simulation) throw new Error("runCronJobNow needs the simulation (simulate: true)");
+      return simulation.runCronJobNow(namespace, name);
     },
     observeAuthorizations: (listener) => {
       authorizationListeners.add(listener);

@@ -189,6 +189,50 @@ describe("app status", () => {
     expect(screen.getByRole("progressbar", { name: "0 of 3 new replicas ready, 2 serving" })).toBeTruthy();
   });
 
+  it("lists a scheduled app's last runs in the status card, with why a run failed", async () => {
+    const details = appDetails("editor", "degraded");
+    const reason =
+      'Container "web" keeps crashing. The cluster gave up: Job has reached the specified backoff limit.';
+    openApp({
+      "apps.get": () =>
+        withStatus(details, {
+          message: `The last run, web-29000001, failed: ${reason}`,
+          runs: [
+            {
+              name: "web-29000001",
+              outcome: "failed",
+              startedAt: "2026-01-02T10:00:00Z",
+              finishedAt: "2026-01-02T10:01:00Z",
+              reason,
+            },
+            {
+              name: "web-29000000",
+              outcome: "succeeded",
+              startedAt: "2026-01-01T10:00:00Z",
+              finishedAt: "2026-01-01T10:00:30Z",
+            },
+          ],
+        }),
+    });
+    const status = await screen.findByRole("region", { name: "Status" });
+    const table = within(status).getByRole("table", { name: "Last runs of web, newest first" });
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows.map((row) => within(row).getAllByRole("cell")[0]!.textContent)).toEqual([
+      "web-29000001",
+      "web-29000000",
+    ]);
+    expect(within(rows[0]!).getByText("Failed")).toBeTruthy();
+    expect(within(rows[0]!).getByText(reason)).toBeTruthy();
+    expect(within(rows[1]!).getByText("Succeeded")).toBeTruthy();
+    expect(rows[1]!.querySelector("time")?.getAttribute("dateTime")).toBe("2026-01-01T10:00:00Z");
+  });
+
+  it("shows no runs table for an app that is not scheduled", async () => {
+    openApp({ "apps.get": () => appDetails("editor", "ready") });
+    const status = await screen.findByRole("region", { name: "Status" });
+    expect(within(status).queryByRole("table")).toBeNull();
+  });
+
   it("names downloaded logs after the app, the pod and the day", () => {
     const day = new Date("2026-01-02T10:00:00Z");
     expect(logFileName("web", "web-abc-1", false, day)).toBe("web-web-abc-1-2026-01-02.log");

@@ -50,7 +50,7 @@ export async function listAppsWithStatus(
   const statuses = await summarizeApps(
     services,
     project.namespace,
-    rows.slice(0, limit).map((row) => ({ app: row, deployment: row.deployment ?? undefined })),
+    rows.slice(0, limit).map((row) => ({ app: row, workload: row.workload ?? undefined })),
   );
   return toPage(
     rows,
@@ -59,7 +59,7 @@ export async function listAppsWithStatus(
       name: row.name,
       pack: row.pack_ref,
       revision: row.current_revision,
-      image: imageOf(row.deployment ?? undefined),
+      image: imageOf(row.workload ?? undefined),
       status: statuses.get(row.name) ?? null,
       updatedAt: row.updated_at.toISOString(),
     }),
@@ -204,11 +204,14 @@ export async function listRevisionsWithChanges(
   );
 }
 
-function imageOf(deployment: KubernetesObject | undefined): string | undefined {
-  const { spec } = (deployment ?? {}) as {
-    spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
+/** The first container's image of a Deployment's pod template, or of a CronJob's Job template. */
+function imageOf(workload: KubernetesObject | undefined): string | undefined {
+  type PodTemplate = { spec?: { containers?: { image?: string }[] } };
+  const { spec } = (workload ?? {}) as {
+    spec?: { template?: PodTemplate; jobTemplate?: { spec?: { template?: PodTemplate } } };
   };
-  return spec?.template?.spec?.containers?.[0]?.image;
+  const template = spec?.template ?? spec?.jobTemplate?.spec?.template;
+  return template?.spec?.containers?.[0]?.image;
 }
 
 /** The env vars of a spec, whichever pack it is for (`env` in default@2, `envs` in classic@1). */

@@ -81,7 +81,7 @@ function withCurrentRevision(db: Kysely<Database>) {
 }
 
 /**
- * A page of a project's apps with the Deployment of each one's current revision: all a list shows needs of the
+ * A page of a project's apps with the workload (Deployment or CronJob) of each one's current revision: all a list shows needs of the
  * manifests, picked out by PostgreSQL rather than parsed whole for every row. The page is cut before the join, so
  * that a call costs the same in a project of 10 apps as in one of 200.
  */
@@ -102,8 +102,8 @@ export function listApps(db: Kysely<Database>, projectId: string, after: string 
     )
     .selectAll("applications")
     .select(
-      sql<KubernetesObject | null>`jsonb_path_query_first(app_revisions.manifests, '$[*] ? (@.kind == "Deployment")')`.as(
-        "deployment",
+      sql<KubernetesObject | null>`jsonb_path_query_first(app_revisions.manifests, '$[*] ? (@.kind == "Deployment" || @.kind == "CronJob")')`.as(
+        "workload",
       ),
     )
     .orderBy("applications.name")

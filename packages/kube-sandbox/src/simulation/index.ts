@@ -1,6 +1,6 @@
 /**
  * The simulated cluster behind the kube-sandbox API server: kube-controller-manager's Deployment, ReplicaSet,
- * endpoints, garbage-collector, HPA and resource quota controllers, a cloud load balancer, and the scheduler, kubelet and
+ * CronJob, Job, endpoints, garbage-collector, HPA and resource quota controllers, a cloud load balancer, and the scheduler, kubelet and
  * metrics-server of one node called `sandbox-node`. They react to store changes on the next turn of the event loop and
  * to unref'd timers; nothing runs in between and `stop()` cancels everything.
  *
@@ -76,6 +76,10 @@
  * - **Garbage collection** is background cascading deletion through ownerReferences: deleting a Deployment removes
  *   its ReplicaSets, then their pods (orphaned ReplicaSets are not adopted again). Controllers create nothing in a
  *   namespace that is being deleted. Events expire after an hour.
+ * - **CronJobs and Jobs** (cronjob-controller.ts, job-controller.ts; the README says what is simulated): a CronJob
+ *   starts a Job `<cronjob>-<scheduled minutes since the epoch>` at each time of its schedule (or when a test calls
+ *   runCronJobNow), honouring concurrencyPolicy, suspend and history limits; a Job's pods (restartPolicy Never or
+ *   OnFailure) complete readyDelayMs after they start, or fail for crash images until backoffLimit fails the Job.
  * - **Volume claims** are Bound as soon as they are stored, with the capacity they request; a claim without a storage
  *   class gets the simulated default one ("standard") at create, as with the DefaultStorageClass admission plugin.
  *   No volume object is made and pods mount nothing.
@@ -88,12 +92,14 @@
 import type { ObjectStore, PodMetrics, Simulation, StartSimulation, StoreEvent } from "../contract.js";
 import { findResource } from "../resources.js";
 import { Timing, type Controller, type ControllerContext } from "./context.js";
+import { CronJobController } from "./cronjob-controller.js";
 import { DeploymentController } from "./deployment-controller.js";
 import { EndpointsController } from "./endpoints-controller.js";
 import { EventRecorder } from "./events.js";
 import { GarbageCollector } from "./garbage-collector.js";
 import { HpaController } from "./hpa-controller.js";
 import { OwnerIndex } from "./indexes.js";
+import { JobController } from "./job-controller.js";
 import { Kubelet, NODE_IP, NODE_NAME } from "./kubelet.js";
 import { podLog } from "./logs.js";
 import { podMetrics } from "./metrics.js";
@@ -158,10 +164,13 @@ export const startSimulation: StartSimulation = (sharedStore, options): Simulati
       queue.add(key, work);
     },
   };
+  const cronJobs = new CronJobController(context);
   const controllers: Controller[] = [
     new GarbageCollector(context),
     new DeploymentController(context),
     new ReplicaSetController(context),
+    cronJobs,
+    new JobController(context),
     new Kubelet(context),
     new EndpointsController(context),
     new ServiceController(context),
@@ -176,7 +185,7 @@ export const startSimulation: StartSimulation = (sharedStore, options): Simulati
     for (const controller of controllers) controller.observe(event);
   });
   registerNode(store);
-  owners.resync(store, ["replicasets", "pods"]);
+  owners.resync(store, ["replicasets", "jobs", "pods"]);
   for (const controller of controllers) controller.resync();
   const stopped = new AbortController();
 
@@ -185,6 +194,7 @@ export const startSimulation: StartSimulation = (sharedStore, options): Simulati
       podLog(sharedStore, namespace, pod, logOptions, AbortSignal.any([signal, stopped.signal])),
     podMetrics: (namespace, name, labelSelector): PodMetrics[] =>
       podMetrics(sharedStore, namespace, name, labelSelector),
+    runCronJobNow: (namespace, name) => cronJobs.runNow(namespace, name),
     stop: () => {
       unsubscribe();
       stopped.abort();

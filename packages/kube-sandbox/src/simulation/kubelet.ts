@@ -24,7 +24,7 @@ const SCHEDULER: EventSource = { component: "default-scheduler" };
 
 /** What the simulated container runtime knows about one container. */
 type ContainerPhase =
-  "creating" | "running" | "ready" | "pullError" | "pullBackOff" | "exited" | "crashBackOff";
+  "creating" | "running" | "ready" | "pullError" | "pullBackOff" | "exited" | "crashBackOff" | "completed";
 
 interface ContainerRuntime {
   phase: ContainerPhase;
@@ -109,8 +109,10 @@ export class Kubelet implements Controller {
     for (const container of pod.spec.containers) this.pull(pod, container);
   }
 
-  /** Pods restored from a snapshot keep running; only their containers' start times are remembered. */
+  /** Pods restored from a snapshot keep running (or stay finished); only their containers' start times are remembered. */
   private adoptRunning(pod: PodObject): boolean {
+    // A finished pod (a Job's) is over: there is nothing left to run.
+    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return true;
     const statuses = pod.status?.containerStatuses ?? [];
     if (pod.status?.phase !== "Running" || statuses.length !== pod.spec.containers.length) return false;
     if (!statuses.every((status) => status.ready && status.state.running)) return false;
@@ -198,27 +200,52 @@ export class Kubelet implements Controller {
         this.exited(current, container, started);
         return;
       }
+      if (runsToCompletion(current)) {
+        this.completed(current, container, started);
+        return;
+      }
       started.phase = "ready";
       this.writeStatus(current);
     });
   }
 
-  /** The crash rule: the container exits with 1; the kubelet's next sync puts it in CrashLoopBackOff. */
+  /** A Job's container (restartPolicy Never or OnFailure) that is not a crash image does its work and exits with 0. */
+  private completed(pod: PodObject, container: ContainerSpec, state: ContainerRuntime): void {
+    state.phase = "completed";
+    state.terminated = this.terminatedNow(pod, container, state, 0, "Completed");
+    this.writeStatus(pod);
+  }
+
+  /**
+   * The crash rule: the container exits with 1; the kubelet's next sync puts it in CrashLoopBackOff, unless the pod's
+   * restartPolicy is Never: then it stays exited and the pod has failed.
+   */
   private exited(pod: PodObject, container: ContainerSpec, state: ContainerRuntime): void {
     const { timers, timing } = this.context;
     state.phase = "exited";
-    state.terminated = {
-      exitCode: 1,
-      reason: "Error",
-      ...(state.startedAt === undefined ? {} : { startedAt: state.startedAt }),
-      finishedAt: now(),
-      containerID: containerId(pod, container, state.restarts),
-    };
+    state.terminated = this.terminatedNow(pod, container, state, 1, "Error");
     this.writeStatus(pod);
+    if (pod.spec.restartPolicy === "Never") return;
     timers.schedule(this.timerKey(pod, container), timing.podStepMs / 2, () => {
       const current = this.getPod(pod.metadata.namespace ?? "default", pod.metadata.name, pod.metadata.uid);
       if (current) this.crashBackOff(current, container);
     });
+  }
+
+  private terminatedNow(
+    pod: PodObject,
+    container: ContainerSpec,
+    state: ContainerRuntime,
+    exitCode: number,
+    reason: string,
+  ): TerminatedState {
+    return {
+      exitCode,
+      reason,
+      ...(state.startedAt === undefined ? {} : { startedAt: state.startedAt }),
+      finishedAt: now(),
+      containerID: containerId(pod, container, state.restarts),
+    };
   }
 
   private crashBackOff(pod: PodObject, container: ContainerSpec): void {
@@ -298,10 +325,11 @@ export class Kubelet implements Controller {
     const allStarted = pod.spec.containers.every(
       (container) => runtime.containers.get(container.name)?.startedAt !== undefined,
     );
-    const notReady = {
-      reason: "ContainersNotReady",
-      message: `containers with unready status: [${unready.join(" ")}]`,
-    };
+    const finished = finishedPhase(pod, runtime);
+    const notReady =
+      finished === undefined
+        ? { reason: "ContainersNotReady", message: `containers with unready status: [${unready.join(" ")}]` }
+        : { reason: finished === "Succeeded" ? "PodCompleted" : "PodFailed" };
     let conditions = pod.status?.conditions;
     conditions = setCondition(conditions, { type: "PodReadyToStartContainers", status: "True" });
     conditions = setCondition(conditions, { type: "Initialized", status: "True" });
@@ -313,7 +341,7 @@ export class Kubelet implements Controller {
     }
     conditions = setCondition(conditions, { type: "PodScheduled", status: "True" });
     const status: PodStatus = {
-      phase: allStarted ? "Running" : "Pending",
+      phase: finished ?? (allStarted ? "Running" : "Pending"),
       conditions: conditions.map((condition) => ({ lastProbeTime: null, ...condition })),
       hostIP: NODE_IP,
       hostIPs: [{ ip: NODE_IP }],
@@ -367,6 +395,7 @@ function containerStatus(
         started: false,
       };
     case "exited":
+    case "completed":
       return {
         ...base,
         ...ran,
@@ -399,6 +428,23 @@ function containerStatus(
         started: true,
       };
   }
+}
+
+/** Pods that run to completion (a Job's): restartPolicy Never or OnFailure. */
+function runsToCompletion(pod: PodObject): boolean {
+  return pod.spec.restartPolicy === "Never" || pod.spec.restartPolicy === "OnFailure";
+}
+
+/**
+ * Succeeded once every container completed; Failed once one exited with an error that is not restarted
+ * (restartPolicy Never) and none still runs; undefined while the pod is not done.
+ */
+function finishedPhase(pod: PodObject, runtime: PodRuntime): "Succeeded" | "Failed" | undefined {
+  if (!runsToCompletion(pod)) return undefined;
+  const phases = pod.spec.containers.map((container) => runtime.containers.get(container.name)?.phase);
+  if (phases.every((phase) => phase === "completed")) return "Succeeded";
+  const over = phases.every((phase) => phase === "completed" || phase === "exited");
+  return over && pod.spec.restartPolicy === "Never" ? "Failed" : undefined;
 }
 
 /** Each start of a container is a new container with its own id, as in containerd. */

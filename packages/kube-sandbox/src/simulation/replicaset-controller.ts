@@ -2,7 +2,7 @@
 // how many are ready and available. Its pod creates go through admission like any client's: a refused one (quota,
 // LimitRange) is a Warning FailedCreate Event and the ReplicaFailure condition, and is tried again with back-off.
 import { admit } from "../admission/index.js";
-import type { NewObject, StoreEvent } from "../contract.js";
+import type { NewObject, ObjectStore, StoredObject, StoreEvent } from "../contract.js";
 import { findResource } from "../resources.js";
 import { ApiError } from "../server/status.js";
 import { jsonEqual } from "../store/clone.js";
@@ -17,7 +17,7 @@ import {
   selectorMatches,
 } from "./objects.js";
 import { generateName } from "./pod-template-hash.js";
-import type { PodObject, ReplicaSetObject } from "./types.js";
+import type { PodObject, PodTemplate, ReplicaSetObject } from "./types.js";
 
 const SOURCE: EventSource = { component: "replicaset-controller" };
 const PODS = findResource("", "v1", "pods")!;
@@ -85,7 +85,11 @@ export class ReplicaSetController implements Controller {
     for (let count = pods.length; canCreate && count < desired; count++) {
       let admitted: NewObject;
       try {
-        admitted = admit(store, { info: PODS, namespace, object: this.newPod(rs, namespace) });
+        admitted = admit(store, {
+          info: PODS,
+          namespace,
+          object: podFromTemplate(store, rs, rs.spec.template),
+        });
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         // The real controller stops a batch at its first refusal too; the rest would be refused the same way.
@@ -145,42 +149,6 @@ export class ReplicaSetController implements Controller {
       this.queue(rs.metadata.namespace ?? "default", name);
     });
   }
-
-  private newPod(rs: ReplicaSetObject, namespace: string) {
-    const { store } = this.context;
-    let name = generateName(`${rs.metadata.name}-`);
-    while (store.get("pods", namespace, name)) name = generateName(`${rs.metadata.name}-`);
-    const template = rs.spec.template;
-    return {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: {
-        ...template.metadata,
-        name,
-        generateName: `${rs.metadata.name}-`,
-        namespace,
-        ownerReferences: [controllerReference(rs)],
-      },
-      spec: {
-        restartPolicy: "Always",
-        dnsPolicy: "ClusterFirst",
-        schedulerName: "default-scheduler",
-        serviceAccountName: "default",
-        terminationGracePeriodSeconds: 30,
-        ...template.spec,
-        containers: template.spec.containers.map((container) => ({
-          imagePullPolicy:
-            container.image.endsWith(":latest") || !/[:@][^/]+$/.test(container.image)
-              ? "Always"
-              : "IfNotPresent",
-          terminationMessagePath: "/dev/termination-log",
-          terminationMessagePolicy: "File",
-          ...container,
-        })),
-      },
-      status: { phase: "Pending" },
-    };
-  }
 }
 
 /**
@@ -202,4 +170,50 @@ function replicaFailure(rs: ReplicaSetObject, refusal: string | undefined) {
     return rest.length > 0 ? rest : undefined;
   }
   return conditions;
+}
+
+/**
+ * A new pod from a controller's pod template, owned by it and named `<owner>-<5 chars>`, with the defaults the API
+ * server fills in; `labels` are added to the template's (the Job controller's job-name labels).
+ */
+export function podFromTemplate(
+  store: ObjectStore,
+  owner: StoredObject,
+  template: PodTemplate,
+  labels: Record<string, string> = {},
+) {
+  const namespace = owner.metadata.namespace ?? "default";
+  const prefix = `${owner.metadata.name}-`;
+  let name = generateName(prefix);
+  while (store.get("pods", namespace, name)) name = generateName(prefix);
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      ...template.metadata,
+      labels: { ...template.metadata?.labels, ...labels },
+      name,
+      generateName: prefix,
+      namespace,
+      ownerReferences: [controllerReference(owner)],
+    },
+    spec: {
+      restartPolicy: "Always",
+      dnsPolicy: "ClusterFirst",
+      schedulerName: "default-scheduler",
+      serviceAccountName: "default",
+      terminationGracePeriodSeconds: 30,
+      ...template.spec,
+      containers: template.spec.containers.map((container) => ({
+        imagePullPolicy:
+          container.image.endsWith(":latest") || !/[:@][^/]+$/.test(container.image)
+            ? "Always"
+            : "IfNotPresent",
+        terminationMessagePath: "/dev/termination-log",
+        terminationMessagePolicy: "File",
+        ...container,
+      })),
+    },
+    status: { phase: "Pending" },
+  };
 }

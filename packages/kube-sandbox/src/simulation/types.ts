@@ -33,6 +33,7 @@ export interface ContainerSpec {
 export interface PodSpec {
   containers: ContainerSpec[];
   nodeName?: string;
+  restartPolicy?: "Always" | "OnFailure" | "Never";
   [field: string]: unknown;
 }
 
@@ -139,4 +140,51 @@ export interface HpaObject extends StoredObject {
     metrics?: { type: string; resource?: { name: string; target: MetricTarget } }[];
   };
   status?: { lastScaleTime?: string; conditions?: Condition[]; [field: string]: unknown };
+}
+
+export interface JobObject extends StoredObject {
+  spec: {
+    template: PodTemplate;
+    completions?: number;
+    parallelism?: number;
+    backoffLimit?: number;
+    suspend?: boolean;
+  };
+  status?: {
+    startTime?: string;
+    completionTime?: string;
+    active?: number;
+    ready?: number;
+    succeeded?: number;
+    failed?: number;
+    conditions?: Condition[];
+    [field: string]: unknown;
+  };
+}
+
+export interface ObjectReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  uid: string;
+  resourceVersion: string;
+}
+
+export interface CronJobObject extends StoredObject {
+  spec: {
+    schedule: string;
+    timeZone?: string;
+    suspend?: boolean;
+    concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+    startingDeadlineSeconds?: number;
+    successfulJobsHistoryLimit?: number;
+    failedJobsHistoryLimit?: number;
+    jobTemplate: { metadata?: PodTemplate["metadata"]; spec: JobObject["spec"] };
+  };
+  status?: {
+    active?: ObjectReference[];
+    lastScheduleTime?: string;
+    lastSuccessfulTime?: string;
+  };
 }

@@ -29,6 +29,7 @@ import { AppGone } from "./app-gone.js";
 import { AppOverview } from "./app-overview.js";
 import { ProblemReport } from "./app-problem.js";
 import { AppRevisions } from "./app-revisions.js";
+import { AppRuns } from "./app-runs.js";
 import { AppSettings } from "./app-settings.js";
 import { ChangeImage, editPath } from "./change-image.js";
 import { ExportYaml } from "./export-yaml.js";
@@ -276,6 +277,7 @@ function StatusCard({
         </p>
       )}
       <RolloutProgress state={status.state} progress={status.progress} serving={status.replicas.serving} />
+      {status.runs === undefined ? null : <AppRuns app={app.name} runs={status.runs} />}
       {problem === null ? null : <ProblemReport problem={problem} mayManage={mayManage} />}
       {status.state === "failed" ? <FailedNext context={context} /> : null}
       {status.state === "failed" && mayManage && (problem === null || IMAGE_PROBLEMS.has(problem.kind)) ? (

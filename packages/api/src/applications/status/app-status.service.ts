@@ -79,7 +79,7 @@ export async function rememberState(
   }
 }
 
-/** Drift of a live Deployment from an app revision's, by the live object: the cache replaces it when it changes. */
+/** Drift of a live workload from an app revision's, by the live object: the cache replaces it when it changes. */
 const driftOfLive = new WeakMap<KubernetesObject, Map<string, AppDrift>>();
 
 function deploymentDrift(
@@ -98,7 +98,8 @@ function deploymentDrift(
 }
 
 /**
- * Objects by the uid of their controller (a ReplicaSet's Deployment, a pod's ReplicaSet), built once per list.
+ * Objects by the uid of their controller (a ReplicaSet's Deployment, a Job's CronJob, a pod's ReplicaSet or Job),
+ * built once per list.
  */
 const byOwner = groupOnce<KubernetesObject>((object) => {
   const references = (object.metadata.ownerReferences ?? []) as { uid?: string; controller?: boolean }[];
@@ -108,36 +109,41 @@ const byOwner = groupOnce<KubernetesObject>((object) => {
 export type AppSummaryStatus = Pick<AppStatus, "state" | "message" | "replicas" | "progress" | "stale">;
 
 /**
- * Statuses for a page of apps from the cache's Deployments, ReplicaSets and Pods of the namespace. Only the
- * Deployment is compared here; other objects' drift comes from the last full check.
+ * Statuses for a page of apps from the cache's Deployments, ReplicaSets and Pods (CronJobs and their Jobs) of the
+ * namespace. Only the workload is compared here; other objects' drift comes from the last full check.
  */
 export async function summarizeApps(
   services: Pick<Services, "clusterState" | "now">,
   namespace: string,
-  apps: readonly { app: Application; deployment: KubernetesObject | undefined }[],
+  apps: readonly { app: Application; workload: KubernetesObject | undefined }[],
 ): Promise<Map<string, AppSummaryStatus>> {
   const { clusterState } = services;
-  const [replicaSets, pods] = await Promise.all([
+  const [replicaSets, jobs, pods] = await Promise.all([
     clusterState.list("apps/v1", "ReplicaSet", { namespace }),
+    clusterState.list("batch/v1", "Job", { namespace }),
     clusterState.list("v1", "Pod", { namespace }),
   ]);
   const stale = stalenessOf(services, namespace);
   const replicaSetsOf = byOwner(replicaSets);
+  const jobsOf = byOwner(jobs);
   const podsOf = byOwner(pods);
   const result = new Map<string, AppSummaryStatus>();
-  for (const { app, deployment } of apps) {
-    if (deployment === undefined) continue;
-    const ref = refOf(deployment);
+  for (const { app, workload } of apps) {
+    if (workload === undefined) continue;
+    const ref = refOf(workload);
     const live = await clusterState.get(ref);
     const liveByRef = new Map([[refKey(ref), live]]);
-    // Each app is given only its own ReplicaSets and their pods, not the whole namespace's.
-    const own = replicaSetsOf.get(live?.metadata.uid as string) ?? [];
+    // Each app is given only its own ReplicaSets or Jobs and their pods, not the whole namespace's.
+    const own =
+      (workload.kind === "CronJob" ? jobsOf : replicaSetsOf).get(live?.metadata.uid as string) ?? [];
+    const ownPods = own.flatMap((owner) => podsOf.get(owner.metadata.uid as string) ?? []);
     const status = summarizeAppStatus({
-      expected: [deployment],
+      expected: [workload],
       live: liveByRef,
-      drift: deploymentDrift(app, deployment, live, liveByRef),
-      replicaSets: own,
-      pods: own.flatMap((replicaSet) => podsOf.get(replicaSet.metadata.uid as string) ?? []),
+      drift: deploymentDrift(app, workload, live, liveByRef),
+      replicaSets: workload.kind === "CronJob" ? [] : own,
+      jobs: workload.kind === "CronJob" ? own : [],
+      pods: ownPods,
       events: [],
     });
     const drifted = app.observed_state === "drifted" && status.state !== "drifted";

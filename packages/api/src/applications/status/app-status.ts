@@ -8,7 +8,8 @@ import { describeRef, refKey, refOf, type ObjectRef } from "../../cluster/object
 import type { ClusterReader } from "../../cluster/state/cluster-state.js";
 import { groupOnce } from "../../shared/group-once.js";
 import { detectDrift, type AppDrift } from "./app-drift.js";
-import { classifyProblem, stuckContainerOf, type AppProblem } from "./app-problem.js";
+import { classifyProblem, stuckContainerOf, type AppProblem, type StuckContainer } from "./app-problem.js";
+import type { CronRun } from "./cronjob-runs.js";
 import { findCronJob, summarizeCronJobStatus } from "./cronjob-status.js";
 import { appPodSelector, findDeployment } from "./pod-selector.js";
 
@@ -58,6 +59,8 @@ export interface AppStatus {
   observedAt: string;
   /** Set while the API server cannot be reached: the rest is what was known when it last answered. */
   stale: Staleness | null;
+  /** For a CronJob's app: its last runs (Jobs), newest first, at most 5. */
+  runs?: CronRun[];
 }
 
 export interface Staleness {
@@ -74,6 +77,8 @@ export interface AppStatusInput {
   /** The live object for each expected one, by refKey; undefined when it is gone. */
   live: ReadonlyMap<string, KubernetesObject | undefined>;
   replicaSets: readonly KubernetesObject[];
+  /** For a CronJob's app: the Jobs of its namespace (those the CronJob owns are its runs). */
+  jobs?: readonly KubernetesObject[];
   pods: readonly KubernetesObject[];
   events: readonly KubernetesObject[];
   now?: Date;
@@ -107,8 +112,13 @@ export async function readAppStatus(
   const cronJob = findDeployment(expected) === undefined ? findCronJob(expected) : undefined;
   if (cronJob !== undefined) {
     const namespace = cronJob.metadata.namespace;
-    const [objects, events] = await Promise.all([live(), cluster.list("v1", "Event", { namespace })]);
-    return summarizeAppStatus({ expected, live: new Map(objects), replicaSets: [], pods: [], events });
+    const [objects, jobs, pods, events] = await Promise.all([
+      live(),
+      cluster.list("batch/v1", "Job", { namespace }),
+      cluster.list("v1", "Pod", { namespace }),
+      cluster.list("v1", "Event", { namespace }),
+    ]);
+    return summarizeAppStatus({ expected, live: new Map(objects), replicaSets: [], jobs, pods, events });
   }
   const deployment = expectedDeployment(expected);
   const namespace = deployment.metadata.namespace;
@@ -127,7 +137,12 @@ export function summarizeAppStatus(input: AppStatusInput): AppStatus {
   const now = input.now ?? new Date();
   const drift = input.drift ?? detectDrift(input.expected, input.live);
   const cronJob = findDeployment(input.expected) === undefined ? findCronJob(input.expected) : undefined;
-  if (cronJob !== undefined) return summarizeCronJobStatus({ ...input, drift, now }, cronJob, driftMessage);
+  if (cronJob !== undefined) {
+    const events = input.events as readonly LiveEvent[];
+    return summarizeCronJobStatus({ ...input, drift, now }, cronJob, driftMessage, (pod) =>
+      stuckContainer(pod, events),
+    );
+  }
   const expectedDeploymentObject = expectedDeployment(input.expected);
   const deployment = input.live.get(refKey(refOf(expectedDeploymentObject))) as LiveDeployment | undefined;
   const observedAt = now.toISOString();
@@ -295,12 +310,8 @@ function decideState(facts: Facts): { state: AppState; message: string } {
 /** The plain-words problem behind a failed or degraded state: the current revision's pods first, then any. */
 function findProblem(facts: Facts): AppProblem | undefined {
   const { deployment } = facts;
-  const pullMessage = (pod: LivePod) => (container: string) => {
-    const waiting = waitingOf(pod);
-    return waiting?.container === container ? pullFailure(pod, waiting, facts.events) : undefined;
-  };
   const stuck = [...facts.currentPods, ...facts.pods]
-    .map((pod) => stuckContainerOf(pod, STUCK_REASONS, pullMessage(pod)))
+    .map((pod) => stuckContainer(pod, facts.events))
     .find((container) => container !== undefined);
   const unschedulable = facts.currentPods
     .map((pod) => ({ pod: pod.metadata.name, condition: unschedulableCondition(pod) }))
@@ -330,6 +341,14 @@ function findProblem(facts: Facts): AppProblem | undefined {
     ),
     podsRunning: facts.currentPods.filter((pod) => pod.status?.phase === "Running").length,
     desired: facts.replicas.desired,
+  });
+}
+
+/** A pod's container stuck for good, with the registry's own words for a pull failure. */
+function stuckContainer(pod: LivePod, events: readonly LiveEvent[]): StuckContainer | undefined {
+  return stuckContainerOf(pod, STUCK_REASONS, (container) => {
+    const waiting = waitingOf(pod);
+    return waiting?.container === container ? pullFailure(pod, waiting, events) : undefined;
   });
 }
 

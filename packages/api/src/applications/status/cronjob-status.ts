@@ -1,11 +1,13 @@
 // The status of an app whose workload is a CronJob (a pack such as cron@1): nothing runs between its runs, so
-// "ready" means the schedule is in place, and the message says when it last ran.
+// "ready" means the schedule is in place, and the message says when it last ran; "degraded" that the last run failed
+// or is stuck. `runs` lists the last runs.
 import type { CronJob } from "kubernetes-types/batch/v1.js";
 import type { Event } from "kubernetes-types/core/v1.js";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { refKey, refOf } from "../../cluster/object-ref.js";
 import type { AppDrift } from "./app-drift.js";
 import type { AppStatus, AppStatusInput } from "./app-status.js";
+import { eventTime, summarizeRuns, type CronRun, type StuckOf } from "./cronjob-runs.js";
 
 type LiveCronJob = KubernetesObject & CronJob;
 type LiveEvent = KubernetesObject & Event;
@@ -21,6 +23,7 @@ export function summarizeCronJobStatus(
   input: AppStatusInput & { drift: AppDrift },
   expected: LiveCronJob,
   driftMessage: (drift: AppDrift) => string,
+  stuckOf: StuckOf,
 ): AppStatus {
   const now = input.now ?? new Date();
   const live = input.live.get(refKey(refOf(expected))) as LiveCronJob | undefined;
@@ -34,13 +37,14 @@ export function summarizeCronJobStatus(
       ? "it has not run yet"
       : `last run ${ran}${succeeded === undefined ? "" : `, last success ${succeeded}`}${running > 0 ? `, ${running} running now` : ""}`;
   const suspended = live?.spec?.suspend === true;
+  const lastRuns =
+    live === undefined ? [] : summarizeRuns(live, input.jobs ?? [], input.pods, input.events, stuckOf);
+  const trouble = drifted ? undefined : runTrouble(lastRuns[0]);
   return {
-    state: drifted ? "drifted" : "ready",
+    state: drifted ? "drifted" : trouble === undefined ? "ready" : "degraded",
     message: drifted
       ? driftMessage(input.drift)
-      : suspended
-        ? `Suspended: no new runs start (${runs})`
-        : `${schedule}; ${runs}`,
+      : (trouble ?? (suspended ? `Suspended: no new runs start (${runs})` : `${schedule}; ${runs}`)),
     replicas: { desired: 0, updated: 0, ready: 0, available: 0, serving: running },
     problem: null,
     conditions: [],
@@ -64,11 +68,13 @@ export function summarizeCronJobStatus(
     progress: drifted ? { done: 0, total: 1 } : { done: 1, total: 1 },
     observedAt: now.toISOString(),
     stale: null,
+    runs: lastRuns,
   };
 }
 
-function eventTime(event: LiveEvent): string {
-  return (
-    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp ?? ""
-  );
+/** What is wrong with the newest run, in one line; undefined when it succeeded or runs without trouble. */
+function runTrouble(run: CronRun | undefined): string | undefined {
+  if (run === undefined || run.outcome === "succeeded") return undefined;
+  if (run.outcome === "failed") return `The last run, ${run.name}, failed: ${run.reason ?? "see its events"}`;
+  return run.reason === undefined ? undefined : `The run ${run.name} is stuck: ${run.reason}`;
 }

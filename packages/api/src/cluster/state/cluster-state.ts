@@ -2,7 +2,7 @@
 // informer.ts), so that app pages, lists, status streams, usage and the drift check read memory instead of the API
 // server. It holds:
 // - BabyHelm's namespaces, and every kind an app owns, selected by BabyHelm's project label on the API server;
-// - ReplicaSets, Pods, ResourceQuotas and LimitRanges of those namespaces only (pods carry the pack's labels, not BabyHelm's, so
+// - ReplicaSets, Jobs, Pods, ResourceQuotas and LimitRanges of those namespaces only (pods carry the pack's labels, not BabyHelm's, so
 //   they are watched cluster-wide and dropped on arrival unless their namespace is BabyHelm's);
 // - Events of a namespace only while someone looks at one of its apps: a status stream holds them, a page read
 //   keeps them for a few minutes.
@@ -49,6 +49,8 @@ const NAMESPACE = { apiVersion: "v1", kind: "Namespace" } as const;
 /** Kinds kept for BabyHelm's namespaces whatever their labels. */
 const NAMESPACE_SCOPED = [
   { apiVersion: "apps/v1", kind: "ReplicaSet" },
+  // A CronJob's runs: they carry its jobTemplate's labels, not BabyHelm's.
+  { apiVersion: "batch/v1", kind: "Job" },
   { apiVersion: "v1", kind: "Pod" },
   { apiVersion: "v1", kind: "ResourceQuota" },
   { apiVersion: "v1", kind: "LimitRange" },
