@@ -13,6 +13,9 @@ export default defineConfig({
           environment: "happy-dom",
           setupFiles: ["test/support/setup-dom.ts"],
           globalSetup: ["test/support/packs.setup.ts"],
+          // The form tests type key by key through user-event into default@2.1's longer form: a few seconds each
+          // alone, more on a loaded machine, where vitest's 5 s default fails them.
+          testTimeout: 20_000,
         },
       },
       {

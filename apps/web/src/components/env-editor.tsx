@@ -1,13 +1,15 @@
 import { useId, useState, type ClipboardEvent } from "react";
+import type { SecretInfo } from "../lib/app-state.js";
 import {
   ENV_NAME_PATTERN,
+  markSecrets,
   mergeEnv,
   overwrittenNames,
   parseEnvBlock,
   type EnvProblem,
   type EnvVar,
 } from "../lib/env-file.js";
-import { plural } from "../lib/format.js";
+import { formatDateTime, plural } from "../lib/format.js";
 import { withLabel } from "../lib/project-name.js";
 
 interface EnvEditorProps {
@@ -18,11 +20,17 @@ interface EnvEditorProps {
   onFieldBlur?: (path: string) => void;
   disabled?: boolean;
   namePattern?: RegExp;
+  /** Whether variables may be secrets (the pack has `secrets`): each row gets a Secret switch. */
+  secrets?: boolean;
+  /** What the server says of the app's saved secrets (who set each, when, its fingerprint), by name. */
+  secretInfo?: ReadonlyMap<string, SecretInfo>;
 }
 
 interface PasteReport {
   added: number;
   problems: EnvProblem[];
+  /** Names the paste made secrets. */
+  secrets: string[];
 }
 
 /** A paste that would replace existing values, waiting for the person to say so. */
@@ -50,9 +58,12 @@ export function EnvEditor({
   onFieldBlur = () => undefined,
   disabled = false,
   namePattern = ENV_NAME_PATTERN,
+  secrets = false,
+  secretInfo = new Map(),
 }: EnvEditorProps) {
   const id = useId();
   const [pasting, setPasting] = useState(false);
+  const [pasteAsSecrets, setPasteAsSecrets] = useState(false);
   const [pasted, setPasted] = useState("");
   const [report, setReport] = useState<PasteReport | undefined>();
   const [pending, setPending] = useState<PendingPaste | undefined>();
@@ -63,7 +74,11 @@ export function EnvEditor({
 
   function apply({ vars, problems, fromBox }: Omit<PendingPaste, "overwrites">) {
     onChange(mergeEnv(value, vars));
-    setReport({ added: vars.length, problems });
+    setReport({
+      added: vars.length,
+      problems,
+      secrets: vars.filter((variable) => variable.secret === true).map((variable) => variable.name),
+    });
     setPending(undefined);
     // Done unless some lines need fixing: those stay in the box for the person to correct.
     if (fromBox && problems.length === 0) {
@@ -74,7 +89,9 @@ export function EnvEditor({
 
   /** Applies a pasted block at once, unless it replaces values: then it says which, and waits. */
   function addBlock(text: string, fromBox: boolean) {
-    const { vars, problems } = parseEnvBlock(text, namePattern);
+    const parsed = parseEnvBlock(text, namePattern);
+    const problems = parsed.problems;
+    const vars = secrets ? markSecrets(parsed.vars, pasteAsSecrets) : parsed.vars;
     const overwrites = overwrittenNames(value, vars);
     if (overwrites.length === 0) apply({ vars, problems, fromBox });
     else {
@@ -107,7 +124,10 @@ export function EnvEditor({
               const valueError = errorAt(`env[${index}].value`);
               const nameId = `${id}-${index}-name`;
               const valueId = `${id}-${index}-value`;
-              const multiline = variable.value.includes("\n");
+              const secret = variable.secret === true;
+              const info = secret ? secretInfo.get(variable.name.trim()) : undefined;
+              const saved = info?.source === "stored" && info.fingerprint !== null;
+              const multiline = !secret && variable.value.includes("\n");
               const valueProps = {
                 id: valueId,
                 value: variable.value,
@@ -115,7 +135,10 @@ export function EnvEditor({
                 spellCheck: false,
                 autoComplete: "off",
                 "aria-invalid": valueError === undefined ? undefined : true,
-                "aria-describedby": valueError === undefined ? undefined : `${valueId}-error`,
+                "aria-describedby":
+                  [valueError === undefined ? "" : `${valueId}-error`, saved ? `${valueId}-saved` : ""]
+                    .filter((part) => part !== "")
+                    .join(" ") || undefined,
                 onBlur: () => {
                   onFieldBlur(`env[${index}].value`);
                 },
@@ -155,7 +178,31 @@ export function EnvEditor({
                     <label htmlFor={valueId} className="visually-hidden">
                       Variable {number} value
                     </label>
-                    {multiline ? (
+                    {variable.reference !== undefined ? (
+                      <SecretReference
+                        id={valueId}
+                        number={number}
+                        reference={variable.reference}
+                        disabled={disabled}
+                        errorAt={(field) => errorAt(`env[${index}].reference.${field}`)}
+                        onBlur={(field) => {
+                          onFieldBlur(`env[${index}].reference.${field}`);
+                        }}
+                        onChange={(reference) => {
+                          update(index, { reference });
+                        }}
+                      />
+                    ) : secret ? (
+                      <input
+                        {...valueProps}
+                        type="password"
+                        autoComplete="new-password"
+                        placeholder={saved ? "unchanged" : "value"}
+                        onChange={(event) => {
+                          update(index, { value: event.target.value });
+                        }}
+                      />
+                    ) : multiline ? (
                       <textarea
                         {...valueProps}
                         rows={Math.min(variable.value.split("\n").length, 6)}
@@ -177,6 +224,49 @@ export function EnvEditor({
                         {withLabel(`Variable ${number} value`, valueError)}
                       </p>
                     )}
+                    {saved && variable.reference === undefined ? (
+                      <p id={`${valueId}-saved`} className="hint env-secret-saved">
+                        {describeSaved(info)}
+                        {variable.value === "" ? "" : " · replaced on save"}
+                      </p>
+                    ) : null}
+                    {secrets ? (
+                      <div className="env-secret-switches">
+                        <label className="choice">
+                          <input
+                            type="checkbox"
+                            checked={secret}
+                            disabled={disabled}
+                            onChange={(event) => {
+                              update(
+                                index,
+                                event.target.checked
+                                  ? { secret: true }
+                                  : { secret: undefined, reference: undefined },
+                              );
+                            }}
+                          />
+                          Secret<span className="visually-hidden"> (variable {number})</span>
+                        </label>
+                        {secret ? (
+                          <label className="choice">
+                            <input
+                              type="checkbox"
+                              checked={variable.reference !== undefined}
+                              disabled={disabled}
+                              onChange={(event) => {
+                                update(index, {
+                                  value: "",
+                                  reference: event.target.checked ? { secret: "", key: "" } : undefined,
+                                });
+                              }}
+                            />
+                            from Kubernetes Secret
+                            <span className="visually-hidden"> (variable {number})</span>
+                          </label>
+                        ) : null}
+                      </div>
+                    ) : null}
                   </div>
                   <button
                     type="button"
@@ -230,6 +320,19 @@ export function EnvEditor({
             One <code>NAME=value</code> per line. Comments (<code>#</code>), blank lines and{" "}
             <code>export</code> are fine; quote values that hold spaces, <code>#</code> or line breaks.
           </p>
+          {secrets ? (
+            <label className="choice">
+              <input
+                type="checkbox"
+                checked={pasteAsSecrets}
+                onChange={(event) => {
+                  setPasteAsSecrets(event.target.checked);
+                }}
+              />
+              Paste as secrets (otherwise only names like <code>…_PASSWORD</code>, <code>…_TOKEN</code> or{" "}
+              <code>…_API_KEY</code> become secrets)
+            </label>
+          ) : null}
           <textarea
             id={`${id}-paste-text`}
             rows={5}
@@ -309,6 +412,9 @@ function PasteOutcome({ report }: { report: PasteReport | undefined }) {
     <div className="env-report">
       <p role="status">
         {report.added === 0 ? "No variables were added." : `Added ${plural(report.added, "variable")}.`}
+        {report.secrets.length === 0
+          ? ""
+          : ` Marked as ${report.secrets.length === 1 ? "a secret" : "secrets"}: ${report.secrets.join(", ")} (untick Secret to keep one plain).`}
       </p>
       {report.problems.length === 0 ? null : (
         <div className="form-error" role="alert">
@@ -325,6 +431,76 @@ function PasteOutcome({ report }: { report: PasteReport | undefined }) {
           </ul>
         </div>
       )}
+    </div>
+  );
+}
+
+/** "set by ada@example.com at 4 Dec 2026, 23:01 · fingerprint 1f2e3d4c": what may be known of a secret's value. */
+export function describeSaved(info: SecretInfo | undefined): string {
+  if (info === undefined) return "";
+  const by = info.setBy === null ? "" : ` by ${info.setBy.email}`;
+  const at = info.setAt === null ? "" : ` at ${formatDateTime(info.setAt)}`;
+  return `set${by}${at} · fingerprint ${info.fingerprint ?? "unknown"}`;
+}
+
+/** A secret taken from an existing Kubernetes Secret of the namespace: its name and key. */
+function SecretReference({
+  id,
+  number,
+  reference,
+  disabled,
+  errorAt,
+  onBlur,
+  onChange,
+}: {
+  id: string;
+  number: number;
+  reference: { secret: string; key: string };
+  disabled: boolean;
+  errorAt: (field: "secret" | "key") => string | undefined;
+  onBlur: (field: "secret" | "key") => void;
+  onChange: (reference: { secret: string; key: string }) => void;
+}) {
+  return (
+    <div className="env-reference">
+      {(
+        [
+          ["secret", "Kubernetes Secret", "existing-secret"],
+          ["key", "key", "api-key"],
+        ] as const
+      ).map(([field, label, placeholder]) => {
+        const error = errorAt(field);
+        const inputId = `${id}-${field}`;
+        return (
+          <div key={field} className={error === undefined ? undefined : "field-invalid"}>
+            <label htmlFor={inputId} className="visually-hidden">
+              Variable {number} {label}
+            </label>
+            <input
+              id={inputId}
+              value={reference[field]}
+              placeholder={placeholder}
+              disabled={disabled}
+              spellCheck={false}
+              autoComplete="off"
+              autoCapitalize="none"
+              aria-invalid={error === undefined ? undefined : true}
+              aria-describedby={error === undefined ? undefined : `${inputId}-error`}
+              onChange={(event) => {
+                onChange({ ...reference, [field]: event.target.value });
+              }}
+              onBlur={() => {
+                onBlur(field);
+              }}
+            />
+            {error === undefined ? null : (
+              <p id={`${inputId}-error`} className="field-error">
+                {withLabel(`Variable ${number} ${label}`, error)}
+              </p>
+            )}
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -22,6 +22,29 @@ export interface ProbeDraft {
   port: string;
 }
 
+export interface VolumeDraft {
+  name: string;
+  mountPath: string;
+  kind: "persistent" | "scratch";
+  size: string;
+  accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadOnlyMany" | "ReadWriteOncePod";
+  storageClass: string;
+  sizeLimit: string;
+}
+
+export interface FileDraft {
+  path: string;
+  content: string;
+}
+
+export interface HostDraft {
+  host: string;
+  path: string;
+  /** "auto": a certificate from the ClusterIssuer (the form's, or the server's BABYHELM_CERT_ISSUER). */
+  tls: "none" | "auto" | "secret";
+  tlsSecretName: string;
+}
+
 export interface AppDraft {
   name: string;
   image: string;
@@ -38,7 +61,32 @@ export interface AppDraft {
   ingressPath: string;
   tls: "none" | "secret" | "issuer";
   tlsSecretName: string;
+  /** The ClusterIssuer: of the single host's TLS (default@2.0), or shared by the `hosts` list (default@2.1). */
   tlsClusterIssuer: string;
+  /** One argument per line (no shell quoting to get wrong); empty: the image's own. */
+  command: string;
+  args: string;
+  volumes: VolumeDraft[];
+  files: FileDraft[];
+  hosts: HostDraft[];
+  /** The stored Ingress is the `hosts` list: saving keeps that form even for one host. */
+  hostsListed?: boolean;
+}
+
+export function emptyVolume(kind: VolumeDraft["kind"]): VolumeDraft {
+  return {
+    name: "",
+    mountPath: "",
+    kind,
+    size: kind === "persistent" ? "1Gi" : "",
+    accessMode: "ReadWriteOnce",
+    storageClass: "",
+    sizeLimit: "",
+  };
+}
+
+export function emptyHost(): HostDraft {
+  return { host: "", path: "", tls: "none", tlsSecretName: "" };
 }
 
 export function emptyPort(): PortDraft {
@@ -64,6 +112,11 @@ export function emptyDraft(): AppDraft {
     tls: "none",
     tlsSecretName: "",
     tlsClusterIssuer: "",
+    command: "",
+    args: "",
+    volumes: [],
+    files: [],
+    hosts: [],
   };
 }
 
@@ -77,6 +130,13 @@ export interface SpecShape {
   probes: boolean;
   service: boolean;
   ingress: boolean;
+  /** default@2.1: an Ingress for several hosts (`ingress.hosts`), each with its path and TLS. */
+  hosts: boolean;
+  /** default@2.1: secret variables (`secrets`, values sent apart as `secretValues`). */
+  secrets: boolean;
+  command: boolean;
+  volumes: boolean;
+  files: boolean;
 }
 
 export function shapeOf(schema: JsonSchema): SpecShape {
@@ -90,7 +150,18 @@ export function shapeOf(schema: JsonSchema): SpecShape {
     probes: has("probes"),
     service: has("service"),
     ingress: has("ingress"),
+    hosts:
+      properties.ingress !== undefined && variants(properties.ingress).some((form) => form.properties?.hosts),
+    secrets: has("secrets"),
+    command: has("command") && has("args"),
+    volumes: has("volumes"),
+    files: has("files"),
   };
+}
+
+/** A schema and the alternatives it allows (`ingress` is either the single-host form or the `hosts` list). */
+function variants(schema: JsonSchema): JsonSchema[] {
+  return [schema, ...(schema.anyOf ?? []).flatMap(variants), ...(schema.oneOf ?? []).flatMap(variants)];
 }
 
 /** A schema default for a placeholder ("100m" for resources.requests.cpu), or undefined. */
@@ -129,16 +200,86 @@ function compact(record: Record<string, unknown>): Record<string, unknown> | und
 /** Env rows that say something: a row added and left empty is not a variable. */
 export function filledEnvRows(env: readonly EnvVar[]): number[] {
   return env.flatMap((variable, index) =>
-    variable.name.trim() === "" && variable.value === "" ? [] : [index],
+    variable.name.trim() === "" && variable.value === "" && variable.reference === undefined ? [] : [index],
   );
+}
+
+/** The rows the spec's `env` lists, by index: the filled rows that are not secrets. */
+export function plainEnvRows(env: readonly EnvVar[]): number[] {
+  return filledEnvRows(env).filter((index) => env[index]!.secret !== true);
+}
+
+/** The rows the spec's `secrets` lists, by index. */
+export function secretEnvRows(env: readonly EnvVar[]): number[] {
+  return filledEnvRows(env).filter((index) => env[index]!.secret === true);
+}
+
+/** The spec's `env` from the rows: plain variables only, their values as typed. */
+export function plainEnv(env: readonly EnvVar[]): { name: string; value: string }[] {
+  return plainEnvRows(env).map((index) => ({ name: env[index]!.name.trim(), value: env[index]!.value }));
+}
+
+/** The spec's `secrets`: names, or a reference to an existing Secret; never a value. */
+export function secretsOf(env: readonly EnvVar[]): Record<string, unknown>[] {
+  return secretEnvRows(env).map((index) => {
+    const { name, reference } = env[index]!;
+    return reference === undefined
+      ? { name: name.trim() }
+      : { name: name.trim(), secretRef: { name: reference.secret.trim(), key: reference.key.trim() } };
+  });
+}
+
+/**
+ * The secret values to send beside the spec (`secretValues`): only those typed, so that an untouched secret keeps
+ * the value the server holds.
+ */
+export function secretValuesOf(env: readonly EnvVar[]): Record<string, string> {
+  return Object.fromEntries(
+    secretEnvRows(env)
+      .filter((index) => env[index]!.reference === undefined && env[index]!.value !== "")
+      .map((index) => [env[index]!.name.trim(), env[index]!.value]),
+  );
+}
+
+/** The form as it may be kept on this browser: secret values are never written to localStorage. */
+export function withoutSecretValues(draft: AppDraft): AppDraft {
+  return { ...draft, env: withoutSecretEnvValues(draft.env) };
+}
+
+export function withoutSecretEnvValues(env: readonly EnvVar[]): EnvVar[] {
+  return env.map((variable) => (variable.secret === true ? { ...variable, value: "" } : variable));
+}
+
+/** A command or args box: one argument per line; blank lines are not arguments. */
+function argumentLines(value: string): string[] | undefined {
+  const lines = value
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  return lines.length === 0 ? undefined : lines;
+}
+
+/**
+ * A warning (not an error) for a ReadWriteOnce volume shared by several pods: only pods on the node that mounted it
+ * can start, so the others wait (Pending) or the rollout stalls.
+ */
+export function volumeWarning(draft: AppDraft): string | undefined {
+  const single = draft.volumes.filter(
+    (volume) => volume.kind === "persistent" && volume.accessMode === "ReadWriteOnce",
+  );
+  if (single.length === 0) return undefined;
+  const most =
+    draft.scaling === "fixed"
+      ? Number(draft.replicas.trim() || "1")
+      : Number(draft.autoscaling.max.trim() || "1");
+  if (!(most > 1)) return undefined;
+  const names = single.map((volume) => volume.name.trim() || "unnamed").join(", ");
+  return `${draft.scaling === "fixed" ? `${most} replicas` : `Autoscaling up to ${most} pods`} with the ReadWriteOnce volume ${names}: a ReadWriteOnce volume is mounted by one node at a time, so pods scheduled on other nodes stay Pending. Use 1 replica, or ReadWriteMany if the storage class supports it.`;
 }
 
 /** The spec for `apps.create` / `apps.previewManifests` (without `name`: the server sets it). */
 export function specFromDraft(draft: AppDraft, shape: SpecShape): Record<string, unknown> {
-  const env = filledEnvRows(draft.env).map((index) => ({
-    name: draft.env[index]!.name.trim(),
-    value: draft.env[index]!.value,
-  }));
+  const env = plainEnv(draft.env);
   const spec: Record<string, unknown> = { image: text(draft.image) };
   if (shape.ports === "list") {
     spec.ports = draft.ports.map((port) =>
@@ -159,6 +300,11 @@ export function specFromDraft(draft: AppDraft, shape: SpecShape): Record<string,
     });
   }
   if (shape.envKey !== undefined && env.length > 0) spec[shape.envKey] = env;
+  if (shape.secrets && secretEnvRows(draft.env).length > 0) spec.secrets = secretsOf(draft.env);
+  if (shape.command) {
+    spec.command = argumentLines(draft.command);
+    spec.args = argumentLines(draft.args);
+  }
   if (shape.scaling) {
     if (draft.scaling === "fixed") spec.replicas = numeric(draft.replicas);
     else {
@@ -199,7 +345,45 @@ export function specFromDraft(draft: AppDraft, shape: SpecShape): Record<string,
   if (shape.service && draft.serviceType === "LoadBalancer") {
     spec.service = compact({ type: "LoadBalancer", loadBalancerClass: text(draft.loadBalancerClass) });
   }
-  if (shape.ingress && text(draft.ingressHost) !== undefined) {
+  if (shape.volumes && draft.volumes.length > 0) {
+    spec.volumes = draft.volumes.map((volume) => ({
+      name: volume.name.trim(),
+      mountPath: volume.mountPath.trim(),
+      ...(volume.kind === "persistent"
+        ? {
+            persistent: compact({
+              size: volume.size.trim(),
+              accessMode: volume.accessMode,
+              storageClass: text(volume.storageClass),
+            }),
+          }
+        : { scratch: compact({ sizeLimit: text(volume.sizeLimit) }) ?? {} }),
+    }));
+  }
+  if (shape.files && draft.files.length > 0) {
+    spec.files = draft.files.map((file) => ({ path: file.path.trim(), content: file.content }));
+  }
+  if (shape.hosts) {
+    const single = singleHostIngress(draft);
+    if (single !== undefined) spec.ingress = single;
+    else if (draft.hosts.length > 0) {
+      spec.ingress = compact({
+        hosts: draft.hosts.map((host) =>
+          compact({
+            host: host.host.trim(),
+            path: text(host.path),
+            tls:
+              host.tls === "auto"
+                ? true
+                : host.tls === "secret"
+                  ? { secretName: text(host.tlsSecretName) ?? "" }
+                  : undefined,
+          }),
+        ),
+        clusterIssuer: text(draft.tlsClusterIssuer),
+      });
+    }
+  } else if (shape.ingress && text(draft.ingressHost) !== undefined) {
     spec.ingress = compact({
       host: text(draft.ingressHost),
       path: text(draft.ingressPath),
@@ -215,6 +399,27 @@ export function specFromDraft(draft: AppDraft, shape: SpecShape): Record<string,
 }
 
 /**
+ * One host in the form that 2.0's single-host Ingress can say (no TLS, a TLS Secret, or a named issuer), written in
+ * that form: an app's spec keeps the shape it had, and stays readable by default@2.0.
+ */
+function singleHostIngress(draft: AppDraft): Record<string, unknown> | undefined {
+  const [host] = draft.hosts;
+  if (draft.hosts.length !== 1 || host === undefined || draft.hostsListed === true) return undefined;
+  const issuer = text(draft.tlsClusterIssuer);
+  if (host.tls === "auto" && issuer === undefined) return undefined;
+  return compact({
+    host: text(host.host) ?? "",
+    path: text(host.path),
+    tls:
+      host.tls === "secret"
+        ? { secretName: text(host.tlsSecretName) ?? "" }
+        : host.tls === "auto"
+          ? { clusterIssuer: issuer }
+          : undefined,
+  });
+}
+
+/**
  * A server path (`spec.ports.targetPort`, `spec.envs[0].name`, `name`) as the form's own (`ports[0].containerPort`,
  * `env[2].name`: the index counts the form's rows, empty ones included).
  */
@@ -226,12 +431,102 @@ export function formPath(serverPath: string, draft: AppDraft, shape: SpecShape):
       .replace(/^ports\.port\b/, "ports[0].port")
       .replace(/^ports\.targetPort\b/, "ports[0].containerPort");
   }
-  const env = /^envs?\[(\d+)\](.*)$/.exec(path);
-  if (env !== null) {
-    const row = filledEnvRows(draft.env)[Number(env[1])];
-    return row === undefined ? "env" : `env[${row}]${env[2]}`;
+  if (shape.hosts && draft.hosts.length === 1 && draft.hostsListed !== true) {
+    path = path
+      .replace(/^ingress\.(host|path)\b/, "ingress.hosts[0].$1")
+      .replace(/^ingress\.tls\.secretName\b/, "ingress.hosts[0].tls.secretName")
+      .replace(/^ingress\.tls\.clusterIssuer\b/, "ingress.clusterIssuer")
+      .replace(/^ingress\.tls\b/, "ingress.hosts[0].tls");
   }
+  const row = envRowPath(path, draft.env);
+  if (row !== undefined) return row;
+  if (path === "secrets" || path === "secretValues") return "env";
   return path.replace(/^envs\b/, "env");
+}
+
+/**
+ * A spec path about a variable (`env[1].name` counting plain variables, `secrets[0].secretRef.key` counting secrets,
+ * `secretValues.DB_PASSWORD`) as the path of its row on screen (`env[3].reference.key`); "env" when no row has it,
+ * undefined for a path about something else.
+ */
+export function envRowPath(specPath: string, env: readonly EnvVar[]): string | undefined {
+  const path = specPath.replace(/^spec\./, "");
+  const plain = /^envs?\[(\d+)\](.*)$/.exec(path);
+  if (plain !== null) {
+    const row = plainEnvRows(env)[Number(plain[1])];
+    return row === undefined ? "env" : `env[${row}]${plain[2]}`;
+  }
+  const secret = /^secrets\[(\d+)\](.*)$/.exec(path);
+  if (secret !== null) {
+    const row = secretEnvRows(env)[Number(secret[1])];
+    const rest = secret[2]!
+      .replace(/^\.secretRef\.name/, ".reference.secret")
+      .replace(/^\.secretRef/, ".reference");
+    return row === undefined ? "env" : `env[${row}]${rest}`;
+  }
+  const value = /^secretValues\.(.+)$/.exec(path);
+  if (value !== null) {
+    const row = env.findIndex((variable) => variable.secret === true && variable.name.trim() === value[1]);
+    return row === -1 ? "env" : `env[${row}].value`;
+  }
+  return undefined;
+}
+
+/** What the overview says of a stored spec's command, volumes and config files (empty lists where it has none). */
+export function specExtrasOf(spec: unknown): {
+  command: string[];
+  args: string[];
+  volumes: { name: string; mountPath: string; description: string }[];
+  files: string[];
+} {
+  const from = record(spec) ?? {};
+  const list = (value: unknown) => (Array.isArray(value) ? value.map(asText) : []);
+  const volumes = Array.isArray(from.volumes) ? from.volumes.map(record) : [];
+  return {
+    command: list(from.command),
+    args: list(from.args),
+    volumes: volumes.map((volume) => {
+      const persistent = record(volume?.persistent);
+      const scratch = record(volume?.scratch);
+      const description =
+        persistent !== undefined
+          ? `persistent, ${asText(persistent.size)}, ${asText(persistent.accessMode) || "ReadWriteOnce"}${
+              persistent.storageClass === undefined ? "" : `, class ${asText(persistent.storageClass)}`
+            }`
+          : `scratch${scratch?.sizeLimit === undefined ? "" : `, up to ${asText(scratch.sizeLimit)}`}`;
+      return { name: asText(volume?.name), mountPath: asText(volume?.mountPath), description };
+    }),
+    files: Array.isArray(from.files) ? from.files.map((file) => asText(record(file)?.path)) : [],
+  };
+}
+
+/** A stored spec's persistent volumes, with their sizes: what deleting the app may keep. */
+export function persistentVolumesOf(spec: unknown): { name: string; size: string }[] {
+  const volumes = record(spec)?.volumes;
+  if (!Array.isArray(volumes)) return [];
+  return volumes.flatMap((entry) => {
+    const volume = record(entry);
+    const persistent = record(volume?.persistent);
+    return persistent === undefined ? [] : [{ name: asText(volume?.name), size: asText(persistent.size) }];
+  });
+}
+
+/** A stored spec's `secrets` as rows of the env editor: no value (the server keeps it), or a reference. */
+export function secretRowsOf(spec: unknown): EnvVar[] {
+  const secrets = record(spec)?.secrets;
+  if (!Array.isArray(secrets)) return [];
+  return secrets.map((entry) => {
+    const secret = record(entry);
+    const reference = record(secret?.secretRef);
+    return {
+      name: asText(secret?.name),
+      value: "",
+      secret: true,
+      ...(reference === undefined
+        ? {}
+        : { reference: { secret: asText(reference.name), key: asText(reference.key) } }),
+    };
+  });
 }
 
 /** Every input and section of the form as it stands, by path: where an issue can be shown. */
@@ -246,9 +541,31 @@ export function formPaths(draft: AppDraft, shape: SpecShape): Set<string> {
   });
   if (shape.envKey !== undefined) {
     paths.add("env");
-    draft.env.forEach((_variable, index) => {
+    draft.env.forEach((variable, index) => {
       paths.add(`env[${index}].name`);
-      paths.add(`env[${index}].value`);
+      if (variable.reference === undefined) paths.add(`env[${index}].value`);
+      else {
+        paths.add(`env[${index}].reference.secret`);
+        paths.add(`env[${index}].reference.key`);
+      }
+    });
+  }
+  if (shape.command) paths.add("command").add("args");
+  if (shape.volumes) {
+    paths.add("volumes");
+    draft.volumes.forEach((volume, index) => {
+      for (const field of ["", ".name", ".mountPath"]) paths.add(`volumes[${index}]${field}`);
+      const fields =
+        volume.kind === "persistent"
+          ? ["persistent", "persistent.size", "persistent.accessMode", "persistent.storageClass"]
+          : ["scratch", "scratch.sizeLimit"];
+      for (const field of fields) paths.add(`volumes[${index}].${field}`);
+    });
+  }
+  if (shape.files) {
+    paths.add("files");
+    draft.files.forEach((_file, index) => {
+      for (const field of ["", ".path", ".content"]) paths.add(`files[${index}]${field}`);
     });
   }
   if (shape.scaling) {
@@ -275,7 +592,14 @@ export function formPaths(draft: AppDraft, shape: SpecShape): Set<string> {
     paths.add("service.type");
     if (draft.serviceType === "LoadBalancer") paths.add("service.loadBalancerClass");
   }
-  if (shape.ingress) {
+  if (shape.hosts) {
+    paths.add("ingress");
+    if (draft.hosts.length > 0) paths.add("ingress.clusterIssuer");
+    draft.hosts.forEach((host, index) => {
+      for (const field of ["", ".host", ".path", ".tls"]) paths.add(`ingress.hosts[${index}]${field}`);
+      if (host.tls === "secret") paths.add(`ingress.hosts[${index}].tls.secretName`);
+    });
+  } else if (shape.ingress) {
     paths.add("ingress");
     paths.add("ingress.host");
     if (draft.ingressHost.trim() !== "") {
@@ -405,6 +729,33 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
         value: asText(record(variable)?.value),
       }))
     : [];
+  if (shape.secrets) draft.env.push(...secretRowsOf(from));
+  if (shape.command) {
+    draft.command = argumentsText(from.command);
+    draft.args = argumentsText(from.args);
+  }
+  if (shape.volumes && Array.isArray(from.volumes)) {
+    draft.volumes = from.volumes.map((entry) => {
+      const volume = record(entry);
+      const persistent = record(volume?.persistent);
+      const accessMode = asText(persistent?.accessMode);
+      return {
+        ...emptyVolume(persistent === undefined ? "scratch" : "persistent"),
+        name: asText(volume?.name),
+        mountPath: asText(volume?.mountPath),
+        size: asText(persistent?.size),
+        accessMode: (accessMode || "ReadWriteOnce") as VolumeDraft["accessMode"],
+        storageClass: asText(persistent?.storageClass),
+        sizeLimit: asText(record(volume?.scratch)?.sizeLimit),
+      };
+    });
+  }
+  if (shape.files && Array.isArray(from.files)) {
+    draft.files = from.files.map((file) => ({
+      path: asText(record(file)?.path),
+      content: asText(record(file)?.content),
+    }));
+  }
   const autoscaling = record(from.autoscaling);
   if (autoscaling !== undefined) {
     draft.scaling = "auto";
@@ -435,7 +786,24 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
     draft.loadBalancerClass = asText(service.loadBalancerClass);
   }
   const ingress = record(from.ingress);
-  if (ingress !== undefined) {
+  if (shape.hosts && ingress !== undefined) {
+    // Either form of a stored Ingress reads into the list (the single host is its first row).
+    const hosts = Array.isArray(ingress.hosts) ? ingress.hosts.map(record) : [ingress];
+    // A single host's TLS from a ClusterIssuer is a certificate from cert-manager: the list's "auto".
+    draft.hosts = hosts.map((host) => {
+      const tls = host?.tls;
+      const secretName = record(tls)?.secretName;
+      return {
+        host: asText(host?.host),
+        path: asText(host?.path),
+        tls:
+          secretName !== undefined ? "secret" : tls === true || record(tls) !== undefined ? "auto" : "none",
+        tlsSecretName: asText(secretName),
+      };
+    });
+    draft.tlsClusterIssuer = asText(ingress.clusterIssuer ?? record(ingress.tls)?.clusterIssuer);
+    if (Array.isArray(ingress.hosts)) draft.hostsListed = true;
+  } else if (ingress !== undefined) {
     draft.ingressHost = asText(ingress.host);
     draft.ingressPath = asText(ingress.path);
     const tls = record(ingress.tls);
@@ -450,6 +818,11 @@ export function draftFromSpec(spec: unknown, shape: SpecShape, name = ""): AppDr
   return draft;
 }
 
+/** Stored command or args as the box shows them: one argument per line. */
+function argumentsText(value: unknown): string {
+  return Array.isArray(value) ? value.map(asText).join("\n") : "";
+}
+
 /** The spec keys the form writes whole; every other key of a stored spec is the form's to keep, not to drop. */
 const FORM_KEYS = [
   "image",
@@ -462,10 +835,19 @@ const FORM_KEYS = [
   "probes",
   "service",
   "ingress",
+  "secrets",
+  "command",
+  "args",
+  "volumes",
+  "files",
 ];
 
 function without(value: unknown, keys: readonly string[]): SpecRecord {
   return Object.fromEntries(Object.entries(record(value) ?? {}).filter(([key]) => !keys.includes(key)));
+}
+
+function pick(value: unknown, keys: readonly string[]): SpecRecord {
+  return Object.fromEntries(Object.entries(record(value) ?? {}).filter(([key]) => keys.includes(key)));
 }
 
 function nonEmpty(value: SpecRecord): SpecRecord | undefined {
@@ -493,8 +875,29 @@ export function specForEdit(stored: unknown, formSpec: SpecRecord): SpecRecord {
     ...record(formSpec.service),
   });
   if (service !== undefined) spec.service = service;
-  if (formSpec.ingress !== undefined)
-    spec.ingress = { ...without(base.ingress, ["host", "path", "tls"]), ...record(formSpec.ingress) };
+  const formIngress = record(formSpec.ingress);
+  if (formIngress?.hosts !== undefined) {
+    // The list form: each host keeps what the form cannot show (pathType, servicePort) from its stored namesake.
+    const storedIngress = record(base.ingress);
+    const storedHosts = Array.isArray(storedIngress?.hosts)
+      ? storedIngress.hosts.map(record)
+      : [pick(storedIngress, ["host", "pathType", "servicePort"])];
+    spec.ingress = {
+      ...without(storedIngress, ["host", "path", "tls", "pathType", "servicePort", "hosts", "clusterIssuer"]),
+      ...formIngress,
+      hosts: (formIngress.hosts as SpecRecord[]).map((host) => ({
+        ...without(
+          storedHosts.find((stored) => stored?.host === host.host),
+          ["host", "path", "tls"],
+        ),
+        ...host,
+      })),
+    };
+  } else if (formIngress !== undefined)
+    spec.ingress = {
+      ...without(base.ingress, ["host", "path", "tls", "hosts", "clusterIssuer"]),
+      ...formIngress,
+    };
   return spec;
 }
 
@@ -513,9 +916,9 @@ export function rebaseDraft(mine: AppDraft, started: AppDraft, theirs: AppDraft)
 }
 
 function rebaseEnv(mine: readonly EnvVar[], started: readonly EnvVar[], theirs: readonly EnvVar[]): EnvVar[] {
-  const before = new Map(started.map((variable) => [variable.name, variable.value]));
+  const before = new Map(started.map((variable) => [variable.name, JSON.stringify(variable)]));
   const kept = new Set(mine.map((variable) => variable.name));
-  const changed = mine.filter((variable) => before.get(variable.name) !== variable.value);
+  const changed = mine.filter((variable) => before.get(variable.name) !== JSON.stringify(variable));
   const changedNames = new Set(changed.map((variable) => variable.name));
   // Theirs, less what this person removed, with this person's values where they changed one.
   const merged = theirs

@@ -73,6 +73,9 @@ export function envKeyOf(spec: unknown, pack: string): "env" | "envs" {
   return splitPackRef(pack).name === "classic" ? "envs" : "env";
 }
 
+/** What `apps.secrets` says of one secret variable, never its value (viewers: name and source only). */
+export type SecretInfo = Outputs["secrets"][number];
+
 /** What every part of the page needs to change the app and have the page follow. */
 export interface AppContext {
   app: AppDetails;

@@ -29,7 +29,7 @@ function read(key: string): unknown {
   }
 }
 
-function write(key: string, value: unknown): void {
+function writeKept(key: string, value: unknown): void {
   try {
     storage()?.setItem(key, JSON.stringify({ value, savedAt: new Date().toISOString() }));
   } catch {
@@ -61,13 +61,18 @@ export interface Draft<T> {
 
 /**
  * A form's state, kept as a draft of the signed-in user under `parts` (e.g. project, app, form) whenever it differs
- * from `initial`; `isDirty` says what differs (by default, anything).
+ * from `initial`; `isDirty` says what differs (by default, anything). `storable` gives what of the state may be
+ * written to the browser's storage (secret values may not: the page keeps them only while it is open).
  */
 export function useDraft<T>(
   parts: readonly string[],
   initial: T,
   isDirty: (value: T) => boolean = (value) => JSON.stringify(value) !== JSON.stringify(initial),
+  storable: (value: T) => T = (value) => value,
 ): Draft<T> {
+  const write = (key: string, value: T) => {
+    writeKept(key, storable(value));
+  };
   const userId = useMe().data?.id;
   const key = userId === undefined ? undefined : keyOf(userId, parts);
   const [state, setState] = useState(() => {

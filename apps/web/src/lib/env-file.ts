@@ -4,7 +4,12 @@
 
 export interface EnvVar {
   name: string;
+  /** For a secret: empty keeps the value the server holds (it is never read back); text replaces it on save. */
   value: string;
+  /** Kept sealed by the server and given to the pods from a Kubernetes Secret, never shown again. */
+  secret?: boolean;
+  /** A secret read from an existing Kubernetes Secret of the namespace instead of a value BabyHelm keeps. */
+  reference?: { secret: string; key: string };
 }
 
 export interface EnvProblem {
@@ -122,17 +127,39 @@ function shorten(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
+/** Names people give secrets (`DB_PASSWORD`, `STRIPE_API_KEY`, `SESSION_SECRET`…): a paste marks them secret. */
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
+
+export function looksSecret(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /**
- * Adds pasted variables to a list: a name already there takes the pasted value where it stands, new names go at the
- * end, and empty rows (an untouched "add variable") make way.
+ * Pasted variables marked as secrets: all of them when the person asked for that, else those whose names look like
+ * secrets (each row's switch can still turn one back into a plain variable before saving).
+ */
+export function markSecrets(vars: readonly EnvVar[], all: boolean): EnvVar[] {
+  return vars.map((variable) =>
+    all || looksSecret(variable.name) ? { ...variable, secret: true } : variable,
+  );
+}
+
+/**
+ * Adds pasted variables to a list: a name already there takes the pasted value where it stands (a secret staying
+ * one), new names go at the end, and empty rows (an untouched "add variable") make way.
  */
 export function mergeEnv(current: readonly EnvVar[], pasted: readonly EnvVar[]): EnvVar[] {
-  const incoming = new Map(pasted.map((variable) => [variable.name, variable.value]));
+  const incoming = new Map(pasted.map((variable) => [variable.name, variable]));
   const merged = current
     .filter((variable) => variable.name !== "" || variable.value !== "")
-    .map((variable) =>
-      incoming.has(variable.name) ? { name: variable.name, value: incoming.get(variable.name)! } : variable,
-    );
+    .map((variable) => {
+      const pastedVar = incoming.get(variable.name);
+      if (pastedVar === undefined) return variable;
+      // A paste never turns a secret plain: its new value would be shown to everyone and kept in every revision.
+      return variable.secret === true
+        ? { name: pastedVar.name, value: pastedVar.value, secret: true }
+        : pastedVar;
+    });
   const present = new Set(merged.map((variable) => variable.name));
   return [...merged, ...pasted.filter((variable) => !present.has(variable.name))];
 }

@@ -33,6 +33,10 @@ export interface JsonSchema {
 const PATTERN_RULES: [RegExp, string][] = [
   [/^name$/, "must be lowercase letters, digits and '-', starting with a letter and not ending with '-'"],
   [/^envs?\[\d+\]\.name$/, "must be letters, digits, '_', '.' and '-', not starting with a digit"],
+  [/^secrets\[\d+\]\.name$/, "must be letters, digits, '_', '.' and '-', not starting with a digit"],
+  [/^volumes\[\d+\]\.name$/, "must be lowercase letters, digits and '-', starting with a letter"],
+  [/\.(size|sizeLimit)$/, "must be a Kubernetes quantity such as 1Gi or 500Mi"],
+  [/(mountPath|^files\[\d+\]\.path)$/, "must be an absolute path such as /var/lib/data"],
   [/^ports\[\d+\]\.name$/, "must be at most 15 lowercase letters, digits and '-', with at least one letter"],
   [
     /(^|\.)image$/,

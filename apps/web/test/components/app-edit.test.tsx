@@ -28,6 +28,7 @@ function preview(diff: string): Preview {
     manifests: [],
     currentManifests: [],
     yaml: "",
+    secretChanges: [],
     changes:
       diff === "" ? [] : [{ object: "Deployment/web", apiVersion: "apps/v1", change: "changed", fields: [] }],
     diff,

@@ -23,6 +23,7 @@ function previewAnswer(answer: Pick<Preview, "diff" | "serverCheck">): Preview {
     currentManifests: [],
     yaml: toYaml([DEPLOYMENT]),
     changes: [],
+    secretChanges: [],
     ...answer,
   };
 }
@@ -193,7 +194,7 @@ describe("new app form: validation", () => {
     expect(sent).toEqual({
       project: "shop",
       name: "web",
-      pack: "default@2.0.0",
+      pack: "default@2.1.0",
       spec: {
         image: "nginx:1.27",
         ports: [{ port: 80 }, { port: 80 }],
@@ -295,7 +296,8 @@ describe("new app form: the Ingress host", () => {
     });
     await user.type(screen.getByLabelText("App name"), "api");
     await user.click(await screen.findByRole("button", { name: "Use api-shop.apps.example.test" }));
-    expect(screen.getByLabelText("Ingress host")).toHaveProperty("value", "api-shop.apps.example.test");
+    // default@2.1 (the default pack) lists hosts: the suggestion becomes the first.
+    expect(screen.getByLabelText("Host")).toHaveProperty("value", "api-shop.apps.example.test");
     expect(screen.queryByRole("button", { name: /^Use / })).toBeNull();
     expect(api.inputsOf("apps.suggestHost").at(-1)).toEqual({ project: "shop", name: "api" });
   });

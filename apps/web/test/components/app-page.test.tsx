@@ -158,6 +158,96 @@ describe("app page", () => {
     ]);
   });
 
+  it("edits secret variables without ever showing a value, sending only those typed", async () => {
+    const spec = {
+      name: "web",
+      image: "nginx:1.27",
+      ports: [{ port: 80 }],
+      env: [{ name: "LOG_LEVEL", value: "info" }],
+      secrets: [{ name: "DB_PASSWORD" }, { name: "API_KEY" }],
+      secretsVersion: "v1-00aa11bb",
+    };
+    const saved = (name: string, fingerprint: string) => ({
+      name,
+      source: "stored" as const,
+      reference: null,
+      setBy: { email: "ada@example.com" },
+      setAt: "2026-12-04T10:00:00.000Z",
+      fingerprint,
+    });
+    const { user, api } = openApp(
+      {
+        "apps.packs": () => PACKS,
+        "apps.get": () => appDetails("editor", "ready", { pack: "default@2.1.0", spec }),
+        "apps.secrets": () => [saved("DB_PASSWORD", "1f2e3d4c"), saved("API_KEY", "99aa88bb")],
+        "apps.update": () => ({ revision: 3 }),
+      },
+      "/projects/shop/apps/web?tab=environment",
+    );
+    expect(await screen.findByText(/set by ada@example\.com at .* · fingerprint 1f2e3d4c/)).toBeTruthy();
+    const password = screen.getByLabelText("Variable 2 value");
+    expect(password.getAttribute("type")).toBe("password");
+    expect(password).toHaveProperty("value", "");
+    expect(password.getAttribute("placeholder")).toBe("unchanged");
+    expect(screen.getByLabelText<HTMLInputElement>("Secret (variable 2)").checked).toBe(true);
+    await user.type(password, "hunter2");
+    // A new secret needs a value before saving.
+    await user.click(screen.getByRole("button", { name: "Add variable" }));
+    await user.type(screen.getByLabelText("Variable 4 name"), "SESSION_KEY");
+    await user.click(screen.getByLabelText("Secret (variable 4)"));
+    await user.click(screen.getByRole("button", { name: "Save variables" }));
+    expect(screen.getByLabelText("Variable 4 value").getAttribute("aria-invalid")).toBe("true");
+    expect(api.inputsOf("apps.update")).toEqual([]);
+    await user.type(screen.getByLabelText("Variable 4 value"), "s3ss10n");
+    // The unsaved rows are kept on the browser, their secret values not.
+    const kept = Array.from({ length: localStorage.length }, (_unused, index) =>
+      localStorage.getItem(localStorage.key(index) ?? ""),
+    );
+    expect(kept.join("\n")).toContain("SESSION_KEY");
+    expect(kept.join("\n")).not.toMatch(/hunter2|s3ss10n/);
+    await user.click(screen.getByRole("button", { name: "Save variables" }));
+    await screen.findByText("Variables saved: revision 3 of web is rolling out.");
+    expect(api.inputsOf("apps.update")).toEqual([
+      {
+        project: "shop",
+        name: "web",
+        expectedRevision: 2,
+        spec: {
+          ...spec,
+          secrets: [{ name: "DB_PASSWORD" }, { name: "API_KEY" }, { name: "SESSION_KEY" }],
+        },
+        secretValues: { DB_PASSWORD: "hunter2", SESSION_KEY: "s3ss10n" },
+      },
+    ]);
+  });
+
+  it("shows a viewer the names of secrets, never a value field", async () => {
+    const spec = {
+      ...(appDetails("viewer", "ready").spec as Record<string, unknown>),
+      secrets: [{ name: "DB_PASSWORD" }],
+    };
+    openApp(
+      {
+        "apps.packs": () => PACKS,
+        "apps.get": () => appDetails("viewer", "ready", { pack: "default@2.1.0", spec }),
+        "apps.secrets": () => [
+          {
+            name: "DB_PASSWORD",
+            source: "stored",
+            reference: null,
+            setBy: null,
+            setAt: null,
+            fingerprint: null,
+          },
+        ],
+      },
+      "/projects/shop/apps/web?tab=environment",
+    );
+    const row = (await screen.findByText("DB_PASSWORD")).closest("tr")!;
+    expect(within(row).getByText("secret")).toBeTruthy();
+    expect(screen.queryByLabelText(/value/)).toBeNull();
+  });
+
   it("says when someone else changed the app meanwhile, and reloads it on request", async () => {
     let revision = 2;
     const { user, api } = openApp(
@@ -203,7 +293,7 @@ describe("app page", () => {
           diff: "~ Deployment/web changed\n    + spec.template.spec.enableServiceLinks: false\n",
           revision: input.preview ? null : 3,
         }),
-        "apps.delete": () => ({ deleted: "web", deletedObjects: 2 }),
+        "apps.delete": () => ({ deleted: "web", deletedObjects: 2, keptVolumes: [] }),
       },
       "/projects/shop/apps/web?tab=settings",
     );
@@ -223,7 +313,7 @@ describe("app page", () => {
     await user.type(screen.getByLabelText("Type web to confirm"), "web");
     await user.click(remove);
     expect((await screen.findByTestId("location")).textContent).toBe("/projects/shop");
-    expect(api.inputsOf("apps.delete")).toEqual([{ project: "shop", name: "web" }]);
+    expect(api.inputsOf("apps.delete")).toEqual([{ project: "shop", name: "web", keepVolumes: false }]);
     expect(screen.getByText('App "web" was deleted, with its 2 Kubernetes objects.')).toBeTruthy();
   });
 });

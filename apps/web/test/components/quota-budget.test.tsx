@@ -42,6 +42,7 @@ function usage(cpuUsed: number, servicesUsed = 0): Usage {
       requests: { cpu: { quantity: "100m", value: 0.1 }, memory: { quantity: "128Mi", value: 128 * MI } },
       limits: { memory: { quantity: "256Mi", value: 256 * MI } },
     },
+    storage: { used: { quantity: "0", value: 0 }, hard: null, claims: 0, claimsHard: null },
     apps: [],
     at: new Date().toISOString(),
   };

@@ -32,6 +32,7 @@ function usage(overrides: Partial<Usage> = {}): Usage {
       },
     ],
     containerDefaults: { requests: {}, limits: {} },
+    storage: { used: { quantity: "0", value: 0 }, hard: null, claims: 0, claimsHard: null },
     apps: [
       { name: "web", pods: 2, cpu: 0.12, memory: 200 * 1024 ** 2, requests: {}, limits: {} },
       { name: "worker", pods: 1, cpu: null, memory: null, requests: {}, limits: {} },
@@ -59,6 +60,41 @@ describe("quota usage", () => {
     expect(rows[1]!.textContent).toContain("200 MiB");
     expect(within(rows[2]!).getAllByText("no data yet")).toHaveLength(2);
     expect(api.inputsOf("projects.usage")).toEqual([{ name: "shop" }]);
+  });
+
+  it("shows the volumes' storage against the quota, or what they take where no quota limits it", async () => {
+    const { unmount } = renderWithApi(<QuotaUsage project="shop" />, {
+      procedures: {
+        "projects.usage": () =>
+          usage({
+            storage: {
+              used: { quantity: "3Gi", value: 3 * GI },
+              hard: { quantity: "10Gi", value: 10 * GI },
+              claims: 2,
+              claimsHard: 5,
+            },
+          }),
+      },
+    });
+    const storage = await screen.findByRole("meter", { name: "Storage requests" });
+    expect(storage.getAttribute("aria-valuetext")).toBe("Storage requests: 3 GiB of 10 GiB");
+    expect(screen.getByRole("meter", { name: "Volumes" }).getAttribute("aria-valuetext")).toBe(
+      "Volumes: 2 of 5",
+    );
+    unmount();
+
+    renderWithApi(<QuotaUsage project="shop" />, {
+      procedures: {
+        "projects.usage": () =>
+          usage({
+            storage: { used: { quantity: "1Gi", value: GI }, hard: null, claims: 1, claimsHard: null },
+          }),
+      },
+    });
+    expect(
+      await screen.findByText(/Volumes: 1 \(1 GiB of storage requested\); no quota limits storage\./),
+    ).toBeTruthy();
+    expect(screen.queryByRole("meter", { name: "Storage requests" })).toBeNull();
   });
 
   it("says why current figures are missing", async () => {

@@ -321,7 +321,12 @@ describe.skipIf(!hasChromium)("apps in Chromium", () => {
     await page.getByLabel("CPU request").fill("250m");
     await page.getByLabel("Liveness check").selectOption("http");
     await page.getByLabel("Liveness path").fill("/healthz");
-    await page.getByLabel("Ingress host").fill("api.example.com");
+    // default@2.1 lists hosts: one added, with its own path and TLS.
+    await page.getByRole("button", { name: "Add host" }).click();
+    await page
+      .getByRole("group", { name: "Host 1" })
+      .getByLabel("Host", { exact: true })
+      .fill("api.example.com");
     await page.getByRole("button", { name: "Deploy", exact: true }).click();
     // Refused in the browser first, then by the server's own rule about several ports.
     await page.getByText("Variable 1 name must be letters").waitFor();

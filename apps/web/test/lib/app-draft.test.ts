@@ -1,18 +1,26 @@
 // The deploy form's model against the JSON Schemas the server really sends: the packs' own (test/support/packs.ts).
 import { describe, expect, it } from "vitest";
 import {
+  draftFromSpec,
   draftIssues,
   emptyDraft,
+  emptyHost,
+  emptyVolume,
   placeIssues,
+  secretValuesOf,
   shapeOf,
+  specForEdit,
   specFromDraft,
+  volumeWarning,
+  withoutSecretValues,
   type AppDraft,
 } from "../../src/lib/app-draft.js";
 import { schemaIssues } from "../../src/lib/schema-check.js";
 import { applicationSchema } from "../support/packs.js";
 
 const CLASSIC_SCHEMA = applicationSchema("classic");
-const DEFAULT_SCHEMA = applicationSchema("default");
+const DEFAULT_SCHEMA = applicationSchema("default", "2.0.0");
+const SCHEMA_2_1 = applicationSchema("default", "2.1.0");
 
 function draft(change: Partial<AppDraft>): AppDraft {
   return { ...emptyDraft(), name: "web", image: "nginx:1.27", ...change };
@@ -210,6 +218,201 @@ describe("placeIssues: the server's issues beside the inputs they are about", ()
     expect(Object.fromEntries(placed.byPath)).toEqual({
       "ports[0].containerPort": "must be at most 65535",
       "env[0].name": "bad",
+    });
+  });
+});
+
+describe("default@2.1's secrets, volumes, files, command and hosts", () => {
+  const shape = shapeOf(SCHEMA_2_1);
+  const STORED = {
+    name: "web",
+    image: "nginx:1.27",
+    ports: [{ port: 80 }],
+    env: [{ name: "MODE", value: "prod" }],
+    secrets: [{ name: "DB_PASSWORD" }, { name: "API_KEY", secretRef: { name: "vendor", key: "api-key" } }],
+    secretsVersion: "v1-0123abcd",
+    command: ["node"],
+    args: ["worker.js", "--queue=mail"],
+    replicas: 1,
+    volumes: [
+      { name: "data", mountPath: "/var/lib/data", persistent: { size: "2Gi", accessMode: "ReadWriteOnce" } },
+      { name: "tmp", mountPath: "/tmp", scratch: { sizeLimit: "64Mi" } },
+    ],
+    files: [{ path: "/etc/app/config.yaml", content: "key: value\n" }],
+    ingress: {
+      hosts: [
+        { host: "shop.example.com", pathType: "Exact", tls: true },
+        { host: "api.example.com", path: "/v1", tls: { secretName: "api-tls" } },
+      ],
+      className: "nginx",
+    },
+  };
+
+  it("reads the pack's schema: the form offers every new part", () => {
+    expect(shape).toMatchObject({ secrets: true, command: true, volumes: true, files: true, hosts: true });
+    expect(shapeOf(CLASSIC_SCHEMA)).toMatchObject({ secrets: false, volumes: false, hosts: false });
+  });
+
+  it("reads a stored spec into the form and saves it back unchanged, values of secrets never in the spec", () => {
+    const form = draftFromSpec(STORED, shape);
+    expect(form.env).toEqual([
+      { name: "MODE", value: "prod" },
+      { name: "DB_PASSWORD", value: "", secret: true },
+      { name: "API_KEY", value: "", secret: true, reference: { secret: "vendor", key: "api-key" } },
+    ]);
+    expect(form.command).toBe("node");
+    expect(form.args).toBe("worker.js\n--queue=mail");
+    expect(form.hosts.map((host) => host.tls)).toEqual(["auto", "secret"]);
+    expect(specForEdit(STORED, specFromDraft(form, shape))).toEqual(STORED);
+    expect(secretValuesOf(form.env)).toEqual({});
+    expect(schemaIssues(SCHEMA_2_1, STORED)).toEqual([]);
+  });
+
+  it("sends only the secret values typed, apart from the spec, and marks a new secret in the spec by name", () => {
+    const form = draftFromSpec(STORED, shape);
+    form.env[1] = { ...form.env[1]!, value: "s3cret" };
+    form.env.push({ name: "SESSION_KEY", value: "new", secret: true });
+    const spec = specFromDraft(form, shape);
+    expect(JSON.stringify(spec)).not.toContain("s3cret");
+    expect(spec.secrets).toEqual([
+      { name: "DB_PASSWORD" },
+      { name: "API_KEY", secretRef: { name: "vendor", key: "api-key" } },
+      { name: "SESSION_KEY" },
+    ]);
+    expect(spec.env).toEqual([{ name: "MODE", value: "prod" }]);
+    expect(secretValuesOf(form.env)).toEqual({ DB_PASSWORD: "s3cret", SESSION_KEY: "new" });
+    // What a draft may keep on the browser: no secret value.
+    expect(JSON.stringify(withoutSecretValues(form))).not.toMatch(/s3cret|"new"/);
+    expect(withoutSecretValues(form).env[0]).toEqual({ name: "MODE", value: "prod" });
+  });
+
+  it("makes volumes, files, command and hosts the pack accepts", () => {
+    const spec = specFromDraft(
+      draft({
+        command: "node\n\n",
+        args: " worker.js \n--queue=mail",
+        volumes: [
+          { ...emptyVolume("persistent"), name: "data", mountPath: "/data", storageClass: "fast" },
+          { ...emptyVolume("scratch"), name: "tmp", mountPath: "/tmp" },
+        ],
+        files: [{ path: "/etc/app.conf", content: "a=1\n" }],
+        hosts: [
+          { ...emptyHost(), host: "a.example.com", tls: "auto" },
+          { ...emptyHost(), host: "b.example.com", path: "/b" },
+        ],
+        tlsClusterIssuer: "letsencrypt",
+      }),
+      shape,
+    );
+    expect(spec).toMatchObject({
+      command: ["node"],
+      args: ["worker.js", "--queue=mail"],
+      volumes: [
+        {
+          name: "data",
+          mountPath: "/data",
+          persistent: { size: "1Gi", accessMode: "ReadWriteOnce", storageClass: "fast" },
+        },
+        { name: "tmp", mountPath: "/tmp", scratch: {} },
+      ],
+      files: [{ path: "/etc/app.conf", content: "a=1\n" }],
+      ingress: {
+        hosts: [
+          { host: "a.example.com", tls: true },
+          { host: "b.example.com", path: "/b" },
+        ],
+        clusterIssuer: "letsencrypt",
+      },
+    });
+    expect(schemaIssues(SCHEMA_2_1, { ...spec, name: "web" })).toEqual([]);
+  });
+
+  it("puts the server's issues about secrets, their values and volumes beside their rows", () => {
+    const form = draft({
+      env: [
+        { name: "", value: "" },
+        { name: "MODE", value: "a" },
+        { name: "DB_PASSWORD", value: "", secret: true },
+        { name: "API_KEY", value: "", secret: true, reference: { secret: "vendor", key: "" } },
+      ],
+      volumes: [{ ...emptyVolume("persistent"), name: "Data", mountPath: "/data" }],
+    });
+    const placed = placeIssues(
+      [
+        { path: "secretValues.DB_PASSWORD", message: "give DB_PASSWORD a value" },
+        { path: "spec.secrets[1].secretRef.key", message: "must not be empty" },
+        { path: "spec.env[0].value", message: "is wrong" },
+        { path: "spec.volumes[0].name", message: "must be a DNS label" },
+      ],
+      form,
+      shape,
+    );
+    expect([...placed.byPath]).toEqual([
+      ["env[2].value", "give DB_PASSWORD a value"],
+      ["env[3].reference.key", "must not be empty"],
+      ["env[1].value", "is wrong"],
+      ["volumes[0].name", "must be a DNS label"],
+    ]);
+    expect(placed.unplaced).toEqual([]);
+  });
+
+  it("warns of a ReadWriteOnce volume shared by several pods, not of one pod or ReadWriteMany", () => {
+    const volume = { ...emptyVolume("persistent"), name: "data", mountPath: "/data" };
+    expect(volumeWarning(draft({ volumes: [volume], replicas: "1" }))).toBeUndefined();
+    expect(volumeWarning(draft({ volumes: [volume], replicas: "3" }))).toMatch(
+      /3 replicas with the ReadWriteOnce volume data: .*one node at a time/,
+    );
+    expect(
+      volumeWarning(
+        draft({ volumes: [volume], scaling: "auto", autoscaling: { ...emptyDraft().autoscaling, max: "4" } }),
+      ),
+    ).toMatch(/^Autoscaling up to 4 pods/);
+    expect(
+      volumeWarning(draft({ volumes: [{ ...volume, accessMode: "ReadWriteMany" }], replicas: "3" })),
+    ).toBeUndefined();
+  });
+});
+
+describe("default@2.1's Ingress forms", () => {
+  const shape = shapeOf(SCHEMA_2_1);
+
+  it("keeps a single-host Ingress in its form, and a listed one listed", () => {
+    const single = {
+      image: "nginx:1.27",
+      ports: [{ port: 80 }],
+      ingress: { host: "shop.example.com", className: "nginx", tls: { clusterIssuer: "letsencrypt" } },
+    };
+    const form = draftFromSpec(single, shape);
+    expect(form.hosts).toEqual([{ host: "shop.example.com", path: "", tls: "auto", tlsSecretName: "" }]);
+    expect(specForEdit(single, specFromDraft(form, shape))).toEqual(single);
+
+    const listed = { ...single, ingress: { hosts: [{ host: "shop.example.com", tls: true }] } };
+    expect(specForEdit(listed, specFromDraft(draftFromSpec(listed, shape), shape))).toEqual(listed);
+
+    // A second host turns the single form into the list, keeping the first host's pathType.
+    const withPathType = { ...single, ingress: { ...single.ingress, pathType: "Exact" } };
+    const two = draftFromSpec(withPathType, shape);
+    two.hosts.push({ ...emptyHost(), host: "api.example.com" });
+    expect(specForEdit(withPathType, specFromDraft(two, shape)).ingress).toEqual({
+      className: "nginx",
+      clusterIssuer: "letsencrypt",
+      hosts: [{ host: "shop.example.com", pathType: "Exact", tls: true }, { host: "api.example.com" }],
+    });
+  });
+
+  it("puts the single form's issues on the first host's inputs", () => {
+    const form = draft({ hosts: [{ ...emptyHost(), host: "Shop", tls: "secret" }] });
+    const placed = placeIssues(
+      [
+        { path: "spec.ingress.host", message: "must be a host name" },
+        { path: "spec.ingress.tls.secretName", message: "must not be empty" },
+      ],
+      form,
+      shape,
+    );
+    expect(Object.fromEntries(placed.byPath)).toEqual({
+      "ingress.hosts[0].host": "must be a host name",
+      "ingress.hosts[0].tls.secretName": "must not be empty",
     });
   });
 });

@@ -13,7 +13,7 @@ import { overwrittenNames } from "../../src/lib/env-file.js";
 import { afterOwnPath, describeIssue } from "../../src/lib/form-labels.js";
 import { applicationSchema } from "../support/packs.js";
 
-const DEFAULT = shapeOf(applicationSchema("default"));
+const DEFAULT = shapeOf(applicationSchema("default", "2.0.0"));
 const CLASSIC = shapeOf(applicationSchema("classic"));
 
 const STORED = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeEnv, parseEnvBlock } from "../../src/lib/env-file.js";
+import { looksSecret, markSecrets, mergeEnv, parseEnvBlock } from "../../src/lib/env-file.js";
 
 describe("parseEnvBlock", () => {
   it("reads KEY=value lines, skipping comments and blank lines, with or without export", () => {
@@ -114,6 +114,42 @@ describe("mergeEnv", () => {
       { name: "A", value: "1" },
       { name: "B", value: "two" },
       { name: "C", value: "3" },
+    ]);
+  });
+});
+
+describe("marking pasted lines as secrets", () => {
+  const pasted = parseEnvBlock(
+    "DB_PASSWORD=hunter2\nLOG_LEVEL=info\nstripe_api_key=sk_1\nSESSION_SECRET=s",
+  ).vars;
+
+  it("marks names that look like secrets, or every line when asked", () => {
+    expect(markSecrets(pasted, false)).toEqual([
+      { name: "DB_PASSWORD", value: "hunter2", secret: true },
+      { name: "LOG_LEVEL", value: "info" },
+      { name: "stripe_api_key", value: "sk_1", secret: true },
+      { name: "SESSION_SECRET", value: "s", secret: true },
+    ]);
+    expect(markSecrets(pasted, true).every((variable) => variable.secret === true)).toBe(true);
+    expect(looksSecret("TOKEN_URL")).toBe(true);
+    expect(looksSecret("PORT")).toBe(false);
+  });
+
+  it("keeps a secret secret when a paste gives it a new value", () => {
+    expect(
+      mergeEnv(
+        [
+          { name: "DB_PASSWORD", value: "", secret: true },
+          { name: "MODE", value: "a" },
+        ],
+        [
+          { name: "DB_PASSWORD", value: "new" },
+          { name: "MODE", value: "b", secret: true },
+        ],
+      ),
+    ).toEqual([
+      { name: "DB_PASSWORD", value: "new", secret: true },
+      { name: "MODE", value: "b", secret: true },
     ]);
   });
 });

@@ -5,9 +5,11 @@ import type { JsonSchema } from "../../src/lib/schema-check.js";
 /** Every pack version, by name then newest first; default@2 is the default, as it is the server's. */
 export const PACKS = inject("packs");
 
-/** The JSON Schema of the newest version of a pack's application spec, as the form reads it. */
-export function applicationSchema(name: string): JsonSchema {
-  const pack = PACKS.find((candidate) => candidate.name === name);
+/** The JSON Schema of a pack's application spec (its newest version unless told), as the form reads it. */
+export function applicationSchema(name: string, version?: string): JsonSchema {
+  const pack = PACKS.find(
+    (candidate) => candidate.name === name && (version === undefined || candidate.version === version),
+  );
   if (pack === undefined)
     throw new Error(`no pack named "${name}": ${PACKS.map((known) => known.ref).join(", ")}`);
   return pack.specSchema;

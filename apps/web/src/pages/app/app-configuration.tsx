@@ -1,6 +1,8 @@
 // How the app is configured, as its current revision's manifests say (whatever the pack): image, replicas or the
-// autoscaling range, resources, probes, ports, hosts, and the address other apps of the cluster reach it at.
+// autoscaling range, resources, probes, ports, hosts, and the address other apps of the cluster reach it at; and,
+// from its spec (default@2.1), its command, volumes, config files and secret variables.
 import { CopyButton } from "../../components/copy-button.js";
+import { secretRowsOf, specExtrasOf } from "../../lib/app-draft.js";
 import type { AppDetails } from "../../lib/app-state.js";
 
 const PROBE_LABELS = { startup: "Startup", liveness: "Liveness", readiness: "Readiness" } as const;
@@ -9,6 +11,8 @@ export function AppConfiguration({ app }: { app: AppDetails }) {
   const { configuration } = app;
   const { requests, limits } = configuration.resources;
   const resourceNames = [...new Set([...Object.keys(requests), ...Object.keys(limits)])].sort();
+  const extras = specExtrasOf(app.spec);
+  const secrets = secretRowsOf(app.spec);
   return (
     <section aria-labelledby="configuration-title" className="overview-section">
       <div className="section-header">
@@ -29,6 +33,18 @@ export function AppConfiguration({ app }: { app: AppDetails }) {
                   : `, aiming at ${configuration.autoscaling.cpuUtilization} % of the CPU request`
               }`}
         </dd>
+
+        {extras.command.length === 0 && extras.args.length === 0 ? null : (
+          <>
+            <dt>Command</dt>
+            <dd>
+              <code>{[...extras.command, ...extras.args].join(" ")}</code>
+              {extras.command.length === 0 ? (
+                <span className="muted"> (arguments to the image's entrypoint)</span>
+              ) : null}
+            </dd>
+          </>
+        )}
 
         <dt>Resources</dt>
         <dd>
@@ -82,6 +98,52 @@ export function AppConfiguration({ app }: { app: AppDetails }) {
                 </span>
               ))}
         </dd>
+
+        {extras.volumes.length === 0 ? null : (
+          <>
+            <dt>Volumes</dt>
+            <dd>
+              <ul className="plain-list">
+                {extras.volumes.map((volume) => (
+                  <li key={volume.name}>
+                    <code>{volume.name}</code> at <code>{volume.mountPath}</code>: {volume.description}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+
+        {extras.files.length === 0 ? null : (
+          <>
+            <dt>Config files</dt>
+            <dd>
+              {extras.files.map((path, index) => (
+                <span key={path}>
+                  {index === 0 ? "" : " · "}
+                  <code>{path}</code>
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
+
+        {secrets.length === 0 ? null : (
+          <>
+            <dt>Secrets</dt>
+            <dd>
+              {secrets.map((secret, index) => (
+                <span key={secret.name}>
+                  {index === 0 ? "" : " · "}
+                  <code>{secret.name}</code>
+                  {secret.reference === undefined ? null : (
+                    <span className="muted"> (from Secret {secret.reference.secret})</span>
+                  )}
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
 
         <dt>In the cluster</dt>
         <dd>

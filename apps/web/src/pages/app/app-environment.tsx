@@ -1,6 +1,8 @@
-// The app's environment variables. Saving makes a new revision (apps.update with the current spec and the new
-// variables) from the revision the person started editing: if someone else changed the app meanwhile, the server
-// refuses and the page offers to reload rather than overwrite their change. Unsaved rows are kept as a draft.
+// The app's environment variables, plain and secret. Saving makes a new revision (apps.update with the current spec,
+// the new variables and the secret values typed) from the revision the person started editing: if someone else
+// changed the app meanwhile, the server refuses and the page offers to reload rather than overwrite their change.
+// Unsaved rows are kept as a draft, secret values excepted.
+import { useQuery } from "@tanstack/react-query";
 import { useRef, useState, type SubmitEvent } from "react";
 import { DraftNotice } from "../../components/draft-notice.js";
 import { EnvEditor } from "../../components/env-editor.js";
@@ -8,24 +10,45 @@ import { FormError } from "../../components/field.js";
 import { useLeaveGuard } from "../../components/leave-guard.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
-import { filledEnvRows } from "../../lib/app-draft.js";
-import { envKeyOf, type AppContext } from "../../lib/app-state.js";
+import {
+  envRowPath,
+  plainEnv,
+  secretEnvRows,
+  secretRowsOf,
+  secretsOf,
+  secretValuesOf,
+  shapeOf,
+  withoutSecretEnvValues,
+} from "../../lib/app-draft.js";
+import { envKeyOf, type AppContext, type SecretInfo } from "../../lib/app-state.js";
 import { useDraft } from "../../lib/drafts.js";
 import { ENV_NAME_PATTERN, ENV_NAME_RULE, type EnvVar } from "../../lib/env-file.js";
 import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
+import { useSecretInfo } from "./app-secrets.js";
 
-/** Issues of the rows as typed: paths are `env[row]`, rows counted on screen. */
-export function envIssues(env: readonly EnvVar[]): FieldIssue[] {
+/**
+ * Issues of the rows as typed: paths are `env[row]`, rows counted on screen. A secret new to the app (not in
+ * `saved`) needs a value; a saved one left empty keeps its value.
+ */
+export function envIssues(env: readonly EnvVar[], saved: ReadonlySet<string> = new Set()): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const seen = new Map<string, number>();
   env.forEach((variable, row) => {
     const name = variable.name.trim();
     if (name === "") {
-      if (variable.value !== "") issues.push({ path: `env[${row}].name`, message: "must not be empty" });
+      if (variable.value !== "" || variable.secret === true)
+        issues.push({ path: `env[${row}].name`, message: "must not be empty" });
       return;
+    }
+    if (variable.reference !== undefined) {
+      for (const field of ["secret", "key"] as const)
+        if (variable.reference[field].trim() === "")
+          issues.push({ path: `env[${row}].reference.${field}`, message: "must not be empty" });
+    } else if (variable.secret === true && variable.value === "" && !saved.has(name)) {
+      issues.push({ path: `env[${row}].value`, message: `must be given: ${name} is a new secret` });
     }
     if (!ENV_NAME_PATTERN.test(name))
       issues.push({ path: `env[${row}].name`, message: `must be ${ENV_NAME_RULE}` });
@@ -36,20 +59,30 @@ export function envIssues(env: readonly EnvVar[]): FieldIssue[] {
   return issues;
 }
 
-/** A server issue (`spec.env[1].name`, counting only the variables sent) on the row it is about. */
+/** A server issue (`spec.env[1].name`, `secretValues.X`: counting only what was sent) on the row it is about. */
 function rowIssue(issue: FieldIssue, env: readonly EnvVar[]): FieldIssue | undefined {
-  const match = /^spec\.envs?\[(\d+)\](\.name|\.value)?$/.exec(issue.path);
-  if (match === null) return undefined;
-  const row = filledEnvRows(env)[Number(match[1])];
-  return row === undefined
-    ? undefined
-    : { path: `env[${row}]${match[2] ?? ".name"}`, message: issue.message };
+  const path = envRowPath(issue.path, env);
+  if (path === undefined || path === "env") return undefined;
+  return { path: /^env\[\d+\]$/.test(path) ? `${path}.name` : path, message: issue.message };
+}
+
+/** Whether the app's pack has secret variables (default@2.1 and later), from its JSON Schema. */
+function usePackHasSecrets(context: AppContext): boolean {
+  const trpc = useTRPC();
+  const packs = useQuery({
+    ...trpc.apps.packs.queryOptions({ project: context.app.project }),
+    staleTime: Infinity,
+  });
+  const pack = packs.data?.find((candidate) => candidate.ref === context.app.pack);
+  return pack === undefined ? secretRowsOf(context.app.spec).length > 0 : shapeOf(pack.specSchema).secrets;
 }
 
 export function AppEnvironment({ context }: { context: AppContext }) {
   const { app, mayManage } = context;
-  if (!mayManage) return <EnvironmentTable env={app.env} />;
-  return <EnvironmentForm context={context} />;
+  const hasSecrets = usePackHasSecrets(context);
+  const secretInfo = useSecretInfo(app.project, app.name, hasSecrets);
+  if (!mayManage) return <EnvironmentTable env={[...app.env, ...secretRowsOf(app.spec)]} />;
+  return <EnvironmentForm context={context} hasSecrets={hasSecrets} secretInfo={secretInfo} />;
 }
 
 function EnvironmentTable({ env }: { env: readonly EnvVar[] }) {
@@ -76,7 +109,18 @@ function EnvironmentTable({ env }: { env: readonly EnvVar[] }) {
                     <code>{variable.name}</code>
                   </td>
                   <td data-label="Value" className="env-value">
-                    {variable.value === "" ? <span className="muted">(empty)</span> : variable.value}
+                    {variable.secret === true ? (
+                      <span className="muted">
+                        secret
+                        {variable.reference === undefined
+                          ? ""
+                          : ` from Kubernetes Secret ${variable.reference.secret} (key ${variable.reference.key})`}
+                      </span>
+                    ) : variable.value === "" ? (
+                      <span className="muted">(empty)</span>
+                    ) : (
+                      variable.value
+                    )}
                   </td>
                 </tr>
               ))}
@@ -88,20 +132,35 @@ function EnvironmentTable({ env }: { env: readonly EnvVar[] }) {
   );
 }
 
-function EnvironmentForm({ context }: { context: AppContext }) {
+function EnvironmentForm({
+  context,
+  hasSecrets,
+  secretInfo,
+}: {
+  context: AppContext;
+  hasSecrets: boolean;
+  secretInfo: ReadonlyMap<string, SecretInfo>;
+}) {
   const { app, changed } = context;
   const trpc = useTRPC();
   const toast = useToast();
   // The rows and the revision they start from (saving is refused if the app moved on since), kept as a draft
   // across tab switches, reloads and sign-ins until saved or discarded.
-  const start = { base: { revision: app.revision, env: app.env }, rows: app.env };
+  const startRows = [...app.env, ...secretRowsOf(app.spec)];
+  const start = { base: { revision: app.revision, env: startRows }, rows: startRows };
   const kept = useDraft<{ base: { revision: number; env: EnvVar[] }; rows: EnvVar[] }>(
     [app.project, app.name, "env"],
     start,
     (value) => JSON.stringify(value.rows) !== JSON.stringify(value.base.env),
+    (value) => ({ ...value, rows: withoutSecretEnvValues(value.rows) }),
   );
   const { base, rows: draft } = kept.value;
   const dirty = kept.dirty;
+  const savedSecrets = new Set(
+    base.env
+      .filter((variable) => variable.secret === true && variable.reference === undefined)
+      .map((variable) => variable.name),
+  );
   const setDraft = (rows: EnvVar[]) => {
     kept.set({ base, rows });
   };
@@ -116,8 +175,11 @@ function EnvironmentForm({ context }: { context: AppContext }) {
     trpc.apps.update.mutationOptions({
       onSuccess: async (result, variables) => {
         toast.success(`Variables saved: revision ${result.revision} of ${app.name} is rolling out.`);
-        const saved = ((variables.spec as Record<string, unknown>)[envKeyOf(app.spec, app.pack)] ??
-          []) as EnvVar[];
+        const savedSpec = variables.spec as Record<string, unknown>;
+        const saved = [
+          ...((savedSpec[envKeyOf(app.spec, app.pack)] ?? []) as EnvVar[]),
+          ...secretRowsOf(savedSpec),
+        ];
         kept.saved({ base: { revision: result.revision, env: saved }, rows: saved });
         setSubmitted(false);
         await changed();
@@ -129,7 +191,7 @@ function EnvironmentForm({ context }: { context: AppContext }) {
   const serverRows = fieldIssues(save.error).map((issue) => rowIssue(issue, draft));
   const unplaced = fieldIssues(save.error).filter((_issue, index) => serverRows[index] === undefined);
   const issues = [
-    ...(submitted ? envIssues(draft) : []),
+    ...(submitted ? envIssues(draft, savedSecrets) : []),
     ...serverRows.filter((issue) => issue !== undefined),
   ];
   const errorAt = (path: string) => {
@@ -140,16 +202,25 @@ function EnvironmentForm({ context }: { context: AppContext }) {
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     setSubmitted(true);
-    if (envIssues(draft).length > 0) {
+    if (envIssues(draft, savedSecrets).length > 0) {
       focusFirstInvalid();
       return;
     }
-    const env = filledEnvRows(draft).map((row) => ({
-      name: draft[row]!.name.trim(),
-      value: draft[row]!.value,
-    }));
-    const spec = { ...(app.spec as Record<string, unknown>), [envKeyOf(app.spec, app.pack)]: env };
-    save.mutate({ project: app.project, name: app.name, spec, expectedRevision: base.revision });
+    const { secrets: _stored, ...rest } = app.spec as Record<string, unknown>;
+    const spec = {
+      ...rest,
+      [envKeyOf(app.spec, app.pack)]: plainEnv(draft),
+      ...(secretEnvRows(draft).length === 0 ? {} : { secrets: secretsOf(draft) }),
+    };
+    const secretValues = secretValuesOf(draft);
+    save.mutate({
+      project: app.project,
+      name: app.name,
+      spec,
+      expectedRevision: base.revision,
+      // Only the values typed: an untouched secret keeps the one the server holds.
+      ...(hasSecrets && Object.keys(secretValues).length > 0 ? { secretValues } : {}),
+    });
   }
 
   function reload() {
@@ -165,8 +236,10 @@ function EnvironmentForm({ context }: { context: AppContext }) {
         <h2 id="env-title">Environment variables</h2>
       </div>
       <p className="muted">
-        Saving makes a new revision and rolls the pods over to it; the revisions tab can roll it back. Values
-        are visible to everyone in the project: keep secrets out.
+        Saving makes a new revision and rolls the pods over to it; the revisions tab can roll it back.{" "}
+        {hasSecrets
+          ? "Plain values are visible to everyone in the project; a Secret's value is kept sealed and never shown again (leave it empty to keep it, type to replace it)."
+          : "Values are visible to everyone in the project: keep secrets out."}
       </p>
       <form
         ref={formRef}
@@ -179,6 +252,7 @@ function EnvironmentForm({ context }: { context: AppContext }) {
         {kept.restored ? (
           <DraftNotice
             what={`variables of ${app.name}`}
+            hasSecrets={draft.some((variable) => variable.secret === true)}
             onDiscard={() => {
               kept.discard(start);
               setSubmitted(false);
@@ -208,7 +282,14 @@ function EnvironmentForm({ context }: { context: AppContext }) {
             }
           />
         )}
-        <EnvEditor value={draft} onChange={setDraft} errorAt={errorAt} disabled={save.isPending} />
+        <EnvEditor
+          value={draft}
+          onChange={setDraft}
+          errorAt={errorAt}
+          disabled={save.isPending}
+          secrets={hasSecrets}
+          secretInfo={secretInfo}
+        />
         <div className="form-actions env-save">
           <PendingButton pending={save.isPending} pendingLabel="Saving…" disabled={!dirty}>
             Save variables

@@ -4,7 +4,7 @@
 // Schema as the person types, then the server's own issues (from the preview, and from the deploy itself). Unsaved
 // edits are kept as a draft of the signed-in user until deployed or discarded.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useRef, useState, type ReactNode, type SubmitEvent } from "react";
+import { useMemo, useRef, useState, type SubmitEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { DraftNotice } from "../../components/draft-notice.js";
@@ -23,9 +23,11 @@ import {
   placeIssues,
   PROBE_KINDS,
   schemaDefault,
+  secretValuesOf,
   shapeOf,
   specForEdit,
   specFromDraft,
+  withoutSecretValues,
   type AppDraft,
   type ProbeDraft,
   type ProbeKind,
@@ -38,6 +40,15 @@ import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
 import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
+import {
+  CommandSection,
+  FilesSection,
+  HostsFields,
+  Section,
+  VolumesSection,
+  type FormBinding,
+} from "./app-form-sections.js";
+import { useSecretInfo } from "./app-secrets.js";
 import { editBaseOf, EditConflict, type EditBase } from "./edit-conflict.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 import { QuotaBudget } from "./quota-budget.js";
@@ -98,6 +109,7 @@ export function AppForm({
     app === undefined ? [project, "new", "deploy"] : [project, app.name, "edit"],
     initial,
     (state) => JSON.stringify(state.draft) !== JSON.stringify(state.base?.draft ?? emptyDraft()),
+    (state) => ({ ...state, draft: withoutSecretValues(state.draft) }),
   );
   const { draft, packRef, base } = form.value;
   const setDraft = (next: AppDraft) => {
@@ -110,6 +122,7 @@ export function AppForm({
   const schema = pack.specSchema as JsonSchema;
   const shape = useMemo(() => shapeOf(schema), [schema]);
   const editing = app !== undefined && base !== undefined;
+  const secretInfo = useSecretInfo(project, app?.name, shape.secrets);
   // Untouched, an edit follows the app (someone else's deploy, a roll back).
   if (app !== undefined && !form.dirty && base !== undefined && base.revision !== app.revision) {
     form.discard(initial);
@@ -132,6 +145,7 @@ export function AppForm({
   async function refreshLists(name: string) {
     await Promise.all([
       queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name })),
+      queryClient.invalidateQueries(trpc.apps.secrets.queryFilter({ project, name })),
       queryClient.invalidateQueries(trpc.apps.revisions.pathFilter()),
       queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
       queryClient.invalidateQueries(trpc.projects.get.queryFilter({ name: project })),
@@ -182,11 +196,14 @@ export function AppForm({
     pack: packRef,
     spec,
     intent: editing ? "update" : "create",
+    changedSecrets: shape.secrets ? Object.keys(secretValuesOf(draft.env)) : [],
   });
   // With BABYHELM_INGRESS_DOMAINS set, the server offers a free <app>-<project>.<domain> host.
   const suggestedHost = useQuery({
     ...trpc.apps.suggestHost.queryOptions({ project, name: draft.name.trim() }),
-    enabled: draft.ingressHost.trim() === "" && DNS_1035_LABEL.test(draft.name.trim()),
+    enabled:
+      (shape.hosts ? draft.hosts.length === 0 : draft.ingressHost.trim() === "") &&
+      DNS_1035_LABEL.test(draft.name.trim()),
     staleTime: 30_000,
   }).data?.host;
   const previewError = preview.settled.name === draft.name.trim() ? preview.query.error : null;
@@ -250,9 +267,15 @@ export function AppForm({
           ? `Please correct: ${unplaced.map(describeIssue).join("; ")}.`
           : undefined;
 
+  // Only the values typed: an untouched secret keeps the value the server holds.
+  const typedSecrets = secretValuesOf(draft.env);
+  const secretValues =
+    shape.secrets && Object.keys(typedSecrets).length > 0 ? { secretValues: typedSecrets } : {};
+  const binding: FormBinding = { draft, errorAt, edit, touch, bind };
+
   function send(expectedRevision?: number, over?: unknown) {
     if (app === undefined) {
-      create.mutate({ project, name: draft.name.trim(), pack: packRef, spec });
+      create.mutate({ project, name: draft.name.trim(), pack: packRef, spec, ...secretValues });
       return;
     }
     const stored = over ?? base?.spec;
@@ -261,6 +284,7 @@ export function AppForm({
       name: app.name,
       spec: specForEdit(stored, formSpec),
       expectedRevision: expectedRevision ?? base?.revision ?? app.revision,
+      ...secretValues,
     });
   }
 
@@ -294,6 +318,7 @@ export function AppForm({
         {form.restored ? (
           <DraftNotice
             what={editing ? `changes to ${app.name}` : "new app"}
+            hasSecrets={draft.env.some((variable) => variable.secret === true)}
             onDiscard={() => {
               form.discard(initial);
               setSubmitted(false);
@@ -474,10 +499,16 @@ export function AppForm({
         {shape.envKey === undefined ? null : (
           <Section
             title="Environment variables"
-            hint="Values are stored with the app's revisions and visible to everyone in the project: keep secrets out."
+            hint={
+              shape.secrets
+                ? "Plain values are stored with the app's revisions and visible to everyone in the project. Switch on Secret for passwords and keys: their values are kept sealed, never shown again, and given to the pods from a Kubernetes Secret."
+                : `Values are stored with the app's revisions and visible to everyone in the project: keep secrets out${pack.name === "default" ? " (default@2.1 and later keep secret variables)" : ""}.`
+            }
             error={errorAt("env")}
           >
             <EnvEditor
+              secrets={shape.secrets}
+              secretInfo={secretInfo}
               value={draft.env}
               errorAt={errorAt}
               onFieldBlur={touch}
@@ -487,6 +518,8 @@ export function AppForm({
             />
           </Section>
         )}
+
+        {shape.command ? <CommandSection form={binding} /> : null}
 
         {shape.scaling ? (
           <Section title="Scaling" error={draft.scaling === "auto" ? errorAt("autoscaling") : undefined}>
@@ -627,6 +660,9 @@ export function AppForm({
           </Section>
         ) : null}
 
+        {shape.volumes ? <VolumesSection form={binding} /> : null}
+        {shape.files ? <FilesSection form={binding} /> : null}
+
         {shape.service || shape.ingress ? (
           <Section
             title="Exposure"
@@ -662,7 +698,9 @@ export function AppForm({
                 ) : null}
               </div>
             ) : null}
-            {shape.ingress ? (
+            {shape.hosts ? (
+              <HostsFields form={binding} suggestedHost={suggestedHost ?? undefined} />
+            ) : shape.ingress ? (
               <>
                 <div className="form-grid">
                   <Field
@@ -759,30 +797,5 @@ export function AppForm({
         />
       </aside>
     </div>
-  );
-}
-
-function Section({
-  title,
-  hint,
-  error,
-  children,
-}: {
-  title: string;
-  hint?: string;
-  error?: string | undefined;
-  children: ReactNode;
-}) {
-  return (
-    <fieldset className={`card form-section${error === undefined ? "" : " section-invalid"}`}>
-      <legend>{title}</legend>
-      {hint === undefined ? null : <p className="hint section-hint">{hint}</p>}
-      {error === undefined ? null : (
-        <p className="field-error section-error" role="alert">
-          {error}
-        </p>
-      )}
-      {children}
-    </fieldset>
   );
 }

@@ -64,6 +64,8 @@ export default function AppPage() {
     setGeneration((current) => current + 1);
     await Promise.all([
       queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name })),
+      // A save or a roll back may change which secret values run: who set them and their fingerprints.
+      queryClient.invalidateQueries(trpc.apps.secrets.queryFilter({ project, name })),
       queryClient.invalidateQueries(trpc.apps.revisions.pathFilter()),
       queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
     ]);

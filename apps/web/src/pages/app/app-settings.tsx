@@ -9,6 +9,7 @@ import { PendingButton } from "../../components/submit-button.js";
 import { TextDiff } from "../../components/text-diff.js";
 import { useToast } from "../../components/toast.js";
 import { TypeToConfirm } from "../../components/type-to-confirm.js";
+import { persistentVolumesOf } from "../../lib/app-draft.js";
 import { compareVersions, splitPackRef, type AppContext } from "../../lib/app-state.js";
 import { describeError } from "../../lib/errors.js";
 import { plural } from "../../lib/format.js";
@@ -142,11 +143,17 @@ function DeleteApp({ context }: { context: AppContext }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
+  const volumes = persistentVolumesOf(app.spec);
+  const [keepVolumes, setKeepVolumes] = useState(false);
   const remove = useSingleFlightMutation(
     trpc.apps.delete.mutationOptions({
       onSuccess: async (result) => {
         toast.success(
-          `App "${app.name}" was deleted, with its ${plural(result.deletedObjects, "Kubernetes object")}.`,
+          `App "${app.name}" was deleted, with its ${plural(result.deletedObjects, "Kubernetes object")}.${
+            result.keptVolumes.length === 0
+              ? ""
+              : ` Kept ${plural(result.keptVolumes.length, "volume")} (${result.keptVolumes.join(", ")}): the project page lists them.`
+          }`,
         );
         void navigate(`/projects/${encodeURIComponent(app.project)}`, { replace: true });
         queryClient.removeQueries(trpc.apps.get.queryFilter({ project: app.project, name: app.name }));
@@ -154,6 +161,8 @@ function DeleteApp({ context }: { context: AppContext }) {
           queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
           queryClient.invalidateQueries(trpc.projects.get.pathFilter()),
           queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
+          queryClient.invalidateQueries(trpc.projects.volumes.pathFilter()),
+          queryClient.invalidateQueries(trpc.projects.usage.pathFilter()),
         ]);
       },
     }),
@@ -166,13 +175,38 @@ function DeleteApp({ context }: { context: AppContext }) {
         Deleting <strong>{app.name}</strong> removes its Deployment, Service and every other object BabyHelm
         made for it from the cluster, and its revisions from BabyHelm. It cannot be undone.
       </p>
+      {volumes.length === 0 ? null : (
+        <label className="choice keep-volumes">
+          <input
+            type="checkbox"
+            checked={keepVolumes}
+            disabled={remove.isPending}
+            onChange={(event) => {
+              setKeepVolumes(event.target.checked);
+            }}
+          />
+          Keep the {volumes.length === 1 ? "volume's" : "volumes'"} data:{" "}
+          {volumes.map((volume) => `${volume.name} (${volume.size})`).join(", ")}
+        </label>
+      )}
+      {volumes.length === 0 ? null : (
+        <p className="hint">
+          {keepVolumes
+            ? "The volumes stay in the project, listed on its page, until you delete them there."
+            : "Unticked, the volumes and the data on them are deleted with the app."}
+        </p>
+      )}
       <TypeToConfirm
         name={app.name}
         error={remove.error === null ? undefined : describeError(remove.error)}
         pending={remove.isPending}
         action="Delete app"
         onConfirm={() => {
-          remove.mutate({ project: app.project, name: app.name });
+          remove.mutate({
+            project: app.project,
+            name: app.name,
+            keepVolumes: keepVolumes && volumes.length > 0,
+          });
         }}
       />
     </section>

@@ -19,7 +19,15 @@ interface PreviewInput {
   spec: Record<string, unknown>;
   /** "create": a taken name is an issue; "update": a diff against the app that runs. */
   intent: "create" | "update";
+  /** The secrets given a new value in the form: the diff says "secret X changed". */
+  changedSecrets?: readonly string[];
 }
+
+/**
+ * What a preview sends for a changed secret instead of its value: the preview only needs to know which changed, and
+ * a query's input travels in the URL, where proxies and access logs keep it.
+ */
+const CHANGED_SECRET = "(changed in the form)";
 
 /** The preview of what is being typed, asked for once typing pauses. */
 export function useManifestPreview(input: PreviewInput) {
@@ -34,6 +42,11 @@ export function useManifestPreview(input: PreviewInput) {
       pack: settled.pack,
       spec: settled.spec,
       intent: settled.intent,
+      ...(settled.changedSecrets === undefined || settled.changedSecrets.length === 0
+        ? {}
+        : {
+            secretValues: Object.fromEntries(settled.changedSecrets.map((name) => [name, CHANGED_SECRET])),
+          }),
     }),
     enabled: settled.name !== "",
     placeholderData: keepPreviousData,

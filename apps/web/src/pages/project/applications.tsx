@@ -10,6 +10,7 @@ import { progressLabel, splitPackRef, type AppSummary } from "../../lib/app-stat
 import { formatDateTime, formatRelative } from "../../lib/format.js";
 import { canManageApps } from "../../lib/roles.js";
 import { useTRPC } from "../../trpc.js";
+import { KeptVolumes } from "./kept-volumes.js";
 import { useProject } from "./project-layout.js";
 import { QuotaUsage } from "./quota-usage.js";
 
@@ -90,6 +91,7 @@ export default function ApplicationsTab() {
           </>
         )}
       </section>
+      <KeptVolumes project={project.name} mayDelete={mayDeploy} />
       <QuotaUsage project={project.name} />
     </>
   );

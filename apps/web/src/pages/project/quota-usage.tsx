@@ -1,5 +1,6 @@
 // The project's share of the cluster: its namespace's quota (used against hard) and what each app uses now.
 import { useQuery } from "@tanstack/react-query";
+import type { RouterOutputs } from "@babyhelm/api";
 import { Loading, QueryError } from "../../components/query-state.js";
 import { useTRPC } from "../../trpc.js";
 
@@ -17,7 +18,8 @@ const RESOURCES = [
   { keys: ["limits.memory"], label: "Memory limits", kind: "memory" },
   { keys: ["pods"], label: "Pods", kind: "count" },
 ] as const;
-type Kind = (typeof RESOURCES)[number]["kind"];
+type Storage = RouterOutputs["projects"]["usage"]["storage"];
+type Kind = (typeof RESOURCES)[number]["kind"] | "storage";
 
 const MIB = 1024 ** 2;
 
@@ -33,7 +35,7 @@ export function formatBytes(bytes: number): string {
 
 function amount(value: number, kind: Kind): string {
   if (kind === "cpu") return formatCores(value);
-  if (kind === "memory") return formatBytes(value);
+  if (kind === "memory" || kind === "storage") return formatBytes(value);
   return String(value);
 }
 
@@ -76,30 +78,14 @@ export function QuotaUsage({ project }: { project: string }) {
               });
               return (
                 <ul key={quota.name} className="quota-meters" aria-label={`Quota ${quota.name}`}>
-                  {meters.map((meter) => {
-                    const text = meterText(meter.label, meter.used, meter.hard, meter.kind);
-                    const share = Math.min(meter.used / meter.hard, 1);
-                    return (
-                      <li key={meter.label} className="quota-meter">
-                        <span className="quota-meter-label">{text}</span>
-                        <div
-                          className={`quota-bar${share >= 0.9 ? " quota-bar-full" : ""}`}
-                          role="meter"
-                          aria-label={meter.label}
-                          aria-valuemin={0}
-                          aria-valuemax={meter.hard}
-                          aria-valuenow={Math.min(meter.used, meter.hard)}
-                          aria-valuetext={text}
-                        >
-                          <span style={{ width: `${(share * 100).toFixed(1)}%` }} />
-                        </div>
-                      </li>
-                    );
-                  })}
+                  {meters.map((meter) => (
+                    <Meter key={meter.label} {...meter} />
+                  ))}
                 </ul>
               );
             })
           )}
+          <StorageUsage storage={usage.data.storage} />
           {usage.data.available ? null : (
             <p className="notice">Current CPU and memory are not available: {usage.data.reason}</p>
           )}
@@ -145,5 +131,50 @@ export function QuotaUsage({ project }: { project: string }) {
         </>
       )}
     </section>
+  );
+}
+
+function Meter({ label, used, hard, kind }: { label: string; used: number; hard: number; kind: Kind }) {
+  const text = meterText(label, used, hard, kind);
+  const share = Math.min(used / hard, 1);
+  return (
+    <li className="quota-meter">
+      <span className="quota-meter-label">{text}</span>
+      <div
+        className={`quota-bar${share >= 0.9 ? " quota-bar-full" : ""}`}
+        role="meter"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={hard}
+        aria-valuenow={Math.min(used, hard)}
+        aria-valuetext={text}
+      >
+        <span style={{ width: `${(share * 100).toFixed(1)}%` }} />
+      </div>
+    </li>
+  );
+}
+
+/** The volumes' storage (apps' and kept ones) against the quota, or what they take where no quota limits it. */
+function StorageUsage({ storage }: { storage: Storage }) {
+  const used = storage.used.value ?? 0;
+  const hard = storage.hard?.value ?? null;
+  if (hard === null && storage.claimsHard === null) {
+    if (storage.claims === 0) return null;
+    return (
+      <p className="muted storage-usage">
+        Volumes: {storage.claims} ({formatBytes(used)} of storage requested); no quota limits storage.
+      </p>
+    );
+  }
+  return (
+    <ul className="quota-meters" aria-label="Storage">
+      {hard === null || hard <= 0 ? null : (
+        <Meter label="Storage requests" used={used} hard={hard} kind="storage" />
+      )}
+      {storage.claimsHard === null || storage.claimsHard <= 0 ? null : (
+        <Meter label="Volumes" used={storage.claims} hard={storage.claimsHard} kind="count" />
+      )}
+    </ul>
   );
 }
