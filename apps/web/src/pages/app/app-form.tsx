@@ -15,6 +15,7 @@ import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import {
+  dedicatedFormFits,
   draftIssues,
   emptyDraft,
   emptyPort,
@@ -84,10 +85,16 @@ export function AppForm({
   project,
   packs,
   app,
+  initialPack,
+  onGenericPack,
 }: {
   project: string;
   packs: readonly Pack[];
   app?: AppDetails | undefined;
+  /** A new app's pack to start with (default: the server's default pack). */
+  initialPack?: string | undefined;
+  /** A new app: a pack chosen that this form cannot write (see dedicatedFormFits), for the page's generic form. */
+  onGenericPack?: (ref: string) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -96,7 +103,8 @@ export function AppForm({
   const choices = useMemo(() => packChoices(packs), [packs]);
   const startPack =
     app === undefined
-      ? (packs.find((pack) => pack.default) ?? packs[0]!).ref
+      ? (packs.find((pack) => pack.ref === initialPack) ?? packs.find((pack) => pack.default) ?? packs[0]!)
+          .ref
       : (packs.find((pack) => pack.ref === app.pack) ?? packs[0]!).ref;
   const startShape = shapeOf((packs.find((pack) => pack.ref === startPack) ?? packs[0]!).specSchema);
   // What the form starts from (and returns to on Discard): empty, or the revision of the app that runs now.
@@ -116,7 +124,9 @@ export function AppForm({
     form.set({ ...form.value, draft: next });
   };
   const setPackRef = (next: string) => {
-    form.set({ ...form.value, packRef: next });
+    const chosen = packs.find((candidate) => candidate.ref === next);
+    if (chosen !== undefined && !dedicatedFormFits(chosen.specSchema)) onGenericPack?.(next);
+    else form.set({ ...form.value, packRef: next });
   };
   const pack = packs.find((candidate) => candidate.ref === packRef) ?? packs[0]!;
   const schema = pack.specSchema as JsonSchema;
