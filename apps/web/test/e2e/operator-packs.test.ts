@@ -26,7 +26,7 @@ describe.skipIf(!hasChromium)("operator packs in Chromium", () => {
   async function openDeployForm(page: Page, project: string, pack: string): Promise<void> {
     await page.goto(`/projects/${project}/apps/new`);
     await page.getByLabel("Pack", { exact: true }).selectOption(pack);
-    await page.getByRole("heading", { name: `Settings of ${pack}@1.0.0` }).waitFor();
+    await page.getByRole("group", { name: `Settings of ${pack}@1.0.0` }).waitFor();
   }
 
   it(
@@ -87,6 +87,21 @@ describe.skipIf(!hasChromium)("operator packs in Chromium", () => {
       // cron@1 describes an env list too; the app's spec keeps the schedule.
       expect(await page.getByRole("link", { name: "Environment" }).count()).toBe(1);
       await snap(page, "operator-packs-04-cron-ready");
+
+      // The edit page of a cron app is the generic form too, filled from the running revision, with a diff.
+      await page.goto("/projects/jobs/apps/report/edit");
+      await expect.poll(() => page.locator("#root_schedule").inputValue()).toBe("*/5 * * * *");
+      await page.locator("#root_schedule").fill("@hourly");
+      await preview
+        .getByText(/@hourly/)
+        .first()
+        .waitFor();
+      await snap(page, "operator-packs-05-cron-edit");
+      await page.getByRole("button", { name: "Deploy revision 2", exact: true }).click();
+      await page.waitForURL(/\/projects\/jobs\/apps\/report$/);
+      await statusCard(page)
+        .getByText(/Runs on the schedule "@hourly"/)
+        .waitFor({ timeout: 60_000 });
     },
   );
 });

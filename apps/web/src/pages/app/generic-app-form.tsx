@@ -30,6 +30,7 @@ import { afterOwnPath, describeIssue } from "../../lib/form-labels.js";
 import { schemaIssues, type JsonSchema } from "../../lib/schema-check.js";
 import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
+import { Section } from "./app-form-sections.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 import { QuotaBudget } from "./quota-budget.js";
 
@@ -309,8 +310,7 @@ export default function GenericAppForm({
           />
         ) : null}
         <FormError message={general} />
-        <section className="form-section" aria-labelledby="generic-app-title">
-          <h2 id="generic-app-title">App</h2>
+        <Section title="App">
           <div className="form-grid">
             <Field
               label="App name"
@@ -367,10 +367,11 @@ export default function GenericAppForm({
               />
             </div>
           )}
-        </section>
-        <section className="form-section" aria-labelledby="generic-spec-title">
-          <h2 id="generic-spec-title">Settings of {pack.ref}</h2>
-          <p className="hint">{pack.ref} has no form of its own: its fields come from the pack's schema.</p>
+        </Section>
+        <Section
+          title={`Settings of ${pack.ref}`}
+          hint={`${pack.ref} has no form of its own: its fields come from the pack's JSON Schema.`}
+        >
           <Form
             schema={formSchema}
             validator={validator}
@@ -406,7 +407,7 @@ export default function GenericAppForm({
               {form.dirty ? <span className="muted">Unsaved changes, kept as a draft</span> : null}
             </div>
           </Form>
-        </section>
+        </Section>
       </div>
       <aside className="deploy-aside">
         <ManifestPreview preview={preview} against={editing ? app.revision : undefined} />
