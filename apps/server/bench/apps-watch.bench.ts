@@ -169,7 +169,7 @@ async function watchAll(url: string, token: string, names: string[], until: numb
           const subscription = client.apps.watchStatus.subscribe(
             { project: PROJECT, name },
             {
-              onData: (status) => {
+              onData: ({ data: status }) => {
                 tally.statuses++;
                 tally.states.set(status.state, (tally.states.get(status.state) ?? 0) + 1);
               },

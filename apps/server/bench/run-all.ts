@@ -11,6 +11,7 @@ const BENCHES = [
   "apps-memory.bench.ts",
   "apps-watch.bench.ts",
   "web-assets.bench.ts",
+  "replicas-throughput.bench.ts",
 ];
 
 const tsx = import.meta.resolve("tsx");

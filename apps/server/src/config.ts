@@ -86,6 +86,15 @@ function limit(fallback: number) {
     .default(fallback);
 }
 
+/** A duration in whole seconds of at least `min`. */
+function seconds(fallback: number, min: number) {
+  return z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(min, `must be at least ${min}`)
+    .default(fallback);
+}
+
 const envSchema = z.object({
   PORT: z.coerce
     .number({ error: "must be a port number" })
@@ -143,6 +152,8 @@ const envSchema = z.object({
     .default(5),
   GRAFANA_DASHBOARD_URL: optionalText,
   DRIFT_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  ORPHAN_GRACE_SECONDS: seconds(120, 1),
+  SHUTDOWN_GRACE_SECONDS: seconds(25, 1),
   BABYHELM_WEB_DIR: z.string().trim().min(1, "must not be empty").optional(),
   PROMETHEUS_URL: optionalText.pipe(
     z
@@ -241,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentialCacheTtlMs: values.BABYHELM_CREDENTIAL_CACHE_SECONDS * 1000,
     grafanaDashboardUrl: values.GRAFANA_DASHBOARD_URL,
     driftCheckIntervalMs: values.DRIFT_CHECK_INTERVAL_SECONDS * 1000,
+    orphanGraceMs: values.ORPHAN_GRACE_SECONDS * 1000,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_SECONDS * 1000,
     webDir: resolve(values.BABYHELM_WEB_DIR ?? fileURLToPath(new URL("../../web/dist", import.meta.url))),
     prometheusUrl: values.PROMETHEUS_URL?.replace(/\/+$/, ""),
     metricsSampleIntervalMs: values.METRICS_SAMPLE_SECONDS * 1000,

@@ -36,11 +36,21 @@ if (running.sandboxKubeconfigPath !== undefined) {
 }
 process.stderr.write(`\n${lines.join("\n")}\n\n`);
 
+// A second signal, or a shutdown past its grace (something would not close), exits at once: the pod's
+// terminationGracePeriodSeconds would end it with SIGKILL anyway. A deploy cut short leaves no half-made state: its
+// rows never committed, and the drift check's orphan pass removes objects it had applied (ORPHAN_GRACE_SECONDS).
 let signals = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (++signals > 1) process.exit(1);
-    logger.info({ signal }, "shutting down");
-    void running.stop().then(() => process.exit(0));
+    logger.info({ signal, graceSeconds: config.shutdownGraceMs / 1000 }, "shutting down");
+    setTimeout(() => {
+      logger.error({ graceSeconds: config.shutdownGraceMs / 1000 }, "shutdown grace ran out: exiting now");
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
+    void running.stop().then(() => {
+      logger.info("stopped");
+      process.exit(0);
+    });
   });
 }

@@ -1,4 +1,5 @@
 // Starts the product: database (migrated), cluster (the in-process sandbox unless configured otherwise), HTTP.
+import { setMaxListeners } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -62,11 +63,19 @@ export interface RunningServer {
   sandboxKubeconfigPath: string | undefined;
   /** On PostgreSQL: the listener through which other replicas' revocations reach this one's credential cache. */
   revocations: RevocationBus | undefined;
+  /**
+   * Shuts down as a replica should (SIGTERM): /readyz answers 503 at once, no new connection is taken, streams end
+   * so that their clients reconnect elsewhere and resume, periodic jobs stop, requests in flight (deploys) finish for
+   * up to SHUTDOWN_GRACE_SECONDS less a margin (then their connections are cut), then the cluster cache, the sandbox
+   * and the database close.
+   */
   stop(): Promise<void>;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
 const CACHE_SYNC_WAIT_MS = 15_000;
+/** Of the shutdown grace, what is kept for what closes after the HTTP server (jobs, cache, database). */
+const AFTER_HTTP_MS = 3_000;
 const LISTEN_WAIT_MS = 5_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -75,6 +84,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const cleanups: (() => Promise<void>)[] = [];
   // Before anything opens: a pack that cannot load is a configuration error, like a bad variable.
   const packs = options.packs ?? (await serverPacks(config.packModules));
+  const stopping = new AbortController();
+  // Every open stream listens for the stop.
+  setMaxListeners(0, stopping.signal);
   try {
     const db = options.db ?? (await openDatabase(config));
     if (options.db === undefined) cleanups.push(() => db.close());
@@ -180,24 +192,31 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       now,
       telemetry,
       alerts,
+      stopping: stopping.signal,
     };
 
-    if (config.driftCheckIntervalMs > 0) {
-      const driftChecker = startDriftChecker(services, config.driftCheckIntervalMs);
-      cleanups.push(() => driftChecker.stop());
-    }
+    // Each runs on one replica at a time (an advisory lock in the database); stopping waits for a run in progress.
+    const jobs: { stop(): Promise<void> }[] = [];
+    if (config.driftCheckIntervalMs > 0) jobs.push(startDriftChecker(services));
     // With Prometheus configured the charts read it; otherwise the server keeps its own 24 h of samples.
     if (config.metricsSampleIntervalMs > 0 && config.prometheusUrl === undefined) {
-      const sampler = startMetricsSampler(services, config.metricsSampleIntervalMs);
-      cleanups.push(() => sampler.stop());
+      jobs.push(startMetricsSampler(services, config.metricsSampleIntervalMs));
     }
+    const stopJobs = async () => {
+      await Promise.all(jobs.map((job) => job.stop()));
+    };
+    cleanups.push(stopJobs);
 
     const server = createHttpServer(
       services,
       options.http ?? { fallback: createWebAssetsHandler(config.webDir) },
     );
     await listen(server, config.port, config.host);
-    cleanups.push(() => close(server));
+    // Jobs stop while requests finish: no new drift check starts on a server on its way out.
+    const drainMs = Math.max(1_000, config.shutdownGraceMs - AFTER_HTTP_MS);
+    cleanups.push(async () => {
+      await Promise.all([close(server, drainMs, logger), stopJobs()]);
+    });
     const { port } = server.address() as AddressInfo;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     const url = `http://${host}:${port}`;
@@ -206,16 +225,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       `BabyHelm is listening: open ${config.publicUrl?.href ?? url}`,
     );
 
-    let stopping: Promise<void> | undefined;
+    let stopped: Promise<void> | undefined;
     return {
       url,
       services,
       sandbox,
       sandboxKubeconfigPath,
       revocations,
-      stop: () => (stopping ??= runCleanups(cleanups)),
+      stop: () => {
+        stopping.abort();
+        return (stopped ??= runCleanups(cleanups));
+      },
     };
   } catch (error) {
+    stopping.abort();
     await runCleanups(cleanups);
     throw error;
   }
@@ -237,16 +260,31 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** Stops taking connections, lets requests in flight finish, then closes idle keep-alive sockets. */
-function close(server: Server): Promise<void> {
+/**
+ * Stops taking connections and closes idle keep-alive ones; requests in flight finish (their connections close after
+ * their answer), for up to `drainMs`, after which the connections still open are cut.
+ */
+function close(server: Server, drainMs: number, logger: Logger): Promise<void> {
   return new Promise((resolve) => {
+    const cut = setTimeout(() => {
+      logger.warn(
+        { drainMs },
+        "requests still running when the shutdown grace ran out: cutting their connections",
+      );
+      server.closeAllConnections();
+    }, drainMs);
+    cut.unref();
+    // A keep-alive connection whose request finishes after this is idle then: closed within a moment, not after
+    // the keep-alive timeout.
+    const idle = setInterval(() => {
+      server.closeIdleConnections();
+    }, 100);
     server.close(() => {
+      clearTimeout(cut);
+      clearInterval(idle);
       resolve();
     });
     server.closeIdleConnections();
-    setTimeout(() => {
-      server.closeAllConnections();
-    }, 10_000).unref();
   });
 }
 

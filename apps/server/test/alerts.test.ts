@@ -1,7 +1,5 @@
 // Alerts: a project's Slack-compatible webhook or Telegram chat hears about apps that fail, degrade and recover, once
 // per change of state even with two servers on one database; secrets stay masked and out of the logs.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCluster, createLogger, waitFor } from "@babyhelm/api/testing";
@@ -20,52 +18,11 @@ import {
   uniqueName,
   type ApiClient,
 } from "./support/harness.js";
+import { Receiver, type Received } from "./support/webhook-receiver.js";
 
 const SLACK_SECRET = "T0001/B0002/xoxSecretWebhookPath42";
 const BOT_TOKEN = "123456789:AAH-test_token_abcdefghijklmnWXYZ";
 const CHAT_ID = "-1001234567890";
-
-interface Received {
-  path: string;
-  body: { text?: string; blocks?: unknown[]; chat_id?: string };
-}
-
-/** A local webhook receiver: records what it gets, answers 200 unless told otherwise, or holds the answer. */
-class Receiver {
-  readonly requests: Received[] = [];
-  answer: { status: number; body: string } | "hold" = { status: 200, body: "ok" };
-  private readonly held: ServerResponse[] = [];
-  private server!: Server;
-  url = "";
-
-  async start(): Promise<void> {
-    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      let text = "";
-      req.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      req.on("end", () => {
-        this.requests.push({ path: req.url ?? "", body: JSON.parse(text) as Received["body"] });
-        if (this.answer === "hold") this.held.push(res);
-        else res.writeHead(this.answer.status, { "Content-Type": "application/json" }).end(this.answer.body);
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  release(): void {
-    for (const res of this.held.splice(0)) res.writeHead(200).end("ok");
-  }
-
-  stop(): Promise<void> {
-    this.release();
-    this.server.closeAllConnections();
-    return new Promise((resolve) => {
-      this.server.close(() => {
-        resolve();
-      });
-    });
-  }
-}
 
 for (const backend of testBackends()) {
   describe.skipIf(backend.skipReason !== undefined)(`alerts on ${backend.name}`, () => {

@@ -18,6 +18,8 @@ const nginx = { image: "nginx:1.27", ports: [{ port: 80 }], replicas: 2 };
 
 interface Subscription {
   lines: LogLine[];
+  /** Each line's event id (where the stream was after it). */
+  ids: string[];
   error: unknown;
   completed: boolean;
   stop(): void;
@@ -25,11 +27,27 @@ interface Subscription {
 
 function subscribeLogs(
   client: ApiClient,
-  input: { project: string; name: string; pod?: string; tail?: number; follow?: boolean },
+  input: {
+    project: string;
+    name: string;
+    pod?: string;
+    tail?: number;
+    follow?: boolean;
+    lastEventId?: string;
+  },
 ): Subscription {
-  const state: Subscription = { lines: [], error: undefined, completed: false, stop: () => undefined };
+  const state: Subscription = {
+    lines: [],
+    ids: [],
+    error: undefined,
+    completed: false,
+    stop: () => undefined,
+  };
   const subscription = client.apps.logs.subscribe(input, {
-    onData: (line) => state.lines.push(line),
+    onData: ({ id, data: line }) => {
+      state.lines.push(line);
+      state.ids.push(id);
+    },
     onError: (error) => {
       state.error = error;
     },
@@ -86,6 +104,18 @@ for (const backend of testBackends()) {
       await harness?.stop();
       await db?.close();
     });
+
+    async function directLog(pod: string): Promise<string[]> {
+      const lines: string[] = [];
+      for await (const line of cluster.podLogs(
+        project,
+        pod,
+        { tailLines: 500 },
+        new AbortController().signal,
+      ))
+        lines.push(line);
+      return lines;
+    }
 
     async function runningPods(app: string, count: number): Promise<string[]> {
       return waitFor(
@@ -183,6 +213,48 @@ for (const backend of testBackends()) {
         what: "the sandbox's log streams to close",
         timeoutMs: 5000,
       });
+    });
+
+    it("resumes after the last event id: each line once, none lost, lines written in between too", async () => {
+      const pods = await runningPods("web", 2);
+      const linesOf = (subscription: Subscription, pod: string) =>
+        subscription.lines.filter((line) => line.pod === pod).map((line) => line.line);
+      const first = subscribeLogs(client, { project, name: "web", tail: 2 });
+      await waitFor(() => (pods.every((pod) => linesOf(first, pod).length >= 3) ? true : undefined), {
+        what: "lines from both pods",
+        timeoutMs: 8000,
+      });
+      first.stop();
+      const lastEventId = first.ids.at(-1)!;
+      // Both pods write on while no stream is open: those lines come first when the stream resumes.
+      const delivered = first.lines.length;
+      await waitFor(
+        async () => {
+          const direct = await directLog(pods[0]!);
+          return direct.indexOf(linesOf(first, pods[0]!).at(-1)!) < direct.length - 2 ? true : undefined;
+        },
+        { what: "two more lines in the first pod's log", timeoutMs: 8000 },
+      );
+      const second = subscribeLogs(client, { project, name: "web", tail: 2, lastEventId });
+      await waitFor(() => (pods.every((pod) => linesOf(second, pod).length >= 3) ? true : undefined), {
+        what: "resumed lines from both pods",
+        timeoutMs: 8000,
+      });
+      second.stop();
+      expect(first.lines).toHaveLength(delivered);
+      expect(second.error).toBeUndefined();
+      for (const pod of pods) {
+        const streamed = [...linesOf(first, pod), ...linesOf(second, pod)];
+        const direct = await directLog(pod);
+        const start = direct.indexOf(streamed[0]!);
+        expect(start, `${pod}'s first line is in its log`).toBeGreaterThanOrEqual(0);
+        // One run of consecutive lines: a repeated line or a gap would break it.
+        expect(streamed).toEqual(direct.slice(start, start + streamed.length));
+      }
+      const refused = subscribeLogs(client, { project, name: "web", lastEventId: "logs:web@yesterday#1" });
+      await waitFor(() => refused.error, { what: "the refusal of a malformed id" });
+      expect(refused.error).toMatchObject({ data: { code: "BAD_REQUEST" } });
+      expect((refused.error as Error).message).toContain("lastEventId");
     });
 
     it("picks up pods that start during the stream (a restart) and says when old ones go", async () => {

@@ -74,7 +74,7 @@ for (const backend of testBackends()) {
         viewer.apps.logs.subscribe(
           { project, name: "crashy", previous: true, tail: 3 },
           {
-            onData: (line) => lines.push(line),
+            onData: ({ data: line }) => lines.push(line),
             onComplete: () => {
               resolve(lines);
             },
@@ -103,7 +103,7 @@ for (const backend of testBackends()) {
         viewer.apps.logs.subscribe(
           { project, name: "fine", previous: true },
           {
-            onData: (line) => all.push(line),
+            onData: ({ data: line }) => all.push(line),
             onComplete: () => {
               resolve(all);
             },
@@ -138,7 +138,7 @@ for (const backend of testBackends()) {
           viewer.apps.watchStatus.subscribe(
             { project, name: "doomed" },
             {
-              onData: (status) => seen.push(status.state),
+              onData: ({ data: status }) => seen.push(status.state),
               onError: resolve,
               onComplete: () => {
                 resolve("completed");

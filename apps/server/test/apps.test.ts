@@ -226,7 +226,7 @@ onEveryBackend(
         const subscription = streaming.apps.watchStatus.subscribe(
           { project, name: "stream" },
           {
-            onData: (status) => {
+            onData: ({ data: status }) => {
               states.push({ state: status.state, done: status.progress.done });
               if (status.state === "ready") {
                 subscription.unsubscribe();
@@ -240,6 +240,48 @@ onEveryBackend(
       // Pods get ready within milliseconds here; the client e2e test watches a slower rollout step by step.
       expect(states.at(-1)).toEqual({ state: "ready", done: 3 });
       expect(states.slice(0, -1).every((entry) => entry.state === "deploying")).toBe(true);
+    });
+
+    it("resumes a status stream after the last event id it got: no status twice, the current one once", async () => {
+      const streaming = makeStreamingClient(harness.url, owner.cookies);
+      const watch = (lastEventId?: string) =>
+        new Promise<{ id: string; state: string }[]>((resolve, reject) => {
+          const events: { id: string; state: string }[] = [];
+          streaming.apps.watchStatus.subscribe(
+            { project, name: "stream", ...(lastEventId === undefined ? {} : { lastEventId }) },
+            {
+              onData: ({ id, data }) => events.push({ id, state: data.state }),
+              onError: reject,
+              onComplete: () => {
+                resolve(events);
+              },
+            },
+          );
+        });
+      const first = await watch();
+      expect(first.at(-1)?.state).toBe("ready");
+      // The client had the settled status when its stream broke: resumed (on any replica), the stream just ends.
+      expect(await watch(first.at(-1)!.id)).toEqual([]);
+      // It had an earlier status (another revision's): it gets the current one, once.
+      const [revision] = first.at(-1)!.id.split(".");
+      const earlier = `${Number(revision) + 1}.${"A".repeat(22)}`;
+      expect(await watch(earlier)).toEqual([first.at(-1)]);
+      // An id this stream never sent is refused plainly, naming the field.
+      const refused = await new Promise<unknown>((resolve) => {
+        streaming.apps.watchStatus.subscribe(
+          { project, name: "stream", lastEventId: "not an id" },
+          {
+            onError: resolve,
+            onComplete: () => {
+              resolve(undefined);
+            },
+          },
+        );
+      });
+      expect(refused).toMatchObject({
+        data: { code: "BAD_REQUEST" },
+        message: expect.stringContaining("lastEventId"),
+      });
     });
 
     it("shows a failed pull plainly", async () => {

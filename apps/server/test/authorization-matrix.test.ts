@@ -44,7 +44,7 @@ function firstStatus(client: ApiClient, project: string): Promise<unknown> {
     const subscription = client.apps.watchStatus.subscribe(
       { project, name: "web" },
       {
-        onData: (status) => {
+        onData: ({ data: status }) => {
           subscription.unsubscribe();
           resolve(status);
         },

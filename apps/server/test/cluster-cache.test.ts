@@ -109,7 +109,7 @@ describe("reads from the cluster cache", () => {
           const subscription = streaming.apps.watchStatus.subscribe(
             { project, name: "api" },
             {
-              onData: (status) => {
+              onData: ({ data: status }) => {
                 states.push(status.state);
                 if (status.state === "ready") {
                   subscription.unsubscribe();
@@ -136,7 +136,7 @@ describe("reads from the cluster cache", () => {
           const subscription = streaming.apps.logs.subscribe(
             { project, name: "web", tail: 5, follow: true },
             {
-              onData: (line) => {
+              onData: ({ data: line }) => {
                 lines.push(line.line);
                 subscription.unsubscribe();
                 resolve();

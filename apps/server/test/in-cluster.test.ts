@@ -187,7 +187,7 @@ async function applicationsFlow(server: RunningServer): Promise<void> {
       const subscription = streaming.apps.logs.subscribe(
         { project, name: "web", tail: 5, follow: false },
         {
-          onData: (line) => {
+          onData: ({ data: line }) => {
             if (line.notice) reject(new Error(`a notice instead of lines: ${line.line}`));
             else read.push(line.line);
           },

@@ -37,6 +37,13 @@ export interface Config {
   credentialCacheTtlMs: number;
   grafanaDashboardUrl: string | undefined;
   driftCheckIntervalMs: number;
+  /**
+   * Objects labelled for an app that has no row are removed once this old (a create in flight applies its objects
+   * before its rows commit; one whose server died before the commit leaves them behind).
+   */
+  orphanGraceMs: number;
+  /** How long a SIGTERM'd server may take to finish requests in flight and close before it exits anyway. */
+  shutdownGraceMs: number;
   /** The built dashboard served at every path the API does not use. */
   webDir: string;
   /** Where CPU and memory history comes from when set; otherwise the server samples metrics.k8s.io itself. */

@@ -39,4 +39,9 @@ export interface Services {
   telemetry: Telemetry;
   /** Tells projects' alert targets about apps that fail, degrade or recover. */
   alerts: AlertNotifier;
+  /**
+   * Aborted when this server starts shutting down: /readyz answers 503, and streams end so that their clients
+   * reconnect to another replica and resume.
+   */
+  stopping: AbortSignal;
 }

@@ -114,7 +114,7 @@ const SUBCOMMANDS: Record<string, Subcommand | undefined> = {
           ...(values.pod === undefined ? {} : { pod: values.pod }),
         },
         {
-          onData: (entry) => {
+          onData: ({ data: entry }) => {
             // BabyHelm's own notes (a pod without logs yet, a pod gone) are not the app's output.
             if (entry.notice === true) io.stderr(`${entry.pod}: ${entry.line}\n`);
             else io.stdout(`${entry.pod} | ${entry.line}\n`);

@@ -17,7 +17,7 @@ import {
   UsageError,
 } from "./usage.js";
 
-export const DEPLOY_HELP = `Usage: babyhelm deploy -f FILE|- --project PROJECT [--image IMAGE] [--no-wait] [--timeout 10m]
+export const DEPLOY_HELP = `Usage: babyhelm deploy -f FILE|- --project PROJECT [--image IMAGE] [--secret NAME[=VAR]]... [--no-wait] [--timeout 10m]
 
 Creates the app the file describes, or gives it a new revision when the file differs from what runs (the change is
 printed as a diff first); nothing is done when they are the same. Then waits for the rollout, printing its progress.
@@ -30,6 +30,10 @@ Options:
   --name NAME           The app's name, for a bare spec
   --pack REF            The pack of a new app (default: the document's, else the server's default)
   --image IMAGE         Deploy this image instead of the file's spec.image (e.g. the tag CI just pushed)
+  --secret NAME[=VAR]   The value of the stored secret NAME (spec.secrets), read from the environment variable VAR
+                        (default: NAME), never from the command line. Sent when the app does not have NAME yet, or
+                        with --rotate-secrets; repeat for each secret
+  --rotate-secrets      Send every --secret value, replacing the stored ones (a changed value rolls the pods)
   --no-wait             Do not wait for the rollout
   --timeout DURATION    How long to wait for the rollout (default 10m; 90s, 1h…)
   -h, --help            Show this help
@@ -45,6 +49,8 @@ export async function deployCommand(args: string[], io: BabyhelmIo): Promise<num
       name: { type: "string" },
       pack: { type: "string" },
       image: { type: "string" },
+      secret: { type: "string", multiple: true },
+      "rotate-secrets": { type: "boolean" },
       "no-wait": { type: "boolean" },
       timeout: { type: "string" },
       help: HELP_OPTION,
@@ -67,11 +73,38 @@ export async function deployCommand(args: string[], io: BabyhelmIo): Promise<num
   if (values.image !== undefined)
     document.spec.image = requireOption(values.image, "--image IMAGE", "deploy");
   const pack = values.pack ?? document.pack;
+  const secrets = secretValuesFrom(values.secret ?? [], io.env);
 
   const { client } = await connect(io);
-  const outcome = await apply(client, project, { ...document, ...(pack === undefined ? {} : { pack }) }, io);
+  const outcome = await apply(
+    client,
+    project,
+    { ...document, ...(pack === undefined ? {} : { pack }) },
+    { given: secrets, rotate: values["rotate-secrets"] === true },
+    io,
+  );
   if (outcome === undefined || values["no-wait"] === true) return EXIT.ok;
   return followRollout(client, { project, name: document.name, revision: outcome, timeoutMs }, io);
+}
+
+type SecretValues = Record<string, string>;
+
+/** `--secret NAME[=VAR]` → NAME's value from the environment variable VAR (or NAME); a missing one is a usage error. */
+function secretValuesFrom(options: readonly string[], env: Readonly<Record<string, string | undefined>>) {
+  const values: SecretValues = {};
+  for (const option of options) {
+    const [name = "", variable = name] = option.split("=", 2);
+    if (name === "" || variable === "")
+      throw new UsageError(`--secret takes NAME or NAME=VARIABLE, not "${option}"`, "deploy");
+    const value = env[variable];
+    if (value === undefined)
+      throw new UsageError(
+        `--secret ${option}: the environment variable ${variable} is not set (secret values are read from the environment, never from arguments)`,
+        "deploy",
+      );
+    values[name] = value;
+  }
+  return values;
 }
 
 /** The new revision, or undefined when the app is up to date. */
@@ -79,6 +112,7 @@ async function apply(
   client: BabyhelmClient,
   project: string,
   document: AppDocument,
+  secrets: { given: SecretValues; rotate: boolean },
   io: BabyhelmIo,
 ): Promise<number | undefined> {
   const { name, pack, spec } = document;
@@ -92,26 +126,48 @@ async function apply(
       name,
       spec,
       ...(pack === undefined ? {} : { pack }),
+      ...withSecretValues(secrets.given),
     });
     io.stdout(`${name} created in ${project} with ${created.pack} (revision ${created.revision})\n`);
     return created.revision;
   }
   if (pack !== undefined && pack !== current.pack)
     await requireSamePack(client, project, document, current.pack);
-  if (sameAppSpec(current.spec, spec)) {
+  // Nobody reads a stored value back, so an unchanged value cannot be told from a changed one: a value is sent for a
+  // secret the app lacks, or for all of them when asked to rotate.
+  const stored = new Set(
+    (await client.apps.secrets.query({ project, name }))
+      .filter((secret) => secret.source === "stored")
+      .map((secret) => secret.name),
+  );
+  const sent = Object.fromEntries(
+    Object.entries(secrets.given).filter(([secret]) => secrets.rotate || !stored.has(secret)),
+  );
+  if (sameAppSpec(current.spec, spec) && Object.keys(sent).length === 0) {
     io.stdout(`${name} is up to date (revision ${current.revision})\n`);
     return undefined;
   }
-  const preview = await client.apps.previewManifests.query({ project, name, spec, intent: "update" });
+  const preview = await client.apps.previewManifests.query({
+    project,
+    name,
+    spec,
+    intent: "update",
+    ...withSecretValues(sent),
+  });
   io.stdout(preview.diff === "" ? `${name}: the spec changes, the manifests do not\n` : preview.diff);
   const { revision } = await client.apps.update.mutate({
     project,
     name,
     spec,
     expectedRevision: current.revision,
+    ...withSecretValues(sent),
   });
   io.stdout(`${name} updated to revision ${revision}\n`);
   return revision;
+}
+
+function withSecretValues(values: SecretValues): { secretValues?: SecretValues } {
+  return Object.keys(values).length === 0 ? {} : { secretValues: values };
 }
 
 /**

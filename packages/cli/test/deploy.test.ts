@@ -58,7 +58,7 @@ describe("babyhelm deploy", { concurrent: false }, () => {
     );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`web created in ${project} with default@2.0.0 (revision 1)\n`);
+    expect(result.stdout).toContain(`web created in ${project} with default@2.1.0 (revision 1)\n`);
     // Not a terminal: each change of the progress line is a line of its own, the last one ready.
     expect(result.stdout).toMatch(/^web: ready (\d+)\/\1 - .+$/m);
     expect(result.stdout).not.toContain("\r");
@@ -93,7 +93,7 @@ describe("babyhelm deploy", { concurrent: false }, () => {
     expect(exported.code).toBe(0);
     expect(parseAppDocument(exported.stdout)).toEqual({
       name: "web",
-      pack: "default@2.0.0",
+      pack: "default@2.1.0",
       spec: { image: "nginx:1.27", ports: [{ port: 80 }], env: [{ name: "MODE", value: "two" }] },
     });
     file("exported.yaml", exported.stdout);
@@ -129,6 +129,65 @@ describe("babyhelm deploy", { concurrent: false }, () => {
     expect((await client.apps.get.query({ project, name: "web" })).env).toEqual([
       { name: "MODE", value: "one" },
     ]);
+  });
+
+  it("sends stored secrets from the environment, never prints them, and sends them again only to rotate", async () => {
+    const secretApp = file(
+      "payments.yaml",
+      "name: payments\npack: default@2\nspec:\n  image: nginx:1.27\n  ports:\n    - port: 80\n  secrets:\n    - name: DB_PASSWORD\n",
+    );
+    const secretEnv = { ...env, CI_DB_PASSWORD: "first-Value-91" };
+    const missing = await run(["deploy", "-f", secretApp, "-p", project, "--secret", "DB_PASSWORD=NOPE"], {
+      cwd: workdir,
+      env: secretEnv,
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("the environment variable NOPE is not set");
+    const created = await run(
+      ["deploy", "-f", secretApp, "-p", project, "--secret", "DB_PASSWORD=CI_DB_PASSWORD", "--no-wait"],
+      { cwd: workdir, env: secretEnv },
+    );
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain("payments created in shop with default@2.1.0 (revision 1)\n");
+    const first = await client.apps.secrets.query({ project, name: "payments" });
+    expect(first).toMatchObject([{ name: "DB_PASSWORD", source: "stored" }]);
+
+    // The same file and value again: nothing to send (the app has DB_PASSWORD), nothing to change.
+    const again = await run(
+      ["deploy", "-f", secretApp, "-p", project, "--secret", "DB_PASSWORD=CI_DB_PASSWORD", "--no-wait"],
+      { cwd: workdir, env: secretEnv },
+    );
+    expect(again).toEqual({ code: 0, stdout: "payments is up to date (revision 1)\n", stderr: "" });
+
+    // The export carries the secret's name only (not the server-filled version label) and deploys back unchanged.
+    const exported = await run(["export", "app", "payments", "--project", project], { env });
+    expect(exported.stdout).toContain("- name: DB_PASSWORD");
+    expect(exported.stdout).not.toContain("secretsVersion");
+    file("payments-exported.yaml", exported.stdout);
+    expect(
+      (await run(["deploy", "-f", "payments-exported.yaml", "-p", project], { cwd: workdir, env })).stdout,
+    ).toBe("payments is up to date (revision 1)\n");
+
+    const rotated = await run(
+      [
+        "deploy",
+        "-f",
+        secretApp,
+        "-p",
+        project,
+        "--secret",
+        "DB_PASSWORD=CI_DB_PASSWORD",
+        "--rotate-secrets",
+      ],
+      { cwd: workdir, env: { ...secretEnv, CI_DB_PASSWORD: "second-Value-92" } },
+    );
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toContain("secret DB_PASSWORD changed");
+    expect(rotated.stdout).toContain("payments is ready (revision 2)\n");
+    const second = await client.apps.secrets.query({ project, name: "payments" });
+    expect(second[0]!.fingerprint).not.toBe(first[0]!.fingerprint);
+    for (const output of [created, again, exported, rotated])
+      expect(output.stdout + output.stderr).not.toMatch(/first-Value-91|second-Value-92/);
   });
 
   it("exits 1 with the status's reason when the image cannot be pulled", async () => {
@@ -203,7 +262,7 @@ describe("babyhelm apps", () => {
     const table = await run(["apps", "list", "-p", project], { env });
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^NAME +STATE +REVISION +PACK +IMAGE\n/);
-    expect(table.stdout).toMatch(/^web +\w+ +\d+ +default@2\.0\.0 +nginx:/m);
+    expect(table.stdout).toMatch(/^web +\w+ +\d+ +default@2\.1\.0 +nginx:/m);
     const json = await run(["apps", "list", "-p", project, "--json"], { env });
     const apps = JSON.parse(json.stdout) as { name: string }[];
     expect(apps.map((app) => app.name)).toEqual(

@@ -138,7 +138,7 @@ export function waitForRollout(client: BabyhelmClient, options: WaitForRolloutOp
       subscription = client.apps.watchStatus.subscribe(
         { project, name },
         {
-          onData: (status) => {
+          onData: ({ data: status }) => {
             if (done) return;
             last = status;
             options.onProgress?.(status);
@@ -149,7 +149,8 @@ export function waitForRollout(client: BabyhelmClient, options: WaitForRolloutOp
             } else if (SETTLED_STATES.has(status.state)) fail(new RolloutError(app, status));
           },
           onError: fail,
-          // The server ends the stream once the rollout settles; ended sooner (a server shutting down), watch again.
+          // The server ends the stream once the rollout settles, or after 30 minutes: then watch again. (A broken
+          // stream, as when its server stops, is no end: the link reconnects and resumes by itself.)
           onComplete: () => {
             if (!done) watch();
           },

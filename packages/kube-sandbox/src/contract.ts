@@ -100,6 +100,8 @@ export interface PodLogOptions {
   follow?: boolean;
   timestamps?: boolean;
   sinceSeconds?: number;
+  /** Only lines stamped at or after this time (ms since the epoch; the API's `sinceTime`, RFC 3339). */
+  sinceTimeMs?: number;
   /** The log of the container instance before the current one (lastState.terminated), as `kubectl logs -p`. */
   previous?: boolean;
 }

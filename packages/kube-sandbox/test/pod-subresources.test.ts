@@ -39,6 +39,32 @@ describe("pods/log", () => {
     expect(lines).toHaveLength(2);
   });
 
+  it("stamps lines with timestamps=true and starts at sinceTime, refusing a bad one", async () => {
+    const read = async (query: string) => {
+      const response = await fetch(`${sandbox.url}/api/v1/namespaces/${namespace}/pods/${pod}/log?${query}`, {
+        headers: { Authorization: `Bearer ${sandbox.token}` },
+      });
+      return {
+        status: response.status,
+        lines: (await response.text()).split("\n").filter((line) => line !== ""),
+      };
+    };
+    const all = (await read("timestamps=true")).lines;
+    // The kubelet's RFC3339Nano prefix, nine digits, then the line.
+    expect(all[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \S/);
+    const last = all.at(-1)!;
+    const second = `${last.slice(0, 19)}Z`;
+    const since = (await read(`timestamps=true&sinceTime=${encodeURIComponent(second)}`)).lines;
+    // Every line of that second on, none before: where a resumed stream picks up.
+    expect(since.length).toBeGreaterThan(0);
+    expect(since.every((line) => line.slice(0, 19) >= last.slice(0, 19))).toBe(true);
+    // The log may have grown between the two reads: what the first read had of that second comes first.
+    const from = all.findIndex((line) => line.slice(0, 19) >= last.slice(0, 19));
+    expect(since.slice(0, all.length - from)).toEqual(all.slice(from));
+    expect((await read("sinceTime=yesterday")).status).toBe(400);
+    expect((await read(`sinceTime=${encodeURIComponent(second)}&sinceSeconds=5`)).status).toBe(400);
+  });
+
   it("follows the log as a chunked stream", async () => {
     const controller = new AbortController();
     const response = await fetch(

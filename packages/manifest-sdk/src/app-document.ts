@@ -17,9 +17,21 @@ export interface AppDocument {
 
 const DOCUMENT_FIELDS: ReadonlySet<string> = new Set(["name", "pack", "spec"]);
 
+/**
+ * Spec fields the platform fills in and users never write (default@2.1's `secretsVersion`, the label of the stored
+ * secret values a revision uses): left out of documents and of comparisons, so an export deploys back unchanged.
+ */
+const PLATFORM_FILLED: readonly string[] = ["secretsVersion"];
+
+function withoutPlatformFields(spec: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(spec).filter(([key]) => key !== "name" && !PLATFORM_FILLED.includes(key)),
+  );
+}
+
 /** The document as YAML: `name`, `pack`, then `spec`, after a comment saying how to deploy it. */
 export function appDocumentToYaml(document: AppDocument): string {
-  const { name: _name, ...spec } = document.spec;
+  const spec = withoutPlatformFields(document.spec);
   const ordered = {
     name: document.name,
     ...(document.pack === undefined ? {} : { pack: document.pack }),
@@ -79,8 +91,7 @@ export function parseAppDocument(text: string, options: { name?: string } = {}):
  */
 export function sameAppSpec(running: unknown, spec: Record<string, unknown>): boolean {
   if (!isMapping(running)) return false;
-  const { name: _name, ...values } = running;
-  return sameValue(values, spec);
+  return sameValue(withoutPlatformFields(running), withoutPlatformFields(spec));
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

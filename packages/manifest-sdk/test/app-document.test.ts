@@ -69,4 +69,20 @@ describe("the app document", () => {
     expect(sameAppSpec(running, { ...spec, ports: { 0: { port: 80 } } })).toBe(false);
     expect(sameAppSpec(null, spec)).toBe(false);
   });
+
+  it("leaves the platform-filled secretsVersion out of documents and comparisons", () => {
+    const stored = {
+      name: "web",
+      ...spec,
+      secrets: [{ name: "DB_PASSWORD" }],
+      secretsVersion: "v2-0a1b2c3d",
+    };
+    const written = { ...spec, secrets: [{ name: "DB_PASSWORD" }] };
+    expect(sameAppSpec(stored, written)).toBe(true);
+    expect(sameAppSpec(stored, { ...written, secretsVersion: "v1-ffffffff" })).toBe(true);
+    expect(sameAppSpec(stored, spec)).toBe(false);
+    const text = appDocumentToYaml({ name: "web", pack: "default@2.1.0", spec: stored });
+    expect(text).not.toContain("secretsVersion");
+    expect(parseAppDocument(text).spec).toEqual(written);
+  });
 });

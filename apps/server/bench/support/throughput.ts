@@ -108,7 +108,7 @@ export async function measureEndpoints(
   return { references: measuredReferences, endpoints: measured };
 }
 
-async function measure(
+export async function measure(
   shape: LoadShape,
   label: string,
   url: string,

@@ -65,6 +65,14 @@ export function createHttpServer(services: Services, options: HttpServerOptions 
       return;
     }
     if (path === "/readyz") {
+      // At once, without waiting for the checks: the load balancer stops sending requests to a server shutting down.
+      if (services.stopping.aborted) {
+        json(res, 503, {
+          ready: false,
+          checks: { shutdown: { ok: false, error: "the server is shutting down" } },
+        });
+        return;
+      }
       void readiness(services, holdsMetricsToken(services, req)).then(({ ready, checks }) => {
         json(res, ready ? 200 : 503, { ready, checks });
       });

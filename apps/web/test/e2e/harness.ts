@@ -57,7 +57,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await buildDashboard(builtDir);
   const running = await startTestServer({
     sandboxReadyDelayMs: options.sandboxReadyDelayMs ?? 200,
-    ...(options.packModules === undefined ? {} : { packModules: options.packModules }),
+    // Resolved from this package, as `npm start` resolves them from its folder: apps/web depends on the examples.
+    ...(options.packModules === undefined ? {} : { env: { BABYHELM_PACKS: options.packModules.join(",") } }),
     http: { fallback: createWebAssetsHandler(builtDir) },
   });
   const { server } = running;

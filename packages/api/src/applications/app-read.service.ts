@@ -131,9 +131,16 @@ export async function watchStatusOfApp(
   project: ProjectRef,
   name: string,
   signal: AbortSignal,
+  lastEventId?: string,
 ) {
   const { app, revision } = await requireCurrent(services, project, name);
-  return streamAppStatus(services, revision.manifests, signal, () => requireSameApp(services, project, app));
+  return streamAppStatus(
+    services,
+    revision,
+    signal,
+    () => requireSameApp(services, project, app),
+    lastEventId,
+  );
 }
 
 /** Looks the app up before the stream starts, so that a wrong name is refused as any other call is. */

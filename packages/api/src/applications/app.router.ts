@@ -6,6 +6,7 @@ import { TooManyError } from "../shared/errors.js";
 import { appNameSchema } from "../shared/names.js";
 import { int4 } from "../shared/numbers.js";
 import { decodeCursor, pageInput } from "../shared/pagination.js";
+import { reconnectingOnStop, streamSignal } from "../shared/server-stopping.js";
 import { projectProcedure } from "../trpc.js";
 import {
   describeApp,
@@ -29,6 +30,8 @@ import {
   updateApp,
   upgradeAppPack,
 } from "./app.service.js";
+import { STATUS_EVENT_ID } from "./status/app-status.stream.js";
+import { LogCursor } from "./status/log-cursor.js";
 
 const appRef = z.object({ name: z.string().min(1).max(63) });
 const packRef = z.string().trim().min(1).max(100);
@@ -42,6 +45,17 @@ const secretValues = z
       .max(64 * 1024, "must be at most 64 KiB (mount a larger value as a file from a Secret you manage)"),
   )
   .optional();
+
+/**
+ * Sent by tRPC's subscription link when it reconnects (the `Last-Event-ID` of server-sent events): the id of the last
+ * event the client got, after which the stream resumes.
+ */
+const lastEventId = (valid: (id: string) => boolean) =>
+  z
+    .string()
+    .max(16_384)
+    .refine(valid, "is not the id of an event of this stream: subscribe again without it")
+    .optional();
 
 const viewer = projectProcedure("viewer");
 const editor = projectProcedure("editor");
@@ -117,12 +131,23 @@ export const applicationRouter = {
     .input(appRef)
     .query(({ ctx, input }) => readStatusOfApp(ctx.services, ctx.project, input.name)),
 
-  /** Rollout progress over server-sent events, until the app is ready, failed or drifted. */
+  /**
+   * Rollout progress over server-sent events, until the app is ready, failed or drifted. Each event's id lets a client
+   * that lost the stream resume it on any replica (`lastEventId`): it gets the current status unless it had it.
+   */
   watchStatus: viewer
-    .input(appRef)
-    .subscription(({ ctx, input, signal }) =>
-      watchStatusOfApp(ctx.services, ctx.project, input.name, signal ?? new AbortController().signal),
-    ),
+    .input(appRef.extend({ lastEventId: lastEventId((id) => STATUS_EVENT_ID.test(id)) }))
+    .subscription(async ({ ctx, input, signal }) => {
+      const { stopping } = ctx.services;
+      const statuses = await watchStatusOfApp(
+        ctx.services,
+        ctx.project,
+        input.name,
+        streamSignal(stopping, signal),
+        input.lastEventId,
+      );
+      return reconnectingOnStop(statuses, stopping);
+    }),
 
   revisions: viewer.input(appRef.extend(pageInput)).query(async ({ ctx, input }) => {
     const before = decodeCursor(input.cursor, int4(1));
@@ -131,7 +156,8 @@ export const applicationRouter = {
 
   /**
    * The app's logs over server-sent events: the last `tail` lines of each pod (or of `pod`), then with `follow` new
-   * lines as they come, from every pod of the app including those that start later, until the client leaves.
+   * lines as they come, from every pod of the app including those that start later, until the client leaves. With
+   * `lastEventId` (a reconnecting client), the stream goes on after the last line that client got (log-cursor.ts).
    */
   logs: viewer
     .input(
@@ -141,6 +167,7 @@ export const applicationRouter = {
         follow: z.boolean().default(true),
         /** The previous container's logs (after a crash): read once, not followed. */
         previous: z.boolean().default(false),
+        lastEventId: lastEventId((id) => LogCursor.parse(id) !== undefined),
       }),
     )
     .subscription(async ({ ctx, input, signal }) => {
@@ -151,10 +178,11 @@ export const applicationRouter = {
           `You already have ${ctx.services.logStreams.limit} log streams open, the most one user may: close one (another tab or terminal) and try again.`,
         );
       }
-      const aborted = signal ?? new AbortController().signal;
+      const { stopping } = ctx.services;
+      const ended = streamSignal(stopping, signal);
       try {
-        const lines = await watchLogsOfApp(ctx.services, ctx.project, input.name, input, aborted);
-        return releasingAfter(lines, release, aborted);
+        const lines = await watchLogsOfApp(ctx.services, ctx.project, input.name, input, ended);
+        return reconnectingOnStop(releasingAfter(lines, release, ended), stopping);
       } catch (error) {
         release();
         throw error;

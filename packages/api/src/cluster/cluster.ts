@@ -132,6 +132,10 @@ export interface PodLogOptions {
   tailLines?: number;
   follow?: boolean;
   previous?: boolean;
+  /** Each line starts with the kubelet's RFC 3339 time of it and a space (see log-cursor.ts). */
+  timestamps?: boolean;
+  /** Only lines from this time on (RFC 3339, whole seconds: the API server keeps no finer part). */
+  sinceTime?: string;
 }
 
 export const FIELD_MANAGER = "babyhelm";
@@ -440,6 +444,8 @@ class KubeCluster implements Cluster {
             tailLines: options.tailLines,
             follow: options.follow,
             previous: options.previous,
+            timestamps: options.timestamps,
+            sinceTime: options.sinceTime,
           },
         })
         .catch((error: unknown) => {

@@ -8,6 +8,7 @@ export { type Lookup, isPrivateAddress } from "../../src/alerts/webhook-address.
 export { readAppStatus } from "../../src/applications/status/app-status.js";
 export { listPacks } from "../../src/applications/app-read.service.js";
 export { checkDrift } from "../../src/applications/status/drift-checker.js";
+export { APP_LABEL, APP_OWNED_KINDS, PROJECT_LABEL } from "../../src/cluster/owned-labels.js";
 export { createApiToken, validateApiToken } from "../../src/auth/api-token.repository.js";
 export { type Credential } from "../../src/auth/credential-cache.js";
 export { passwordWeakness } from "../../src/auth/password.js";

@@ -262,8 +262,10 @@ export function podLog(
     const now = Date.now();
     const total = lineCount(log, now);
     let first = Math.max(0, total - HISTORY_LIMIT);
-    if (options.sinceSeconds !== undefined) {
-      const since = now - options.sinceSeconds * 1000;
+    const since =
+      options.sinceTimeMs ??
+      (options.sinceSeconds === undefined ? undefined : now - options.sinceSeconds * 1000);
+    if (since !== undefined) {
       while (first < total && lineTime(log, first) < since) first++;
     }
     if (options.tailLines !== undefined) first = Math.max(first, total - options.tailLines);

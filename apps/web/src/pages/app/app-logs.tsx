@@ -21,7 +21,12 @@ interface Line {
 }
 
 type StreamState =
-  { kind: "connecting" } | { kind: "open" } | { kind: "ended" } | { kind: "failed"; message: string };
+  | { kind: "connecting" }
+  | { kind: "open" }
+  /** The stream broke (its server stopped); the link reconnects and the lines resume after the last one shown. */
+  | { kind: "reconnecting" }
+  | { kind: "ended" }
+  | { kind: "failed"; message: string };
 
 export default function AppLogs({ context }: { context: AppContext }) {
   const { app } = context;
@@ -65,7 +70,12 @@ export default function AppLogs({ context }: { context: AppContext }) {
         onStarted: () => {
           if (active) setStream({ kind: "open" });
         },
-        onData: (data) => {
+        onConnectionStateChange: (state) => {
+          if (!active) return;
+          if (state.state === "connecting" && state.error !== null) setStream({ kind: "reconnecting" });
+          else if (state.state === "pending") setStream({ kind: "open" });
+        },
+        onData: ({ data }) => {
           if (!active) return;
           buffer.push({ id: nextId.current++, pod: data.pod, line: data.line, notice: data.notice === true });
           scheduled ??= requestAnimationFrame(flush);
@@ -110,15 +120,17 @@ export default function AppLogs({ context }: { context: AppContext }) {
         <span className="muted" aria-live="polite">
           {stream.kind === "connecting"
             ? "Connecting…"
-            : previous
-              ? "The previous container of each pod, before its last restart"
-              : stream.kind === "open"
-                ? following
-                  ? "Following new lines"
-                  : "Paused"
-                : stream.kind === "ended"
-                  ? "The stream ended"
-                  : ""}
+            : stream.kind === "reconnecting"
+              ? "Reconnecting…"
+              : previous
+                ? "The previous container of each pod, before its last restart"
+                : stream.kind === "open"
+                  ? following
+                    ? "Following new lines"
+                    : "Paused"
+                  : stream.kind === "ended"
+                    ? "The stream ended"
+                    : ""}
         </span>
       </div>
       <div className="log-controls">

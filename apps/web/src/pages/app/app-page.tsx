@@ -101,7 +101,7 @@ export default function AppPage() {
       <PageTitle>{`${name} · ${project}`}</PageTitle>
       {breadcrumb}
       <AppHeader context={context} />
-      <StatusCard context={context} live={watched.live} />
+      <StatusCard context={context} live={watched.live} reconnecting={watched.reconnecting} />
       <AppTabs context={context} />
     </div>
   );
@@ -231,7 +231,15 @@ function FailedNext({ context: { app, mayManage } }: { context: AppContext }) {
   return next === undefined ? null : <p className="status-next">{next}</p>;
 }
 
-function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
+function StatusCard({
+  context,
+  live,
+  reconnecting,
+}: {
+  context: AppContext;
+  live: boolean;
+  reconnecting: boolean;
+}) {
   const { app, mayManage } = context;
   const status: AppStatus = app.status;
   const redeploy = useRedeploy(context);
@@ -241,7 +249,15 @@ function StatusCard({ context, live }: { context: AppContext; live: boolean }) {
       <div className="status-head">
         <h2 id="status-title">Status</h2>
         <AppStateBadge state={status.state} />
-        {live ? (
+        {/* Plain text, not a live region: the status region below speaks for the state. */}
+        {reconnecting ? (
+          <span
+            className="muted"
+            title="The connection to the server broke; the status resumes once it is back"
+          >
+            Reconnecting…
+          </span>
+        ) : live ? (
           <span className="live-dot" title="Following the cluster as it changes">
             live
           </span>

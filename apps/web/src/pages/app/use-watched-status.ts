@@ -11,6 +11,10 @@ export interface WatchedStatus {
   live: boolean;
   /** The stream ended because the app is gone (NOT_FOUND, saying who deleted it when the server knows). */
   gone: unknown;
+  /**
+   * The stream broke (its server stopped or went away) and the client is connecting again, to resume where it was.
+   */
+  reconnecting: boolean;
 }
 
 /**
@@ -27,6 +31,7 @@ export function useWatchedStatus(project: string, name: string, generation: numb
   const [latest, setLatest] = useState<{ key: string; status: AppStatus } | undefined>();
   const [endedKey, setEndedKey] = useState<string | undefined>();
   const [gone, setGone] = useState<{ key: string; error: unknown } | undefined>();
+  const [reconnectingKey, setReconnectingKey] = useState<string | undefined>();
 
   useEffect(() => {
     // Unsubscribing may still complete the stream: what follows is not news.
@@ -40,7 +45,7 @@ export function useWatchedStatus(project: string, name: string, generation: numb
     const subscription = client.apps.watchStatus.subscribe(
       { project, name },
       {
-        onData: (next) => {
+        onData: ({ data: next }) => {
           if (active) setLatest({ key, status: next });
         },
         onError: (error) => {
@@ -48,6 +53,11 @@ export function useWatchedStatus(project: string, name: string, generation: numb
           ended();
         },
         onComplete: ended,
+        // "connecting" with an error: the stream broke and the link is reconnecting; "pending": it is back.
+        onConnectionStateChange: (state) => {
+          if (active)
+            setReconnectingKey(state.state === "connecting" && state.error !== null ? key : undefined);
+        },
       },
     );
     return () => {
@@ -60,5 +70,6 @@ export function useWatchedStatus(project: string, name: string, generation: numb
     status: latest?.key === key ? latest.status : undefined,
     live: endedKey !== key,
     gone: gone?.key === key ? gone.error : undefined,
+    reconnecting: reconnectingKey === key && endedKey !== key,
   };
 }

@@ -1,12 +1,13 @@
 // An app's logs as one stream: the last lines of each of its pods, then (with follow) their new lines as they come,
 // including pods that start later (a restart, a rollout, a scale-up), until the client leaves.
-import { TRPCError } from "@trpc/server";
+import { tracked, TRPCError, type TrackedEnvelope } from "@trpc/server";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { ClusterError, type Cluster } from "../../cluster/cluster.js";
 import { appPods, type AppPods } from "../../metrics/app-pods.js";
 import type { Services } from "../../services.js";
 import { Wakeup } from "../../shared/wakeup.js";
+import { LogCursor } from "./log-cursor.js";
 
 export interface LogLine {
   pod: string;
@@ -25,6 +26,17 @@ export interface LogOptions {
   follow: boolean;
   /** The logs of each pod's previous container (the one that crashed): read once, never followed. */
   previous?: boolean;
+  /** The id of the last event a client got before it lost the stream: the stream resumes after it. */
+  lastEventId?: string | undefined;
+}
+
+/** An event of the stream: a line, with the stream's position after it as its id. */
+export type TrackedLine = TrackedEnvelope<LogLine>;
+
+/** A line on its way to the client, with the kubelet's time of it (what the cursor records once it is sent). */
+interface Read {
+  event: LogLine;
+  at?: string | undefined;
 }
 
 /** Lines read ahead of a slow client, across all pods; then the pods' streams wait (and TCP pushes back). */
@@ -37,7 +49,23 @@ export async function* streamAppLogs(
   manifests: readonly KubernetesObject[],
   options: LogOptions,
   signal: AbortSignal,
-): AsyncGenerator<LogLine> {
+): AsyncGenerator<TrackedLine> {
+  // The router checked the id's form.
+  const cursor =
+    (options.lastEventId === undefined ? undefined : LogCursor.parse(options.lastEventId)) ?? new LogCursor();
+  for await (const { event, at } of lines({ cluster, clusterState }, manifests, options, cursor, signal)) {
+    if (at !== undefined) cursor.deliver(event.pod, at);
+    yield tracked(cursor.toString(), event);
+  }
+}
+
+async function* lines(
+  { cluster, clusterState }: Pick<Services, "cluster" | "clusterState">,
+  manifests: readonly KubernetesObject[],
+  options: LogOptions,
+  cursor: LogCursor,
+  signal: AbortSignal,
+): AsyncGenerator<Read> {
   const pods = appPods(manifests);
   if (pods === undefined) return;
   const wanted = (pod: KubernetesObject) =>
@@ -57,11 +85,42 @@ export async function* streamAppLogs(
   const previous = options.previous ?? false;
   if (!options.follow || previous) {
     for (const pod of listed.filter(wanted).sort(byName)) {
-      yield* readOnce(cluster, pods, pod.metadata.name, { tail: options.tail, previous }, signal);
+      yield* readOnce(cluster, pods, pod.metadata.name, { tail: options.tail, previous }, cursor, signal);
     }
     return;
   }
-  yield* follow({ cluster, clusterState }, pods, wanted, options.tail, options.pod, signal);
+  yield* follow({ cluster, clusterState }, pods, wanted, options.tail, options.pod, cursor, signal);
+}
+
+/**
+ * One request for `pod`'s log: its last `tail` lines, or, once the stream has delivered some of them (before a
+ * reconnect, or before the container was replaced), every line after those.
+ */
+async function* readPod(
+  cluster: Cluster,
+  pods: AppPods,
+  pod: string,
+  options: { tail: number; follow?: boolean; previous?: boolean },
+  cursor: LogCursor,
+  signal: AbortSignal,
+): AsyncGenerator<Read> {
+  const sinceTime = cursor.sinceTime(pod);
+  const fresh = cursor.reader(pod);
+  for await (const raw of cluster.podLogs(
+    pods.namespace,
+    pod,
+    {
+      container: pods.mainContainer,
+      timestamps: true,
+      ...(sinceTime === undefined ? { tailLines: options.tail } : { sinceTime }),
+      ...(options.follow === undefined ? {} : { follow: options.follow }),
+      ...(options.previous === undefined ? {} : { previous: options.previous }),
+    },
+    signal,
+  )) {
+    const read = fresh(raw);
+    if (read !== undefined) yield { event: { pod, line: read.line }, at: read.at };
+  }
 }
 
 /** One pod's last lines, or a notice saying why it has none. */
@@ -70,17 +129,11 @@ async function* readOnce(
   pods: AppPods,
   pod: string,
   { tail, previous }: { tail: number; previous: boolean },
+  cursor: LogCursor,
   signal: AbortSignal,
-): AsyncGenerator<LogLine> {
+): AsyncGenerator<Read> {
   try {
-    for await (const line of cluster.podLogs(
-      pods.namespace,
-      pod,
-      { container: pods.mainContainer, tailLines: tail, previous },
-      signal,
-    )) {
-      yield { pod, line };
-    }
+    yield* readPod(cluster, pods, pod, { tail, previous }, cursor, signal);
   } catch (error) {
     const reason = previous ? noPreviousReason(error) : noLogsReason(error);
     if (reason === undefined) throw error;
@@ -99,8 +152,9 @@ async function* follow(
   wanted: (pod: KubernetesObject) => boolean,
   tail: number,
   onlyPod: string | undefined,
+  cursor: LogCursor,
   signal: AbortSignal,
-): AsyncGenerator<LogLine> {
+): AsyncGenerator<Read> {
   const stop = new AbortController();
   const onAbort = () => {
     stop.abort();
@@ -116,13 +170,8 @@ async function* follow(
     state: { running: boolean; instance: string | undefined; notice?: string },
   ) => {
     try {
-      for await (const line of cluster.podLogs(
-        pods.namespace,
-        pod,
-        { container: pods.mainContainer, tailLines: tail, follow: true },
-        stop.signal,
-      )) {
-        if (!(await queue.push({ pod, line }, stop.signal))) return;
+      for await (const read of readPod(cluster, pods, pod, { tail, follow: true }, cursor, stop.signal)) {
+        if (!(await queue.push(read, stop.signal))) return;
       }
     } catch (error) {
       // A pod gone is announced by its DELETED event.
@@ -146,6 +195,7 @@ async function* follow(
     readers.set(name, state);
     if (type === "DELETED") {
       readers.delete(name);
+      cursor.forget(name);
       void queue.push(notice(name, "The pod is gone (it was replaced or deleted)."), stop.signal);
       // A stream of one pod has nothing more to show once it is gone: its successor has another name.
       if (onlyPod !== undefined) queue.finish();
@@ -244,8 +294,8 @@ function noPreviousReason(error: unknown): string | undefined {
   return noLogsReason(error);
 }
 
-function notice(pod: string, line: string): LogLine {
-  return { pod, line, notice: true, at: new Date().toISOString() };
+function notice(pod: string, line: string): Read {
+  return { event: { pod, line, notice: true, at: new Date().toISOString() } };
 }
 
 function byName(a: KubernetesObject, b: KubernetesObject): number {
@@ -254,7 +304,7 @@ function byName(a: KubernetesObject, b: KubernetesObject): number {
 
 /** A bounded queue of lines from several producers to one consumer, which can also carry a failure. */
 class LineQueue {
-  private readonly items: LogLine[] = [];
+  private readonly items: Read[] = [];
   private failure: { error: unknown } | undefined;
   private finished = false;
   private wakeConsumer: (() => void) | undefined;
@@ -263,7 +313,7 @@ class LineQueue {
   constructor(private readonly limit: number) {}
 
   /** Resolves false when `signal` aborted before there was room. */
-  async push(item: LogLine, signal: AbortSignal): Promise<boolean> {
+  async push(item: Read, signal: AbortSignal): Promise<boolean> {
     while (this.items.length >= this.limit) {
       if (signal.aborted) return false;
       await waitFor((resolve) => this.wakeProducers.push(resolve), signal);
@@ -286,7 +336,7 @@ class LineQueue {
   }
 
   /** The next item; undefined once `signal` aborts or the queue is finished and empty; throws what a producer failed with. */
-  async take(signal: AbortSignal): Promise<LogLine | undefined> {
+  async take(signal: AbortSignal): Promise<Read | undefined> {
     for (;;) {
       if (signal.aborted) return undefined;
       const item = this.items.shift();

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { tracked, type TrackedEnvelope } from "@trpc/server";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import type { Services } from "../../services.js";
 import { pause } from "../../shared/pause.js";
@@ -26,6 +28,18 @@ const DELETION_GRACE_MS = 10_000;
 const DELETION_RECHECK_MS = 250;
 
 /**
+ * A status event's id: the revision it is of and a digest of what it says (its time aside). Any replica can work out
+ * the current status, so a client that lost its stream resumes with the current status, skipped when its id says the
+ * client has it already.
+ */
+function statusEventId(revision: number, comparable: string): string {
+  return `${revision}.${createHash("sha256").update(comparable).digest("base64url").slice(0, 22)}`;
+}
+
+/** The form of a status event id, for the router to check `lastEventId` against. */
+export const STATUS_EVENT_ID = /^[1-9]\d{0,9}\.[\w-]{22}$/;
+
+/**
  * The app's status each time it changes, until the rollout settles (ready, failed or drifted) or the client leaves.
  * It is worked out from the cluster cache whenever the cache changes what it holds of the app's namespace, so a
  * stream costs the API server nothing beyond the namespace's Events watch, which it keeps open while it runs (and the
@@ -36,10 +50,11 @@ const DELETION_RECHECK_MS = 250;
  */
 export async function* streamAppStatus(
   services: Pick<Services, "cluster" | "clusterState" | "now">,
-  manifests: readonly KubernetesObject[],
+  { revision, manifests }: { revision: number; manifests: readonly KubernetesObject[] },
   signal: AbortSignal,
   requirePresent: () => Promise<void>,
-): AsyncGenerator<AppStatus> {
+  lastEventId?: string,
+): AsyncGenerator<TrackedEnvelope<AppStatus>> {
   const workload = findDeployment(manifests) ?? findCronJob(manifests);
   if (workload === undefined) return;
   const namespace = workload.metadata.namespace!;
@@ -50,7 +65,7 @@ export async function* streamAppStatus(
     changed.notify();
   });
   const deadline = Date.now() + MAX_STREAM_MS;
-  let last = "";
+  let last = lastEventId ?? "";
   let missingSince: number | undefined;
   try {
     while (!signal.aborted && Date.now() < deadline) {
@@ -73,12 +88,13 @@ export async function* streamAppStatus(
         missingSince = undefined;
       }
       const { observedAt: _observedAt, ...comparable } = current;
-      const key = JSON.stringify(comparable);
-      if (key !== last) {
-        last = key;
-        yield current;
-        if (stale === null && SETTLED.has(current.state)) return;
+      const id = statusEventId(revision, JSON.stringify(comparable));
+      if (id !== last) {
+        last = id;
+        yield tracked(id, current);
       }
+      // Also when resumed after the settled status reached the client but the stream's end did not.
+      if (stale === null && SETTLED.has(current.state)) return;
       await changed.wait(RECHECK_MS, signal);
       await pause(SETTLE_MS, signal);
     }

@@ -9,14 +9,9 @@ import { readAppStatus } from "./app-status.js";
 import { rememberState, type ObservedStateServices } from "./app-status.service.js";
 
 const LOCK_KEY = "babyhelm:drift-check";
-/**
- * Objects of an app that does not exist are removed only once this old: a create in flight has applied its objects
- * before its rows commit.
- */
-const DEFAULT_ORPHAN_GRACE_MS = 2 * 60 * 1000;
 
 export type DriftCheckServices = ObservedStateServices &
-  Pick<Services, "cluster" | "clusterState" | "telemetry">;
+  Pick<Services, "cluster" | "clusterState" | "telemetry" | "config">;
 
 export interface DriftReport {
   checked: number;
@@ -28,14 +23,15 @@ export interface DriftReport {
 
 /**
  * Reads every app's status (noticing drift and remembering each app's state) and removes objects left by apps that
- * no longer exist. With several server replicas only one runs it at a time: the others return undefined.
+ * no longer exist, once older than the orphan grace (ORPHAN_GRACE_SECONDS: a create in flight has applied its objects
+ * before its rows commit). With several server replicas only one runs it at a time: the others return undefined.
  */
 export async function checkDrift(
   services: DriftCheckServices,
   options: { orphanGraceMs?: number } = {},
 ): Promise<DriftReport | undefined> {
   const outcome = await services.db.tryExclusive(LOCK_KEY, () =>
-    runCheck(services, options.orphanGraceMs ?? DEFAULT_ORPHAN_GRACE_MS),
+    runCheck(services, options.orphanGraceMs ?? services.config.orphanGraceMs),
   );
   const report = outcome.ran ? outcome.value : undefined;
   services.telemetry.driftCheckDone(driftCheckOutcome(report));
@@ -106,12 +102,20 @@ async function runCheck(services: DriftCheckServices, orphanGraceMs: number): Pr
   return report;
 }
 
-/** Runs checkDrift every `intervalMs` until stopped; never two at once in this process. */
-export function startDriftChecker(
-  services: DriftCheckServices,
-  intervalMs: number,
-): { stop(): Promise<void> } {
-  return repeatEvery(intervalMs, async () => {
+/**
+ * How often the periodic check runs: every `DRIFT_CHECK_INTERVAL_SECONDS`, and at least every half orphan grace, so
+ * that an orphan is removed at most grace + min(interval, grace / 2) after it was created (plus one check's own
+ * duration), never more than 1.5 × the grace.
+ */
+export function driftCheckPeriodMs(
+  config: Pick<Services["config"], "driftCheckIntervalMs" | "orphanGraceMs">,
+) {
+  return Math.min(config.driftCheckIntervalMs, Math.max(1000, Math.floor(config.orphanGraceMs / 2)));
+}
+
+/** Runs checkDrift every driftCheckPeriodMs until stopped; never two at once in this process. */
+export function startDriftChecker(services: DriftCheckServices): { stop(): Promise<void> } {
+  return repeatEvery(driftCheckPeriodMs(services.config), async () => {
     await checkDrift(services).catch((error: unknown) => {
       services.logger.error({ err: error }, "drift check failed");
     });

@@ -123,7 +123,14 @@ function logOptions(query: URLSearchParams): PodLogOptions {
       throw badRequest(`${name}: Invalid value: "${value}": must be a non-negative integer`);
     return parsed;
   };
+  const sinceTime = query.get("sinceTime");
+  const sinceTimeMs = sinceTime === null ? undefined : Date.parse(sinceTime);
+  if (sinceTimeMs !== undefined && (Number.isNaN(sinceTimeMs) || !/^\d{4}-\d\d-\d\dT/.test(sinceTime!)))
+    throw badRequest(`sinceTime: Invalid value: "${sinceTime}": must be an RFC 3339 time`);
+  if (sinceTimeMs !== undefined && query.get("sinceSeconds") !== null)
+    throw badRequest("at most one of sinceTime or sinceSeconds may be specified");
   return {
+    ...(sinceTimeMs === undefined ? {} : { sinceTimeMs }),
     container: query.get("container") ?? undefined,
     follow: query.get("follow") === "true",
     timestamps: query.get("timestamps") === "true",
