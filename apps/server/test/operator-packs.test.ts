@@ -172,6 +172,7 @@ describe("start-up refusals", () => {
         '"@babyhelm/template-pack-default" provides classic@1.0.0, which is already offered (built in)',
       ),
       expect.stringContaining("provides default@2.0.0, which is already offered (built in)"),
+      expect.stringContaining("provides default@2.1.0, which is already offered (built in)"),
     ]);
     const twice = await problemsOf([
       "@babyhelm-examples/pack-worker",
