@@ -315,6 +315,8 @@ export function AppForm({
   const firstPort = draft.ports[0]?.port.trim() || "the first port";
 
   const warning = imageWarning(draft.image);
+  // A version of this pack that describes secrets, newest first, for the hint of one that has none.
+  const withSecrets = versions.find((version) => shapeOf(version.specSchema).secrets);
   return (
     <div className="deploy-layout">
       <form
@@ -512,7 +514,7 @@ export function AppForm({
             hint={
               shape.secrets
                 ? "Plain values are stored with the app's revisions and visible to everyone in the project. Switch on Secret for passwords and keys: their values are kept sealed, never shown again, and given to the pods from a Kubernetes Secret."
-                : `Values are stored with the app's revisions and visible to everyone in the project: keep secrets out${pack.name === "default" ? " (default@2.1 and later keep secret variables)" : ""}.`
+                : `Values are stored with the app's revisions and visible to everyone in the project: keep secrets out${withSecrets === undefined ? "" : ` (${withSecrets.ref} keeps secret variables)`}.`
             }
             error={errorAt("env")}
           >
