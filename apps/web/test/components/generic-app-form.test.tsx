@@ -96,6 +96,9 @@ describe("new app form: a pack without a form of its own", () => {
     const { user } = await openForm();
     await user.selectOptions(screen.getByLabelText("Pack"), "worker");
     await screen.findByRole("group", { name: "Settings of worker@1.0.0" });
+    // The pack's defaults filled in are not changes of the person's.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(screen.queryByText("Unsaved changes, kept as a draft")).toBeNull();
     await user.selectOptions(screen.getByLabelText("Pack"), "classic");
     await screen.findByRole("form", { name: "New app" });
     expect(screen.getByLabelText("Container port")).toBeTruthy();
