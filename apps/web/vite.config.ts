@@ -26,6 +26,10 @@ function precompress(): Plugin {
   };
 }
 
+/** The packages only the generic app form (pages/app/generic-app-form.tsx) loads. */
+const GENERIC_FORM_ONLY =
+  /[\\/]node_modules[\\/](@rjsf|@x0k|ajv|ajv-formats|fast-deep-equal|fast-equals|fast-uri|json-schema-traverse|jsonpointer|lodash|lodash-es|markdown-to-jsx|react-is)[\\/]/;
+
 export default defineConfig({
   plugins: [react(), precompress()],
   resolve: {
@@ -49,8 +53,16 @@ export default defineConfig({
     target: "es2022",
     rolldownOptions: {
       output: {
-        // Libraries change less often than our code: one vendor chunk stays cached across our releases.
-        codeSplitting: { groups: [{ name: "vendor", test: /[\\/]node_modules[\\/]/ }] },
+        // Libraries change less often than our code: one vendor chunk stays cached across our releases. Those only
+        // the generic app form uses (rjsf, Ajv and theirs) stay in its lazy chunk, out of the first download.
+        codeSplitting: {
+          groups: [
+            {
+              name: "vendor",
+              test: (id) => /[\\/]node_modules[\\/]/.test(id) && !GENERIC_FORM_ONLY.test(id),
+            },
+          ],
+        },
       },
     },
   },

@@ -51,6 +51,27 @@ describe("a server with BABYHELM_PACKS naming the example packs", () => {
     );
     const cron = packs.find((pack) => pack.ref === "cron@1.0.0")!;
     expect(cron.specSchema).toMatchObject({ properties: { schedule: { type: "string" } } });
+    // What each pack says of its fields, for clients that know no pack by name.
+    expect(cron.describes).toEqual({ image: "image", env: "env" });
+    expect(packs.find((pack) => pack.ref === "worker@1.0.0")!.describes).toEqual({
+      image: "image",
+      env: "env",
+      replicas: "replicas",
+    });
+    expect(packs.find((pack) => pack.ref === "classic@1.0.0")!.describes).toMatchObject({ env: "envs" });
+  });
+
+  it("reads an operator pack's env list where the pack describes it", async () => {
+    await client.apps.create.mutate({
+      project,
+      name: "env-reader",
+      pack: "worker@1",
+      spec: { image: "busybox:1.36", env: [{ name: "QUEUE", value: "mail" }] },
+    });
+    const app = await client.apps.get.query({ project, name: "env-reader" });
+    expect(app.describes).toEqual({ image: "image", env: "env", replicas: "replicas" });
+    expect(app.env).toEqual([{ name: "QUEUE", value: "mail" }]);
+    await client.apps.delete.mutate({ project, name: "env-reader" });
   });
 
   it("creates a worker app pinned to worker@1.0.0: a Deployment with no Service that becomes ready", async () => {

@@ -139,24 +139,55 @@ export interface SpecShape {
   files: boolean;
 }
 
+/**
+ * The top-level field a pack describes as `role` (its JSON Schema's `x-babyhelm-role`), or undefined: packs say
+ * which field holds the image, the env list, the ports, the secrets and the replicas, so no pack is known by name.
+ */
+export function roleField(schema: JsonSchema, role: string): string | undefined {
+  return Object.entries(schema.properties ?? {}).find(
+    ([, property]) => property["x-babyhelm-role"] === role,
+  )?.[0];
+}
+
 export function shapeOf(schema: JsonSchema): SpecShape {
   const properties = schema.properties ?? {};
   const has = (key: string) => properties[key] !== undefined;
+  const envKey = roleField(schema, "env");
+  const ports = roleField(schema, "ports");
   return {
-    ports: properties.ports?.type === "array" ? "list" : "single",
-    envKey: has("env") ? "env" : has("envs") ? "envs" : undefined,
-    scaling: has("replicas") && has("autoscaling"),
+    ports: ports !== undefined && properties[ports]?.type === "array" ? "list" : "single",
+    envKey: envKey === "env" || envKey === "envs" ? envKey : undefined,
+    scaling: roleField(schema, "replicas") === "replicas" && has("autoscaling"),
     resources: has("resources"),
     probes: has("probes"),
     service: has("service"),
     ingress: has("ingress"),
     hosts:
       properties.ingress !== undefined && variants(properties.ingress).some((form) => form.properties?.hosts),
-    secrets: has("secrets"),
+    secrets: roleField(schema, "secrets") === "secrets",
     command: has("command") && has("args"),
     volumes: has("volumes"),
     files: has("files"),
   };
+}
+
+/**
+ * Whether the dedicated form can write a valid spec of this schema: the image and the ports where it writes them
+ * (a list of ports, or classic's one `{ port, targetPort }`), and nothing required that it has no input for. Other
+ * packs (a worker with no ports, a CronJob's schedule) get the form made from their JSON Schema.
+ */
+export function dedicatedFormFits(schema: JsonSchema): boolean {
+  const ports = schema.properties?.ports;
+  const portsShape =
+    ports?.type === "array"
+      ? ports.items?.properties?.port !== undefined
+      : ports?.properties?.port !== undefined && ports.properties.targetPort !== undefined;
+  return (
+    roleField(schema, "image") === "image" &&
+    roleField(schema, "ports") === "ports" &&
+    portsShape &&
+    (schema.required ?? []).every((key) => key === "name" || FORM_KEYS.includes(key))
+  );
 }
 
 /** A schema and the alternatives it allows (`ingress` is either the single-host form or the `hosts` list). */

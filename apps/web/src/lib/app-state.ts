@@ -67,10 +67,13 @@ export function compareVersions(a: string, b: string): number {
   return preA.localeCompare(preB);
 }
 
-/** The env key of a stored spec: `envs` for classic@1 apps, `env` for the others. */
-export function envKeyOf(spec: unknown, pack: string): "env" | "envs" {
-  if (spec !== null && typeof spec === "object" && "envs" in spec) return "envs";
-  return splitPackRef(pack).name === "classic" ? "envs" : "env";
+/**
+ * The spec field holding the app's env list, as its pack describes it (`envs` for classic@1, `env` for default@2);
+ * undefined for a pack with no env list, or one nested deeper than the Environment tab edits.
+ */
+export function envKeyOf(app: Pick<AppDetails, "describes">): string | undefined {
+  const path = app.describes.env;
+  return path === undefined || path.includes(".") ? undefined : path;
 }
 
 /** What `apps.secrets` says of one secret variable, never its value (viewers: name and source only). */

@@ -24,6 +24,8 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
   description?: string;
   default?: unknown;
+  /** What a pack says the field is (its `describes`): "image", "env", "ports", "secrets" or "replicas". */
+  "x-babyhelm-role"?: string;
 }
 
 /**

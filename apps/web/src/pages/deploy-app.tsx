@@ -1,14 +1,25 @@
 // Deploying an app into a project, or editing a deployed one (`/apps/:app/edit`): the app form and its live preview,
 // for the project's creators and editors.
 import { useQuery } from "@tanstack/react-query";
+import { lazy, Suspense, useState } from "react";
 import { Link, useParams } from "react-router";
 import { PageTitle } from "../components/page-title.js";
 import { Loading, QueryError } from "../components/query-state.js";
 import { RoleBadge } from "../components/role-badge.js";
+import { dedicatedFormFits } from "../lib/app-draft.js";
+import type { Pack } from "../lib/app-state.js";
 import { errorCode } from "../lib/errors.js";
 import { canManageApps } from "../lib/roles.js";
 import { useTRPC } from "../trpc.js";
 import { AppForm } from "./app/app-form.js";
+
+// Packs without a form of their own get one made from their JSON Schema, by a library only they need.
+const GenericAppForm = lazy(() => import("./app/generic-app-form.js"));
+
+function fitsDedicatedForm(packs: readonly Pack[], ref: string): boolean {
+  const pack = packs.find((candidate) => candidate.ref === ref);
+  return pack === undefined || dedicatedFormFits(pack.specSchema);
+}
 
 export default function DeployAppPage() {
   const { name = "", app: appName } = useParams();
@@ -28,6 +39,13 @@ export default function DeployAppPage() {
     staleTime: Infinity,
   });
   const projectPath = `/projects/${encodeURIComponent(name)}`;
+  // A new app's pack, once chosen: the pack selects live in the form, and the form follows the pack.
+  const [chosenPack, setChosenPack] = useState<string>();
+  const genericForm = (props: Parameters<typeof GenericAppForm>[0]) => (
+    <Suspense fallback={<Loading what="the pack's form" />}>
+      <GenericAppForm {...props} />
+    </Suspense>
+  );
 
   let body;
   if (project.isPending) body = <Loading what={`project "${name}"`} />;
@@ -66,18 +84,26 @@ export default function DeployAppPage() {
           This server no longer has the pack {app.data.pack} that {appName} uses, so it cannot be edited here.
         </p>
       );
+    else if (!fitsDedicatedForm(packs.data, app.data.pack))
+      body = genericForm({ project: name, packs: packs.data, packRef: app.data.pack, app: app.data });
     else body = <AppForm key={appName} project={name} packs={packs.data} app={app.data} />;
   } else {
     // Packs an operator keeps for existing apps only are not offered for new ones.
     const offered = packs.data.filter((pack) => pack.openToNewApps);
-    body =
-      offered.length === 0 ? (
+    const packRef = chosenPack ?? (offered.find((pack) => pack.default) ?? offered[0])?.ref;
+    if (packRef === undefined) {
+      body = (
         <p className="form-error">
           This server offers no template packs for new apps, so nothing can be deployed.
         </p>
-      ) : (
-        <AppForm project={name} packs={offered} />
       );
+    } else if (!fitsDedicatedForm(offered, packRef)) {
+      body = genericForm({ project: name, packs: offered, packRef, onPackChange: setChosenPack });
+    } else {
+      body = (
+        <AppForm project={name} packs={offered} initialPack={chosenPack} onGenericPack={setChosenPack} />
+      );
+    }
   }
 
   return (

@@ -46,6 +46,8 @@ export interface Stack {
 export interface StackOptions {
   /** How long sandbox pods take to become Ready (default 200 ms): longer to watch a rollout's progress bar. */
   sandboxReadyDelayMs?: number;
+  /** BABYHELM_PACKS of the stack's server: pack modules offered beside the built-in packs. */
+  packModules?: readonly string[];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -55,6 +57,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await buildDashboard(builtDir);
   const running = await startTestServer({
     sandboxReadyDelayMs: options.sandboxReadyDelayMs ?? 200,
+    // Resolved from this package, as `npm start` resolves them from its folder: apps/web depends on the examples.
+    ...(options.packModules === undefined ? {} : { env: { BABYHELM_PACKS: options.packModules.join(",") } }),
     http: { fallback: createWebAssetsHandler(builtDir) },
   });
   const { server } = running;

@@ -22,6 +22,7 @@ export function appDetails(
     pack: "default@2.0.0",
     revision: 2,
     spec,
+    describes: { image: "image", env: "env", ports: "ports", replicas: "replicas" },
     env: spec.env,
     image: "nginx:1.27",
     links: [{ kind: "ingress", url: "https://shop.example.com/" }],

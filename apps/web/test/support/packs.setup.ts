@@ -3,6 +3,8 @@
 // global setup runs in Node: in the happy-dom tests, Vite's browser transform would rewrite the packs'
 // `new URL(…, import.meta.url)` template folders and they could not load. The tests read the list with
 // inject("packs") (test/support/packs.ts).
+import { cron } from "@babyhelm-examples/pack-cron";
+import { worker } from "@babyhelm-examples/pack-worker";
 import type { TestProject } from "vitest/node";
 import { listPacks } from "@babyhelm/api/testing";
 import { createRenderer, DEFAULT_PACK_REF } from "@babyhelm/manifest-sdk";
@@ -12,13 +14,18 @@ import type { ProcedureOutput } from "./fake-api.js";
 declare module "vitest" {
   export interface ProvidedContext {
     packs: ProcedureOutput<"apps.packs">;
+    /** The example packs an operator adds (BABYHELM_PACKS), as the server lists them beside the built-in ones. */
+    operatorPacks: ProcedureOutput<"apps.packs">;
   }
 }
 
 export default function providePacks(project: TestProject): void {
-  const renderer = createRenderer({ packs });
+  const config = { defaultPack: DEFAULT_PACK_REF, newAppPacks: undefined };
+  project.provide("packs", listPacks({ renderer: createRenderer({ packs }), config }));
   project.provide(
-    "packs",
-    listPacks({ renderer, config: { defaultPack: DEFAULT_PACK_REF, newAppPacks: undefined } }),
+    "operatorPacks",
+    listPacks({ renderer: createRenderer({ packs: [...packs, worker, cron] }), config }).filter(
+      (pack) => pack.name === "worker" || pack.name === "cron",
+    ),
   );
 }

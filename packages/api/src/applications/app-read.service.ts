@@ -1,7 +1,13 @@
 // What is shown of apps: the list with statuses, one app with its links, its history with diffs, and its status,
 // logs and metrics, each read for the app's current manifests.
 import type { Project } from "@babyhelm/db";
-import { diffManifests, formatDiff, type KubernetesObject } from "@babyhelm/manifest-sdk";
+import {
+  diffManifests,
+  formatDiff,
+  PackNotFoundError,
+  type KubernetesObject,
+  type PackDescribes,
+} from "@babyhelm/manifest-sdk";
 import { refOf } from "../cluster/object-ref.js";
 import { readAppMetrics, type MetricRange } from "../metrics/app-metrics.js";
 import type { Services } from "../services.js";
@@ -21,7 +27,10 @@ import { findDeployment } from "./status/pod-selector.js";
 
 type ProjectRef = Pick<Project, "id" | "name" | "namespace">;
 
-/** The packs this server has, newest first per name, with the JSON Schema of an app's spec for forms. */
+/**
+ * The packs this server has, newest first per name, with the JSON Schema of an app's spec for forms and what the pack
+ * says of its fields (`describes`: which holds the image, the env list, the ports…; empty when it says nothing).
+ */
 export function listPacks({
   renderer,
   config,
@@ -30,13 +39,17 @@ export function listPacks({
   config: Pick<Services["config"], "defaultPack" | "newAppPacks">;
 }) {
   const defaultRef = renderer.resolvePack(config.defaultPack).ref;
-  return renderer.listPacks().map((pack) => ({
-    ...pack,
-    default: defaultRef === pack.ref,
-    /** Whether the operator lets new apps use it (BABYHELM_NEW_APP_PACKS); existing apps keep theirs. */
-    openToNewApps: packOpenToNewApps(config, pack.ref),
-    specSchema: renderer.resolvePack(pack.ref).jsonSchema("application"),
-  }));
+  return renderer.listPacks().map((pack) => {
+    const resolved = renderer.resolvePack(pack.ref);
+    return {
+      ...pack,
+      default: defaultRef === pack.ref,
+      /** Whether the operator lets new apps use it (BABYHELM_NEW_APP_PACKS); existing apps keep theirs. */
+      openToNewApps: packOpenToNewApps(config, pack.ref),
+      describes: describesOf(resolved),
+      specSchema: resolved.jsonSchema("application"),
+    };
+  });
 }
 
 /** A page of apps by name, after the name `after`, each with its image and status. */
@@ -69,12 +82,13 @@ export async function listAppsWithStatus(
 
 /** One app as its page shows it: the current revision's spec, the live status, and where people reach it. */
 export async function describeApp(
-  services: ObservedStateServices & Pick<Services, "cluster" | "clusterState" | "config">,
+  services: ObservedStateServices & Pick<Services, "cluster" | "clusterState" | "config" | "renderer">,
   project: ProjectRef,
   name: string,
 ) {
   const { app, revision } = await requireCurrent(services, project, name);
   const { manifests } = revision;
+  const describes = describesOfRef(services.renderer, app.pack_ref);
   const [status, live] = await Promise.all([
     observeAppStatus(services, project, app, manifests),
     Promise.all(
@@ -89,7 +103,9 @@ export async function describeApp(
     pack: app.pack_ref,
     revision: app.current_revision,
     spec: revision.spec,
-    env: envOf(revision.spec),
+    /** What the app's pack says of its fields, so that a client edits the env list of any pack that has one. */
+    describes,
+    env: envOf(revision.spec, describes),
     image: imageOf(findDeployment(manifests)),
     links: appLinks(manifests, live, services.config.grafanaDashboardUrl),
     configuration: appConfiguration(manifests),
@@ -214,14 +230,39 @@ function imageOf(workload: KubernetesObject | undefined): string | undefined {
   return template?.spec?.containers?.[0]?.image;
 }
 
-/** The env vars of a spec, whichever pack it is for (`env` in default@2, `envs` in classic@1). */
-function envOf(spec: unknown): { name: string; value: string }[] {
-  const record = (spec ?? {}) as { env?: unknown; envs?: unknown };
-  const list = Array.isArray(record.env) ? record.env : Array.isArray(record.envs) ? record.envs : [];
+function describesOf(pack: { describes?: Readonly<PackDescribes> }): PackDescribes {
+  return { ...pack.describes };
+}
+
+/** A pack this server no longer has describes nothing: its app still shows, without its env list. */
+function describesOfRef(renderer: Services["renderer"], ref: string): PackDescribes {
+  try {
+    return describesOf(renderer.resolvePack(ref));
+  } catch (error) {
+    if (error instanceof PackNotFoundError) return {};
+    throw error;
+  }
+}
+
+/** The env vars of a spec, at the field its pack describes as the env list (none when it describes none). */
+function envOf(spec: unknown, describes: PackDescribes): { name: string; value: string }[] {
+  const list = describes.env === undefined ? undefined : valueAt(spec, describes.env);
+  if (!Array.isArray(list)) return [];
   return (list as { name?: unknown; value?: unknown }[]).map((item) => ({
     name: typeof item.name === "string" ? item.name : "",
     value: typeof item.value === "string" ? item.value : JSON.stringify(item.value ?? ""),
   }));
+}
+
+/** The value at a dotted path ("container.env") of a spec. */
+function valueAt(spec: unknown, path: string): unknown {
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (value, key) =>
+        value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined,
+      spec,
+    );
 }
 
 /** A free Ingress host under the platform's domain for app `name`, for the deploy form to offer; null without one. */

@@ -81,8 +81,14 @@ export function AppEnvironment({ context }: { context: AppContext }) {
   const { app, mayManage } = context;
   const hasSecrets = usePackHasSecrets(context);
   const secretInfo = useSecretInfo(app.project, app.name, hasSecrets);
+  const envKey = envKeyOf(app);
+  if (envKey === undefined) {
+    return <p className="muted">This app's pack ({app.pack}) has no environment variables.</p>;
+  }
   if (!mayManage) return <EnvironmentTable env={[...app.env, ...secretRowsOf(app.spec)]} />;
-  return <EnvironmentForm context={context} hasSecrets={hasSecrets} secretInfo={secretInfo} />;
+  return (
+    <EnvironmentForm context={context} envKey={envKey} hasSecrets={hasSecrets} secretInfo={secretInfo} />
+  );
 }
 
 function EnvironmentTable({ env }: { env: readonly EnvVar[] }) {
@@ -134,10 +140,13 @@ function EnvironmentTable({ env }: { env: readonly EnvVar[] }) {
 
 function EnvironmentForm({
   context,
+  envKey,
   hasSecrets,
   secretInfo,
 }: {
   context: AppContext;
+  /** The spec field of the env list, as the app's pack describes it. */
+  envKey: string;
   hasSecrets: boolean;
   secretInfo: ReadonlyMap<string, SecretInfo>;
 }) {
@@ -176,10 +185,7 @@ function EnvironmentForm({
       onSuccess: async (result, variables) => {
         toast.success(`Variables saved: revision ${result.revision} of ${app.name} is rolling out.`);
         const savedSpec = variables.spec as Record<string, unknown>;
-        const saved = [
-          ...((savedSpec[envKeyOf(app.spec, app.pack)] ?? []) as EnvVar[]),
-          ...secretRowsOf(savedSpec),
-        ];
+        const saved = [...((savedSpec[envKey] ?? []) as EnvVar[]), ...secretRowsOf(savedSpec)];
         kept.saved({ base: { revision: result.revision, env: saved }, rows: saved });
         setSubmitted(false);
         await changed();
@@ -209,7 +215,7 @@ function EnvironmentForm({
     const { secrets: _stored, ...rest } = app.spec as Record<string, unknown>;
     const spec = {
       ...rest,
-      [envKeyOf(app.spec, app.pack)]: plainEnv(draft),
+      [envKey]: plainEnv(draft),
       ...(secretEnvRows(draft).length === 0 ? {} : { secrets: secretsOf(draft) }),
     };
     const secretValues = secretValuesOf(draft);

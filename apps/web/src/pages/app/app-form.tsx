@@ -15,6 +15,7 @@ import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import {
+  dedicatedFormFits,
   draftIssues,
   emptyDraft,
   emptyPort,
@@ -84,10 +85,16 @@ export function AppForm({
   project,
   packs,
   app,
+  initialPack,
+  onGenericPack,
 }: {
   project: string;
   packs: readonly Pack[];
   app?: AppDetails | undefined;
+  /** A new app's pack to start with (default: the server's default pack). */
+  initialPack?: string | undefined;
+  /** A new app: a pack chosen that this form cannot write (see dedicatedFormFits), for the page's generic form. */
+  onGenericPack?: (ref: string) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -96,7 +103,8 @@ export function AppForm({
   const choices = useMemo(() => packChoices(packs), [packs]);
   const startPack =
     app === undefined
-      ? (packs.find((pack) => pack.default) ?? packs[0]!).ref
+      ? (packs.find((pack) => pack.ref === initialPack) ?? packs.find((pack) => pack.default) ?? packs[0]!)
+          .ref
       : (packs.find((pack) => pack.ref === app.pack) ?? packs[0]!).ref;
   const startShape = shapeOf((packs.find((pack) => pack.ref === startPack) ?? packs[0]!).specSchema);
   // What the form starts from (and returns to on Discard): empty, or the revision of the app that runs now.
@@ -116,7 +124,9 @@ export function AppForm({
     form.set({ ...form.value, draft: next });
   };
   const setPackRef = (next: string) => {
-    form.set({ ...form.value, packRef: next });
+    const chosen = packs.find((candidate) => candidate.ref === next);
+    if (chosen !== undefined && !dedicatedFormFits(chosen.specSchema)) onGenericPack?.(next);
+    else form.set({ ...form.value, packRef: next });
   };
   const pack = packs.find((candidate) => candidate.ref === packRef) ?? packs[0]!;
   const schema = pack.specSchema as JsonSchema;
@@ -305,6 +315,8 @@ export function AppForm({
   const firstPort = draft.ports[0]?.port.trim() || "the first port";
 
   const warning = imageWarning(draft.image);
+  // A version of this pack that describes secrets, newest first, for the hint of one that has none.
+  const withSecrets = versions.find((version) => shapeOf(version.specSchema).secrets);
   return (
     <div className="deploy-layout">
       <form
@@ -502,7 +514,7 @@ export function AppForm({
             hint={
               shape.secrets
                 ? "Plain values are stored with the app's revisions and visible to everyone in the project. Switch on Secret for passwords and keys: their values are kept sealed, never shown again, and given to the pods from a Kubernetes Secret."
-                : `Values are stored with the app's revisions and visible to everyone in the project: keep secrets out${pack.name === "default" ? " (default@2.1 and later keep secret variables)" : ""}.`
+                : `Values are stored with the app's revisions and visible to everyone in the project: keep secrets out${withSecrets === undefined ? "" : ` (${withSecrets.ref} keeps secret variables)`}.`
             }
             error={errorAt("env")}
           >

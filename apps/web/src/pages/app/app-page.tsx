@@ -13,6 +13,7 @@ import { RolloutProgress } from "../../components/rollout-progress.js";
 import { PendingButton } from "../../components/submit-button.js";
 import { useToast } from "../../components/toast.js";
 import {
+  envKeyOf,
   newestStatus,
   STATE_LABELS,
   type AppContext,
@@ -340,7 +341,12 @@ function AppLinks({ links }: { links: AppDetails["links"] }) {
 
 function AppTabs({ context }: { context: AppContext }) {
   const [params] = useSearchParams();
-  const tabs = TABS.filter((tab) => !("managersOnly" in tab) || context.mayManage);
+  // A pack that describes no env list (a CronJob pack may have none) has no Environment tab.
+  const tabs = TABS.filter(
+    (tab) =>
+      (!("managersOnly" in tab) || context.mayManage) &&
+      (tab.id !== "environment" || envKeyOf(context.app) !== undefined),
+  );
   const requested = params.get("tab");
   const current: TabId = tabs.find((tab) => tab.id === requested)?.id ?? "overview";
   return (
