@@ -37,19 +37,15 @@ export class CronJobController implements Controller {
   private readonly reconciles: ReconcileQueue;
 
   constructor(private readonly context: ControllerContext) {
-    this.reconciles = new ReconcileQueue(context, "cronjobs", "CronJob", (namespace, name) => {
+    this.reconciles = new ReconcileQueue(context, "cronjobs", "CronJob", "jobs", (namespace, name) => {
       this.reconcile(namespace, name);
     });
   }
 
   observe(event: StoreEvent): void {
-    const { object } = event;
-    const namespace = object.metadata.namespace ?? "default";
-    if (event.resource === "cronjobs") {
-      if (event.type === "DELETED") this.context.timers.cancel(timerKey(object.metadata.uid));
-      else this.reconciles.queue(namespace, object.metadata.name);
-    }
-    if (event.resource === "jobs") this.reconciles.queueController(object);
+    if (event.resource === "cronjobs" && event.type === "DELETED")
+      this.context.timers.cancel(timerKey(event.object.metadata.uid));
+    this.reconciles.observe(event);
   }
 
   resync(): void {

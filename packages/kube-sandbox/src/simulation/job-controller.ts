@@ -34,17 +34,13 @@ export class JobController implements Controller {
   private readonly reconciles: ReconcileQueue;
 
   constructor(private readonly context: ControllerContext) {
-    this.reconciles = new ReconcileQueue(context, "jobs", "Job", (namespace, name) => {
+    this.reconciles = new ReconcileQueue(context, "jobs", "Job", "pods", (namespace, name) => {
       this.reconcile(namespace, name);
     });
   }
 
   observe(event: StoreEvent): void {
-    const { object } = event;
-    const namespace = object.metadata.namespace ?? "default";
-    if (event.resource === "jobs" && event.type !== "DELETED")
-      this.reconciles.queue(namespace, object.metadata.name);
-    if (event.resource === "pods") this.reconciles.queueController(object);
+    this.reconciles.observe(event);
   }
 
   resync(): void {

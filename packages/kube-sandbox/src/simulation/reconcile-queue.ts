@@ -1,5 +1,5 @@
 // What the workload controllers share: reconciles queued per object, keyed by kind, namespace and name.
-import type { ResourceName, StoredObject } from "../contract.js";
+import type { ResourceName, StoredObject, StoreEvent } from "../contract.js";
 import type { ControllerContext } from "./context.js";
 import { controllerOf } from "./objects.js";
 
@@ -8,8 +8,18 @@ export class ReconcileQueue {
     private readonly context: ControllerContext,
     private readonly resource: ResourceName,
     private readonly kind: string,
+    /** What the objects control (pods, Jobs): a change to one reconciles its controller. */
+    private readonly dependents: ResourceName,
     private readonly reconcile: (namespace: string, name: string) => void,
   ) {}
+
+  /** Queues the reconcile a store change calls for: of the object changed, or of the controller of a dependent. */
+  observe(event: StoreEvent): void {
+    const { object } = event;
+    if (event.resource === this.resource && event.type !== "DELETED")
+      this.queue(object.metadata.namespace ?? "default", object.metadata.name);
+    if (event.resource === this.dependents) this.queueController(object);
+  }
 
   queue(namespace: string, name: string): void {
     this.context.enqueue(`${this.kind.toLowerCase()}/${namespace}/${name}`, () => {
@@ -18,7 +28,7 @@ export class ReconcileQueue {
   }
 
   /** Queues the object of our kind that controls `dependent` (the ReplicaSet of a pod, the CronJob of a Job). */
-  queueController(dependent: StoredObject): void {
+  private queueController(dependent: StoredObject): void {
     const owner = controllerOf(dependent);
     if (owner?.kind === this.kind) this.queue(dependent.metadata.namespace ?? "default", owner.name);
   }

@@ -39,23 +39,20 @@ export class ReplicaSetController implements Controller {
   private readonly reconciles: ReconcileQueue;
 
   constructor(private readonly context: ControllerContext) {
-    this.reconciles = new ReconcileQueue(context, "replicasets", "ReplicaSet", (namespace, name) => {
+    this.reconciles = new ReconcileQueue(context, "replicasets", "ReplicaSet", "pods", (namespace, name) => {
       this.reconcile(namespace, name);
     });
   }
 
   observe(event: StoreEvent): void {
     const { object } = event;
-    const namespace = object.metadata.namespace ?? "default";
     if (
       event.resource === "replicasets" &&
       event.type === "DELETED" &&
       this.refusals.delete(object.metadata.uid)
     )
       this.context.timers.cancel(retryKey(object.metadata.uid));
-    if (event.resource === "replicasets" && event.type !== "DELETED")
-      this.reconciles.queue(namespace, object.metadata.name);
-    if (event.resource === "pods") this.reconciles.queueController(object);
+    this.reconciles.observe(event);
   }
 
   resync(): void {
