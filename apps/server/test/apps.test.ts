@@ -10,6 +10,7 @@ import {
   type Harness,
   type SignedInClient,
 } from "./support/harness.js";
+import { createOrphanService } from "./support/orphans.js";
 import { onEveryBackend } from "./support/suites.js";
 
 const nginx = { image: "nginx:1.27", ports: [{ port: 80 }], env: [{ name: "GREETING", value: "hello" }] };
@@ -396,16 +397,7 @@ onEveryBackend(
     });
 
     it("the periodic check removes objects of apps that no longer exist", async () => {
-      harness.sandbox.store.create("services", {
-        apiVersion: "v1",
-        kind: "Service",
-        metadata: {
-          name: "ghost",
-          namespace: project,
-          labels: { "babyhelm.io/project": project, "babyhelm.io/app": "ghost" },
-        },
-        spec: { ports: [{ port: 80 }] },
-      });
+      createOrphanService(harness.sandbox, project, "ghost");
       // The check reads the cluster cache, which learns of the object from its watch.
       const ghost = { apiVersion: "v1", kind: "Service", namespace: project, name: "ghost" };
       await expect.poll(() => harness.server.services.clusterState.get(ghost)).toBeDefined();

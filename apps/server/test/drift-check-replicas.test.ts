@@ -7,6 +7,7 @@ import type { Db } from "@babyhelm/db";
 import { testBackends } from "@babyhelm/db/testing";
 import { startSandbox, type Sandbox } from "@babyhelm/kube-sandbox";
 import { startHarness, uniqueName, type Harness } from "./support/harness.js";
+import { createOrphanService } from "./support/orphans.js";
 
 const ORPHAN_GRACE_SECONDS = 2;
 /** How long each orphan pass's reads of the cache take here: long enough that two unguarded checks would overlap. */
@@ -87,16 +88,7 @@ for (const backend of testBackends()) {
 
     it(`removes objects of an app without a row once ${ORPHAN_GRACE_SECONDS} s old, not before`, async () => {
       // What a create leaves when its replica dies after applying and before committing: labelled objects, no row.
-      sandbox.store.create("services", {
-        apiVersion: "v1",
-        kind: "Service",
-        metadata: {
-          name: "ghost",
-          namespace: project,
-          labels: { "babyhelm.io/project": project, "babyhelm.io/app": "ghost" },
-        },
-        spec: { ports: [{ port: 80 }] },
-      });
+      createOrphanService(sandbox, project, "ghost");
       const created = Date.parse(sandbox.store.get("services", project, "ghost")!.metadata.creationTimestamp);
       await waitFor(
         () => (sandbox.store.get("services", project, "ghost") === undefined ? true : undefined),

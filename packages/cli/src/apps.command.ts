@@ -4,9 +4,8 @@ import { connect } from "./connection.js";
 import { EXIT, type BabyhelmIo } from "./io.js";
 import {
   appNameOf,
-  HELP_OPTION,
   JSON_OPTION,
-  parse,
+  parseCommand,
   parseCount,
   PROJECT_OPTION,
   requireOption,
@@ -36,11 +35,9 @@ export async function appsCommand(args: string[], io: BabyhelmIo): Promise<numbe
 
 const SUBCOMMANDS: Record<string, Subcommand | undefined> = {
   async list(args, io) {
-    const { values, positionals } = parse("apps", {
-      args,
-      options: { project: PROJECT_OPTION, json: JSON_OPTION, help: HELP_OPTION },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommand("apps", args, {
+      project: PROJECT_OPTION,
+      json: JSON_OPTION,
     });
     if (values.help === true) return help(io);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]!}"`, "apps");
@@ -71,11 +68,9 @@ const SUBCOMMANDS: Record<string, Subcommand | undefined> = {
   },
 
   async status(args, io) {
-    const { values, positionals } = parse("apps", {
-      args,
-      options: { project: PROJECT_OPTION, json: JSON_OPTION, help: HELP_OPTION },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommand("apps", args, {
+      project: PROJECT_OPTION,
+      json: JSON_OPTION,
     });
     if (values.help === true) return help(io);
     const name = appNameOf(positionals, "apps");
@@ -87,17 +82,11 @@ const SUBCOMMANDS: Record<string, Subcommand | undefined> = {
   },
 
   async logs(args, io) {
-    const { values, positionals } = parse("apps", {
-      args,
-      options: {
-        project: PROJECT_OPTION,
-        follow: { type: "boolean", short: "f" },
-        tail: { type: "string" },
-        pod: { type: "string" },
-        help: HELP_OPTION,
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommand("apps", args, {
+      project: PROJECT_OPTION,
+      follow: { type: "boolean", short: "f" },
+      tail: { type: "string" },
+      pod: { type: "string" },
     });
     if (values.help === true) return help(io);
     const name = appNameOf(positionals, "apps");

@@ -1,20 +1,18 @@
 // `babyhelm deploy`: the app document in the repository becomes the app on the server, then the rollout is followed.
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { errorCode, type BabyhelmClient } from "@babyhelm/client";
-import { ManifestInputError } from "@babyhelm/manifest-sdk";
 import { parseAppDocument, sameAppSpec, type AppDocument } from "@babyhelm/manifest-sdk/app-document";
+import { readInput } from "@babyhelm/manifest-sdk/cli";
 import { connect } from "./connection.js";
 import { EXIT, type BabyhelmIo } from "./io.js";
 import { followRollout } from "./rollout-progress.js";
 import {
   CommandError,
-  HELP_OPTION,
-  parse,
-  parseDuration,
+  parseCommand,
   PROJECT_OPTION,
   requireOption,
+  rolloutWait,
   UsageError,
+  WAIT_OPTIONS,
 } from "./usage.js";
 
 export const DEPLOY_HELP = `Usage: babyhelm deploy -f FILE|- --project PROJECT [--image IMAGE] [--secret NAME[=VAR]]... [--no-wait] [--timeout 10m]
@@ -41,22 +39,15 @@ Options:
 Exit codes: 0 ready (or up to date), 1 failed (the reason is printed) or refused, 2 usage error, 3 timed out.`;
 
 export async function deployCommand(args: string[], io: BabyhelmIo): Promise<number> {
-  const { values, positionals } = parse("deploy", {
-    args,
-    options: {
-      file: { type: "string", short: "f" },
-      project: PROJECT_OPTION,
-      name: { type: "string" },
-      pack: { type: "string" },
-      image: { type: "string" },
-      secret: { type: "string", multiple: true },
-      "rotate-secrets": { type: "boolean" },
-      "no-wait": { type: "boolean" },
-      timeout: { type: "string" },
-      help: HELP_OPTION,
-    },
-    allowPositionals: true,
-    strict: true,
+  const { values, positionals } = parseCommand("deploy", args, {
+    file: { type: "string", short: "f" },
+    project: PROJECT_OPTION,
+    name: { type: "string" },
+    pack: { type: "string" },
+    image: { type: "string" },
+    secret: { type: "string", multiple: true },
+    "rotate-secrets": { type: "boolean" },
+    ...WAIT_OPTIONS,
   });
   if (values.help === true) {
     io.stdout(`${DEPLOY_HELP}\n`);
@@ -65,9 +56,9 @@ export async function deployCommand(args: string[], io: BabyhelmIo): Promise<num
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]!}"`, "deploy");
   const file = requireOption(values.file, "-f FILE (use - for stdin)", "deploy");
   const project = requireOption(values.project, "--project", "deploy");
-  const timeoutMs = parseDuration(values.timeout ?? "10m", "--timeout", "deploy");
+  const timeoutMs = rolloutWait(values, "deploy");
   const document = parseAppDocument(
-    await readDocument(file, io),
+    await readInput(file, io, "the app"),
     values.name === undefined ? {} : { name: values.name },
   );
   if (values.image !== undefined)
@@ -83,7 +74,7 @@ export async function deployCommand(args: string[], io: BabyhelmIo): Promise<num
     { given: secrets, rotate: values["rotate-secrets"] === true },
     io,
   );
-  if (outcome === undefined || values["no-wait"] === true) return EXIT.ok;
+  if (outcome === undefined || timeoutMs === undefined) return EXIT.ok;
   return followRollout(client, { project, name: document.name, revision: outcome, timeoutMs }, io);
 }
 
@@ -186,18 +177,4 @@ async function requireSamePack(
   throw new CommandError(
     `${name} runs ${running} and the file asks for ${pack!} (${resolved.pack}): upgrade its pack first (the app's page in the dashboard, or apps.upgradePack), then deploy.`,
   );
-}
-
-async function readDocument(file: string, io: BabyhelmIo): Promise<string> {
-  if (file === "-") return io.readStdin();
-  try {
-    return await readFile(resolve(io.cwd, file), "utf8");
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-    throw new ManifestInputError(
-      [{ path: "", message: `cannot read ${file}: ${reason}` }],
-      "Cannot read the app",
-    );
-  }
 }

@@ -2,7 +2,7 @@
 import { appDocumentToYaml } from "@babyhelm/manifest-sdk/app-document";
 import { connect } from "./connection.js";
 import { EXIT, type BabyhelmIo } from "./io.js";
-import { appNameOf, HELP_OPTION, parse, PROJECT_OPTION, requireOption, UsageError } from "./usage.js";
+import { appNameOf, parseCommand, PROJECT_OPTION, requireOption, UsageError } from "./usage.js";
 
 export const EXPORT_HELP = `Usage: babyhelm export app NAME --project PROJECT > app.yaml
 
@@ -10,12 +10,7 @@ Prints the app's current spec as the YAML document "babyhelm deploy -f" takes ({
 document as the dashboard's "Export as YAML". Secrets appear by name only: the spec never holds their values.`;
 
 export async function exportCommand(args: string[], io: BabyhelmIo): Promise<number> {
-  const { values, positionals } = parse("export", {
-    args,
-    options: { project: PROJECT_OPTION, help: HELP_OPTION },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCommand("export", args, { project: PROJECT_OPTION });
   if (values.help === true) {
     io.stdout(`${EXPORT_HELP}\n`);
     return EXIT.ok;

@@ -2,7 +2,7 @@
 import { createBabyhelmClient } from "@babyhelm/client";
 import { credentialsPath, removeCredentials, writeCredentials } from "./credentials.js";
 import { EXIT, type BabyhelmIo } from "./io.js";
-import { CommandError, HELP_OPTION, parse, requireOption, UsageError } from "./usage.js";
+import { CommandError, parseCommand, requireOption, UsageError } from "./usage.js";
 
 export const LOGIN_HELP = `Usage: babyhelm login --url URL [--token TOKEN]
        babyhelm logout
@@ -14,11 +14,9 @@ only you can read. Without --token it reads the token from stdin, which keeps it
 BABYHELM_URL and BABYHELM_TOKEN, when set, are used instead of the stored ones. logout removes the file.`;
 
 export async function loginCommand(args: string[], io: BabyhelmIo): Promise<number> {
-  const { values, positionals } = parse("login", {
-    args,
-    options: { url: { type: "string" }, token: { type: "string" }, help: HELP_OPTION },
-    allowPositionals: true,
-    strict: true,
+  const { values, positionals } = parseCommand("login", args, {
+    url: { type: "string" },
+    token: { type: "string" },
   });
   if (values.help === true) {
     io.stdout(`${LOGIN_HELP}\n`);
@@ -40,12 +38,7 @@ export async function loginCommand(args: string[], io: BabyhelmIo): Promise<numb
 }
 
 export async function logoutCommand(args: string[], io: BabyhelmIo): Promise<number> {
-  const { values, positionals } = parse("logout", {
-    args,
-    options: { help: HELP_OPTION },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCommand("logout", args, {});
   if (values.help === true) {
     io.stdout(`${LOGIN_HELP}\n`);
     return EXIT.ok;

@@ -5,12 +5,12 @@ import { followRollout } from "./rollout-progress.js";
 import {
   appNameOf,
   CommandError,
-  HELP_OPTION,
-  parse,
+  parseCommand,
   parseCount,
-  parseDuration,
   PROJECT_OPTION,
   requireOption,
+  rolloutWait,
+  WAIT_OPTIONS,
 } from "./usage.js";
 
 export const ROLLBACK_HELP = `Usage: babyhelm rollback NAME --project PROJECT [--to REVISION] [--no-wait] [--timeout 10m]
@@ -27,17 +27,10 @@ Options:
 Exit codes: 0 ready, 1 failed or refused, 2 usage error, 3 timed out.`;
 
 export async function rollbackCommand(args: string[], io: BabyhelmIo): Promise<number> {
-  const { values, positionals } = parse("rollback", {
-    args,
-    options: {
-      project: PROJECT_OPTION,
-      to: { type: "string" },
-      "no-wait": { type: "boolean" },
-      timeout: { type: "string" },
-      help: HELP_OPTION,
-    },
-    allowPositionals: true,
-    strict: true,
+  const { values, positionals } = parseCommand("rollback", args, {
+    project: PROJECT_OPTION,
+    to: { type: "string" },
+    ...WAIT_OPTIONS,
   });
   if (values.help === true) {
     io.stdout(`${ROLLBACK_HELP}\n`);
@@ -45,7 +38,7 @@ export async function rollbackCommand(args: string[], io: BabyhelmIo): Promise<n
   }
   const name = appNameOf(positionals, "rollback");
   const project = requireOption(values.project, "--project", "rollback");
-  const timeoutMs = parseDuration(values.timeout ?? "10m", "--timeout", "rollback");
+  const timeoutMs = rolloutWait(values, "rollback");
   const wanted = values.to === undefined ? undefined : parseCount(values.to, "--to", "rollback", 1);
   const { client } = await connect(io);
   const app = await client.apps.get.query({ project, name });
@@ -58,6 +51,6 @@ export async function rollbackCommand(args: string[], io: BabyhelmIo): Promise<n
     expectedRevision: app.revision,
   });
   io.stdout(`${name} rolled back to revision ${target}'s spec (now revision ${revision})\n`);
-  if (values["no-wait"] === true) return EXIT.ok;
+  if (timeoutMs === undefined) return EXIT.ok;
   return followRollout(client, { project, name, revision, timeoutMs }, io);
 }

@@ -1,33 +1,41 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
+import { parse, UsageError } from "@babyhelm/manifest-sdk/cli";
 
-/** A command line that cannot be run as written: exit 2, with a pointer to the command's help. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly helpFor: string,
-  ) {
-    super(message);
-  }
-}
+// The SDK's commands and ours share one usage error, so either's command line is reported the same way.
+export { UsageError };
 
 /** A refusal the user can act on (not signed in, a pack that does not match): exit 1, the message alone. */
 export class CommandError extends Error {}
 
-/** parseArgs, with its errors turned into usage errors of `command`. */
-export function parse<const Config extends ParseArgsConfig>(
-  command: string,
-  config: Config,
-): ReturnType<typeof parseArgs<Config>> {
-  try {
-    return parseArgs(config);
-  } catch (error) {
-    throw new UsageError((error as Error).message, command);
-  }
-}
-
 export const PROJECT_OPTION = { type: "string", short: "p" } as const;
 export const JSON_OPTION = { type: "boolean" } as const;
 export const HELP_OPTION = { type: "boolean", short: "h" } as const;
+
+/** The options of a command that follows a rollout (see `rolloutWait`). */
+export const WAIT_OPTIONS = { "no-wait": { type: "boolean" }, timeout: { type: "string" } } as const;
+
+/** A command's line: its `options` and -h; each command checks its own positionals. */
+export function parseCommand<const Options extends NonNullable<ParseArgsConfig["options"]>>(
+  command: string,
+  args: string[],
+  options: Options,
+) {
+  return parse(command, {
+    args,
+    options: { ...options, help: HELP_OPTION },
+    allowPositionals: true,
+    strict: true,
+  });
+}
+
+/** How long to follow the rollout (default 10m), or undefined with --no-wait. */
+export function rolloutWait(
+  values: { "no-wait"?: boolean; timeout?: string },
+  command: string,
+): number | undefined {
+  const timeoutMs = parseDuration(values.timeout ?? "10m", "--timeout", command);
+  return values["no-wait"] === true ? undefined : timeoutMs;
+}
 
 export function requireOption(value: string | undefined, flag: string, command: string): string {
   if (value === undefined || value.trim() === "") throw new UsageError(`missing ${flag}`, command);

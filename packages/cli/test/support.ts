@@ -1,21 +1,16 @@
 // Runs the CLI in-process (fast, most tests) or as a child from sources (what a user's shell does), against a
 // whole server (see @babyhelm/server/testing) and an API token of a newly registered user.
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { createBabyhelmClient, type BabyhelmClient } from "@babyhelm/client";
+import { runSourceBin, type BinResult } from "@babyhelm/manifest-sdk/test-support";
 import { runBabyhelm } from "../src/index.js";
 
 export { startTestServer, type TestServer } from "@babyhelm/server/testing";
 
-export interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Result = BinResult;
 
 export interface RunOptions {
   env?: Record<string, string | undefined>;
@@ -45,28 +40,15 @@ export async function run(args: string[], options: RunOptions = {}): Promise<Res
   return { code, stdout, stderr };
 }
 
-// Resolved here because "--import tsx" would be looked up from the child's working directory.
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 
 /** The bin from sources, as `tsx --conditions=development` runs it; env replaces the BabyHelm and config variables. */
 export function runChild(args: string[], options: RunOptions = {}): Promise<Result> {
   const { BABYHELM_URL: _url, BABYHELM_TOKEN: _token, XDG_CONFIG_HOME: _config, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=development", "--import", tsx, cli, ...args], {
-      cwd: options.cwd ?? scratchDir(),
-      env: { ...inherited, ...options.env },
-      stdio: "pipe",
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.stdin ?? "");
+  return runSourceBin(cli, args, {
+    cwd: options.cwd ?? scratchDir(),
+    env: { ...inherited, ...options.env },
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
   });
 }
 

@@ -1,21 +1,10 @@
 // Admission through the HTTP API and the simulated ReplicaSet controller: LimitRanger's defaults and bounds,
 // ResourceQuota's refusals with the API server's own messages, the quota controller's status, and a rollout that
 // a quota stops (FailedCreate Events, ReplicaFailure) and that finishes once the quota is raised.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Sandbox } from "../src/index.js";
-import { client, testSandbox, uniqueName, waitFor, type ApiResponse } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { client, fileSandboxApi, testSandbox, uniqueName, waitFor, type ApiResponse } from "./helpers.js";
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  sandbox = await testSandbox();
-  api = client(sandbox);
-});
-
-afterAll(async () => {
-  await sandbox.stop();
-});
+const api = fileSandboxApi();
 
 async function namespace(prefix: string): Promise<string> {
   const name = uniqueName(prefix);

@@ -1,19 +1,8 @@
 // Server-side apply over HTTP: field ownership, conflicts, force, removal of fields a manager stops applying.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Sandbox } from "../src/index.js";
-import { client, deployment, testSandbox, uniqueName } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { deployment, fileSandboxApi, uniqueName } from "./helpers.js";
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  sandbox = await testSandbox();
-  api = client(sandbox);
-});
-
-afterAll(async () => {
-  await sandbox.stop();
-});
+const api = fileSandboxApi();
 
 async function newNamespace(): Promise<string> {
   const name = uniqueName("ssa");

@@ -1,8 +1,25 @@
 // Shared test plumbing: one sandbox per test file, and a fetch wrapper that speaks to it like a client.
+import { afterAll, beforeAll } from "vitest";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../src/index.js";
 
 export async function testSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ readyDelayMs: 20, ...options });
+}
+
+/** The test file's HTTP client of a sandbox started before its tests and stopped after them. */
+export function fileSandboxApi(options: SandboxOptions = {}): ReturnType<typeof client> {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await testSandbox(options);
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+  return (path, requestOptions) => {
+    if (sandbox === undefined)
+      throw new Error("the sandbox starts in beforeAll: call the API from a test or hook");
+    return client(sandbox)(path, requestOptions);
+  };
 }
 
 export interface ApiResponse {

@@ -1,20 +1,9 @@
 // PersistentVolumeClaims through the HTTP API: the default StorageClass at create, binding at once with the requested
 // capacity, and ResourceQuota's storage resources (requests.storage, persistentvolumeclaims) admitted and counted.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Sandbox } from "../src/index.js";
-import { client, testSandbox, uniqueName, waitFor } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { fileSandboxApi, uniqueName, waitFor } from "./helpers.js";
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  sandbox = await testSandbox();
-  api = client(sandbox);
-});
-
-afterAll(async () => {
-  await sandbox.stop();
-});
+const api = fileSandboxApi();
 
 async function namespace(): Promise<string> {
   const name = uniqueName("claims");

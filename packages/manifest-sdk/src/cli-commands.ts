@@ -20,7 +20,7 @@ export interface CliIo {
 export const EXIT = { ok: 0, invalid: 1, usage: 2, packBug: 3 } as const;
 
 /** A command line that cannot be run as written: exit 2, with a pointer to the right help. */
-class UsageError extends Error {
+export class UsageError extends Error {
   constructor(
     message: string,
     readonly helpFor: string,
@@ -227,8 +227,8 @@ const COMMANDS: Record<Command, (args: string[], io: CliIo) => Promise<number>> 
 };
 
 /** parseArgs, with its errors turned into usage errors for the command. */
-function parse<const Config extends ParseArgsConfig>(
-  command: Command,
+export function parse<const Config extends ParseArgsConfig>(
+  command: string,
   config: Config,
 ): ReturnType<typeof parseArgs<Config>> {
   try {
@@ -276,7 +276,8 @@ function requireFile(file: string | undefined, command: Command): string {
   return file;
 }
 
-async function readInput(file: string, io: CliIo): Promise<string> {
+/** The text of `file` ("-" is stdin), relative to the working directory; `what` titles the error it cannot be read. */
+export async function readInput(file: string, io: CliIo, what = "input"): Promise<string> {
   if (file === "-") return io.readStdin();
   try {
     return await readFile(resolve(io.cwd, file), "utf8");
@@ -285,7 +286,7 @@ async function readInput(file: string, io: CliIo): Promise<string> {
       (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     throw new ManifestInputError(
       [{ path: "", message: `cannot read ${file}: ${reason}` }],
-      "Cannot read input",
+      `Cannot read ${what}`,
     );
   }
 }

@@ -1,14 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseManifests, toYaml } from "../src/index.js";
+import { runSourceBin, type BinResult } from "./support/run-bin.js";
 
-// Resolved here because "--import tsx" would be looked up from the child's (empty) working directory.
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const testPack = fileURLToPath(new URL("./fixtures/test-pack.ts", import.meta.url));
 const brokenPack = fileURLToPath(new URL("./fixtures/broken-pack.ts", import.meta.url));
@@ -19,28 +16,8 @@ afterAll(() => {
   rmSync(workdir, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], stdin = ""): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=development", "--import", tsx, cli, ...args], {
-      cwd: workdir,
-      stdio: "pipe",
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
+function run(args: string[], stdin = ""): Promise<BinResult> {
+  return runSourceBin(cli, args, { cwd: workdir, stdin });
 }
 
 const withTestPack = ["--packs", testPack, "--no-default-packs"];

@@ -7,7 +7,7 @@ import {
   readCounter,
   recordCounterFailure,
 } from "./limit-counter.repository.js";
-import type { CounterRef, CounterState, LimitStore } from "./limit-store.js";
+import type { CountedAttempt, CounterRef, CounterState, LimitStore } from "./limit-store.js";
 
 const SWEEP_EVERY_MS = 10 * 60_000;
 
@@ -29,7 +29,7 @@ export class DatabaseLimitStore implements LimitStore {
     at: number,
     windowMs: number,
     alsoRead: readonly CounterRef[],
-  ): Promise<{ attempts: CounterState; read: (CounterState | undefined)[] }> {
+  ): Promise<CountedAttempt> {
     this.nextSweepAt ??= at + this.sweepEveryMs;
     if (at >= this.nextSweepAt) {
       this.nextSweepAt = at + this.sweepEveryMs;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "@babyhelm/db";
-import type { CounterRef, CounterState } from "./limit-store.js";
+import type { CountedAttempt, CounterRef, CounterState } from "./limit-store.js";
 
 interface CounterRow {
   count: number;
@@ -18,7 +18,7 @@ export async function countAttemptAndRead(
   at: Date,
   windowEndsAt: Date,
   alsoRead: readonly CounterRef[],
-): Promise<{ attempts: CounterState; read: (CounterState | undefined)[] }> {
+): Promise<CountedAttempt> {
   const others =
     alsoRead.length === 0
       ? sql``

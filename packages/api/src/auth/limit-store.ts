@@ -21,6 +21,12 @@ export interface CounterState {
   expiresAt: number;
 }
 
+/** The counter after one more attempt, and the state of the counters read with it. */
+export interface CountedAttempt {
+  attempts: CounterState;
+  read: (CounterState | undefined)[];
+}
+
 export interface LimitStore {
   /**
    * Counts one attempt in `counter`'s fixed window (a new one of `windowMs` when the last has ended) and reads the
@@ -31,7 +37,7 @@ export interface LimitStore {
     at: number,
     windowMs: number,
     alsoRead: readonly CounterRef[],
-  ): Promise<{ attempts: CounterState; read: (CounterState | undefined)[] }>;
+  ): Promise<CountedAttempt>;
   /** Counts one failure in a row, starting again from one when the earlier ones have been forgotten. */
   recordFailure(counter: CounterRef, at: number, forgetAfterMs: number): Promise<CounterState>;
   /** The counter's state, or undefined when it has none or it has expired at `at`. */
@@ -49,7 +55,7 @@ export class MemoryLimitStore implements LimitStore {
     at: number,
     windowMs: number,
     alsoRead: readonly CounterRef[],
-  ): Promise<{ attempts: CounterState; read: (CounterState | undefined)[] }> {
+  ): Promise<CountedAttempt> {
     const known = this.live(counter, at);
     const attempts =
       known === undefined

@@ -12,7 +12,8 @@ import { jsonEqual } from "../store/clone.js";
 import type { Controller, ControllerContext } from "./context.js";
 import type { EventSource } from "./events.js";
 import { jobFinished } from "./job-controller.js";
-import { acceptsNewObjects, controllerOf, controllerReference, isTerminating } from "./objects.js";
+import { acceptsNewObjects, controllerReference, isTerminating } from "./objects.js";
+import { ReconcileQueue } from "./reconcile-queue.js";
 import type { CronJobObject, JobObject, ObjectReference } from "./types.js";
 
 const SOURCE: EventSource = { component: "cronjob-controller" };
@@ -33,24 +34,22 @@ function startedAt(job: JobObject): string {
 }
 
 export class CronJobController implements Controller {
-  constructor(private readonly context: ControllerContext) {}
+  private readonly reconciles: ReconcileQueue;
+
+  constructor(private readonly context: ControllerContext) {
+    this.reconciles = new ReconcileQueue(context, "cronjobs", "CronJob", "jobs", (namespace, name) => {
+      this.reconcile(namespace, name);
+    });
+  }
 
   observe(event: StoreEvent): void {
-    const { object } = event;
-    const namespace = object.metadata.namespace ?? "default";
-    if (event.resource === "cronjobs") {
-      if (event.type === "DELETED") this.context.timers.cancel(timerKey(object.metadata.uid));
-      else this.queue(namespace, object.metadata.name);
-    }
-    if (event.resource === "jobs") {
-      const owner = controllerOf(object);
-      if (owner?.kind === "CronJob") this.queue(namespace, owner.name);
-    }
+    if (event.resource === "cronjobs" && event.type === "DELETED")
+      this.context.timers.cancel(timerKey(event.object.metadata.uid));
+    this.reconciles.observe(event);
   }
 
   resync(): void {
-    for (const cronJob of this.context.store.list("cronjobs"))
-      this.queue(cronJob.metadata.namespace ?? "default", cronJob.metadata.name);
+    this.reconciles.queueAll();
   }
 
   /**
@@ -73,12 +72,6 @@ export class CronJobController implements Controller {
     return cronJob && !isTerminating(cronJob) ? cronJob : undefined;
   }
 
-  private queue(namespace: string, name: string): void {
-    this.context.enqueue(`cronjob/${namespace}/${name}`, () => {
-      this.reconcile(namespace, name);
-    });
-  }
-
   private reconcile(namespace: string, name: string): void {
     let cronJob = this.get(namespace, name);
     if (!cronJob) return;
@@ -96,7 +89,7 @@ export class CronJobController implements Controller {
     const next = schedule.nextRun(new Date());
     if (!next) return;
     this.context.timers.schedule(key, Math.min(next.getTime() - Date.now(), LONGEST_TIMER_MS), () => {
-      this.queue(namespace, name);
+      this.reconciles.queue(namespace, name);
     });
   }
 

@@ -14,7 +14,8 @@ import { now } from "../store/object-store.js";
 import { getCondition, setCondition } from "./conditions.js";
 import type { Controller, ControllerContext } from "./context.js";
 import type { EventSource } from "./events.js";
-import { acceptsNewObjects, controllerOf, isTerminating } from "./objects.js";
+import { acceptsNewObjects, isTerminating } from "./objects.js";
+import { ReconcileQueue } from "./reconcile-queue.js";
 import { isPodReady, podFromTemplate } from "./replicaset-controller.js";
 import type { JobObject, PodObject } from "./types.js";
 
@@ -30,27 +31,20 @@ export function jobFinished(job: JobObject): "Complete" | "Failed" | undefined {
 }
 
 export class JobController implements Controller {
-  constructor(private readonly context: ControllerContext) {}
+  private readonly reconciles: ReconcileQueue;
+
+  constructor(private readonly context: ControllerContext) {
+    this.reconciles = new ReconcileQueue(context, "jobs", "Job", "pods", (namespace, name) => {
+      this.reconcile(namespace, name);
+    });
+  }
 
   observe(event: StoreEvent): void {
-    const { object } = event;
-    const namespace = object.metadata.namespace ?? "default";
-    if (event.resource === "jobs" && event.type !== "DELETED") this.queue(namespace, object.metadata.name);
-    if (event.resource === "pods") {
-      const owner = controllerOf(object);
-      if (owner?.kind === "Job") this.queue(namespace, owner.name);
-    }
+    this.reconciles.observe(event);
   }
 
   resync(): void {
-    for (const job of this.context.store.list("jobs"))
-      this.queue(job.metadata.namespace ?? "default", job.metadata.name);
-  }
-
-  private queue(namespace: string, name: string): void {
-    this.context.enqueue(`job/${namespace}/${name}`, () => {
-      this.reconcile(namespace, name);
-    });
+    this.reconciles.queueAll();
   }
 
   private reconcile(namespace: string, name: string): void {

@@ -9,14 +9,9 @@ import { jsonEqual } from "../store/clone.js";
 import { setCondition } from "./conditions.js";
 import type { Controller, ControllerContext } from "./context.js";
 import type { EventSource } from "./events.js";
-import {
-  acceptsNewObjects,
-  controllerOf,
-  controllerReference,
-  isTerminating,
-  selectorMatches,
-} from "./objects.js";
+import { acceptsNewObjects, controllerReference, isTerminating, selectorMatches } from "./objects.js";
 import { generateName } from "./pod-template-hash.js";
+import { ReconcileQueue } from "./reconcile-queue.js";
 import type { PodObject, PodTemplate, ReplicaSetObject } from "./types.js";
 
 const SOURCE: EventSource = { component: "replicaset-controller" };
@@ -41,34 +36,27 @@ export class ReplicaSetController implements Controller {
   /** Refused create passes in a row, per ReplicaSet uid: the back-off's exponent. */
   private readonly refusals = new Map<string, number>();
 
-  constructor(private readonly context: ControllerContext) {}
+  private readonly reconciles: ReconcileQueue;
+
+  constructor(private readonly context: ControllerContext) {
+    this.reconciles = new ReconcileQueue(context, "replicasets", "ReplicaSet", "pods", (namespace, name) => {
+      this.reconcile(namespace, name);
+    });
+  }
 
   observe(event: StoreEvent): void {
     const { object } = event;
-    const namespace = object.metadata.namespace ?? "default";
     if (
       event.resource === "replicasets" &&
       event.type === "DELETED" &&
       this.refusals.delete(object.metadata.uid)
     )
       this.context.timers.cancel(retryKey(object.metadata.uid));
-    if (event.resource === "replicasets" && event.type !== "DELETED")
-      this.queue(namespace, object.metadata.name);
-    if (event.resource === "pods") {
-      const owner = controllerOf(object);
-      if (owner?.kind === "ReplicaSet") this.queue(namespace, owner.name);
-    }
+    this.reconciles.observe(event);
   }
 
   resync(): void {
-    for (const rs of this.context.store.list("replicasets"))
-      this.queue(rs.metadata.namespace ?? "default", rs.metadata.name);
-  }
-
-  private queue(namespace: string, name: string): void {
-    this.context.enqueue(`replicaset/${namespace}/${name}`, () => {
-      this.reconcile(namespace, name);
-    });
+    this.reconciles.queueAll();
   }
 
   private reconcile(namespace: string, name: string): void {
@@ -146,7 +134,7 @@ export class ReplicaSetController implements Controller {
     const attempt = this.refusals.get(uid) ?? 0;
     this.refusals.set(uid, attempt + 1);
     timers.schedule(key, timing.createBackOffMs(attempt), () => {
-      this.queue(rs.metadata.namespace ?? "default", name);
+      this.reconciles.queue(rs.metadata.namespace ?? "default", name);
     });
   }
 }

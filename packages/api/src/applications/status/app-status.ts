@@ -12,6 +12,7 @@ import { classifyProblem, stuckContainerOf, type AppProblem, type StuckContainer
 import type { CronRun } from "./cronjob-runs.js";
 import { findCronJob, summarizeCronJobStatus } from "./cronjob-status.js";
 import { appPodSelector, findDeployment } from "./pod-selector.js";
+import { eventTime, recentEvents } from "./status-events.js";
 
 export type AppState = "deploying" | "ready" | "degraded" | "failed" | "drifted";
 
@@ -86,7 +87,6 @@ export interface AppStatusInput {
   drift?: AppDrift;
 }
 
-const EVENT_LIMIT = 20;
 const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 /** Waiting reasons a pod does not get out of by itself. */
 const STUCK_REASONS: ReadonlySet<string> = new Set([
@@ -482,28 +482,7 @@ function relatedEvents(
       (name) => index.get(`ReplicaSet/${name}`) ?? [],
     ),
   ];
-  return related
-    .sort((a, b) => eventTime(b).localeCompare(eventTime(a)))
-    .slice(0, EVENT_LIMIT)
-    .map((event) => ({
-      type: event.type ?? "Normal",
-      reason: event.reason ?? "",
-      message: event.message ?? "",
-      object: `${event.involvedObject?.kind ?? ""}/${event.involvedObject?.name ?? ""}`,
-      count: event.count ?? event.series?.count ?? 1,
-      ...optional("lastSeen", eventTime(event) || undefined),
-    }));
-}
-
-function eventTime(event: LiveEvent): string {
-  return (
-    event.lastTimestamp ??
-    event.series?.lastObservedTime ??
-    event.eventTime ??
-    event.firstTimestamp ??
-    event.metadata.creationTimestamp ??
-    ""
-  );
+  return recentEvents(related);
 }
 
 // ---- reading the objects --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { Event, Pod } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { classifyProblem, type StuckContainer } from "./app-problem.js";
+import { eventTime } from "./status-events.js";
 
 type LiveJob = KubernetesObject & Job;
 type LivePod = KubernetesObject & Pod;
@@ -150,11 +151,5 @@ function startOf(job: LiveJob): string {
 function isOwnedBy(object: { metadata: ObjectMeta }, owner: { metadata: ObjectMeta }): boolean {
   return (object.metadata.ownerReferences ?? []).some(
     (reference) => owner.metadata.uid !== undefined && reference.uid === owner.metadata.uid,
-  );
-}
-
-export function eventTime(event: LiveEvent): string {
-  return (
-    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp ?? ""
   );
 }

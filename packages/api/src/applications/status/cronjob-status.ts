@@ -7,12 +7,11 @@ import type { KubernetesObject } from "@babyhelm/manifest-sdk";
 import { refKey, refOf } from "../../cluster/object-ref.js";
 import type { AppDrift } from "./app-drift.js";
 import type { AppStatus, AppStatusInput } from "./app-status.js";
-import { eventTime, summarizeRuns, type CronRun, type StuckOf } from "./cronjob-runs.js";
+import { summarizeRuns, type CronRun, type StuckOf } from "./cronjob-runs.js";
+import { recentEvents } from "./status-events.js";
 
 type LiveCronJob = KubernetesObject & CronJob;
 type LiveEvent = KubernetesObject & Event;
-
-const EVENT_LIMIT = 20;
 
 /** The app's CronJob among the manifests BabyHelm applied for it; undefined when there is none. */
 export function findCronJob(manifests: readonly KubernetesObject[]): LiveCronJob | undefined {
@@ -49,21 +48,12 @@ export function summarizeCronJobStatus(
     problem: null,
     conditions: [],
     pods: [],
-    events: (input.events as readonly LiveEvent[])
-      .filter(
+    events: recentEvents(
+      (input.events as readonly LiveEvent[]).filter(
         (event) =>
           event.involvedObject?.kind === "CronJob" && event.involvedObject.name === expected.metadata.name,
-      )
-      .sort((a, b) => eventTime(b).localeCompare(eventTime(a)))
-      .slice(0, EVENT_LIMIT)
-      .map((event) => ({
-        type: event.type ?? "Normal",
-        reason: event.reason ?? "",
-        message: event.message ?? "",
-        object: `CronJob/${expected.metadata.name}`,
-        count: event.count ?? 1,
-        ...(eventTime(event) === "" ? {} : { lastSeen: eventTime(event) }),
-      })),
+      ),
+    ),
     drift: input.drift,
     progress: drifted ? { done: 0, total: 1 } : { done: 1, total: 1 },
     observedAt: now.toISOString(),
