@@ -7,6 +7,7 @@
 import Form from "@rjsf/core";
 import {
   errorId,
+  getDefaultFormState,
   type ErrorSchema,
   type FieldErrorProps,
   type IconButtonProps,
@@ -162,8 +163,13 @@ export default function GenericAppForm({
   const pack = packs.find((candidate) => candidate.ref === (app?.pack ?? packRef)) ?? packs[0]!;
   const schema = pack.specSchema as JsonSchema;
   const formSchema = useMemo(() => fieldsSchema(schema), [schema]);
+  // A new app starts from the pack's defaults, as the form fills them in: they are not the person's changes.
+  const defaults = useMemo(
+    () => (getDefaultFormState(validator, formSchema, {}) ?? {}) as Spec,
+    [formSchema],
+  );
   const start: GenericState =
-    app === undefined ? { name: "", spec: {} } : { name: app.name, spec: fieldsOf(app.spec) };
+    app === undefined ? { name: "", spec: defaults } : { name: app.name, spec: fieldsOf(app.spec) };
   const form = useDraft<GenericState>(
     app === undefined ? [project, "new", `deploy-${pack.ref}`] : [project, app.name, "edit-generic"],
     start,
