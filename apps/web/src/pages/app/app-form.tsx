@@ -3,9 +3,9 @@
 // manifests of a new app, the diff against what runs for an edit). Issues show beside their inputs: the pack's JSON
 // Schema as the person types, then the server's own issues (from the preview, and from the deploy itself). Unsaved
 // edits are kept as a draft of the signed-in user until deployed or discarded.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type SubmitEvent } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link } from "react-router";
 import { DNS_1035_LABEL } from "@babyhelm/manifest-sdk/names";
 import { DraftNotice } from "../../components/draft-notice.js";
 import { EnvEditor } from "../../components/env-editor.js";
@@ -13,7 +13,6 @@ import { Field, FormError } from "../../components/field.js";
 import { useLeaveGuard } from "../../components/leave-guard.js";
 import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
-import { useToast } from "../../components/toast.js";
 import {
   dedicatedFormFits,
   draftIssues,
@@ -39,7 +38,6 @@ import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../li
 import { describeIssue, fieldLabel } from "../../lib/form-labels.js";
 import type { JsonSchema } from "../../lib/schema-check.js";
 import { useFocusFirstInvalid } from "../../lib/use-focus-invalid.js";
-import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
 import { useTRPC } from "../../trpc.js";
 import {
   CommandSection,
@@ -53,6 +51,7 @@ import { useSecretInfo } from "./app-secrets.js";
 import { editBaseOf, EditConflict, type EditBase } from "./edit-conflict.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 import { QuotaBudget } from "./quota-budget.js";
+import { useDeployApp } from "./use-deploy-app.js";
 
 const PROBE_HINTS: Record<ProbeKind, string> = {
   liveness: "Restarts the container when it stops answering.",
@@ -97,9 +96,6 @@ export function AppForm({
   onGenericPack?: (ref: string) => void;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const toast = useToast();
   const choices = useMemo(() => packChoices(packs), [packs]);
   const startPack =
     app === undefined
@@ -150,52 +146,17 @@ export function AppForm({
     () => (base === undefined ? formSpec : specForEdit(base.spec, formSpec)),
     [base, formSpec],
   );
-  const appPath = (name: string) =>
-    `/projects/${encodeURIComponent(project)}/apps/${encodeURIComponent(name)}`;
-  async function refreshLists(name: string) {
-    await Promise.all([
-      queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name })),
-      queryClient.invalidateQueries(trpc.apps.secrets.queryFilter({ project, name })),
-      queryClient.invalidateQueries(trpc.apps.revisions.pathFilter()),
-      queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
-      queryClient.invalidateQueries(trpc.projects.get.queryFilter({ name: project })),
-      queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
-    ]);
-  }
   function onRefused(error: unknown) {
     setDeployIssues(fieldIssues(error));
     focusFirstInvalid();
   }
-  const create = useSingleFlightMutation(
-    trpc.apps.create.mutationOptions({
-      onSuccess: async (created) => {
-        toast.success(
-          `App "${created.name}" is deploying (revision ${created.revision}). Its rollout shows here.`,
-        );
-        form.saved(initial);
-        leave.allowLeaving();
-        void navigate(appPath(created.name));
-        await refreshLists(created.name);
-      },
-      onError: onRefused,
-    }),
-  );
-  const update = useSingleFlightMutation(
-    trpc.apps.update.mutationOptions({
-      onSuccess: async (result, variables) => {
-        toast.success(`Revision ${result.revision} of ${variables.name} is rolling out.`);
-        form.saved(initial);
-        leave.allowLeaving();
-        void navigate(appPath(variables.name));
-        await refreshLists(variables.name);
-      },
-      onError: async (error, variables) => {
-        onRefused(error);
-        // Someone else deployed meanwhile: read the app again, so the form can say who and what.
-        if (errorCode(error) === "CONFLICT") await refreshLists(variables.name);
-      },
-    }),
-  );
+  const { create, update, appPath } = useDeployApp(project, {
+    onDeployed: () => {
+      form.saved(initial);
+      leave.allowLeaving();
+    },
+    onRefused,
+  });
   const deploy = editing ? update : create;
 
   // The form's own checks run on every change; the server's preview only once typing pauses.

@@ -14,26 +14,23 @@ import {
   type RJSFSchema,
 } from "@rjsf/utils";
 import { customizeValidator } from "@rjsf/validator-ajv8";
-import { useQueryClient } from "@tanstack/react-query";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link } from "react-router";
 import { DraftNotice } from "../../components/draft-notice.js";
 import { Field, FormError } from "../../components/field.js";
 import { useLeaveGuard } from "../../components/leave-guard.js";
 import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
-import { useToast } from "../../components/toast.js";
 import { compareVersions, splitPackRef, type AppDetails, type Pack } from "../../lib/app-state.js";
 import { useDraft } from "../../lib/drafts.js";
 import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import { afterOwnPath, describeIssue } from "../../lib/form-labels.js";
 import { schemaIssues, type JsonSchema } from "../../lib/schema-check.js";
-import { useSingleFlightMutation } from "../../lib/use-single-flight-mutation.js";
-import { useTRPC } from "../../trpc.js";
 import { Section } from "./app-form-sections.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
 import { QuotaBudget } from "./quota-budget.js";
+import { useDeployApp } from "./use-deploy-app.js";
 
 // The packs' schemas are draft 2020-12 (zod's JSON Schema output); rjsf uses Ajv only to pick anyOf/oneOf branches
 // and fill defaults: the checks shown are schema-check.ts's and the server's.
@@ -155,10 +152,6 @@ export default function GenericAppForm({
   onPackChange?: (ref: string) => void;
   app?: AppDetails | undefined;
 }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const toast = useToast();
   const editing = app !== undefined;
   const pack = packs.find((candidate) => candidate.ref === (app?.pack ?? packRef)) ?? packs[0]!;
   const schema = pack.specSchema as JsonSchema;
@@ -232,50 +225,17 @@ export default function GenericAppForm({
   const focusFirstError = () => {
     setRefusals((count) => count + 1);
   };
-  const appPath = (appName: string) =>
-    `/projects/${encodeURIComponent(project)}/apps/${encodeURIComponent(appName)}`;
-  async function refreshLists(appName: string) {
-    await Promise.all([
-      queryClient.invalidateQueries(trpc.apps.get.queryFilter({ project, name: appName })),
-      queryClient.invalidateQueries(trpc.apps.revisions.pathFilter()),
-      queryClient.invalidateQueries(trpc.apps.list.pathFilter()),
-      queryClient.invalidateQueries(trpc.projects.get.queryFilter({ name: project })),
-      queryClient.invalidateQueries(trpc.projects.list.pathFilter()),
-    ]);
-  }
   function onRefused(error: unknown) {
     setDeployIssues(fieldIssues(error));
     focusFirstError();
   }
-  const create = useSingleFlightMutation(
-    trpc.apps.create.mutationOptions({
-      onSuccess: async (created) => {
-        toast.success(
-          `App "${created.name}" is deploying (revision ${created.revision}). Its rollout shows here.`,
-        );
-        form.saved(start);
-        leave.allowLeaving();
-        void navigate(appPath(created.name));
-        await refreshLists(created.name);
-      },
-      onError: onRefused,
-    }),
-  );
-  const update = useSingleFlightMutation(
-    trpc.apps.update.mutationOptions({
-      onSuccess: async (result, variables) => {
-        toast.success(`Revision ${result.revision} of ${variables.name} is rolling out.`);
-        form.saved(start);
-        leave.allowLeaving();
-        void navigate(appPath(variables.name));
-        await refreshLists(variables.name);
-      },
-      onError: async (error, variables) => {
-        onRefused(error);
-        if (errorCode(error) === "CONFLICT") await refreshLists(variables.name);
-      },
-    }),
-  );
+  const { create, update, appPath } = useDeployApp(project, {
+    onDeployed: () => {
+      form.saved(start);
+      leave.allowLeaving();
+    },
+    onRefused,
+  });
   const deploy = editing ? update : create;
   const general =
     deploy.error !== null && fieldIssues(deploy.error).length === 0
