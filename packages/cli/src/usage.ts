@@ -1,4 +1,4 @@
-import type { ParseArgsConfig } from "node:util";
+import type { parseArgs, ParseArgsConfig } from "node:util";
 import { parse, UsageError } from "@babyhelm/manifest-sdk/cli";
 
 // The SDK's commands and ours share one usage error, so either's command line is reported the same way.
@@ -19,7 +19,14 @@ export function parseCommand<const Options extends NonNullable<ParseArgsConfig["
   command: string,
   args: string[],
   options: Options,
-) {
+): ReturnType<
+  typeof parseArgs<{
+    args: string[];
+    options: Options & { help: typeof HELP_OPTION };
+    allowPositionals: true;
+    strict: true;
+  }>
+> {
   return parse(command, {
     args,
     options: { ...options, help: HELP_OPTION },

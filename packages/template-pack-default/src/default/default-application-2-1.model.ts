@@ -38,7 +38,7 @@ function fileKey(index: number, path: string): string {
   return `${index}-${base}`.slice(0, 253);
 }
 
-interface IngressModel {
+export interface IngressModel {
   className: string | undefined;
   annotations: Record<string, string>;
   tls: { host: string; secretName: string }[];
