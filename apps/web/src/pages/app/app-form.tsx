@@ -32,7 +32,7 @@ import {
   type ProbeDraft,
   type ProbeKind,
 } from "../../lib/app-draft.js";
-import { compareVersions, splitPackRef, type AppDetails, type Pack } from "../../lib/app-state.js";
+import type { AppDetails, Pack } from "../../lib/app-state.js";
 import { useDraft } from "../../lib/drafts.js";
 import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import { describeIssue, fieldLabel } from "../../lib/form-labels.js";
@@ -50,6 +50,7 @@ import {
 import { useSecretInfo } from "./app-secrets.js";
 import { editBaseOf, EditConflict, type EditBase } from "./edit-conflict.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
+import { PackPicker, packVersions } from "./pack-picker.js";
 import { QuotaBudget } from "./quota-budget.js";
 import { useDeployApp } from "./use-deploy-app.js";
 
@@ -61,16 +62,6 @@ const PROBE_HINTS: Record<ProbeKind, string> = {
 
 /** An image that runs as a non-root user, as default@2's hardening requires. */
 export const IMAGE_EXAMPLE = "nginxinc/nginx-unprivileged:1.27";
-
-function packChoices(packs: readonly Pack[]) {
-  const names = [...new Set(packs.map((pack) => pack.name))];
-  return names.map((name) => ({
-    name,
-    versions: packs
-      .filter((pack) => pack.name === name)
-      .sort((a, b) => compareVersions(b.version, a.version)),
-  }));
-}
 
 interface FormState {
   packRef: string;
@@ -96,7 +87,6 @@ export function AppForm({
   onGenericPack?: (ref: string) => void;
 }) {
   const trpc = useTRPC();
-  const choices = useMemo(() => packChoices(packs), [packs]);
   const startPack =
     app === undefined
       ? (packs.find((pack) => pack.ref === initialPack) ?? packs.find((pack) => pack.default) ?? packs[0]!)
@@ -271,8 +261,7 @@ export function AppForm({
     send();
   }
 
-  const { name: packName } = splitPackRef(packRef);
-  const versions = choices.find((choice) => choice.name === packName)?.versions ?? [pack];
+  const versions = packVersions(packs, pack);
   const firstPort = draft.ports[0]?.port.trim() || "the first port";
 
   const warning = imageWarning(draft.image);
@@ -352,37 +341,7 @@ export function AppForm({
               {...bind("image", draft.image, (image) => ({ ...draft, image }))}
             />
           </div>
-          {editing ? (
-            <p className="hint">
-              Pack <code>{app.pack}</code>: an app stays on its pack version; a newer one is offered on the
-              Settings tab.
-            </p>
-          ) : (
-            <div className="form-grid">
-              <SelectField
-                label="Pack"
-                value={packName}
-                hint={pack.description}
-                options={choices.map((choice) => ({ value: choice.name, label: choice.name }))}
-                onChange={(event) => {
-                  const chosen = choices.find((choice) => choice.name === event.target.value);
-                  if (chosen?.versions[0] !== undefined) setPackRef(chosen.versions[0].ref);
-                }}
-              />
-              <SelectField
-                label="Version"
-                value={packRef}
-                hint="An app stays on this version until you upgrade it."
-                options={versions.map((version) => ({
-                  value: version.ref,
-                  label: `${version.version}${version.default ? " (server default)" : ""}`,
-                }))}
-                onChange={(event) => {
-                  setPackRef(event.target.value);
-                }}
-              />
-            </div>
-          )}
+          <PackPicker editing={app?.pack} packs={packs} pack={pack} onChange={setPackRef} />
         </Section>
 
         <Section

@@ -20,15 +20,15 @@ import { Link } from "react-router";
 import { DraftNotice } from "../../components/draft-notice.js";
 import { Field, FormError } from "../../components/field.js";
 import { useLeaveGuard } from "../../components/leave-guard.js";
-import { SelectField } from "../../components/select-field.js";
 import { PendingButton } from "../../components/submit-button.js";
-import { compareVersions, splitPackRef, type AppDetails, type Pack } from "../../lib/app-state.js";
+import type { AppDetails, Pack } from "../../lib/app-state.js";
 import { useDraft } from "../../lib/drafts.js";
 import { describeError, errorCode, fieldIssues, type FieldIssue } from "../../lib/errors.js";
 import { afterOwnPath, describeIssue } from "../../lib/form-labels.js";
 import { schemaIssues, type JsonSchema } from "../../lib/schema-check.js";
 import { Section } from "./app-form-sections.js";
 import { ManifestPreview, useManifestPreview } from "./manifest-preview.js";
+import { PackPicker } from "./pack-picker.js";
 import { QuotaBudget } from "./quota-budget.js";
 import { useDeployApp } from "./use-deploy-app.js";
 
@@ -127,15 +127,6 @@ const TEMPLATES = {
     CopyButton: textButton("Copy", "button-quiet"),
   },
 };
-
-function packChoices(packs: readonly Pack[]) {
-  return [...new Set(packs.map((pack) => pack.name))].map((name) => ({
-    name,
-    versions: packs
-      .filter((pack) => pack.name === name)
-      .sort((a, b) => compareVersions(b.version, a.version)),
-  }));
-}
 
 export default function GenericAppForm({
   project,
@@ -256,10 +247,6 @@ export default function GenericAppForm({
     else update.mutate({ project, name: app.name, spec, expectedRevision: app.revision });
   }
 
-  const { name: packName } = splitPackRef(pack.ref);
-  const choices = packChoices(packs);
-  const versions = choices.find((choice) => choice.name === packName)?.versions ?? [pack];
-
   return (
     <div className="deploy-layout">
       <div ref={formRef} className="deploy-form generic-form">
@@ -302,37 +289,14 @@ export default function GenericAppForm({
               }}
             />
           </div>
-          {editing ? (
-            <p className="hint">
-              Pack <code>{app.pack}</code>: an app stays on its pack version; a newer one is offered on the
-              Settings tab.
-            </p>
-          ) : (
-            <div className="form-grid">
-              <SelectField
-                label="Pack"
-                value={packName}
-                hint={pack.description}
-                options={choices.map((choice) => ({ value: choice.name, label: choice.name }))}
-                onChange={(event) => {
-                  const chosen = choices.find((choice) => choice.name === event.target.value);
-                  if (chosen?.versions[0] !== undefined) onPackChange?.(chosen.versions[0].ref);
-                }}
-              />
-              <SelectField
-                label="Version"
-                value={pack.ref}
-                hint="An app stays on this version until you upgrade it."
-                options={versions.map((version) => ({
-                  value: version.ref,
-                  label: `${version.version}${version.default ? " (server default)" : ""}`,
-                }))}
-                onChange={(event) => {
-                  onPackChange?.(event.target.value);
-                }}
-              />
-            </div>
-          )}
+          <PackPicker
+            editing={app?.pack}
+            packs={packs}
+            pack={pack}
+            onChange={(ref) => {
+              onPackChange?.(ref);
+            }}
+          />
         </Section>
         <Section
           title={`Settings of ${pack.ref}`}
